@@ -1,0 +1,1 @@
+//! algoperf-engine: scores AlgoPerf leaderboards from training logs, driven by ruleset specs.
