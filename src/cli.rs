@@ -1,0 +1,277 @@
+//! The command line: clap definitions mapped onto spec → ingest → score →
+//! report. No scoring logic lives here.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::ingest::{Progress, Selection, Silent};
+use crate::{report, run, spec, synth};
+
+/// Scores AlgoPerf leaderboards from training logs, driven by ruleset specs.
+#[derive(Debug, Parser)]
+#[command(
+    name = "algoperf-engine",
+    version,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "Example:\n  algoperf-engine --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning --output-dir out/"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub score: ScoreArgs,
+}
+
+/// Scoring a submissions tree (the main job).
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Ruleset spec (rulesets/*.toml).
+    #[arg(long, value_name = "FILE", required = true)]
+    pub spec: Option<PathBuf>,
+    /// Submissions folder: one sub-folder per submission.
+    #[arg(long, value_name = "DIR", required = true)]
+    pub submissions: Option<PathBuf>,
+    /// Where to write scores.csv, time_to_targets.csv,
+    /// performance_profile_score.csv and <submission>_summary.csv.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Only these submissions (comma-separated folder names).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub include: Vec<String>,
+    /// Leave out these submissions (comma-separated folder names).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub exclude: Vec<String>,
+    /// Fail on any count mismatch or skipped input instead of warning.
+    #[arg(long)]
+    pub strict: bool,
+    /// Worker threads for reading logs (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check or explain ruleset specs.
+    #[command(subcommand)]
+    Spec(SpecCommand),
+    /// Held-out workload sampling.
+    #[command(subcommand)]
+    Heldout(HeldoutCommand),
+    /// Write a synthetic submissions tree (realistic curves, ties, NaN, missing trials).
+    #[command(
+        after_help = "Example:\n  algoperf-engine synth --submissions 10 --seed 7 --out /tmp/synth"
+    )]
+    Synth {
+        /// Spec whose workloads and targets the curves are made for.
+        #[arg(
+            long,
+            value_name = "FILE",
+            default_value = "rulesets/v05_external.toml"
+        )]
+        spec: PathBuf,
+        /// Number of submissions.
+        #[arg(long, value_name = "N")]
+        submissions: usize,
+        #[arg(long, value_name = "S", default_value_t = 0)]
+        seed: u64,
+        /// Studies per workload (default: the spec's expected count).
+        #[arg(long, value_name = "N")]
+        studies: Option<usize>,
+        /// Trials per study (default: the spec's expected count).
+        #[arg(long, value_name = "N")]
+        trials: Option<usize>,
+        /// Output folder (must be empty or absent).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SpecCommand {
+    /// Validate specs; errors show file:line:column, the text and what was expected.
+    #[command(after_help = "Example:\n  algoperf-engine spec check rulesets/*.toml")]
+    Check {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Print the scoring pipeline a spec defines, in plain words.
+    #[command(after_help = "Example:\n  algoperf-engine spec explain rulesets/v05_external.toml")]
+    Explain {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HeldoutCommand {
+    /// Draw the held-out workloads as numpy's default_rng(seed) does.
+    #[command(
+        after_help = "Example:\n  algoperf-engine heldout sample --spec rulesets/v05_external.toml"
+    )]
+    Sample {
+        #[arg(long, value_name = "FILE")]
+        spec: PathBuf,
+        /// Seed (default: the spec's).
+        #[arg(long, value_name = "N")]
+        seed: Option<u128>,
+    },
+}
+
+/// A progress bar on stderr when it is a terminal.
+struct Bar(Option<indicatif::ProgressBar>);
+
+impl Bar {
+    fn new() -> Self {
+        if std::io::stderr().is_terminal() {
+            Bar(Some(indicatif::ProgressBar::hidden()))
+        } else {
+            Bar(None)
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total: u64) {
+        if let Some(b) = &self.0 {
+            b.set_length(total);
+            b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            b.set_style(
+                indicatif::ProgressStyle::with_template("reading logs {bar:40} {pos}/{len} files")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+        }
+    }
+    fn advance(&self) {
+        if let Some(b) = &self.0 {
+            b.inc(1);
+        }
+    }
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main_with(cli: Cli) -> Result<()> {
+    match cli.command {
+        Some(Command::Spec(SpecCommand::Check { files })) => spec_check(&files),
+        Some(Command::Spec(SpecCommand::Explain { file })) => {
+            let s = spec::load(&file)?;
+            print!("{}", spec::explain(&s));
+            Ok(())
+        }
+        Some(Command::Heldout(HeldoutCommand::Sample { spec: path, seed })) => {
+            let s = spec::load(&path)?;
+            let Some(sampling) = &s.sampling else {
+                return Err(Error::Usage(format!(
+                    "{}: no [held_out_sampling] table: nothing to draw",
+                    path.display()
+                )));
+            };
+            let seed = seed.unwrap_or(sampling.seed);
+            let sizes: Vec<usize> = sampling.groups.iter().map(|(_, pool)| pool.len()).collect();
+            let drawn = crate::heldout::draw_indices(seed, &sizes);
+            for ((_, pool), i) in sampling.groups.iter().zip(drawn) {
+                println!("{}", pool[i]);
+            }
+            Ok(())
+        }
+        Some(Command::Synth {
+            spec: path,
+            submissions,
+            seed,
+            studies,
+            trials,
+            out,
+        }) => {
+            let s = spec::load(&path)?;
+            let mut opts = synth::Options::for_spec(&s, submissions, seed);
+            opts.studies = studies.unwrap_or(opts.studies);
+            opts.trials = trials.unwrap_or(opts.trials);
+            if out.exists()
+                && std::fs::read_dir(&out)
+                    .map(|mut d| d.next().is_some())
+                    .unwrap_or(true)
+            {
+                return Err(Error::Usage(format!(
+                    "{}: output folder exists and is not empty",
+                    out.display()
+                )));
+            }
+            let files = synth::generate(&s, &opts);
+            synth::write(&out, &files)?;
+            eprintln!("wrote {} trial files under {}", files.len(), out.display());
+            Ok(())
+        }
+        None => score_command(cli.score),
+    }
+}
+
+fn spec_check(files: &[PathBuf]) -> Result<()> {
+    let mut failed = 0;
+    for f in files {
+        match spec::load(f) {
+            Ok(_) => println!("{}: ok", f.display()),
+            Err(e) => {
+                failed += 1;
+                eprintln!("{e}");
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(Error::Usage(format!(
+            "{failed} of {} spec{} failed the check",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
+}
+
+fn score_command(args: ScoreArgs) -> Result<()> {
+    let (Some(spec_path), Some(submissions)) = (args.spec, args.submissions) else {
+        return Err(Error::Usage("--spec and --submissions are required".into()));
+    };
+    let spec = spec::load(&spec_path)?;
+    if let Some(out) = &args.output_dir {
+        report::files::check_output_dir(out, &submissions)?;
+    }
+    let options = run::Options {
+        selection: Selection {
+            include: args.include,
+            exclude: args.exclude,
+        },
+        strict: args.strict,
+    };
+    let bar = Bar::new();
+    let progress: &dyn Progress = if bar.0.is_some() { &bar } else { &Silent };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| {
+            Error::Usage(format!(
+                "cannot start {} threads: {e}",
+                args.threads.unwrap_or(0)
+            ))
+        })?;
+    let ingested = pool.install(|| run::read(&submissions, &spec, &options, progress))?;
+    let outcome = run::score(&ingested, &spec, &options)?;
+    if let Some(out) = &args.output_dir {
+        report::files::write_all(out, &outcome.files)?;
+    }
+    eprint!("{}", outcome.warnings.render());
+    print!(
+        "{}",
+        report::leaderboard_table(&outcome.leaderboard, spec.tau.max)
+    );
+    if let Some(out) = &args.output_dir {
+        eprintln!("wrote {} files to {}", outcome.files.len(), out.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,410 @@
+//! Walking a submissions tree and reading its trials (SCORING.md §1).
+//!
+//! ```text
+//! <submissions>/<submission>[-YYYY-MM-DD-HH-MM-SS]/<study>/<workload>_<framework>/trial_<k>/eval_measurements.csv
+//! ```
+//!
+//! Ingestion knows which columns the spec needs and which workloads it has
+//! targets for, never a scoring rule. Every listing is sorted, so the result
+//! does not depend on the order the file system lists entries in; files are
+//! read in parallel and gathered back in that sorted order.
+
+pub mod csv;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Warnings;
+use crate::error::{Error, Result, TrialError, TrialProblem};
+use crate::spec::Spec;
+pub use csv::Series;
+
+/// The name of a trial's measurements file.
+pub const MEASUREMENTS: &str = "eval_measurements.csv";
+
+/// One tuning trial of one study of one workload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trial {
+    pub study: String,
+    /// Workload folder, with its framework suffix (`fastmri_jax`).
+    pub folder: String,
+    /// Workload name without the suffix (`fastmri`).
+    pub workload: String,
+    /// Trial folder name (`trial_3`).
+    pub trial: String,
+    /// Empty for the submission's own folder, else the re-run folder's name.
+    pub run: String,
+    /// The file the series came from.
+    pub path: PathBuf,
+    /// The compared metric's column name (`validation/loss`).
+    pub metric_column: String,
+    pub series: Series,
+}
+
+impl Trial {
+    /// `trial_3`, or `trial_3 (<re-run folder>)` for a trial of a re-run.
+    pub fn label(&self) -> String {
+        if self.run.is_empty() {
+            self.trial.clone()
+        } else {
+            format!("{} ({})", self.trial, self.run)
+        }
+    }
+}
+
+/// One submission's trials, sorted by (workload, study, trial, run).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    pub name: String,
+    pub trials: Vec<Trial>,
+}
+
+/// What a run read.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Ingested {
+    pub submissions: Vec<Submission>,
+    pub warnings: Warnings,
+}
+
+/// Which submissions to read.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+}
+
+impl Selection {
+    fn keeps(&self, name: &str) -> bool {
+        (self.include.is_empty() || self.include.iter().any(|i| i == name))
+            && !self.exclude.iter().any(|e| e == name)
+    }
+}
+
+/// Progress reporting for long ingestions (a terminal progress bar, or nothing).
+pub trait Progress: Sync {
+    fn start(&self, total: u64);
+    fn advance(&self);
+    fn finish(&self);
+}
+
+/// No progress output.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _: u64) {}
+    fn advance(&self) {}
+    fn finish(&self) {}
+}
+
+/// The base name of a re-run folder `<name>-YYYY-MM-DD-HH-MM-SS`, if it is one.
+pub fn rerun_base(name: &str) -> Option<&str> {
+    let b = name.as_bytes();
+    const SUFFIX: usize = 20; // "-YYYY-MM-DD-HH-MM-SS"
+    if b.len() <= SUFFIX {
+        return None;
+    }
+    let tail = &b[b.len() - SUFFIX..];
+    let pattern = b"-dddd-dd-dd-dd-dd-dd";
+    let ok = tail.iter().zip(pattern.iter()).all(|(c, p)| {
+        if *p == b'd' {
+            c.is_ascii_digit()
+        } else {
+            c == p
+        }
+    });
+    if ok {
+        Some(&name[..name.len() - SUFFIX])
+    } else {
+        None
+    }
+}
+
+/// Whether a folder name is a trial folder: `trial_` followed by a digit.
+pub fn is_trial_folder(name: &str) -> bool {
+    name.strip_prefix("trial_")
+        .is_some_and(|rest| rest.as_bytes().first().is_some_and(u8::is_ascii_digit))
+}
+
+/// A folder's entries as (name, path).
+type Entries = Vec<(String, PathBuf)>;
+
+/// Sorted sub-folders of `dir` as (name, path); files are returned apart.
+fn list(dir: &Path, warnings: &mut Warnings) -> Result<(Entries, Entries)> {
+    let rd = std::fs::read_dir(dir).map_err(|source| Error::ReadDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut dirs = Vec::new();
+    let mut files = Vec::new();
+    for entry in rd {
+        let entry = entry.map_err(|source| Error::ReadDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = entry.path();
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            warnings.push(
+                "name is not valid UTF-8, skipped",
+                path.display().to_string(),
+            );
+            continue;
+        };
+        // `metadata` follows symlinks; a dangling or looping link fails here
+        // and is reported rather than followed.
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() => dirs.push((name, path)),
+            Ok(_) => files.push((name, path)),
+            Err(e) => warnings.push(
+                format!("unreadable entry skipped ({})", e.kind()),
+                path.display().to_string(),
+            ),
+        }
+    }
+    dirs.sort();
+    files.sort();
+    Ok((dirs, files))
+}
+
+/// A trial file to read, with where it belongs.
+struct Pending {
+    submission: usize,
+    study: String,
+    folder: String,
+    workload: String,
+    trial: String,
+    run: String,
+    path: PathBuf,
+    metric_column: String,
+}
+
+/// Reads every trial of every selected submission under `root`.
+pub fn ingest(
+    root: &Path,
+    spec: &Spec,
+    selection: &Selection,
+    progress: &dyn Progress,
+) -> Result<Ingested> {
+    if !root.exists() {
+        return Err(Error::NoSubmissions {
+            path: root.to_path_buf(),
+        });
+    }
+    if !root.is_dir() {
+        return Err(Error::NotAFolder {
+            path: root.to_path_buf(),
+        });
+    }
+    let mut warnings = Warnings::default();
+    let (entries, _files) = list(root, &mut warnings)?;
+
+    // Group re-run folders under their submission: name → folders (own first).
+    let mut groups: std::collections::BTreeMap<String, Vec<(String, PathBuf)>> = Default::default();
+    for (name, path) in entries {
+        match rerun_base(&name) {
+            Some(base) => groups
+                .entry(base.to_string())
+                .or_default()
+                .push((name, path)),
+            None => groups
+                .entry(name.clone())
+                .or_default()
+                .insert(0, (String::new(), path)),
+        }
+    }
+
+    let mut names = Vec::new();
+    let mut pending = Vec::new();
+    for (name, folders) in groups {
+        if !selection.keeps(&name) {
+            continue;
+        }
+        let index = names.len();
+        names.push(name.clone());
+        for (run, folder) in folders {
+            walk_submission(
+                &name,
+                index,
+                &run,
+                &folder,
+                spec,
+                &mut pending,
+                &mut warnings,
+            )?;
+        }
+    }
+    for wanted in selection.include.iter() {
+        if !names.contains(wanted) {
+            warnings.push(
+                "--include names a submission that is not in the submissions folder",
+                wanted.clone(),
+            );
+        }
+    }
+
+    progress.start(pending.len() as u64);
+    let read: Vec<std::result::Result<Series, TrialError>> = pending
+        .par_iter()
+        .map(|p| {
+            let r = read_trial(p, spec);
+            progress.advance();
+            r
+        })
+        .collect();
+    progress.finish();
+
+    let mut submissions: Vec<Submission> = names
+        .into_iter()
+        .map(|name| Submission {
+            name,
+            trials: Vec::new(),
+        })
+        .collect();
+    for (p, r) in pending.into_iter().zip(read) {
+        match r {
+            Ok(series) => submissions[p.submission].trials.push(Trial {
+                study: p.study,
+                folder: p.folder,
+                workload: p.workload,
+                trial: p.trial,
+                run: p.run,
+                path: p.path,
+                metric_column: p.metric_column,
+                series,
+            }),
+            Err(e) => warnings.push(e.problem.kind(), e.to_string()),
+        }
+    }
+    for s in &mut submissions {
+        s.trials.sort_by(|a, b| {
+            (&a.folder, &a.study, &a.trial, &a.run).cmp(&(&b.folder, &b.study, &b.trial, &b.run))
+        });
+    }
+    Ok(Ingested {
+        submissions,
+        warnings,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn walk_submission(
+    name: &str,
+    index: usize,
+    run: &str,
+    folder: &Path,
+    spec: &Spec,
+    pending: &mut Vec<Pending>,
+    warnings: &mut Warnings,
+) -> Result<()> {
+    let (studies, _) = list(folder, warnings)?;
+    for (study, study_path) in studies {
+        let (workloads, _) = list(&study_path, warnings)?;
+        for (wl_folder, wl_path) in workloads {
+            let Some(workload) = spec.workload_of_folder(&wl_folder) else {
+                warnings.note(
+                    format!(
+                        "folder is not a workload folder <workload>_<{}>, ignored",
+                        spec.frameworks.join("|")
+                    ),
+                    format!("{name}/{study}/{wl_folder}"),
+                );
+                continue;
+            };
+            let Some(target) = spec.targets.get(workload) else {
+                warnings.note(
+                    format!(
+                        "workload `{workload}` has no target in this spec's targets file, ignored"
+                    ),
+                    format!("{name}/{study}/{wl_folder}"),
+                );
+                continue;
+            };
+            let (trials, _) = list(&wl_path, warnings)?;
+            for (trial, trial_path) in trials {
+                if !is_trial_folder(&trial) {
+                    continue;
+                }
+                let csv = trial_path.join(MEASUREMENTS);
+                if !csv.is_file() {
+                    warnings.push(
+                        format!("trial folder without {MEASUREMENTS}, skipped"),
+                        trial_path.display().to_string(),
+                    );
+                    continue;
+                }
+                pending.push(Pending {
+                    submission: index,
+                    study: study.clone(),
+                    folder: wl_folder.clone(),
+                    workload: workload.to_string(),
+                    trial,
+                    run: run.to_string(),
+                    path: csv,
+                    metric_column: target.column.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_trial(p: &Pending, spec: &Spec) -> std::result::Result<Series, TrialError> {
+    let err = |line, problem| TrialError {
+        path: p.path.clone(),
+        line,
+        problem,
+    };
+    let bytes =
+        std::fs::read(&p.path).map_err(|e| err(None, TrialProblem::Unreadable(e.to_string())))?;
+    let wanted = csv::Wanted {
+        time: &spec.columns.time,
+        summary_time: &spec.columns.summary_time,
+        step: &spec.columns.step,
+        metric: &p.metric_column,
+    };
+    let series = csv::read_series(&bytes, &wanted).map_err(|(line, problem)| err(line, problem))?;
+    check_monotone(&series.time, &spec.columns.time)
+        .map_err(|(line, problem)| err(line, problem))?;
+    Ok(series)
+}
+
+/// A time column must never decrease (NaN cells aside): a file whose time
+/// goes backwards is two runs pasted together or a corrupted file, and its
+/// first-reaching time would mean nothing.
+fn check_monotone(
+    time: &[f64],
+    column: &str,
+) -> std::result::Result<(), (Option<u64>, TrialProblem)> {
+    let mut last = f64::NEG_INFINITY;
+    for (i, &t) in time.iter().enumerate() {
+        if t.is_nan() {
+            continue;
+        }
+        if t < last {
+            return Err((
+                Some(i as u64 + 2),
+                TrialProblem::TimeBackwards {
+                    column: column.to_string(),
+                },
+            ));
+        }
+        last = t;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rerun_names() {
+        assert_eq!(rerun_base("amos-2024-05-01-12-30-59"), Some("amos"));
+        assert_eq!(rerun_base("amos"), None);
+        assert_eq!(rerun_base("amos-2024-05-01-12-30"), None);
+        assert!(is_trial_folder("trial_1"));
+        assert!(is_trial_folder("trial_12_old"));
+        assert!(!is_trial_folder("trial_"));
+        assert!(!is_trial_folder("trials"));
+    }
+}

@@ -1,0 +1,91 @@
+//! Writing output files whole or not at all: every file goes to a temporary
+//! name in the output folder first, and only when all of them are written are
+//! they renamed into place. A failed run leaves earlier outputs untouched.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Refuses an output folder inside the submissions tree: the outputs would be
+/// walked as submissions on the next run.
+pub fn check_output_dir(output: &Path, submissions: &Path) -> Result<()> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map(|d| d.join(p))
+                .unwrap_or_else(|_| p.to_path_buf())
+        };
+        // Canonicalise the longest existing ancestor, keep the rest.
+        let mut existing = p.as_path();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    existing = parent;
+                }
+                _ => break,
+            }
+        }
+        let mut out = existing
+            .canonicalize()
+            .unwrap_or_else(|_| existing.to_path_buf());
+        for r in rest.into_iter().rev() {
+            out.push(r);
+        }
+        out
+    };
+    let (o, s) = (abs(output), abs(submissions));
+    if o.starts_with(&s) {
+        return Err(Error::OutputInsideSubmissions {
+            output: output.to_path_buf(),
+            submissions: submissions.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// Writes `(file name, bytes)` pairs into `dir`, all or none.
+pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let pid = std::process::id();
+    let mut temps: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
+    let cleanup = |temps: &[(PathBuf, PathBuf)]| {
+        for (t, _) in temps {
+            let _ = std::fs::remove_file(t);
+        }
+    };
+    for (name, bytes) in files {
+        let final_path = dir.join(name);
+        let tmp = dir.join(format!(".{name}.{pid}.tmp"));
+        let result = std::fs::File::create(&tmp).and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.sync_all()
+        });
+        if let Err(source) = result {
+            let _ = std::fs::remove_file(&tmp);
+            cleanup(&temps);
+            return Err(Error::Write {
+                path: final_path,
+                source,
+            });
+        }
+        temps.push((tmp, final_path));
+    }
+    for (i, (tmp, final_path)) in temps.iter().enumerate() {
+        if let Err(source) = std::fs::rename(tmp, final_path) {
+            cleanup(&temps[i..]);
+            return Err(Error::Write {
+                path: final_path.clone(),
+                source,
+            });
+        }
+    }
+    Ok(())
+}

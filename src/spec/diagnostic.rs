@@ -1,0 +1,137 @@
+//! Spec errors that point at the spec file: `file:line:column`, the offending
+//! line with a caret under the offending text, and what was expected.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem in a spec or targets file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecError {
+    pub file: PathBuf,
+    /// 1-based; 0 when the problem has no position (e.g. unreadable file).
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    /// The text of the offending line (empty without a position).
+    pub source_line: String,
+    /// Width of the caret underline, in characters.
+    pub width: usize,
+    pub message: String,
+    /// What would have been accepted, when there is something useful to say.
+    pub expected: Option<String>,
+}
+
+impl SpecError {
+    /// An error without a position in the file.
+    pub fn whole_file(file: &Path, message: impl Into<String>) -> Self {
+        SpecError {
+            file: file.to_path_buf(),
+            line: 0,
+            column: 0,
+            source_line: String::new(),
+            width: 0,
+            message: message.into(),
+            expected: None,
+        }
+    }
+
+    /// An error at byte range `start..end` of `text`, the file's contents.
+    pub fn at(
+        file: &Path,
+        text: &str,
+        start: usize,
+        end: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let start = floor_char_boundary(text, start.min(text.len()));
+        let end = floor_char_boundary(text, end.clamp(start, text.len()));
+        let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let line_end = text[start..]
+            .find('\n')
+            .map(|i| start + i)
+            .unwrap_or(text.len());
+        let line = text[..start].matches('\n').count() + 1;
+        let column = text[line_start..start].chars().count() + 1;
+        let source_line = text[line_start..line_end]
+            .trim_end_matches('\r')
+            .to_string();
+        let width = text[start..end.min(line_end)].chars().count().max(1);
+        SpecError {
+            file: file.to_path_buf(),
+            line,
+            column,
+            source_line,
+            width,
+            message: message.into(),
+            expected: None,
+        }
+    }
+
+    /// Adds what was expected.
+    pub fn expected(mut self, expected: impl Into<String>) -> Self {
+        self.expected = Some(expected.into());
+        self
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file.display(), self.message)?;
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file.display(),
+                self.line,
+                self.column,
+                self.message
+            )?;
+            let gutter = self.line.to_string().len();
+            write!(f, "\n{:gutter$} |", "")?;
+            write!(f, "\n{} | {}", self.line, self.source_line)?;
+            let pad: String = self
+                .source_line
+                .chars()
+                .take(self.column - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            write!(f, "\n{:gutter$} | {}{}", "", pad, "^".repeat(self.width))?;
+        }
+        if let Some(exp) = &self.expected {
+            write!(f, "\n  = expected {exp}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in a spec, in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpecErrors(pub Vec<SpecError>);
+
+impl fmt::Display for SpecErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "error: {e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SpecErrors {}
+
+impl From<SpecError> for SpecErrors {
+    fn from(e: SpecError) -> Self {
+        SpecErrors(vec![e])
+    }
+}
