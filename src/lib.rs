@@ -5,14 +5,14 @@
 //! [`ingest`] (trials read from a submissions tree) → [`score`] (trial →
 //! study → workload → matrix → rules → profile → score) → [`report`] (files).
 
-pub mod numeric;
-pub mod spec;
-
 pub mod cli;
 pub mod diagnostics;
 pub mod error;
+pub mod heldout;
 pub mod ingest;
+pub mod numeric;
 pub mod report;
 pub mod run;
 pub mod score;
+pub mod spec;
 pub mod synth;
