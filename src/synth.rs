@@ -53,12 +53,19 @@ pub fn generate(spec: &Spec, opts: &Options) -> Vec<File> {
         .first()
         .cloned()
         .unwrap_or_else(|| "jax".into());
+    // Per workload, shared by all submissions (the same hardware): the time
+    // one step takes and how many evaluations a run logs.
+    let shapes: Vec<(f64, usize)> = workloads
+        .iter()
+        .map(|_| (rng.gen_range(0.1..1.0), rng.gen_range(15..40)))
+        .collect();
     let mut files = Vec::new();
     for s in 0..opts.submissions {
         let name = format!("synthetic_{s:04}");
-        // How fast this algorithm is overall, and how well it tunes.
-        let speed: f64 = rng.gen_range(0.6..1.6);
-        let quality: f64 = rng.gen_range(-0.02..0.04);
+        // How fast this algorithm trains, and how reliably its trials reach
+        // targets (higher is better).
+        let speed: f64 = rng.gen_range(0.7..1.4);
+        let quality: f64 = rng.gen_range(-0.01..0.03);
         for (w_index, w) in workloads.iter().enumerate() {
             let Some(target) = spec.targets.get(w) else {
                 continue;
@@ -67,10 +74,9 @@ pub fn generate(spec: &Spec, opts: &Options) -> Vec<File> {
             if rng.gen_bool(0.02) {
                 continue;
             }
-            let step_time: f64 = rng.gen_range(0.05..1.5);
+            let (step_time, evals) = shapes[w_index];
             let steps_total = (target.step_hint.max(100)) as f64;
-            let evals: usize = rng.gen_range(12..40);
-            let workload_speed: f64 = speed * rng.gen_range(0.8..1.25);
+            let workload_speed: f64 = speed * rng.gen_range(0.85..1.2);
             for study in 0..opts.studies {
                 let mut previous: Option<String> = None;
                 for trial in 1..=opts.trials {
@@ -94,10 +100,10 @@ pub fn generate(spec: &Spec, opts: &Options) -> Vec<File> {
                         Goal::Maximize => target.target * (1.0 - margin),
                     };
                     let start = match target.goal {
-                        Goal::Minimize => target.target * 4.0,
+                        Goal::Minimize => target.target * 2.0,
                         Goal::Maximize => target.target * 0.1,
                     };
-                    let rate: f64 = rng.gen_range(3.0..8.0) / workload_speed;
+                    let rate: f64 = rng.gen_range(4.0..9.0) * workload_speed;
                     let diverge_at = if rng.gen_bool(opts.diverged) {
                         Some(rng.gen_range(1..evals))
                     } else {

@@ -55,7 +55,12 @@ fn compare_matrix(name: &str, ours: &[u8], golden: &Path, header_as_float: bool)
         let o = &ours[sub];
         for (gc, &oc) in map.iter().enumerate().skip(1) {
             let (gv, ov) = (&g[gc], &o[oc]);
-            assert_eq!(gv.is_empty(), ov.is_empty(), "{name}: {sub}/{}: empty vs {ov:?}", gh[gc]);
+            assert_eq!(
+                gv.is_empty(),
+                ov.is_empty(),
+                "{name}: {sub}/{}: empty vs {ov:?}",
+                gh[gc]
+            );
             assert!(
                 close(cell(gv), cell(ov), TOL),
                 "{name}: {sub}/{}: golden {gv} ours {ov}",
@@ -69,7 +74,9 @@ fn compare_matrix(name: &str, ours: &[u8], golden: &Path, header_as_float: bool)
 
 fn scores(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, f64> {
     let (_, rows) = read_csv_bytes(&files["scores.csv"]);
-    rows.into_iter().map(|r| (r[0].clone(), cell(&r[1]))).collect()
+    rows.into_iter()
+        .map(|r| (r[0].clone(), cell(&r[1])))
+        .collect()
 }
 
 fn check_leaderboard(selection: &str, spec: &Spec, data: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -83,9 +90,18 @@ fn check_leaderboard(selection: &str, spec: &Spec, data: &Path) -> BTreeMap<Stri
     for r in grows {
         let g = cell(&r[1]);
         let o = ours[&r[0]];
-        assert!((g - o).abs() <= TOL, "{selection}: score of {}: golden {g} ours {o}", r[0]);
+        assert!(
+            (g - o).abs() <= TOL,
+            "{selection}: score of {}: golden {g} ours {o}",
+            r[0]
+        );
     }
-    compare_matrix("time_to_targets.csv", &files["time_to_targets.csv"], &golden.join("time_to_targets.csv"), false);
+    compare_matrix(
+        "time_to_targets.csv",
+        &files["time_to_targets.csv"],
+        &golden.join("time_to_targets.csv"),
+        false,
+    );
     compare_matrix(
         "performance_profile_score.csv",
         &files["performance_profile_score.csv"],
@@ -139,7 +155,10 @@ fn check_summaries(ingested: &Ingested, files: &BTreeMap<String, Vec<u8>>, golde
         // Studies and their (workload, trial) pairs.
         let mut studies: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
         for r in &orows {
-            studies.entry(r[11].clone()).or_default().insert((r[1].clone(), r[2].clone()));
+            studies
+                .entry(r[11].clone())
+                .or_default()
+                .insert((r[1].clone(), r[2].clone()));
         }
         let names: Vec<&String> = studies.keys().collect();
         // Trials whose metric has a NaN, by (study, folder, trial).
@@ -159,8 +178,10 @@ fn check_summaries(ingested: &Ingested, files: &BTreeMap<String, Vec<u8>>, golde
             for &k in &perm {
                 let study = names[k];
                 let size = studies[study].len();
-                let block: BTreeSet<(String, String)> =
-                    grows[pos..pos + size].iter().map(|r| (r[1].clone(), r[2].clone())).collect();
+                let block: BTreeSet<(String, String)> = grows[pos..pos + size]
+                    .iter()
+                    .map(|r| (r[1].clone(), r[2].clone()))
+                    .collect();
                 if block != studies[study] {
                     ok = false;
                     break;
@@ -201,8 +222,15 @@ fn check_summaries(ingested: &Ingested, files: &BTreeMap<String, Vec<u8>>, golde
                 break;
             }
         }
-        let (n, failures) = best.unwrap_or_else(|| panic!("{}: no study order fits the golden index blocks", sub.name));
-        assert_eq!(n, 0, "{}: summary rows differ:\n{}", sub.name, failures.join("\n"));
+        let (n, failures) = best
+            .unwrap_or_else(|| panic!("{}: no study order fits the golden index blocks", sub.name));
+        assert_eq!(
+            n,
+            0,
+            "{}: summary rows differ:\n{}",
+            sub.name,
+            failures.join("\n")
+        );
         total += orows.len();
 
         // NaN rows against the rule: best and its time skip NaN.
@@ -223,9 +251,19 @@ fn check_summaries(ingested: &Ingested, files: &BTreeMap<String, Vec<u8>>, golde
                     best_i = Some(i);
                 }
             }
-            let (bv, bt) = best_i.map_or((f64::NAN, f64::NAN), |i| (target[i], t.series.summary_time[i]));
-            assert!(close(cell(&o[6]), bv, 0.0), "{key:?}: best {} expected {bv}", o[6]);
-            assert!(close(cell(&o[7]), bt, 0.0), "{key:?}: time to best {} expected {bt}", o[7]);
+            let (bv, bt) = best_i.map_or((f64::NAN, f64::NAN), |i| {
+                (target[i], t.series.summary_time[i])
+            });
+            assert!(
+                close(cell(&o[6]), bv, 0.0),
+                "{key:?}: best {} expected {bv}",
+                o[6]
+            );
+            assert!(
+                close(cell(&o[7]), bt, 0.0),
+                "{key:?}: time to best {} expected {bt}",
+                o[7]
+            );
             nan_rows += 1;
         }
     }
@@ -235,7 +273,9 @@ fn check_summaries(ingested: &Ingested, files: &BTreeMap<String, Vec<u8>>, golde
 
 #[test]
 fn v05_external_compatible_matches_golden() {
-    let Some(data) = common::data_dir() else { return };
+    let Some(data) = common::data_dir() else {
+        return;
+    };
     let spec = spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec");
     let files = check_leaderboard("compatible", &spec, &data);
     // The published leaderboard, to 4 decimals.
@@ -260,7 +300,9 @@ fn v05_external_compatible_matches_golden() {
 
 #[test]
 fn v05_external_fastest_matches_golden() {
-    let Some(data) = common::data_dir() else { return };
+    let Some(data) = common::data_dir() else {
+        return;
+    };
     let (_dir, path) = common::spec_variant(
         "rulesets/v05_external.toml",
         "study    = \"pick(trials, by = eval_index, then = time)\"",

@@ -30,8 +30,15 @@ pub fn repo(rel: &str) -> PathBuf {
 
 /// Reads a CSV into (header, rows of strings).
 pub fn read_csv_bytes(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
-    let header = r.headers().expect("header").iter().map(str::to_string).collect();
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let header = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
     let rows = r
         .records()
         .map(|rec| rec.expect("row").iter().map(str::to_string).collect())
