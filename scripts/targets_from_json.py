@@ -59,8 +59,8 @@ def main():
     root = Path(__file__).resolve().parent.parent / "targets"
     write(src / "workload_targets_v05.json", "v0.5", root / "algoperf_v05.toml",
           "The targets of the first AlgoPerf competition (v0.5 leaderboard).")
-    write(src / "workload_targets_latest.json", "v0.6", root / "algoperf_latest.toml",
-          "The current targets file (v0.6 values; adds finewebedu_lm, which has no published budget).")
+    write(src / "workload_targets_latest.json", "v0.6", root / "algoperf_v06.toml",
+          "The current targets file: v0.6 values, with finewebedu_lm (no published budget).")
 
 
 if __name__ == "__main__":

@@ -179,8 +179,11 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
     for b in &raw.workloads.base {
         if !targets.contains_key(b.get_ref()) {
             errors.push(
-                at(b.span(), format!("unknown workload `{}`", b.get_ref()))
-                    .expected(format!("a workload of {}", targets_path.display())),
+                at(b.span(), format!("unknown workload `{}`", b.get_ref())).expected(format!(
+                    "a workload of {}{}",
+                    targets_path.display(),
+                    suggest(b.get_ref(), targets.keys())
+                )),
             );
         } else if base.contains(b.get_ref()) {
             errors.push(at(
@@ -205,7 +208,11 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
                     variant.span(),
                     format!("unknown held-out workload `{}`", variant.get_ref()),
                 )
-                .expected(format!("a workload of {}", targets_path.display())),
+                .expected(format!(
+                    "a workload of {}{}",
+                    targets_path.display(),
+                    suggest(variant.get_ref(), targets.keys())
+                )),
             );
             continue;
         }
@@ -357,7 +364,11 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
                                 g.name
                             ),
                         )
-                        .expected(format!("a workload of {}", targets_path.display())),
+                        .expected(format!(
+                            "a workload of {}{}",
+                            targets_path.display(),
+                            suggest(w.get_ref(), targets.keys())
+                        )),
                     );
                 }
             }
@@ -423,6 +434,16 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
             "incomplete spec",
         )])),
     }
+}
+
+/// ` (did you mean `x`?)` for the closest known name, if one is close.
+fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> String {
+    known
+        .map(|k| (strsim::damerau_levenshtein(name, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 5))
+        .min()
+        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default()
 }
 
 fn join<'a>(it: impl Iterator<Item = &'a str>) -> String {
