@@ -381,6 +381,9 @@ fn write_trial(
     std::fs::write(dir.join("eval_measurements.csv"), text).expect("write");
 }
 
+/// Per study, per trial: when the trial first reaches its target.
+type Studies = [[Option<f64>; 2]; 2];
+
 #[test]
 fn a_fictional_version_needs_no_code() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -390,7 +393,7 @@ fn a_fictional_version_needs_no_code() {
     let spec = spec::load(&spec_path).unwrap_or_else(|e| panic!("{e}"));
     let subs = dir.path().join("subs");
     // (submission, workload, [[study_0 trials], [study_1 trials]])
-    let plan: &[(&str, &str, [[Option<f64>; 2]; 2])] = &[
+    let plan: &[(&str, &str, Studies)] = &[
         // A: speech min(100, 140) and 120 → mean 110; vision 200; graph 60.
         (
             "a",
