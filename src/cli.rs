@@ -33,8 +33,14 @@ pub struct ScoreArgs {
     #[arg(long, value_name = "FILE", required = true)]
     pub spec: Option<PathBuf>,
     /// Submissions folder: one sub-folder per submission.
-    #[arg(long, value_name = "DIR", required = true)]
+    #[arg(long, value_name = "DIR", required_unless_present = "load_results")]
     pub submissions: Option<PathBuf>,
+    /// Save the ingested series to a results cache, to rescore without reading the logs.
+    #[arg(long, value_name = "FILE")]
+    pub save_results: Option<PathBuf>,
+    /// Score a results cache made by --save-results instead of a submissions folder.
+    #[arg(long, value_name = "FILE", conflicts_with = "submissions")]
+    pub load_results: Option<PathBuf>,
     /// Where to write scores.csv, time_to_targets.csv,
     /// performance_profile_score.csv and <submission>_summary.csv.
     #[arg(long, value_name = "DIR")]
@@ -235,12 +241,12 @@ fn spec_check(files: &[PathBuf]) -> Result<()> {
 }
 
 fn score_command(args: ScoreArgs) -> Result<()> {
-    let (Some(spec_path), Some(submissions)) = (args.spec, args.submissions) else {
-        return Err(Error::Usage("--spec and --submissions are required".into()));
+    let Some(spec_path) = args.spec else {
+        return Err(Error::Usage("--spec is required".into()));
     };
     let spec = spec::load(&spec_path)?;
-    if let Some(out) = &args.output_dir {
-        report::files::check_output_dir(out, &submissions)?;
+    if let (Some(out), Some(subs)) = (&args.output_dir, &args.submissions) {
+        report::files::check_output_dir(out, subs)?;
     }
     let options = run::Options {
         selection: Selection {
@@ -249,18 +255,37 @@ fn score_command(args: ScoreArgs) -> Result<()> {
         },
         strict: args.strict,
     };
-    let bar = Bar::new();
-    let progress: &dyn Progress = if bar.0.is_some() { &bar } else { &Silent };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| {
-            Error::Usage(format!(
-                "cannot start {} threads: {e}",
-                args.threads.unwrap_or(0)
+    let ingested = match (&args.load_results, &args.submissions) {
+        (Some(cache), _) => {
+            let mut ingested = crate::cache::load(cache, &spec)?;
+            ingested
+                .submissions
+                .retain(|s| options.selection.keeps(&s.name));
+            ingested
+        }
+        (None, Some(submissions)) => {
+            let bar = Bar::new();
+            let progress: &dyn Progress = if bar.0.is_some() { &bar } else { &Silent };
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(args.threads.unwrap_or(0))
+                .build()
+                .map_err(|e| {
+                    Error::Usage(format!(
+                        "cannot start {} threads: {e}",
+                        args.threads.unwrap_or(0)
+                    ))
+                })?;
+            pool.install(|| run::read(submissions, &spec, &options, progress))?
+        }
+        (None, None) => {
+            return Err(Error::Usage(
+                "--submissions or --load-results is required".into(),
             ))
-        })?;
-    let ingested = pool.install(|| run::read(&submissions, &spec, &options, progress))?;
+        }
+    };
+    if let Some(cache) = &args.save_results {
+        crate::cache::save(cache, &ingested, &spec)?;
+    }
     let outcome = run::score(&ingested, &spec, &options)?;
     if let Some(out) = &args.output_dir {
         report::files::write_all(out, &outcome.files)?;

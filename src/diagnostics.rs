@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 /// One warning: `summary` says what is wrong (and is the grouping key),
 /// `location` says where (a path, or submission/study/workload).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Warning {
     pub summary: String,
     pub location: String,
@@ -16,7 +16,7 @@ pub struct Warning {
 }
 
 /// Every warning of a run, in a deterministic order.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Warnings {
     items: Vec<Warning>,
 }

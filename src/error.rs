@@ -10,18 +10,29 @@ use crate::spec::SpecErrors;
 /// the trial is skipped with a warning; with it, the run fails.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrialProblem {
+    /// The trial folder has no eval_measurements.csv.
+    Missing,
     Unreadable(String),
     Empty,
     NotUtf8,
     MissingColumn(String),
-    WrongFieldCount { expected: usize, found: usize },
-    NotANumber { column: String, value: String },
-    TimeBackwards { column: String },
+    WrongFieldCount {
+        expected: usize,
+        found: usize,
+    },
+    NotANumber {
+        column: String,
+        value: String,
+    },
+    TimeBackwards {
+        column: String,
+    },
 }
 
 impl fmt::Display for TrialProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            TrialProblem::Missing => write!(f, "file missing"),
             TrialProblem::Unreadable(e) => write!(f, "cannot read file: {e}"),
             TrialProblem::Empty => write!(f, "empty file (no header)"),
             TrialProblem::NotUtf8 => write!(f, "header is not UTF-8 text"),
@@ -41,6 +52,7 @@ impl TrialProblem {
     /// The grouping key of this problem's warning (no values, no paths).
     pub fn kind(&self) -> String {
         match self {
+            TrialProblem::Missing => "trial folder without eval_measurements.csv, skipped".into(),
             TrialProblem::Unreadable(_) => "unreadable eval_measurements.csv, trial skipped".into(),
             TrialProblem::Empty => "empty eval_measurements.csv, trial skipped".into(),
             TrialProblem::NotUtf8 => {

@@ -5,6 +5,7 @@
 //! [`ingest`] (trials read from a submissions tree) → [`score`] (trial →
 //! study → workload → matrix → rules → profile → score) → [`report`] (files).
 
+pub mod cache;
 pub mod cli;
 pub mod diagnostics;
 pub mod error;

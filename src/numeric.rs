@@ -67,14 +67,17 @@ pub fn median(values: &[f64]) -> f64 {
         return f64::NAN;
     }
     let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
     let n = v.len();
+    // Selection, not a full sort: the median of thousands of step-time
+    // ratios is on the summary's path.
+    let (_, &mut upper, _) = v.select_nth_unstable_by(n / 2, f64::total_cmp);
     if n % 2 == 1 {
-        v[n / 2]
+        upper
     } else {
-        // numpy computes the mean of the two middle values as a + (b - a) / 2
-        // only for datetimes; for floats it is `mean([a, b])` = (a + b) / 2.
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
+        // The largest of the lower half is the other middle value. numpy's
+        // float median is `mean([a, b])` = (a + b) / 2.
+        let lower = v[..n / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (lower + upper) / 2.0
     }
 }
 
@@ -120,15 +123,30 @@ pub fn py_repr(x: f64) -> String {
             "0.0".into()
         };
     }
-    // Rust's `{:e}` gives the shortest round-trip digits: "1.2345e-5".
-    let sci = format!("{x:e}");
-    let (mantissa, exp) = match sci.split_once('e') {
+    // ryu gives the shortest round-trip digits (as Python's repr does), in
+    // either "123.45", "0.00012" or "1.2e-7" form: reduce to digits and the
+    // decimal exponent of the first digit, then lay out as Python does.
+    let mut buf = ryu::Buffer::new();
+    let text = buf.format_finite(x.abs());
+    let (mantissa, e) = match text.split_once(['e', 'E']) {
         Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
-        None => (sci.as_str(), 0),
+        None => (text, 0),
     };
-    let negative = mantissa.starts_with('-');
-    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
-    let sign = if negative { "-" } else { "" };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let int_digits = int_part.trim_start_matches('0');
+    let (digits, exp): (String, i32) = if !int_digits.is_empty() {
+        (
+            format!("{int_digits}{frac_part}"),
+            int_digits.len() as i32 - 1 + e,
+        )
+    } else {
+        let frac_digits = frac_part.trim_start_matches('0');
+        let zeros = (frac_part.len() - frac_digits.len()) as i32;
+        (frac_digits.to_string(), -(zeros + 1) + e)
+    };
+    let digits = digits.trim_end_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    let sign = if x < 0.0 { "-" } else { "" };
     if (-4..16).contains(&exp) {
         let n = digits.len() as i32;
         let s = if exp >= 0 {
@@ -150,7 +168,7 @@ pub fn py_repr(x: f64) -> String {
         let m = if digits.len() > 1 {
             format!("{}.{}", &digits[..1], &digits[1..])
         } else {
-            digits.clone()
+            digits.to_string()
         };
         let esign = if exp < 0 { '-' } else { '+' };
         format!("{sign}{m}e{esign}{:02}", exp.abs())

@@ -492,7 +492,10 @@ fn latest_targets_on_v06_logs_scale_by_eight_ninths() {
         assert!((x * 8.0 / 9.0 - y).abs() < 1e-12, "{x} × 8/9 != {y}");
     }
     let w = b.warnings.render();
-    let lines: Vec<&str> = w.lines().filter(|l| l.contains("no submission ran")).collect();
+    let lines: Vec<&str> = w
+        .lines()
+        .filter(|l| l.contains("no submission ran"))
+        .collect();
     assert_eq!(lines.len(), 1, "{w}");
     assert!(
         w.contains("warning: base workload that no submission ran: it counts as unsolved for everyone (finewebedu_lm)"),

@@ -13,7 +13,7 @@ pub struct Wanted<'a> {
 }
 
 /// A trial's evaluations, one value per row, in file order.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Series {
     pub time: Vec<f64>,
     pub summary_time: Vec<f64>,

@@ -24,7 +24,7 @@ pub use csv::Series;
 pub const MEASUREMENTS: &str = "eval_measurements.csv";
 
 /// One tuning trial of one study of one workload.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Trial {
     pub study: String,
     /// Workload folder, with its framework suffix (`fastmri_jax`).
@@ -54,14 +54,14 @@ impl Trial {
 }
 
 /// One submission's trials, sorted by (workload, study, trial, run).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Submission {
     pub name: String,
     pub trials: Vec<Trial>,
 }
 
 /// What a run read.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Ingested {
     pub submissions: Vec<Submission>,
     pub warnings: Warnings,
@@ -75,7 +75,8 @@ pub struct Selection {
 }
 
 impl Selection {
-    fn keeps(&self, name: &str) -> bool {
+    /// Whether a submission of this name is scored.
+    pub fn keeps(&self, name: &str) -> bool {
         (self.include.is_empty() || self.include.iter().any(|i| i == name))
             && !self.exclude.iter().any(|e| e == name)
     }
@@ -150,11 +151,17 @@ fn list(dir: &Path, warnings: &mut Warnings) -> Result<(Entries, Entries)> {
             );
             continue;
         };
-        // `metadata` follows symlinks; a dangling or looping link fails here
-        // and is reported rather than followed.
-        match std::fs::metadata(&path) {
-            Ok(m) if m.is_dir() => dirs.push((name, path)),
-            Ok(_) => files.push((name, path)),
+        // The entry's own type costs no system call on most file systems;
+        // only symlinks are followed with `metadata`, and a dangling or
+        // looping link fails there and is reported rather than followed.
+        let is_dir = match entry.file_type() {
+            Ok(t) if t.is_symlink() => std::fs::metadata(&path).map(|m| m.is_dir()),
+            Ok(t) => Ok(t.is_dir()),
+            Err(e) => Err(e),
+        };
+        match is_dir {
+            Ok(true) => dirs.push((name, path)),
+            Ok(false) => files.push((name, path)),
             Err(e) => warnings.push(
                 format!("unreadable entry skipped ({})", e.kind()),
                 path.display().to_string(),
@@ -324,14 +331,9 @@ fn walk_submission(
                 if !is_trial_folder(&trial) {
                     continue;
                 }
+                // A missing file is found when it is opened (one system call
+                // fewer per trial than checking first).
                 let csv = trial_path.join(MEASUREMENTS);
-                if !csv.is_file() {
-                    warnings.push(
-                        format!("trial folder without {MEASUREMENTS}, skipped"),
-                        trial_path.display().to_string(),
-                    );
-                    continue;
-                }
                 pending.push(Pending {
                     submission: index,
                     study: study.clone(),

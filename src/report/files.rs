@@ -64,10 +64,9 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     for (name, bytes) in files {
         let final_path = dir.join(name);
         let tmp = dir.join(format!(".{name}.{pid}.tmp"));
-        let result = std::fs::File::create(&tmp).and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
-        });
+        // No fsync: the rename protects readers from partial files when a
+        // run fails; durability across power loss is the file system's job.
+        let result = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(bytes));
         if let Err(source) = result {
             let _ = std::fs::remove_file(&tmp);
             cleanup(&temps);

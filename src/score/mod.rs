@@ -299,10 +299,10 @@ pub fn score(
 
     // §6.1: the matrix of base + held-out workloads; NaN where not run.
     let (n, m) = (submissions.len(), workloads.len());
-    let mut matrix = DMatrix::from_fn(n, m, |r, c| {
+    let matrix = DMatrix::from_fn(n, m, |r, c| {
         outcomes[r].get(&workloads[c]).map_or(f64::NAN, |o| o.time)
     });
-    for (c, w) in workloads.iter().enumerate() {
+    for w in &workloads {
         if n > 0 && (0..n).all(|r| !outcomes[r].contains_key(w)) {
             let role = if spec.is_base(w) { "base" } else { "held-out" };
             warnings.push(
@@ -312,10 +312,50 @@ pub fn score(
                 w.clone(),
             );
         }
-        let _ = c;
     }
     let time_to_targets = matrix.clone();
+    let rules = apply_rules(spec, &submissions, &workloads, matrix, warnings)?;
+    Ok(Leaderboard {
+        submissions,
+        workloads,
+        outcomes,
+        time_to_targets,
+        steps: rules.steps,
+        base: rules.base,
+        denominators: rules.denominators,
+        ratios: rules.ratios,
+        taus: rules.taus,
+        tau_axis: rules.tau_axis,
+        profile: rules.profile,
+        scores: rules.scores,
+    })
+}
 
+/// What the rule steps, ratios and profile make of a time matrix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ruled {
+    pub steps: Vec<StepResult>,
+    pub base: Vec<String>,
+    pub denominators: Vec<f64>,
+    pub ratios: DMatrix<f64>,
+    pub taus: Vec<f64>,
+    pub tau_axis: Vec<f64>,
+    pub profile: DMatrix<f64>,
+    pub scores: Vec<f64>,
+}
+
+/// SCORING.md §6.2–6.8 on a submissions × workloads time matrix (columns
+/// `workloads`, the spec's base and held-out workloads): the ordered rule
+/// steps, the ratios, the performance profile and the scores. This is the
+/// profile-and-score core, independent of how the times were obtained.
+pub fn apply_rules(
+    spec: &Spec,
+    submissions: &[String],
+    workloads: &[String],
+    mut matrix: DMatrix<f64>,
+    warnings: &mut Warnings,
+) -> crate::error::Result<Ruled> {
+    let (n, m) = (matrix.nrows(), matrix.ncols());
     let column = |w: &str| workloads.iter().position(|x| x == w);
     let in_scope = |scope: Scope, w: &str| match scope {
         Scope::All => true,
@@ -436,11 +476,7 @@ pub fn score(
         scores.push(s);
     }
 
-    Ok(Leaderboard {
-        submissions,
-        workloads,
-        outcomes,
-        time_to_targets,
+    Ok(Ruled {
         steps,
         base,
         denominators,

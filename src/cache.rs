@@ -1,0 +1,160 @@
+//! The results cache (`--save-results` / `--load-results`): a compact binary
+//! snapshot of the ingested series, so rescoring under another spec skips
+//! reading thousands of CSV files. The reference scoring keeps a pickle; this
+//! file is versioned and checked instead, and a stale, truncated, corrupted
+//! or foreign file is refused with a message saying which.
+//!
+//! Layout: magic (8 bytes) · format version (u32 LE) · payload length (u64 LE)
+//! · CRC-32 of the payload (u32 LE) · payload (bincode).
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::ingest::Ingested;
+use crate::spec::Spec;
+
+const MAGIC: &[u8; 8] = b"APERFRC\0";
+/// Bumped whenever the payload's shape changes.
+const FORMAT: u32 = 1;
+const HEADER: usize = 8 + 4 + 8 + 4;
+
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    engine: String,
+    time: String,
+    summary_time: String,
+    step: String,
+    ingested: Ingested,
+}
+
+/// Encodes what was read, with the columns it was read for.
+pub fn encode(ingested: &Ingested, spec: &Spec) -> Result<Vec<u8>> {
+    let payload = Payload {
+        engine: env!("CARGO_PKG_VERSION").to_string(),
+        time: spec.columns.time.clone(),
+        summary_time: spec.columns.summary_time.clone(),
+        step: spec.columns.step.clone(),
+        ingested: ingested.clone(),
+    };
+    let body = bincode::serialize(&payload)
+        .map_err(|e| Error::Usage(format!("cannot encode the results cache: {e}")))?;
+    let mut out = Vec::with_capacity(HEADER + body.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
+/// Writes the cache file atomically.
+pub fn save(path: &Path, ingested: &Ingested, spec: &Spec) -> Result<()> {
+    let bytes = encode(ingested, spec)?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| Error::Usage(format!("{}: not a file name", path.display())))?;
+    crate::report::files::write_all(dir, &[(name.to_string(), bytes)])
+}
+
+/// Reads and checks a cache file, and checks that it holds the columns `spec`
+/// needs.
+pub fn load(path: &Path, spec: &Spec) -> Result<Ingested> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Cache {
+        path: path.to_path_buf(),
+        message: format!("cannot read results cache: {e}"),
+    })?;
+    decode(&bytes, spec).map_err(|message| Error::Cache {
+        path: path.to_path_buf(),
+        message,
+    })
+}
+
+/// Decodes a cache's bytes; errors say what is wrong with the file.
+pub fn decode(bytes: &[u8], spec: &Spec) -> std::result::Result<Ingested, String> {
+    if bytes.len() < 8 || &bytes[..8] != MAGIC {
+        return Err("not an algoperf-engine results cache (wrong magic bytes)".into());
+    }
+    if bytes.len() < HEADER {
+        return Err("truncated results cache (incomplete header)".into());
+    }
+    let u32_at =
+        |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    let format = u32_at(8);
+    if format != FORMAT {
+        return Err(format!(
+            "stale results cache: format version {format}, this engine reads version {FORMAT}; re-create it with --save-results"
+        ));
+    }
+    let mut len_bytes = [0u8; 8];
+    len_bytes.copy_from_slice(&bytes[12..20]);
+    let len = u64::from_le_bytes(len_bytes);
+    let body = &bytes[HEADER..];
+    if (body.len() as u64) < len {
+        return Err(format!(
+            "truncated results cache: {} of {len} payload bytes",
+            body.len()
+        ));
+    }
+    if (body.len() as u64) > len {
+        return Err(format!(
+            "results cache has {} bytes after its payload",
+            body.len() as u64 - len
+        ));
+    }
+    if crc32fast::hash(body) != u32_at(20) {
+        return Err("corrupted results cache (checksum mismatch)".into());
+    }
+    let payload: Payload =
+        bincode::deserialize(body).map_err(|e| format!("corrupted results cache: {e}"))?;
+    let needed = (
+        &spec.columns.time,
+        &spec.columns.summary_time,
+        &spec.columns.step,
+    );
+    if (&payload.time, &payload.summary_time, &payload.step) != needed {
+        return Err(format!(
+            "the cache holds columns ({}, {}, {}) but {} needs ({}, {}, {}); re-create it from the logs",
+            payload.time,
+            payload.summary_time,
+            payload.step,
+            spec.path.display(),
+            needed.0,
+            needed.1,
+            needed.2
+        ));
+    }
+    let mut ingested = payload.ingested;
+    for sub in &mut ingested.submissions {
+        let mut kept = Vec::with_capacity(sub.trials.len());
+        for t in sub.trials.drain(..) {
+            match spec.targets.get(&t.workload) {
+                Some(target) if target.column == t.metric_column => kept.push(t),
+                Some(target) => {
+                    return Err(format!(
+                    "the cache holds `{}` for {}, but {} compares `{}`; re-create it from the logs",
+                    t.metric_column,
+                    t.workload,
+                    spec.path.display(),
+                    target.column
+                ))
+                }
+                None => ingested.warnings.note(
+                    format!(
+                        "workload `{}` has no target in this spec's targets file, ignored",
+                        t.workload
+                    ),
+                    format!("{}/{}/{}", sub.name, t.study, t.folder),
+                ),
+            }
+        }
+        sub.trials = kept;
+    }
+    Ok(ingested)
+}
