@@ -1,1 +1,2 @@
 //! algoperf-engine: scores AlgoPerf leaderboards from training logs, driven by ruleset specs.
+pub mod rawlog;
