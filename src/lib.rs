@@ -12,6 +12,7 @@ pub mod error;
 pub mod heldout;
 pub mod ingest;
 pub mod numeric;
+pub mod rawlog;
 pub mod report;
 pub mod run;
 pub mod score;

@@ -1,0 +1,483 @@
+//! Python literals as they appear in AlgoPerf training logs.
+//!
+//! The logs are `repr()` text, not JSON: single-quoted strings, tuples,
+//! `nan`/`inf`, `True`/`None`, and array scalars printed through their
+//! constructor (`DeviceArray(0.5, dtype=float32)`). Parsing them with a pest
+//! grammar (`grammar/pylit.pest`) instead of string surgery means a value is
+//! either read completely or rejected with a position, never half-read; and,
+//! unlike the public reference (which replaced `nan` by `0` so that Python's
+//! `ast.literal_eval` would accept the text), `nan` stays NaN.
+
+use pest::iterators::Pair;
+use pest::Parser;
+use pest_derive::Parser;
+
+/// The generated pest parser for `grammar/pylit.pest`.
+#[derive(Parser)]
+#[grammar = "grammar/pylit.pest"]
+pub struct PyLitParser;
+
+/// Deepest bracket nesting accepted. The logs need 4 (dict → list → tuple →
+/// dict); the limit keeps both pest's and our recursion far from the end of
+/// the stack on hostile input such as ten thousand `[`.
+pub const MAX_NESTING: usize = 64;
+
+/// A Python literal value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PyValue {
+    /// `None`.
+    None,
+    /// `True` / `False`.
+    Bool(bool),
+    /// An integer literal that fits in an `i64` (larger ones become
+    /// [`PyValue::Float`], the nearest `f64`, since the engine only needs
+    /// them as numbers).
+    Int(i64),
+    /// A float literal, `nan`, `inf` or `-inf`.
+    Float(f64),
+    /// A string, escapes decoded.
+    Str(String),
+    /// `[…]`.
+    List(Vec<PyValue>),
+    /// `(…,)`.
+    Tuple(Vec<PyValue>),
+    /// `{…}`, in the order written (Python dicts keep insertion order).
+    Dict(Vec<(PyValue, PyValue)>),
+    /// An array scalar printed through a constructor, e.g.
+    /// `DeviceArray(0.5, dtype=float32)`: `wrapper` is the constructor's name
+    /// (`DeviceArray`), `value` its first argument. Keyword arguments
+    /// (`dtype=…`) carry no value and are dropped.
+    Wrapped {
+        /// The constructor's name as written, e.g. `DeviceArray`, `np.float32`.
+        wrapper: String,
+        /// The wrapped value.
+        value: Box<PyValue>,
+    },
+}
+
+impl PyValue {
+    /// The value as a number, looking through wrappers: ints, floats
+    /// (NaN and ±inf included) and `Wrapped` numbers give `Some`; `None`
+    /// gives NaN (what pandas reads from an empty CSV cell); anything else
+    /// (strings, bools, containers) gives `None`.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            PyValue::Int(i) => Some(*i as f64),
+            PyValue::Float(x) => Some(*x),
+            PyValue::None => Some(f64::NAN),
+            PyValue::Wrapped { value, .. } => value.as_f64(),
+            _ => None,
+        }
+    }
+
+    /// The value as an integer (looking through wrappers), for step numbers.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            PyValue::Int(i) => Some(*i),
+            PyValue::Wrapped { value, .. } => value.as_i64(),
+            _ => None,
+        }
+    }
+
+    /// The value of `key` if this is a dict with a string key `key`
+    /// (the last one, as Python keeps the last of duplicated keys).
+    pub fn get(&self, key: &str) -> Option<&PyValue> {
+        match self {
+            PyValue::Dict(pairs) => pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| matches!(k, PyValue::Str(s) if s == key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+/// Why a text is not the literal expected: a 1-based column (in characters)
+/// and a message. Lines are parsed one at a time, so the caller knows the line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("column {column}: {message}")]
+pub struct PyLitError {
+    /// 1-based character column in the text given to the parser.
+    pub column: usize,
+    /// What was wrong.
+    pub message: String,
+}
+
+impl PyLitError {
+    fn at(column: usize, message: impl Into<String>) -> Self {
+        PyLitError {
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+/// Parse a text that is exactly one Python literal (surrounding blanks allowed).
+pub fn parse_literal(text: &str) -> Result<PyValue, PyLitError> {
+    check_nesting(text)?;
+    let pair = parse_rule(Rule::literal, text)?;
+    let mut values = Vec::with_capacity(1);
+    for p in pair.into_inner() {
+        if p.as_rule() != Rule::EOI {
+            values.push(to_value(p)?);
+        }
+    }
+    values
+        .pop()
+        .ok_or_else(|| PyLitError::at(1, "empty literal"))
+}
+
+/// The parts of a per-evaluation line's tail (`Time since start: …s, Step:
+/// N, {…}`): the `Step:` value and the evaluation dict, both unchecked.
+pub fn parse_eval_tail(text: &str) -> Result<(PyValue, PyValue), PyLitError> {
+    check_nesting(text)?;
+    let pair = parse_rule(Rule::eval_tail, text)?;
+    let mut values = Vec::with_capacity(2);
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::EOI | Rule::seconds | Rule::comma => {}
+            _ => values.push(to_value(p)?),
+        }
+    }
+    let dict = values.pop();
+    let step = values.pop();
+    match (step, dict) {
+        (Some(s), Some(d)) => Ok((s, d)),
+        _ => Err(PyLitError::at(1, "evaluation line without step or dict")),
+    }
+}
+
+/// The value of a summary line's tail (`Metrics: {…}`), unchecked.
+pub fn parse_metrics_tail(text: &str) -> Result<PyValue, PyLitError> {
+    check_nesting(text)?;
+    let pair = parse_rule(Rule::metrics_tail, text)?;
+    let mut values = Vec::with_capacity(1);
+    for p in pair.into_inner() {
+        if p.as_rule() != Rule::EOI {
+            values.push(to_value(p)?);
+        }
+    }
+    values
+        .pop()
+        .ok_or_else(|| PyLitError::at(1, "Metrics line without a value"))
+}
+
+fn parse_rule(rule: Rule, text: &str) -> Result<Pair<'_, Rule>, PyLitError> {
+    match PyLitParser::parse(rule, text) {
+        Ok(mut pairs) => pairs
+            .next()
+            .ok_or_else(|| PyLitError::at(1, "nothing parsed")),
+        Err(e) => Err(convert_error(text, e)),
+    }
+}
+
+/// Human names for the rules pest reports as "expected". The alternatives
+/// of a value all start at the same place, so they are reported together
+/// as "a value".
+fn rule_name(rule: &Rule) -> &'static str {
+    match rule {
+        Rule::eval_tail => "an evaluation line",
+        Rule::metrics_tail => "a Metrics line",
+        Rule::literal
+        | Rule::value
+        | Rule::dict
+        | Rule::list
+        | Rule::paren
+        | Rule::wrapped
+        | Rule::keyword
+        | Rule::number
+        | Rule::special
+        | Rule::float
+        | Rule::int
+        | Rule::bad_number
+        | Rule::string
+        | Rule::dotted_name => "a value",
+        Rule::pair => "a key: value pair",
+        Rule::kwarg => "a keyword argument",
+        Rule::comma => "','",
+        Rule::colon => "':'",
+        Rule::equals => "'='",
+        Rule::rbrace => "'}'",
+        Rule::rbracket => "']'",
+        Rule::rparen => "')'",
+        Rule::sign | Rule::digits | Rule::mantissa | Rule::exponent => "a number",
+        Rule::sq_inner | Rule::dq_inner => "string text",
+        Rule::name | Rule::name_char => "a name",
+        Rule::seconds => "seconds such as 277.60s",
+        Rule::EOI => "end of line",
+        Rule::WHITESPACE => "a blank",
+    }
+}
+
+fn convert_error(text: &str, e: pest::error::Error<Rule>) -> PyLitError {
+    use pest::error::{ErrorVariant, InputLocation};
+    let byte = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let column = column_of(text, byte);
+    let message = match &e.variant {
+        ErrorVariant::ParsingError {
+            positives,
+            negatives: _,
+        } => {
+            let mut names: Vec<&str> = positives.iter().map(rule_name).collect();
+            names.sort_unstable();
+            names.dedup();
+            let found = describe_at(text, byte);
+            if names.is_empty() {
+                format!("unexpected {found}")
+            } else {
+                format!("expected {}, found {found}", names.join(" or "))
+            }
+        }
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    PyLitError::at(column, message)
+}
+
+/// 1-based character column of byte offset `byte` (clamped to the text).
+fn column_of(text: &str, byte: usize) -> usize {
+    let byte = byte.min(text.len());
+    text.char_indices().take_while(|(i, _)| *i < byte).count() + 1
+}
+
+fn describe_at(text: &str, byte: usize) -> String {
+    match text.get(byte..) {
+        Some(rest) if !rest.is_empty() => {
+            let snippet: String = rest.chars().take(12).collect();
+            format!("{snippet:?}")
+        }
+        _ => "end of line".to_string(),
+    }
+}
+
+/// Reject texts nested deeper than [`MAX_NESTING`] before handing them to
+/// the recursive parser. Brackets inside strings do not count.
+fn check_nesting(text: &str) -> Result<(), PyLitError> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (col, c) in text.chars().enumerate() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(PyLitError::at(
+                        col + 1,
+                        format!("nested deeper than {MAX_NESTING} brackets"),
+                    ));
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Tokens kept in the tree only for error reporting.
+fn is_punctuation(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::comma | Rule::colon | Rule::equals | Rule::rbrace | Rule::rbracket | Rule::rparen
+    )
+}
+
+fn to_value(p: Pair<'_, Rule>) -> Result<PyValue, PyLitError> {
+    // The column is computed only when reporting an error: counting
+    // characters from the start of the line for every value would make
+    // parsing quadratic in the line length.
+    let start = (p.get_input(), p.as_span().start());
+    let column = || column_of(start.0, start.1);
+    match p.as_rule() {
+        Rule::dict => {
+            let mut pairs = Vec::new();
+            for kv in p.into_inner().filter(|q| q.as_rule() == Rule::pair) {
+                let mut it = kv.into_inner().filter(|q| q.as_rule() != Rule::colon);
+                match (it.next(), it.next()) {
+                    (Some(k), Some(v)) => pairs.push((to_value(k)?, to_value(v)?)),
+                    _ => return Err(PyLitError::at(column(), "dict entry without a value")),
+                }
+            }
+            Ok(PyValue::Dict(pairs))
+        }
+        Rule::list => Ok(PyValue::List(
+            p.into_inner()
+                .filter(|q| !is_punctuation(q.as_rule()))
+                .map(to_value)
+                .collect::<Result<_, _>>()?,
+        )),
+        Rule::paren => {
+            let mut items = Vec::new();
+            let mut comma = false;
+            for q in p.into_inner() {
+                match q.as_rule() {
+                    Rule::comma => comma = true,
+                    r if is_punctuation(r) => {}
+                    _ => items.push(to_value(q)?),
+                }
+            }
+            match items.pop() {
+                Some(only) if items.is_empty() && !comma => Ok(only),
+                Some(last) => {
+                    items.push(last);
+                    Ok(PyValue::Tuple(items))
+                }
+                None => Ok(PyValue::Tuple(items)),
+            }
+        }
+        Rule::wrapped => {
+            let mut it = p.into_inner();
+            let wrapper = match it.next() {
+                Some(n) => n.as_str().to_string(),
+                None => return Err(PyLitError::at(column(), "wrapper without a name")),
+            };
+            let value = match it.next() {
+                Some(v) => to_value(v)?,
+                None => return Err(PyLitError::at(column(), "wrapper without a value")),
+            };
+            Ok(PyValue::Wrapped {
+                wrapper,
+                value: Box::new(value),
+            })
+        }
+        Rule::keyword => match p.as_str() {
+            "True" => Ok(PyValue::Bool(true)),
+            "False" => Ok(PyValue::Bool(false)),
+            _ => Ok(PyValue::None),
+        },
+        Rule::special => {
+            let s = p.as_str();
+            if s.ends_with("nan") {
+                Ok(PyValue::Float(f64::NAN))
+            } else if s.starts_with('-') {
+                Ok(PyValue::Float(f64::NEG_INFINITY))
+            } else {
+                Ok(PyValue::Float(f64::INFINITY))
+            }
+        }
+        Rule::bad_number => Err(PyLitError::at(
+            column(),
+            format!("bad number {:?}", p.as_str()),
+        )),
+        Rule::float => p
+            .as_str()
+            .parse::<f64>()
+            .map(PyValue::Float)
+            .map_err(|e| PyLitError::at(column(), format!("bad number {:?}: {e}", p.as_str()))),
+        Rule::int => {
+            let s = p.as_str();
+            match s.parse::<i64>() {
+                Ok(i) => Ok(PyValue::Int(i)),
+                Err(_) => s
+                    .parse::<f64>()
+                    .map(PyValue::Float)
+                    .map_err(|e| PyLitError::at(column(), format!("bad number {s:?}: {e}"))),
+            }
+        }
+        Rule::string => {
+            let raw = p.into_inner().next().map(|q| q.as_str()).unwrap_or("");
+            unescape(raw)
+                .map(PyValue::Str)
+                .map_err(|m| PyLitError::at(column(), m))
+        }
+        other => Err(PyLitError::at(
+            column(),
+            format!("unexpected {}", rule_name(&other)),
+        )),
+    }
+}
+
+/// Decode Python string escapes. Unknown escapes keep their backslash, as
+/// Python does (`'\d'` is backslash-d).
+fn unescape(raw: &str) -> Result<String, String> {
+    if !raw.contains('\\') {
+        return Ok(raw.to_string());
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(e) = chars.next() else {
+            return Err("string ends in a lone backslash".to_string());
+        };
+        match e {
+            '\\' => out.push('\\'),
+            '\'' => out.push('\''),
+            '"' => out.push('"'),
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            'a' => out.push('\u{7}'),
+            'b' => out.push('\u{8}'),
+            'f' => out.push('\u{c}'),
+            'v' => out.push('\u{b}'),
+            '0'..='7' => {
+                // Up to three octal digits.
+                let mut code = e.to_digit(8).unwrap_or(0);
+                for _ in 0..2 {
+                    match chars.clone().next().and_then(|d| d.to_digit(8)) {
+                        Some(d) => {
+                            code = code * 8 + d;
+                            chars.next();
+                        }
+                        None => break,
+                    }
+                }
+                out.push(char::from_u32(code).ok_or("bad octal escape")?);
+            }
+            'x' | 'u' | 'U' => {
+                let n = match e {
+                    'x' => 2,
+                    'u' => 4,
+                    _ => 8,
+                };
+                let hex: String = chars.by_ref().take(n).collect();
+                if hex.chars().count() != n || !hex.chars().all(|h| h.is_ascii_hexdigit()) {
+                    return Err(format!("bad \\{e} escape: expected {n} hex digits"));
+                }
+                let code = u32::from_str_radix(&hex, 16).map_err(|e| e.to_string())?;
+                out.push(
+                    char::from_u32(code).ok_or_else(|| format!("\\{e}{hex} is not a character"))?,
+                );
+            }
+            other => {
+                out.push('\\');
+                out.push(other);
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn octal_and_unicode_escapes() {
+        assert_eq!(
+            parse_literal(r"'\101\x41\u0041'"),
+            Ok(PyValue::Str("AAA".into()))
+        );
+        assert_eq!(parse_literal(r"'\0'"), Ok(PyValue::Str("\0".into())));
+        assert_eq!(parse_literal(r"'\d'"), Ok(PyValue::Str("\\d".into())));
+        assert!(parse_literal(r"'\U00110000'").is_err());
+    }
+}
