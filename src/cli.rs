@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::{Error, Result};
-use crate::ingest::{Progress, Selection, Silent};
+use crate::ingest::{Progress, Selection, Silent, Source};
 use crate::{report, run, spec, synth};
 
 /// Scores AlgoPerf leaderboards from training logs, driven by ruleset specs.
@@ -51,12 +51,34 @@ pub struct ScoreArgs {
     /// Leave out these submissions (comma-separated folder names).
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub exclude: Vec<String>,
+    /// Where trials' evaluations come from: eval_measurements.csv, raw training
+    /// logs, or the CSV where a trial has one and the logs otherwise.
+    #[arg(long, value_enum, default_value_t = SourceArg::Csv)]
+    pub source: SourceArg,
     /// Fail on any count mismatch or skipped input instead of warning.
     #[arg(long)]
     pub strict: bool,
     /// Worker threads for reading logs (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+/// `--source` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SourceArg {
+    Csv,
+    Logs,
+    Auto,
+}
+
+impl From<SourceArg> for Source {
+    fn from(s: SourceArg) -> Self {
+        match s {
+            SourceArg::Csv => Source::Csv,
+            SourceArg::Logs => Source::Logs,
+            SourceArg::Auto => Source::Auto,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -252,6 +274,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
         selection: Selection {
             include: args.include,
             exclude: args.exclude,
+            source: args.source.into(),
         },
         strict: args.strict,
     };

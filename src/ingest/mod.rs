@@ -67,11 +67,24 @@ pub struct Ingested {
     pub warnings: Warnings,
 }
 
-/// Which submissions to read.
+/// Which submissions to read, and from which files.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
+    pub source: Source,
+}
+
+/// Where a trial's evaluations come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Source {
+    /// `trial_<k>/eval_measurements.csv` only.
+    #[default]
+    Csv,
+    /// The raw `*.log` files of each workload folder only.
+    Logs,
+    /// The CSV where a trial has one, else the logs of its workload folder.
+    Auto,
 }
 
 impl Selection {
@@ -179,10 +192,32 @@ struct Pending {
     study: String,
     folder: String,
     workload: String,
-    trial: String,
     run: String,
-    path: PathBuf,
     metric_column: String,
+    file: PendingFile,
+}
+
+/// The file(s) a pending item reads.
+enum PendingFile {
+    /// One trial's eval_measurements.csv.
+    Csv { trial: String, path: PathBuf },
+    /// A workload folder's raw logs: every trial in them except `skip`
+    /// (those have a CSV); `expect` are trial folders the logs must supply.
+    Logs {
+        dir: PathBuf,
+        skip: Vec<String>,
+        expect: Vec<String>,
+    },
+}
+
+/// What reading one pending item gave.
+#[derive(Default)]
+struct Read {
+    /// (trial name, file the series came from, series)
+    trials: Vec<(String, PathBuf, Series)>,
+    errors: Vec<TrialError>,
+    /// Warnings about skipped log lines: (summary, location).
+    notes: Vec<(String, String)>,
 }
 
 /// Reads every trial of every selected submission under `root`.
@@ -230,6 +265,7 @@ pub fn ingest(
         names.push(name.clone());
         for (run, folder) in folders {
             walk_submission(
+                selection.source,
                 &name,
                 index,
                 &run,
@@ -250,10 +286,10 @@ pub fn ingest(
     }
 
     progress.start(pending.len() as u64);
-    let read: Vec<std::result::Result<Series, TrialError>> = pending
+    let read: Vec<Read> = pending
         .par_iter()
         .map(|p| {
-            let r = read_trial(p, spec);
+            let r = read_pending(p, spec);
             progress.advance();
             r
         })
@@ -268,18 +304,23 @@ pub fn ingest(
         })
         .collect();
     for (p, r) in pending.into_iter().zip(read) {
-        match r {
-            Ok(series) => submissions[p.submission].trials.push(Trial {
-                study: p.study,
-                folder: p.folder,
-                workload: p.workload,
-                trial: p.trial,
-                run: p.run,
-                path: p.path,
-                metric_column: p.metric_column,
+        for (trial, path, series) in r.trials {
+            submissions[p.submission].trials.push(Trial {
+                study: p.study.clone(),
+                folder: p.folder.clone(),
+                workload: p.workload.clone(),
+                trial,
+                run: p.run.clone(),
+                path,
+                metric_column: p.metric_column.clone(),
                 series,
-            }),
-            Err(e) => warnings.push(e.problem.kind(), e.to_string()),
+            });
+        }
+        for e in r.errors {
+            warnings.push(e.problem.kind(), e.to_string());
+        }
+        for (summary, location) in r.notes {
+            warnings.push(summary, location);
         }
     }
     for s in &mut submissions {
@@ -295,6 +336,7 @@ pub fn ingest(
 
 #[allow(clippy::too_many_arguments)]
 fn walk_submission(
+    source: Source,
     name: &str,
     index: usize,
     run: &str,
@@ -326,43 +368,179 @@ fn walk_submission(
                 );
                 continue;
             };
-            let (trials, _) = list(&wl_path, warnings)?;
-            for (trial, trial_path) in trials {
-                if !is_trial_folder(&trial) {
-                    continue;
+            let (trials, files) = list(&wl_path, warnings)?;
+            let trials: Vec<(String, PathBuf)> = trials
+                .into_iter()
+                .filter(|(t, _)| is_trial_folder(t))
+                .collect();
+            let has_logs = files.iter().any(|(n, _)| n.ends_with(".log"));
+            let item = |file: PendingFile| Pending {
+                submission: index,
+                study: study.clone(),
+                folder: wl_folder.clone(),
+                workload: workload.to_string(),
+                run: run.to_string(),
+                metric_column: target.column.clone(),
+                file,
+            };
+            match source {
+                Source::Csv => {
+                    for (trial, trial_path) in trials {
+                        // A missing file is found when it is opened (one
+                        // system call fewer per trial than checking first).
+                        pending.push(item(PendingFile::Csv {
+                            trial,
+                            path: trial_path.join(MEASUREMENTS),
+                        }));
+                    }
                 }
-                // A missing file is found when it is opened (one system call
-                // fewer per trial than checking first).
-                let csv = trial_path.join(MEASUREMENTS);
-                pending.push(Pending {
-                    submission: index,
-                    study: study.clone(),
-                    folder: wl_folder.clone(),
-                    workload: workload.to_string(),
-                    trial,
-                    run: run.to_string(),
-                    path: csv,
-                    metric_column: target.column.clone(),
-                });
+                Source::Logs => {
+                    if has_logs {
+                        pending.push(item(PendingFile::Logs {
+                            dir: wl_path.clone(),
+                            skip: Vec::new(),
+                            expect: Vec::new(),
+                        }));
+                    } else {
+                        warnings.push(
+                            "workload folder without raw logs (*.log), skipped",
+                            wl_path.display().to_string(),
+                        );
+                    }
+                }
+                Source::Auto => {
+                    let mut with_csv = Vec::new();
+                    let mut without = Vec::new();
+                    for (trial, trial_path) in trials {
+                        let csv = trial_path.join(MEASUREMENTS);
+                        if csv.is_file() {
+                            with_csv.push(trial.clone());
+                            pending.push(item(PendingFile::Csv { trial, path: csv }));
+                        } else {
+                            without.push((trial, csv));
+                        }
+                    }
+                    if has_logs && (!without.is_empty() || with_csv.is_empty()) {
+                        pending.push(item(PendingFile::Logs {
+                            dir: wl_path.clone(),
+                            skip: with_csv,
+                            expect: without.into_iter().map(|(t, _)| t).collect(),
+                        }));
+                    } else {
+                        for (_, csv) in without {
+                            warnings.push(
+                                TrialProblem::Missing.kind(),
+                                format!("{}: {}", csv.display(), TrialProblem::Missing),
+                            );
+                        }
+                    }
+                }
             }
         }
     }
     Ok(())
 }
 
-fn read_trial(p: &Pending, spec: &Spec) -> std::result::Result<Series, TrialError> {
+fn read_pending(p: &Pending, spec: &Spec) -> Read {
+    let mut out = Read::default();
+    match &p.file {
+        PendingFile::Csv { trial, path } => match read_csv_trial(path, &p.metric_column, spec) {
+            Ok(series) => out.trials.push((trial.clone(), path.clone(), series)),
+            Err(e) => out.errors.push(e),
+        },
+        PendingFile::Logs { dir, skip, expect } => {
+            read_log_trials(p, dir, skip, expect, spec, &mut out)
+        }
+    }
+    out
+}
+
+fn read_log_trials(
+    p: &Pending,
+    dir: &Path,
+    skip: &[String],
+    expect: &[String],
+    spec: &Spec,
+    out: &mut Read,
+) {
+    let read = match crate::rawlog::read_workload_logs(dir) {
+        Ok(r) => r,
+        Err(e) => {
+            out.errors.push(TrialError {
+                path: dir.to_path_buf(),
+                line: None,
+                problem: TrialProblem::Unreadable(e.to_string()),
+            });
+            return;
+        }
+    };
+    for w in read.warnings {
+        out.notes
+            .push(("malformed raw log line, skipped".into(), w.to_string()));
+    }
+    let mut found = Vec::new();
+    for t in read.trials {
+        if skip.contains(&t.trial) {
+            continue;
+        }
+        found.push(t.trial.clone());
+        let location = dir.join(&t.trial);
+        let err = |problem| TrialError {
+            path: location.clone(),
+            line: None,
+            problem,
+        };
+        let column = |name: &str| -> std::result::Result<Vec<f64>, TrialError> {
+            t.column(name)
+                .map(<[f64]>::to_vec)
+                .ok_or_else(|| err(TrialProblem::MissingColumn(name.to_string())))
+        };
+        let series = (|| -> std::result::Result<Series, TrialError> {
+            let series = Series {
+                time: column(&spec.columns.time)?,
+                summary_time: column(&spec.columns.summary_time)?,
+                step: column(&spec.columns.step)?,
+                metric: column(&p.metric_column)?,
+            };
+            check_monotone(&series.time, &spec.columns.time)
+                .map_err(|(_, problem)| err(problem))?;
+            Ok(series)
+        })();
+        match series {
+            Ok(s) => out.trials.push((t.trial.clone(), location.clone(), s)),
+            Err(e) => out.errors.push(e),
+        }
+    }
+    for t in expect {
+        if !found.contains(t) {
+            out.errors.push(TrialError {
+                path: dir.join(t).join(MEASUREMENTS),
+                line: None,
+                problem: TrialProblem::Missing,
+            });
+        }
+    }
+}
+
+fn read_csv_trial(
+    path: &Path,
+    metric_column: &str,
+    spec: &Spec,
+) -> std::result::Result<Series, TrialError> {
     let err = |line, problem| TrialError {
-        path: p.path.clone(),
+        path: path.to_path_buf(),
         line,
         problem,
     };
-    let bytes =
-        std::fs::read(&p.path).map_err(|e| err(None, TrialProblem::Unreadable(e.to_string())))?;
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => err(None, TrialProblem::Missing),
+        _ => err(None, TrialProblem::Unreadable(e.to_string())),
+    })?;
     let wanted = csv::Wanted {
         time: &spec.columns.time,
         summary_time: &spec.columns.summary_time,
         step: &spec.columns.step,
-        metric: &p.metric_column,
+        metric: metric_column,
     };
     let series = csv::read_series(&bytes, &wanted).map_err(|(line, problem)| err(line, problem))?;
     check_monotone(&series.time, &spec.columns.time)
