@@ -309,17 +309,20 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     if let Some(cache) = &args.save_results {
         crate::cache::save(cache, &ingested, &spec)?;
     }
+    let Some(out) = &args.output_dir else {
+        // Nothing to write: no file is rendered.
+        let (leaderboard, warnings) = run::score_only(&ingested, &spec, &options)?;
+        eprint!("{}", warnings.render());
+        print!("{}", report::leaderboard_table(&leaderboard, spec.tau.max));
+        return Ok(());
+    };
     let outcome = run::score(&ingested, &spec, &options)?;
-    if let Some(out) = &args.output_dir {
-        report::files::write_all(out, &outcome.files)?;
-    }
+    report::files::write_all(out, &outcome.files)?;
     eprint!("{}", outcome.warnings.render());
     print!(
         "{}",
         report::leaderboard_table(&outcome.leaderboard, spec.tau.max)
     );
-    if let Some(out) = &args.output_dir {
-        eprintln!("wrote {} files to {}", outcome.files.len(), out.display());
-    }
+    eprintln!("wrote {} files to {}", outcome.files.len(), out.display());
     Ok(())
 }

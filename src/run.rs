@@ -58,12 +58,23 @@ pub fn read(
     ingest::ingest(root, spec, &options.selection, progress)
 }
 
-/// Scores what was read and renders every output file, without writing.
-pub fn score(ingested: &Ingested, spec: &Spec, options: &Options) -> Result<Outcome> {
+/// Scores what was read, without rendering any file: the leaderboard and
+/// every warning (the count checks included).
+pub fn score_only(
+    ingested: &Ingested,
+    spec: &Spec,
+    options: &Options,
+) -> Result<(Leaderboard, Warnings)> {
     let mut warnings = ingested.warnings.clone();
     score::check_counts(ingested, spec, &mut warnings);
     let leaderboard = score::score(ingested, spec, &mut warnings)?;
     enforce_strict(&warnings, options.strict)?;
+    Ok((leaderboard, warnings))
+}
+
+/// Scores what was read and renders every output file, without writing.
+pub fn score(ingested: &Ingested, spec: &Spec, options: &Options) -> Result<Outcome> {
+    let (leaderboard, warnings) = score_only(ingested, spec, options)?;
 
     let mut files = vec![
         ("scores.csv".to_string(), report::scores_csv(&leaderboard)),

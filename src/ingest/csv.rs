@@ -59,12 +59,18 @@ const NA_VALUES: &[&[u8]] = &[
 /// in any case are infinities, surrounding spaces are ignored.
 pub fn parse_cell(raw: &[u8]) -> Option<f64> {
     let trimmed = trim(raw);
+    // Numbers first: they are nearly every cell. Rust also accepts "inf",
+    // "infinity" and "nan" in any case, and a leading '+'.
+    if let Some(v) = std::str::from_utf8(trimmed)
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+    {
+        return Some(v);
+    }
     if NA_VALUES.contains(&trimmed) {
         return Some(f64::NAN);
     }
-    let s = std::str::from_utf8(trimmed).ok()?;
-    // Rust accepts "inf", "infinity", "nan" in any case and a leading '+'.
-    s.parse::<f64>().ok()
+    None
 }
 
 fn trim(mut b: &[u8]) -> &[u8] {
@@ -87,7 +93,108 @@ fn trim(mut b: &[u8]) -> &[u8] {
 
 /// Reads the wanted columns of a trial file's bytes. Errors carry the
 /// 1-based line they are on, when there is one.
+///
+/// Files without a quote character (every file the AlgoPerf logger writes)
+/// take a fast path that splits lines and fields with memchr and parses only
+/// the wanted cells; a file with quotes goes through the `csv` crate. Both
+/// paths give the same values and the same errors (a test checks it).
 pub fn read_series(bytes: &[u8], wanted: &Wanted) -> Result<Series, (Option<u64>, TrialProblem)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if memchr::memchr(b'"', bytes).is_some() {
+        read_series_quoted(bytes, wanted)
+    } else {
+        read_series_plain(bytes, wanted)
+    }
+}
+
+/// Lines of a file with their 1-based numbers, `\r\n` or `\n` terminated,
+/// empty lines skipped (as pandas skips blank lines).
+fn lines(bytes: &[u8]) -> impl Iterator<Item = (u64, &[u8])> {
+    let mut start = 0;
+    let mut number = 0u64;
+    std::iter::from_fn(move || loop {
+        if start >= bytes.len() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let mut line = &bytes[start..end];
+        start = end + 1;
+        number += 1;
+        if let [rest @ .., b'\r'] = line {
+            line = rest;
+        }
+        if !line.is_empty() {
+            return Some((number, line));
+        }
+    })
+}
+
+fn read_series_plain(bytes: &[u8], wanted: &Wanted) -> Result<Series, (Option<u64>, TrialProblem)> {
+    let mut it = lines(bytes);
+    let Some((header_line, header)) = it.next() else {
+        return Err((None, TrialProblem::Empty));
+    };
+    let names: Vec<&[u8]> = header.split(|&b| b == b',').collect();
+    let find = |name: &str| -> Result<usize, (Option<u64>, TrialProblem)> {
+        names
+            .iter()
+            .position(|h| *h == name.as_bytes())
+            .ok_or_else(|| {
+                (
+                    Some(header_line),
+                    TrialProblem::MissingColumn(name.to_string()),
+                )
+            })
+    };
+    let cols = [
+        find(wanted.time)?,
+        find(wanted.summary_time)?,
+        find(wanted.step)?,
+        find(wanted.metric)?,
+    ];
+    let labels = [wanted.time, wanted.summary_time, wanted.step, wanted.metric];
+    let n_fields = names.len();
+    let mut series = Series::default();
+    let mut fields: Vec<&[u8]> = Vec::with_capacity(n_fields);
+    for (line_no, line) in it {
+        fields.clear();
+        fields.extend(line.split(|&b| b == b','));
+        if fields.len() != n_fields {
+            return Err((
+                Some(line_no),
+                TrialProblem::WrongFieldCount {
+                    expected: n_fields,
+                    found: fields.len(),
+                },
+            ));
+        }
+        let mut values = [0.0; 4];
+        for (k, &c) in cols.iter().enumerate() {
+            values[k] =
+                parse_cell(fields[c]).ok_or_else(|| not_a_number(line_no, labels[k], fields[c]))?;
+        }
+        series.time.push(values[0]);
+        series.summary_time.push(values[1]);
+        series.step.push(values[2]);
+        series.metric.push(values[3]);
+    }
+    Ok(series)
+}
+
+fn not_a_number(line: u64, column: &str, raw: &[u8]) -> (Option<u64>, TrialProblem) {
+    (
+        Some(line),
+        TrialProblem::NotANumber {
+            column: column.to_string(),
+            value: String::from_utf8_lossy(raw).chars().take(40).collect(),
+        },
+    )
+}
+
+fn read_series_quoted(
+    bytes: &[u8],
+    wanted: &Wanted,
+) -> Result<Series, (Option<u64>, TrialProblem)> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -192,6 +299,38 @@ mod tests {
         let s = read_series(text, &W).expect("valid");
         assert_eq!(s.step, vec![1.0, 2.0]);
         assert_eq!(s.time, vec![2.5, 5.0]);
+        assert!(s.metric[0].is_nan());
+    }
+
+    /// The same file with a quoted header cell goes through the `csv` crate:
+    /// both paths must agree on values and on errors.
+    fn both_paths(text: &str) -> [Result<Series, (Option<u64>, TrialProblem)>; 2] {
+        let quoted = text.replacen("score", "\"score\"", 1);
+        assert_ne!(text, quoted);
+        [
+            read_series(text.as_bytes(), &W),
+            read_series(quoted.as_bytes(), &W),
+        ]
+    }
+
+    #[test]
+    fn fast_and_quoted_paths_agree() {
+        let cases = [
+            "global_step,score,accumulated_submission_time,validation/loss\n1,2.5,2.5,nan\n2,5,5,0.1\n",
+            "global_step,score,accumulated_submission_time,validation/loss\r\n1,2.5,2.5,\r\n\r\n2,inf,5,-inf\r\n",
+            "\u{feff}global_step,score,accumulated_submission_time,validation/loss\n1,2,2,0.1\n",
+            "global_step,score,accumulated_submission_time,validation/loss\n1,2,2,0.1\n2,3,3\n",
+            "global_step,score,accumulated_submission_time,validation/loss\n1,2,2,0.1\n2,3,3,x\n",
+            "global_step,score,accumulated_submission_time\n1,2,2\n",
+            "global_step,score,accumulated_submission_time,validation/loss\n1,2,2,0.1\n2,3,3,0.2",
+        ];
+        for text in cases {
+            let [a, b] = both_paths(text);
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text:?}");
+        }
+        let [a, _] = both_paths(cases[1]);
+        let s = a.expect("valid");
+        assert_eq!(s.time, vec![2.5, f64::INFINITY]);
         assert!(s.metric[0].is_nan());
     }
 
