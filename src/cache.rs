@@ -59,7 +59,10 @@ fn dedupe(ingested: &Ingested) -> Ingested {
         for t in &mut sub.trials {
             let s = &mut t.series;
             let same = s.time.len() == s.summary_time.len()
-                && s.time.iter().zip(&s.summary_time).all(|(a, b)| a.to_bits() == b.to_bits());
+                && s.time
+                    .iter()
+                    .zip(&s.summary_time)
+                    .all(|(a, b)| a.to_bits() == b.to_bits());
             if same && !s.time.is_empty() {
                 s.summary_time = Vec::new();
             }

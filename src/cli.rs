@@ -58,9 +58,20 @@ pub struct ScoreArgs {
     /// Fail on any count mismatch or skipped input instead of warning.
     #[arg(long)]
     pub strict: bool,
+    /// What to print on stdout: the ranked table, or one JSON document with
+    /// every intermediate result (schema/leaderboard.schema.json).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
     /// Worker threads for reading logs (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+/// `--format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
 }
 
 /// `--source` values.
@@ -241,6 +252,24 @@ pub fn main_with(cli: Cli) -> Result<()> {
     }
 }
 
+fn print_result(
+    format: Format,
+    spec: &spec::Spec,
+    leaderboard: &crate::score::Leaderboard,
+    warnings: &crate::diagnostics::Warnings,
+) -> Result<()> {
+    match format {
+        Format::Table => print!("{}", report::leaderboard_table(leaderboard, spec.tau.max)),
+        Format::Json => {
+            let doc = report::json::document(spec, leaderboard, warnings);
+            let text = serde_json::to_string_pretty(&doc)
+                .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
+            println!("{text}");
+        }
+    }
+    Ok(())
+}
+
 fn spec_check(files: &[PathBuf]) -> Result<()> {
     let mut failed = 0;
     for f in files {
@@ -313,16 +342,12 @@ fn score_command(args: ScoreArgs) -> Result<()> {
         // Nothing to write: no file is rendered.
         let (leaderboard, warnings) = run::score_only(&ingested, &spec, &options)?;
         eprint!("{}", warnings.render());
-        print!("{}", report::leaderboard_table(&leaderboard, spec.tau.max));
-        return Ok(());
+        return print_result(args.format, &spec, &leaderboard, &warnings);
     };
     let outcome = run::score(&ingested, &spec, &options)?;
     report::files::write_all(out, &outcome.files)?;
     eprint!("{}", outcome.warnings.render());
-    print!(
-        "{}",
-        report::leaderboard_table(&outcome.leaderboard, spec.tau.max)
-    );
+    print_result(args.format, &spec, &outcome.leaderboard, &outcome.warnings)?;
     eprintln!("wrote {} files to {}", outcome.files.len(), out.display());
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! writing files whole or not at all. Nothing is computed here.
 
 pub mod files;
+pub mod json;
 
 use crate::numeric::{csv_cell, py_repr};
 use crate::score::summary::SummaryRow;

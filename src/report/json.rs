@@ -1,0 +1,141 @@
+//! `--format json`: the whole scoring in one document — the spec's identity,
+//! the submissions, per-workload times (raw and after each rule step),
+//! ratios, the profile and the scores. Its JSON Schema is
+//! `schema/leaderboard.schema.json`.
+//!
+//! JSON has no ∞ or NaN: ∞ (target missed) is the string `"inf"`, NaN
+//! (workload not run) is `null`.
+
+use serde_json::{json, Map, Value};
+
+use crate::diagnostics::Warnings;
+use crate::score::Leaderboard;
+use crate::spec::{Spec, Step};
+
+/// A time, ratio or score as JSON.
+pub fn number(x: f64) -> Value {
+    if x.is_nan() {
+        Value::Null
+    } else if x.is_infinite() {
+        if x > 0.0 {
+            json!("inf")
+        } else {
+            json!("-inf")
+        }
+    } else {
+        json!(x)
+    }
+}
+
+fn matrix(lb: &Leaderboard, columns: &[String], m: &nalgebra::DMatrix<f64>) -> Value {
+    let mut out = Map::new();
+    for (r, s) in lb.submissions.iter().enumerate() {
+        let row: Map<String, Value> = columns
+            .iter()
+            .enumerate()
+            .map(|(c, w)| (w.clone(), number(m[(r, c)])))
+            .collect();
+        out.insert(s.clone(), Value::Object(row));
+    }
+    Value::Object(out)
+}
+
+/// The rule step as the spec writes it.
+pub fn step_formula(step: &Step) -> String {
+    match step {
+        Step::HeldOutNeedsBase => "held_out := inf where not finite(base)".into(),
+        Step::BaseNeedsHeldOut => "base := inf where not finite(held_out)".into(),
+        Step::CutOff { scope, factor } => format!(
+            "{} := inf where time > {} * best",
+            scope.name(),
+            crate::numeric::py_repr(*factor)
+        ),
+    }
+}
+
+/// The JSON document of a scoring run.
+pub fn document(spec: &Spec, lb: &Leaderboard, warnings: &Warnings) -> Value {
+    let held_out: Map<String, Value> = spec
+        .held_out
+        .iter()
+        .map(|h| (h.variant.clone(), json!(h.base)))
+        .collect();
+    let steps: Vec<Value> = lb
+        .steps
+        .iter()
+        .map(|s| {
+            json!({
+                "rule": step_formula(&s.step),
+                "times": matrix(lb, &lb.workloads, &s.matrix),
+            })
+        })
+        .collect();
+    let profile: Map<String, Value> = lb
+        .submissions
+        .iter()
+        .enumerate()
+        .map(|(r, s)| {
+            (
+                s.clone(),
+                Value::Array(
+                    (0..lb.taus.len())
+                        .map(|j| number(lb.profile[(r, j)]))
+                        .collect(),
+                ),
+            )
+        })
+        .collect();
+    let scores: Map<String, Value> = lb
+        .submissions
+        .iter()
+        .zip(&lb.scores)
+        .map(|(s, v)| (s.clone(), number(*v)))
+        .collect();
+    let ranking: Vec<Value> = lb
+        .ranking()
+        .into_iter()
+        .map(|(rank, r)| {
+            json!({
+                "rank": rank,
+                "submission": lb.submissions[r],
+                "score": number(lb.scores[r]),
+                "solved": lb.solved(r, spec.tau.max),
+            })
+        })
+        .collect();
+    let denominators: Map<String, Value> = lb
+        .base
+        .iter()
+        .zip(&lb.denominators)
+        .map(|(w, d)| (w.clone(), number(*d)))
+        .collect();
+    json!({
+        "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
+        "spec": {
+            "path": spec.path.display().to_string(),
+            "name": spec.name,
+            "version": spec.version,
+            "ruleset": spec.ruleset,
+            "base_workloads": spec.base,
+            "held_out_workloads": held_out,
+        },
+        "submissions": lb.submissions,
+        "workloads": lb.workloads,
+        "times": {
+            "raw": matrix(lb, &lb.workloads, &lb.time_to_targets),
+            "steps": steps,
+        },
+        "base_workloads": lb.base,
+        "denominators": denominators,
+        "ratios": matrix(lb, &lb.base, &lb.ratios),
+        "tau": lb.taus.iter().map(|t| number(*t)).collect::<Vec<_>>(),
+        "profile": profile,
+        "scores": scores,
+        "ranking": ranking,
+        "warnings": warnings
+            .items()
+            .iter()
+            .map(|w| json!({"summary": w.summary, "location": w.location}))
+            .collect::<Vec<_>>(),
+    })
+}
