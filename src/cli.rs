@@ -100,6 +100,13 @@ pub enum Command {
     /// Held-out workload sampling.
     #[command(subcommand)]
     Heldout(HeldoutCommand),
+    /// Why a submission got what it got on one workload: per study the trial
+    /// picked and why, the aggregate, each rule step that changed the time,
+    /// and the final ratio.
+    #[command(
+        after_help = "Example:\n  algoperf-engine explain --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning \\\n      --submission lawa_ema --workload imagenet_resnet"
+    )]
+    Explain(ExplainArgs),
     /// Write a synthetic submissions tree (realistic curves, ties, NaN, missing trials).
     #[command(
         after_help = "Example:\n  algoperf-engine synth --submissions 10 --seed 7 --out /tmp/synth"
@@ -127,6 +134,23 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[arg(long, value_name = "FILE")]
+    pub spec: PathBuf,
+    #[arg(long, value_name = "DIR")]
+    pub submissions: PathBuf,
+    /// The submission to explain (its folder name).
+    #[arg(long, value_name = "NAME")]
+    pub submission: String,
+    /// The workload (name without framework suffix).
+    #[arg(long, value_name = "NAME")]
+    pub workload: String,
+    #[arg(long, value_enum, default_value_t = SourceArg::Csv)]
+    pub source: SourceArg,
 }
 
 #[derive(Debug, Subcommand)]
@@ -246,6 +270,34 @@ pub fn main_with(cli: Cli) -> Result<()> {
             let files = synth::generate(&s, &opts);
             synth::write(&out, &files)?;
             eprintln!("wrote {} trial files under {}", files.len(), out.display());
+            Ok(())
+        }
+        Some(Command::Explain(a)) => {
+            let s = spec::load(&a.spec)?;
+            let options = run::Options {
+                selection: Selection {
+                    source: a.source.into(),
+                    ..Selection::default()
+                },
+                strict: false,
+            };
+            let ingested = run::read(&a.submissions, &s, &options, &Silent)?;
+            let (leaderboard, _) = run::score_only(&ingested, &s, &options)?;
+            let submission = ingested
+                .submissions
+                .iter()
+                .find(|x| x.name == a.submission)
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "{}: no submission `{}` (there are: {})",
+                        a.submissions.display(),
+                        a.submission,
+                        leaderboard.submissions.join(", ")
+                    ))
+                })?;
+            let text = report::explain::explain(&s, &leaderboard, submission, &a.workload)
+                .map_err(Error::Usage)?;
+            print!("{text}");
             Ok(())
         }
         None => score_command(cli.score),
