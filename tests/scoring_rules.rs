@@ -435,7 +435,11 @@ fn warnings_are_grouped_not_repeated() {
 fn explain(tree: &Tree, spec: &Spec, sub: &str, workload: &str) -> String {
     let ingested = run::read(&tree.subs(), spec, &Options::default(), &Silent).expect("ingest");
     let (lb, _) = run::score_only(&ingested, spec, &Options::default()).expect("score");
-    let s = ingested.submissions.iter().find(|s| s.name == sub).expect("submission");
+    let s = ingested
+        .submissions
+        .iter()
+        .find(|s| s.name == sub)
+        .expect("submission");
     algoperf_engine::report::explain::explain(spec, &lb, s, workload).expect("explain")
 }
 
@@ -444,29 +448,46 @@ fn explain_names_the_step_that_changed_a_time() {
     let t = Tree::new();
     both(&t, "a", &["study_0"], 100.0, 100.0, 100.0);
     both(&t, "c", &["study_0"], 400.5, 100.0, 100.0);
-    t.trial("c", "study_0", "alpha_jax", "trial_2", &[(50.0, 3.0), (60.0, f64::NAN)]);
+    t.trial(
+        "c",
+        "study_0",
+        "alpha_jax",
+        "trial_2",
+        &[(50.0, 3.0), (60.0, f64::NAN)],
+    );
     let (spec, _) = t.score(COMPATIBLE, 1, 2);
     let text = explain(&t, &spec, "c", "alpha");
-    assert!(text.contains("    → trial_1: reached at evaluation 1 (step 20.0), time 400.5 s"), "{text}");
     assert!(
-        text.contains("      trial_2: never reached; best validation/loss = 3.0 (1 of 2 evaluations NaN)"),
+        text.contains("    → trial_1: reached at evaluation 1 (step 20.0), time 400.5 s"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "      trial_2: never reached; best validation/loss = 3.0 (1 of 2 evaluations NaN)"
+        ),
         "{text}"
     );
     assert!(
         text.contains("step 2 `all := inf where time > 4.0 * best`: 400.5 s → ∞: 400.5 s > 4.0 × best 100.0 s (held by a)"),
         "{text}"
     );
-    assert!(text.contains("Not solved: this workload adds nothing to the score."), "{text}");
+    assert!(
+        text.contains("Not solved: this workload adds nothing to the score."),
+        "{text}"
+    );
 
     // A failed held-out variant voids the base: the held-out step says so.
     let t = Tree::new();
     both(&t, "a", &["study_0"], 100.0, 100.0, 100.0);
-    t.alpha("b", "study_0", "trial_1", 100.0).beta("b", "study_0", "trial_1", 100.0);
+    t.alpha("b", "study_0", "trial_1", 100.0)
+        .beta("b", "study_0", "trial_1", 100.0);
     t.trial("b", "study_0", "alpha_v_jax", "trial_1", &[(90.0, 2.1)]);
     let (spec, _) = t.score(COMPATIBLE, 1, 1);
     let text = explain(&t, &spec, "b", "alpha");
     assert!(
-        text.contains("step 3 `base := inf where not finite(held_out)`: 100.0 s → ∞: alpha_v is ∞ here"),
+        text.contains(
+            "step 3 `base := inf where not finite(held_out)`: 100.0 s → ∞: alpha_v is ∞ here"
+        ),
         "{text}"
     );
 }

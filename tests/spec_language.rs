@@ -502,3 +502,32 @@ fn latest_targets_on_v06_logs_scale_by_eight_ninths() {
         "{w}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Held-out sampling in the spec: the drawn variants are the spec's held-out
+// workloads, and the published draw.
+
+#[test]
+fn v05_held_out_sampling_draws_the_published_set() {
+    let spec = spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec");
+    let sampling = spec.sampling.as_ref().expect("[held_out_sampling]");
+    assert_eq!(sampling.seed, 3438810845);
+    let sizes: Vec<usize> = sampling.groups.iter().map(|(_, p)| p.len()).collect();
+    let drawn: Vec<String> = algoperf_engine::heldout::draw_indices(sampling.seed, &sizes)
+        .into_iter()
+        .zip(&sampling.groups)
+        .map(|(i, (_, pool))| pool[i].clone())
+        .collect();
+    // The draw is what the spec scores as held-out.
+    let mut held: Vec<String> = spec.held_out.iter().map(|h| h.variant.clone()).collect();
+    let mut sorted = drawn.clone();
+    held.sort();
+    sorted.sort();
+    assert_eq!(sorted, held);
+    // And what v0.5 published, in group order.
+    if let Some(data) = common::data_dir() {
+        let text = std::fs::read_to_string(data.join("heldout/held_out_workloads_v05.json")).expect("json");
+        let published: Vec<String> = serde_json::from_str(&text).expect("json");
+        assert_eq!(drawn, published);
+    }
+}

@@ -342,6 +342,8 @@ fn rule_name(rule: &Rule) -> &'static str {
         Rule::expr | Rule::term | Rule::unary | Rule::primary => "an expression",
         Rule::condition | Rule::comparison | Rule::negation => "a condition",
         Rule::argument | Rule::named | Rule::filtered => "an argument",
+        Rule::assignment => "an assignment",
+        Rule::formula => "an expression or a rule step",
         _ => "something else",
     }
 }
@@ -368,10 +370,17 @@ fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> SyntaxError {
         }
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    if start >= text.len() {
+    let before = &text[..start.min(text.len())];
+    let (open, closed) = (before.matches('(').count(), before.matches(')').count());
+    let rest = &text[start.min(text.len())..];
+    if rest.starts_with('\'') || rest.starts_with('"') {
+        message = "unterminated string".into();
+    } else if start >= text.len() && open > closed {
+        message = "expected `)`, found the end of the formula".into();
+    } else if start >= text.len() {
         message.push_str(", found the end of the formula");
     } else {
-        let found: String = text[start..]
+        let found: String = rest
             .chars()
             .take_while(|c| !c.is_whitespace())
             .take(12)
