@@ -11,7 +11,7 @@ cargo build --release -q
 BIN=target/release/algoperf-engine
 ROOT="${SYNTH_DIR:-/tmp/algoperf-synth}"
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(10 50 200)
-printf '| submissions | trial files | MB | wall time (s) | ms per submission | peak RSS (MiB) |\n|---|---|---|---|---|---|\n'
+printf '| submissions | trial files | MB | wall time (s) | ms per submission | CPU user+sys (s) | peak RSS (MiB) |\n|---|---|---|---|---|---|---|\n'
 for n in "${sizes[@]}"; do
   dir="$ROOT/$n"
   [ -d "$dir" ] || "$BIN" synth --submissions "$n" --seed 1 --out "$dir" 2>/dev/null
@@ -21,12 +21,12 @@ for n in "${sizes[@]}"; do
   out=$(mktemp -d)
   hyperfine -N --warmup 2 --runs 10 --export-json "$json" \
     "$BIN --spec rulesets/v05_external.toml --submissions $dir --output-dir $out" >/dev/null 2>&1
-  rss=$(/usr/bin/time -f '%M' "$BIN" --spec rulesets/v05_external.toml --submissions "$dir" --output-dir "$out" 2>&1 >/dev/null | tail -1)
-  python3 - "$json" "$n" "$files" "$mb" "$rss" <<'PY'
+  read -r rss cpu < <(/usr/bin/time -f '%M %U %S' "$BIN" --spec rulesets/v05_external.toml --submissions "$dir" --output-dir "$out" 2>&1 >/dev/null | tail -1 | awk '{print $1, $2 + $3}')
+  python3 - "$json" "$n" "$files" "$mb" "$rss" "$cpu" <<'PY'
 import json, sys
 mean = json.load(open(sys.argv[1]))["results"][0]["mean"]
-n, files, mb, rss = int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
-print(f"| {n} | {files} | {mb} | {mean:.3f} | {mean*1000/n:.1f} | {rss/1024:.1f} |")
+n, files, mb, rss, cpu = int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5]), float(sys.argv[6])
+print(f"| {n} | {files} | {mb} | {mean:.3f} | {mean*1000/n:.1f} | {cpu:.2f} | {rss/1024:.1f} |")
 PY
   rm -rf "$json" "$out"
 done
