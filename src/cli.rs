@@ -36,7 +36,8 @@ pub struct ScoreArgs {
     #[arg(long, value_name = "DIR", required = true)]
     pub submissions: Option<PathBuf>,
     /// Where to write scores.csv, time_to_targets.csv,
-    /// performance_profile_score.csv and <submission>_summary.csv.
+    /// performance_profile_score.csv, <submission>_summary.csv and the
+    /// performance_profile.svg/.png plot.
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
     /// Only these submissions (comma-separated folder names).
@@ -261,8 +262,11 @@ fn score_command(args: ScoreArgs) -> Result<()> {
             ))
         })?;
     let ingested = pool.install(|| run::read(&submissions, &spec, &options, progress))?;
-    let outcome = run::score(&ingested, &spec, &options)?;
+    let mut outcome = run::score(&ingested, &spec, &options)?;
     if let Some(out) = &args.output_dir {
+        // The performance-profile plot goes with the other outputs.
+        let plots = report::plot::files(&outcome.leaderboard, &spec, out)?;
+        outcome.files.extend(plots);
         report::files::write_all(out, &outcome.files)?;
     }
     eprint!("{}", outcome.warnings.render());

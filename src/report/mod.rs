@@ -2,6 +2,8 @@
 //! writing files whole or not at all. Nothing is computed here.
 
 pub mod files;
+// Leaderboard-maintainer reports (the plot).
+pub mod plot;
 
 use crate::numeric::{csv_cell, py_repr};
 use crate::score::summary::SummaryRow;

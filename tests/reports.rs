@@ -1,0 +1,131 @@
+//! The leaderboard maintainers' reports on the real v0.5 external-tuning
+//! logs: the performance-profile plot.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use algoperf_engine::cli::{self, Cli};
+use algoperf_engine::ingest::Silent;
+use algoperf_engine::report::plot;
+use algoperf_engine::run::{self, Options, Outcome};
+use algoperf_engine::spec::{self, Spec};
+use clap::Parser;
+
+fn v05_spec() -> Spec {
+    spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec")
+}
+
+fn logs(data: &Path) -> PathBuf {
+    data.join("logs/v05/external_tuning")
+}
+
+fn score_v05(spec: &Spec, data: &Path) -> Outcome {
+    let ingested = run::read(&logs(data), spec, &Options::default(), &Silent).expect("ingest");
+    run::score(&ingested, spec, &Options::default()).expect("score")
+}
+
+fn run_cli(args: &[&str]) -> algoperf_engine::error::Result<()> {
+    let mut argv = vec!["algoperf-engine"];
+    argv.extend_from_slice(args);
+    cli::main_with(Cli::try_parse_from(argv).expect("arguments parse"))
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+// --- the performance-profile plot ---------------------------------------
+
+#[test]
+fn plot_svg_and_png_on_v05() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let spec = v05_spec();
+    let outcome = score_v05(&spec, &data);
+    let lb = &outcome.leaderboard;
+    let files = plot::files(lb, &spec, Path::new("out")).expect("plot renders");
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["performance_profile.svg", "performance_profile.png"]
+    );
+    let height = plot::height_for(lb.submissions.len());
+    assert_eq!((plot::WIDTH, height), (1200, 700), "11 submissions fit");
+
+    // SVG: well-formed XML, an <svg> root of the plot's size, every legend
+    // entry in descending score order, the axis labels.
+    let svg = std::str::from_utf8(&files[0].1).expect("SVG is UTF-8");
+    assert!(svg.starts_with("<svg"), "{}", &svg[..40.min(svg.len())]);
+    let doc = roxmltree::Document::parse(svg).expect("SVG parses as XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(root.attribute("width"), Some("1200"));
+    assert_eq!(root.attribute("height"), Some("700"));
+    let texts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+        .collect();
+    for label in [
+        "Ratio of time to best submission (τ)",
+        "Fraction of workloads",
+        "0.0",
+        "1.0",
+    ] {
+        assert!(texts.iter().any(|t| t == label), "no text `{label}`");
+    }
+    let ranking = lb.ranking();
+    let mut last = 0;
+    for (_, row) in &ranking {
+        let label = format!("{} ({:.4})", lb.submissions[*row], lb.scores[*row]);
+        let at = texts
+            .iter()
+            .position(|t| *t == label)
+            .unwrap_or_else(|| panic!("no legend entry `{label}`"));
+        assert!(at >= last, "legend out of score order at `{label}`");
+        last = at;
+    }
+    assert!(texts.iter().any(|t| t == "shampoo_submission (0.7784)"));
+
+    // PNG: signature, size, decodes whole, and shows the leader's colour
+    // (tab10 blue, solid) and the black of the last submission.
+    let png_bytes = &files[1].1;
+    assert_eq!(&png_bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    let decoder = png::Decoder::new(png_bytes.as_slice());
+    let mut reader = decoder.read_info().expect("PNG header");
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut pixels).expect("PNG decodes");
+    assert_eq!((frame.width, frame.height), (1200, 700));
+    assert_eq!(frame.color_type, png::ColorType::Rgb);
+    let count = |rgb: [u8; 3]| pixels.chunks(3).filter(|p| *p == rgb).count();
+    assert!(count([0x1f, 0x77, 0xb4]) > 1000, "leader's curve missing");
+    assert!(count([0, 0, 0]) > 500, "black (text, last curve) missing");
+    assert!(count([0xff, 0xff, 0xff]) > 1200 * 700 / 2, "background");
+}
+
+#[test]
+fn score_run_writes_the_plot_with_the_other_outputs() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let out = tempfile::tempdir().expect("tempdir");
+    let dir = out.path().join("out");
+    run_cli(&[
+        "--spec",
+        s(&common::repo("rulesets/v05_external.toml")),
+        "--submissions",
+        s(&logs(&data)),
+        "--output-dir",
+        s(&dir),
+    ])
+    .expect("scoring run");
+    let spec = v05_spec();
+    let expected = plot::files(&score_v05(&spec, &data).leaderboard, &spec, &dir).expect("plot");
+    for (name, bytes) in expected {
+        let written = std::fs::read(dir.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(written == bytes, "{name} differs from a fresh rendering");
+    }
+    assert!(dir.join("scores.csv").is_file());
+}
