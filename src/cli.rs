@@ -89,6 +89,12 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    // --- Leaderboard-maintainer commands (see the end of this file) ---
+    /// Speedup of one submission over another: per-workload time ratios and their geometric mean.
+    #[command(
+        after_help = "Example:\n  algoperf-engine speedup --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning \\\n      --base baseline --comparison shampoo_submission"
+    )]
+    Speedup(SpeedupArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -210,6 +216,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
             eprintln!("wrote {} trial files under {}", files.len(), out.display());
             Ok(())
         }
+        Some(Command::Speedup(args)) => speedup_command(args),
         None => score_command(cli.score),
     }
 }
@@ -277,5 +284,71 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     if let Some(out) = &args.output_dir {
         eprintln!("wrote {} files to {}", outcome.files.len(), out.display());
     }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Leaderboard-maintainer commands.
+// ---------------------------------------------------------------------------
+
+/// `speedup`: SCORING.md §9.
+#[derive(Debug, Args)]
+pub struct SpeedupArgs {
+    /// Ruleset spec (rulesets/*.toml); its targets file must give every base workload a budget.
+    #[arg(long, value_name = "FILE")]
+    pub spec: PathBuf,
+    /// Submissions folder: one sub-folder per submission.
+    #[arg(long, value_name = "DIR")]
+    pub submissions: PathBuf,
+    /// The submission compared against (the denominator of the ratios).
+    #[arg(long, value_name = "NAME")]
+    pub base: String,
+    /// The submission whose speedup is measured.
+    #[arg(long, value_name = "NAME")]
+    pub comparison: String,
+}
+
+/// Reads and scores a submissions tree without writing anything; the
+/// warnings go to stderr.
+fn score_tree(
+    spec: &spec::Spec,
+    submissions: &std::path::Path,
+    selection: Selection,
+) -> Result<run::Outcome> {
+    let options = run::Options {
+        selection,
+        strict: false,
+    };
+    let bar = Bar::new();
+    let progress: &dyn Progress = if bar.0.is_some() { &bar } else { &Silent };
+    let ingested = run::read(submissions, spec, &options, progress)?;
+    let outcome = run::score(&ingested, spec, &options)?;
+    eprint!("{}", outcome.warnings.render());
+    Ok(outcome)
+}
+
+fn speedup_command(args: SpeedupArgs) -> Result<()> {
+    let spec = spec::load(&args.spec)?;
+    // A missing budget is an error before any log is read.
+    for w in &spec.base {
+        crate::score::speedup::missed_target_time(&spec, w)?;
+    }
+    for name in [&args.base, &args.comparison] {
+        if !args.submissions.join(name).is_dir() {
+            return Err(Error::Usage(format!(
+                "{}: no submission folder `{name}`",
+                args.submissions.display()
+            )));
+        }
+    }
+    // Times before any rule depend on the submission alone: read just the two.
+    let selection = Selection {
+        include: vec![args.base.clone(), args.comparison.clone()],
+        exclude: Vec::new(),
+    };
+    let outcome = score_tree(&spec, &args.submissions, selection)?;
+    let s =
+        crate::score::speedup::speedup(&outcome.leaderboard, &spec, &args.base, &args.comparison)?;
+    print!("{}", report::speedup::speedup_table(&s));
     Ok(())
 }

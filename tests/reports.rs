@@ -1,5 +1,5 @@
 //! The leaderboard maintainers' reports on the real v0.5 external-tuning
-//! logs: the performance-profile plot.
+//! logs: the performance-profile plot and speedups (SCORING.md §9).
 
 mod common;
 
@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 
 use algoperf_engine::cli::{self, Cli};
 use algoperf_engine::ingest::Silent;
-use algoperf_engine::report::plot;
+use algoperf_engine::report::{plot, speedup as speedup_report};
 use algoperf_engine::run::{self, Options, Outcome};
+use algoperf_engine::score::speedup;
 use algoperf_engine::spec::{self, Spec};
 use clap::Parser;
+use common::close;
 
 fn v05_spec() -> Spec {
     spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec")
@@ -128,4 +130,103 @@ fn score_run_writes_the_plot_with_the_other_outputs() {
         assert!(written == bytes, "{name} differs from a fresh rendering");
     }
     assert!(dir.join("scores.csv").is_file());
+}
+
+// --- speedups -------------------------------------------------------------
+
+const TOL: f64 = 1e-12;
+
+#[test]
+fn speedups_reproduce_the_golden_values() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let golden: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(data.join("golden/v05_external/speedups.json"))
+            .expect("speedups.json"),
+    )
+    .expect("JSON");
+    let base = golden["base"].as_str().expect("base");
+    let comparisons = golden["comparisons"].as_object().expect("comparisons");
+    assert_eq!(comparisons.len(), 2);
+    let spec = v05_spec();
+    let lb = score_v05(&spec, &data).leaderboard;
+    for (name, g) in comparisons {
+        let got = speedup::speedup(&lb, &spec, base, name).expect("speedup");
+        let ratios = g["ratio"].as_object().expect("ratio");
+        let workloads: Vec<&str> = got.workloads.iter().map(|w| w.workload.as_str()).collect();
+        let expected: Vec<&str> = ratios.keys().map(String::as_str).collect();
+        assert_eq!(workloads, expected, "{name}: workloads");
+        for w in &got.workloads {
+            let e = ratios[&w.workload].as_f64().expect("number");
+            assert!(
+                close(w.ratio, e, TOL),
+                "{name}/{}: ratio {} vs golden {e}",
+                w.workload,
+                w.ratio
+            );
+        }
+        let e = g["geomean_ratio"].as_f64().expect("geomean");
+        assert!(
+            close(got.geomean, e, TOL),
+            "{name}: geomean {} vs golden {e}",
+            got.geomean
+        );
+        let table = speedup_report::speedup_table(&got);
+        let faster = format!("{:.2}% faster", (1.0 - e) * 100.0);
+        assert!(table.contains(&faster), "{name}: no `{faster}` in\n{table}");
+        assert!(table.contains("imagenet_resnet"), "{table}");
+    }
+    // Both missed imagenet_resnet: budget × factor + 1 s on both sides.
+    let s = speedup::speedup(&lb, &spec, base, "shampoo_submission").expect("speedup");
+    let w = s
+        .workloads
+        .iter()
+        .find(|w| w.workload == "imagenet_resnet")
+        .expect("imagenet_resnet");
+    assert!(w.base_missed && w.comparison_missed);
+    let budget = spec.targets["imagenet_resnet"].budget.expect("budget");
+    assert_eq!(w.base_time, budget * spec.budget_factor + 1.0);
+}
+
+#[test]
+fn speedup_needs_a_budget_for_every_base_workload() {
+    // The current targets file has no budget for finewebedu_lm.
+    let (_dir, path) = common::spec_variant(
+        "rulesets/v05_external.toml",
+        "targets = \"../targets/algoperf_v05.toml\"",
+        "targets = \"../targets/algoperf_latest.toml\"",
+    );
+    let text = std::fs::read_to_string(&path).expect("spec");
+    let text = text.replace(
+        "base = [\"criteo1tb\",",
+        "base = [\"finewebedu_lm\", \"criteo1tb\",",
+    );
+    std::fs::write(&path, text).expect("write spec");
+    let spec = spec::load(&path).expect("the variant spec loads");
+    assert!(spec.is_base("finewebedu_lm"));
+
+    let check = |message: String| {
+        assert!(message.contains("`finewebedu_lm`"), "{message}");
+        assert!(message.contains("algoperf_latest.toml"), "{message}");
+        assert!(message.contains("budget"), "{message}");
+    };
+    let e = speedup::missed_target_time(&spec, "finewebedu_lm").expect_err("no budget");
+    check(e.to_string());
+    assert!(speedup::missed_target_time(&spec, "criteo1tb").is_ok());
+
+    // The command fails before reading any log.
+    let e = run_cli(&[
+        "speedup",
+        "--spec",
+        s(&path),
+        "--submissions",
+        "/nonexistent/submissions",
+        "--base",
+        "baseline",
+        "--comparison",
+        "shampoo_submission",
+    ])
+    .expect_err("no budget");
+    check(e.to_string());
 }

@@ -2,8 +2,9 @@
 //! writing files whole or not at all. Nothing is computed here.
 
 pub mod files;
-// Leaderboard-maintainer reports (the plot).
+// Leaderboard-maintainer reports (plot, speedups).
 pub mod plot;
+pub mod speedup;
 
 use crate::numeric::{csv_cell, py_repr};
 use crate::score::summary::SummaryRow;
