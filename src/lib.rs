@@ -9,6 +9,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod error;
 pub mod heldout;
+pub mod info;
 pub mod ingest;
 pub mod numeric;
 pub mod report;

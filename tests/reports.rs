@@ -1,5 +1,6 @@
 //! The leaderboard maintainers' reports on the real v0.5 external-tuning
-//! logs: the performance-profile plot and speedups (SCORING.md §9).
+//! logs: the performance-profile plot, speedups (SCORING.md §9), the
+//! Markdown leaderboard and its README update.
 
 mod common;
 
@@ -7,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use algoperf_engine::cli::{self, Cli};
 use algoperf_engine::ingest::Silent;
-use algoperf_engine::report::{plot, speedup as speedup_report};
+use algoperf_engine::report::{markdown, plot, speedup as speedup_report};
 use algoperf_engine::run::{self, Options, Outcome};
 use algoperf_engine::score::speedup;
 use algoperf_engine::spec::{self, Spec};
@@ -229,4 +230,200 @@ fn speedup_needs_a_budget_for_every_base_workload() {
     ])
     .expect_err("no budget");
     check(e.to_string());
+}
+
+// --- the Markdown leaderboard ---------------------------------------------
+
+const MARKER: &str = "EXTERNAL TUNING LEADERBOARD";
+const BEFORE: &str = "# My leaderboard\n\nSome text — with non-ASCII ✓ and trailing spaces   \n\n<!-- BEGIN EXTERNAL TUNING LEADERBOARD -->";
+const AFTER: &str = "<!-- END EXTERNAL TUNING LEADERBOARD -->\n\n## Self-tuning\n\n<!-- BEGIN SELF-TUNING LEADERBOARD -->\nuntouched\n<!-- END SELF-TUNING LEADERBOARD -->\nno final newline";
+
+#[test]
+fn leaderboard_readme_round_trip_on_v05() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let info_dir = data.join("submission_info/algoperf_v05/external_tuning");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let readme = dir.path().join("docs/README.md");
+    std::fs::create_dir_all(readme.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&readme, format!("{BEFORE}\nold table\n{AFTER}")).expect("write");
+    let (spec_path, logs_dir) = (common::repo("rulesets/v05_external.toml"), logs(&data));
+    let args = [
+        "leaderboard",
+        "--spec",
+        s(&spec_path),
+        "--submissions",
+        s(&logs_dir),
+        "--info-dir",
+        s(&info_dir),
+        "--update",
+        s(&readme),
+        "--marker",
+        MARKER,
+    ];
+    run_cli(&args).expect("update");
+    let once = std::fs::read(&readme).expect("read");
+    assert!(
+        once.starts_with(BEFORE.as_bytes()),
+        "bytes before the markers"
+    );
+    assert!(once.ends_with(AFTER.as_bytes()), "bytes after the markers");
+    let text = String::from_utf8(once.clone()).expect("UTF-8");
+    let table = &text[BEFORE.len()..text.len() - AFTER.len()];
+    assert!(!table.contains("old table"));
+    assert!(table.starts_with("\n\n| **Rank** |"), "{table}");
+    assert!(table.ends_with("|\n\n"), "{table}");
+
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| ")).collect();
+    assert_eq!(rows.len(), 2 + 11, "header, rule, 11 submissions");
+    let cells = |row: &str| -> Vec<String> {
+        row.trim_matches('|')
+            .split(" | ")
+            .map(|c| c.trim().to_string())
+            .collect()
+    };
+    let header = cells(rows[0]);
+    assert_eq!(
+        header,
+        [
+            "**Rank**",
+            "**Submission**",
+            "**Authors**",
+            "**Affiliation**",
+            "**Framework**",
+            "**Logs**",
+            "**Score**"
+        ]
+    );
+    // The published ranking and scores, to 4 decimals.
+    let published = [
+        ("shampoo_submission", "0.7784"),
+        ("schedule_free_adamw", "0.7077"),
+        ("generalized_adam", "0.6383"),
+        ("cyclic_lr", "0.6301"),
+        ("nadamp", "0.5909"),
+        ("baseline", "0.5707"),
+        ("amos", "0.4918"),
+        ("caspr_adaptive", "0.4722"),
+        ("lawa_queue", "0.3699"),
+        ("lawa_ema", "0.3384"),
+        ("schedule_free_prodigy", "0.0000"),
+    ];
+    for (i, (row, (folder, score))) in rows[2..].iter().zip(published).enumerate() {
+        let c = cells(row);
+        assert_eq!(c.len(), 7, "{row}");
+        assert_eq!(c[0], format!("{}.", i + 1));
+        assert_eq!(c[6], format!("**{score}**"));
+        // Logs: a relative link from the README's folder to the submission's.
+        let link = c[5]
+            .strip_prefix("[💾](")
+            .and_then(|l| l.strip_suffix(')'))
+            .unwrap_or_else(|| panic!("logs cell {}", c[5]));
+        assert!(!link.starts_with('/'), "{link}");
+        let target = readme.parent().expect("parent").join(link);
+        assert_eq!(
+            target.canonicalize().expect("link resolves"),
+            logs(&data).join(folder).canonicalize().expect("folder"),
+        );
+        if folder == "baseline" {
+            // From baseline's submission_info.yml.
+            assert!(
+                c[1].starts_with(
+                    "<details><summary>**Baseline**</summary>Baseline using NadamW ([Dozat, 2016]("
+                ),
+                "{}",
+                c[1]
+            );
+            assert!(c[1].ends_with("</details>"), "{}", c[1]);
+            assert_eq!(&c[2..5], ["Algorithms Working Group", "MLCommons", "JAX"]);
+        } else {
+            // No info file: the folder name, no metadata.
+            assert_eq!(c[1], format!("**{folder}**"));
+            assert_eq!(&c[2..5], ["", "", ""]);
+        }
+    }
+
+    // Running again changes nothing.
+    run_cli(&args).expect("second update");
+    assert!(
+        std::fs::read(&readme).expect("read") == once,
+        "not idempotent"
+    );
+    // No temporary file is left beside it.
+    let left: Vec<_> = std::fs::read_dir(readme.parent().expect("parent"))
+        .expect("list")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(left, [std::ffi::OsString::from("README.md")]);
+}
+
+#[test]
+fn leaderboard_update_without_markers_fails_and_leaves_the_file() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let readme = dir.path().join("README.md");
+    let original = "# No markers here\n<!-- BEGIN OTHER -->\n<!-- END OTHER -->\n";
+    std::fs::write(&readme, original).expect("write");
+    let e = run_cli(&[
+        "leaderboard",
+        "--spec",
+        s(&common::repo("rulesets/v05_external.toml")),
+        "--submissions",
+        s(&logs(&data)),
+        "--info-dir",
+        s(&data.join("submission_info/algoperf_v05/external_tuning")),
+        "--update",
+        s(&readme),
+        "--marker",
+        MARKER,
+    ])
+    .expect_err("no markers");
+    let message = e.to_string();
+    assert!(message.contains(s(&readme)), "{message}");
+    assert!(
+        message.contains("<!-- BEGIN EXTERNAL TUNING LEADERBOARD -->"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read_to_string(&readme).expect("read"), original);
+}
+
+#[test]
+fn leaderboard_table_uses_a_logs_field() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let spec = v05_spec();
+    let lb = score_v05(&spec, &data).leaderboard;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let info_dir = dir.path();
+    std::fs::create_dir_all(info_dir.join("amos")).expect("mkdir");
+    std::fs::write(
+        info_dir.join("amos/submission_info.yml"),
+        "submission_name: AMOS | v1\nauthors:\n  - A. Author\n  - B. Author\nframework: JAX\nlogs: https://example.org/amos logs/\n",
+    )
+    .expect("write");
+    let mut rows = std::collections::BTreeMap::new();
+    for name in &lb.submissions {
+        let info = algoperf_engine::info::load(info_dir, name).expect("info");
+        let logs = info
+            .as_ref()
+            .and_then(|i| i.logs.clone())
+            .unwrap_or_else(|| format!("logs/{name}/"));
+        rows.insert(name.clone(), markdown::Row { info, logs });
+    }
+    let table = markdown::leaderboard_markdown(&lb, &rows);
+    let amos = table
+        .lines()
+        .find(|l| l.contains("AMOS"))
+        .expect("amos row");
+    assert!(amos.contains("| **AMOS \\| v1** "), "{amos}");
+    assert!(amos.contains("| A. Author, B. Author "), "{amos}");
+    assert!(
+        amos.contains("[💾](https://example.org/amos%20logs/)"),
+        "{amos}"
+    );
+    assert!(amos.contains("**0.4918**"), "{amos}");
 }

@@ -2,7 +2,8 @@
 //! writing files whole or not at all. Nothing is computed here.
 
 pub mod files;
-// Leaderboard-maintainer reports (plot, speedups).
+// Leaderboard-maintainer reports (plot, speedups, Markdown leaderboard).
+pub mod markdown;
 pub mod plot;
 pub mod speedup;
 
