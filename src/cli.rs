@@ -100,6 +100,19 @@ pub enum Command {
         after_help = "Example:\n  algoperf-engine leaderboard --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning \\\n      --info-dir ../shared/algoperf/submission_info/algoperf_v05/external_tuning \\\n      --update README.md --marker \"EXTERNAL TUNING LEADERBOARD\""
     )]
     Leaderboard(LeaderboardArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  algoperf-engine completions bash > ~/.local/share/bash-completion/completions/algoperf-engine"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout.
+    #[command(
+        after_help = "Example:\n  algoperf-engine man > algoperf-engine.1 && man ./algoperf-engine.1"
+    )]
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -223,6 +236,10 @@ pub fn main_with(cli: Cli) -> Result<()> {
         }
         Some(Command::Speedup(args)) => speedup_command(args),
         Some(Command::Leaderboard(args)) => leaderboard_command(args),
+        Some(Command::Completions { shell }) => {
+            write_completions(shell, &mut std::io::stdout()).map_err(stdout_error)
+        }
+        Some(Command::Man) => write_man(&mut std::io::stdout()).map_err(stdout_error),
         None => score_command(cli.score),
     }
 }
@@ -334,6 +351,13 @@ pub struct LeaderboardArgs {
     pub marker: Option<String>,
 }
 
+fn stdout_error(e: std::io::Error) -> Error {
+    Error::Write {
+        path: PathBuf::from("<stdout>"),
+        source: e,
+    }
+}
+
 /// Reads and scores a submissions tree without writing anything; the
 /// warnings go to stderr.
 fn score_tree(
@@ -434,4 +458,20 @@ fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
         _ => print!("{table}"),
     }
     Ok(())
+}
+
+/// Writes the completion script for `shell`.
+pub fn write_completions(
+    shell: clap_complete::Shell,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "algoperf-engine", &mut buf);
+    out.write_all(&buf)
+}
+
+/// Writes the man page (roff).
+pub fn write_man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)
 }

@@ -1,6 +1,7 @@
 //! The leaderboard maintainers' reports on the real v0.5 external-tuning
 //! logs: the performance-profile plot, speedups (SCORING.md §9), the
-//! Markdown leaderboard and its README update.
+//! Markdown leaderboard and its README update; and the CLI's completions,
+//! man page and help examples.
 
 mod common;
 
@@ -12,7 +13,7 @@ use algoperf_engine::report::{markdown, plot, speedup as speedup_report};
 use algoperf_engine::run::{self, Options, Outcome};
 use algoperf_engine::score::speedup;
 use algoperf_engine::spec::{self, Spec};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use common::close;
 
 fn v05_spec() -> Spec {
@@ -426,4 +427,58 @@ fn leaderboard_table_uses_a_logs_field() {
         "{amos}"
     );
     assert!(amos.contains("**0.4918**"), "{amos}");
+}
+
+// --- CLI polish -----------------------------------------------------------
+
+#[test]
+fn completions_and_man_page_are_produced() {
+    for shell in [
+        clap_complete::Shell::Bash,
+        clap_complete::Shell::Zsh,
+        clap_complete::Shell::Fish,
+        clap_complete::Shell::PowerShell,
+        clap_complete::Shell::Elvish,
+    ] {
+        let mut out = Vec::new();
+        cli::write_completions(shell, &mut out).expect("completions");
+        let text = String::from_utf8(out).expect("UTF-8");
+        assert!(!text.trim().is_empty(), "{shell}: empty");
+        for word in ["algoperf-engine", "speedup", "leaderboard", "info-dir"] {
+            assert!(text.contains(word), "{shell}: no `{word}`");
+        }
+    }
+    let mut out = Vec::new();
+    cli::write_man(&mut out).expect("man");
+    let man = String::from_utf8(out).expect("UTF-8");
+    assert!(man.starts_with(".ie") || man.contains(".TH"), "not roff");
+    assert!(man.contains("algoperf\\-engine"), "no name in the man page");
+    assert!(man.contains("speedup") && man.contains("leaderboard"));
+}
+
+#[test]
+fn every_subcommand_help_has_an_example() {
+    fn walk(cmd: &mut clap::Command, path: String, missing: &mut Vec<String>) {
+        let help = cmd.render_long_help().to_string();
+        let leaf_or_root = cmd.get_subcommands().next().is_none() || path == "algoperf-engine";
+        if leaf_or_root && !help.contains("Example:\n  algoperf-engine") {
+            missing.push(path.clone());
+        }
+        for sub in cmd.get_subcommands_mut() {
+            if sub.get_name() == "help" {
+                continue;
+            }
+            let p = format!("{path} {}", sub.get_name());
+            walk(sub, p, missing);
+        }
+    }
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut missing = Vec::new();
+    walk(&mut cmd, "algoperf-engine".into(), &mut missing);
+    assert!(missing.is_empty(), "help without an example: {missing:?}");
+    // And the new commands are there.
+    for name in ["speedup", "leaderboard", "completions", "man"] {
+        assert!(cmd.find_subcommand(name).is_some(), "no `{name}` command");
+    }
 }
