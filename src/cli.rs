@@ -383,20 +383,21 @@ fn speedup_command(args: SpeedupArgs) -> Result<()> {
     for w in &spec.base {
         crate::score::speedup::missed_target_time(&spec, w)?;
     }
-    for name in [&args.base, &args.comparison] {
-        if !args.submissions.join(name).is_dir() {
-            return Err(Error::Usage(format!(
-                "{}: no submission folder `{name}`",
-                args.submissions.display()
-            )));
-        }
-    }
     // Times before any rule depend on the submission alone: read just the two.
     let selection = Selection {
         include: vec![args.base.clone(), args.comparison.clone()],
         exclude: Vec::new(),
     };
     let outcome = score_tree(&spec, &args.submissions, selection)?;
+    // After reading, so that a submission made only of re-run folders counts.
+    for name in [&args.base, &args.comparison] {
+        if outcome.leaderboard.row(name).is_none() {
+            return Err(Error::Usage(format!(
+                "{}: no submission `{name}` (no folder `{name}` or `{name}-<date>`)",
+                args.submissions.display()
+            )));
+        }
+    }
     let s =
         crate::score::speedup::speedup(&outcome.leaderboard, &spec, &args.base, &args.comparison)?;
     print!("{}", report::speedup::speedup_table(&s));

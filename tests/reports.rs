@@ -233,6 +233,29 @@ fn speedup_needs_a_budget_for_every_base_workload() {
     check(e.to_string());
 }
 
+#[test]
+fn speedup_of_an_unknown_submission_names_the_folder() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let (spec_path, logs_dir) = (common::repo("rulesets/v05_external.toml"), logs(&data));
+    let e = run_cli(&[
+        "speedup",
+        "--spec",
+        s(&spec_path),
+        "--submissions",
+        s(&logs_dir),
+        "--base",
+        "baseline",
+        "--comparison",
+        "no_such_submission",
+    ])
+    .expect_err("unknown submission");
+    let message = e.to_string();
+    assert!(message.starts_with(s(&logs_dir)), "{message}");
+    assert!(message.contains("`no_such_submission`"), "{message}");
+}
+
 // --- the Markdown leaderboard ---------------------------------------------
 
 const MARKER: &str = "EXTERNAL TUNING LEADERBOARD";
