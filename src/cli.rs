@@ -386,7 +386,7 @@ fn speedup_command(args: SpeedupArgs) -> Result<()> {
     // Times before any rule depend on the submission alone: read just the two.
     let selection = Selection {
         include: vec![args.base.clone(), args.comparison.clone()],
-        exclude: Vec::new(),
+        ..Selection::default()
     };
     let outcome = score_tree(&spec, &args.submissions, selection)?;
     // After reading, so that a submission made only of re-run folders counts.
