@@ -42,7 +42,8 @@ pub struct ScoreArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "submissions")]
     pub load_results: Option<PathBuf>,
     /// Where to write scores.csv, time_to_targets.csv,
-    /// performance_profile_score.csv and <submission>_summary.csv.
+    /// performance_profile_score.csv, <submission>_summary.csv and the
+    /// performance_profile.svg/.png plot.
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
     /// Only these submissions (comma-separated folder names).
@@ -134,6 +135,30 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    // --- Leaderboard-maintainer commands (see the end of this file) ---
+    /// Speedup of one submission over another: per-workload time ratios and their geometric mean.
+    #[command(
+        after_help = "Example:\n  algoperf-engine speedup --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning \\\n      --base baseline --comparison shampoo_submission"
+    )]
+    Speedup(SpeedupArgs),
+    /// The ranked leaderboard as a Markdown table (AlgoPerf README style), printed or put into a README.
+    #[command(
+        after_help = "Example:\n  algoperf-engine leaderboard --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning \\\n      --info-dir ../shared/algoperf/submission_info/algoperf_v05/external_tuning \\\n      --update README.md --marker \"EXTERNAL TUNING LEADERBOARD\""
+    )]
+    Leaderboard(LeaderboardArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  algoperf-engine completions bash > ~/.local/share/bash-completion/completions/algoperf-engine"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout.
+    #[command(
+        after_help = "Example:\n  algoperf-engine man > algoperf-engine.1 && man ./algoperf-engine.1"
+    )]
+    Man,
 }
 
 /// Arguments of `explain`.
@@ -300,6 +325,12 @@ pub fn main_with(cli: Cli) -> Result<()> {
             print!("{text}");
             Ok(())
         }
+        Some(Command::Speedup(args)) => speedup_command(args),
+        Some(Command::Leaderboard(args)) => leaderboard_command(args),
+        Some(Command::Completions { shell }) => {
+            write_completions(shell, &mut std::io::stdout()).map_err(stdout_error)
+        }
+        Some(Command::Man) => write_man(&mut std::io::stdout()).map_err(stdout_error),
         None => score_command(cli.score),
     }
 }
@@ -396,10 +427,180 @@ fn score_command(args: ScoreArgs) -> Result<()> {
         eprint!("{}", warnings.render());
         return print_result(args.format, &spec, &leaderboard, &warnings);
     };
-    let outcome = run::score(&ingested, &spec, &options)?;
+    let mut outcome = run::score(&ingested, &spec, &options)?;
+    // The performance-profile plot goes with the other outputs.
+    let plots = report::plot::files(&outcome.leaderboard, &spec, out)?;
+    outcome.files.extend(plots);
     report::files::write_all(out, &outcome.files)?;
     eprint!("{}", outcome.warnings.render());
     print_result(args.format, &spec, &outcome.leaderboard, &outcome.warnings)?;
     eprintln!("wrote {} files to {}", outcome.files.len(), out.display());
     Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Leaderboard-maintainer commands.
+// ---------------------------------------------------------------------------
+
+/// `speedup`: SCORING.md §9.
+#[derive(Debug, Args)]
+pub struct SpeedupArgs {
+    /// Ruleset spec (rulesets/*.toml); its targets file must give every base workload a budget.
+    #[arg(long, value_name = "FILE")]
+    pub spec: PathBuf,
+    /// Submissions folder: one sub-folder per submission.
+    #[arg(long, value_name = "DIR")]
+    pub submissions: PathBuf,
+    /// The submission compared against (the denominator of the ratios).
+    #[arg(long, value_name = "NAME")]
+    pub base: String,
+    /// The submission whose speedup is measured.
+    #[arg(long, value_name = "NAME")]
+    pub comparison: String,
+}
+
+/// `leaderboard`: the Markdown table.
+#[derive(Debug, Args)]
+pub struct LeaderboardArgs {
+    /// Ruleset spec (rulesets/*.toml).
+    #[arg(long, value_name = "FILE")]
+    pub spec: PathBuf,
+    /// Submissions folder: one sub-folder per submission.
+    #[arg(long, value_name = "DIR")]
+    pub submissions: PathBuf,
+    /// Folder of <submission>/submission_info.yml files; a submission without one shows its folder name.
+    #[arg(long, value_name = "DIR")]
+    pub info_dir: PathBuf,
+    /// Put the table into FILE between <!-- BEGIN M --> and <!-- END M --> (in place, atomically) instead of printing it.
+    #[arg(long, value_name = "FILE", requires = "marker")]
+    pub update: Option<PathBuf>,
+    /// The marker name M of --update.
+    #[arg(long, value_name = "M", requires = "update")]
+    pub marker: Option<String>,
+}
+
+fn stdout_error(e: std::io::Error) -> Error {
+    Error::Write {
+        path: PathBuf::from("<stdout>"),
+        source: e,
+    }
+}
+
+/// Reads and scores a submissions tree without writing anything; the
+/// warnings go to stderr.
+fn score_tree(
+    spec: &spec::Spec,
+    submissions: &std::path::Path,
+    selection: Selection,
+) -> Result<run::Outcome> {
+    let options = run::Options {
+        selection,
+        strict: false,
+    };
+    let bar = Bar::new();
+    let progress: &dyn Progress = if bar.0.is_some() { &bar } else { &Silent };
+    let ingested = run::read(submissions, spec, &options, progress)?;
+    let outcome = run::score(&ingested, spec, &options)?;
+    eprint!("{}", outcome.warnings.render());
+    Ok(outcome)
+}
+
+fn speedup_command(args: SpeedupArgs) -> Result<()> {
+    let spec = spec::load(&args.spec)?;
+    // A missing budget is an error before any log is read.
+    for w in &spec.base {
+        crate::score::speedup::missed_target_time(&spec, w)?;
+    }
+    // Times before any rule depend on the submission alone: read just the two.
+    let selection = Selection {
+        include: vec![args.base.clone(), args.comparison.clone()],
+        ..Selection::default()
+    };
+    let outcome = score_tree(&spec, &args.submissions, selection)?;
+    // After reading, so that a submission made only of re-run folders counts.
+    for name in [&args.base, &args.comparison] {
+        if outcome.leaderboard.row(name).is_none() {
+            return Err(Error::Usage(format!(
+                "{}: no submission `{name}` (no folder `{name}` or `{name}-<date>`)",
+                args.submissions.display()
+            )));
+        }
+    }
+    let s =
+        crate::score::speedup::speedup(&outcome.leaderboard, &spec, &args.base, &args.comparison)?;
+    print!("{}", report::speedup::speedup_table(&s));
+    Ok(())
+}
+
+fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
+    let spec = spec::load(&args.spec)?;
+    if !args.info_dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: info folder does not exist",
+            args.info_dir.display()
+        )));
+    }
+    if let (Some(file), Some(marker)) = (&args.update, &args.marker) {
+        // Missing markers are an error before any log is read.
+        let text = std::fs::read_to_string(file).map_err(|source| Error::Write {
+            path: file.clone(),
+            source,
+        })?;
+        report::markdown::replace_between_markers(&text, marker, "", file)?;
+    }
+    let outcome = score_tree(&spec, &args.submissions, Selection::default())?;
+    // Logs links are relative to the updated file's folder, or to the
+    // current folder when the table is printed.
+    let link_base = match &args.update {
+        Some(file) => file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."))
+            .to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    let mut rows = std::collections::BTreeMap::new();
+    for name in &outcome.leaderboard.submissions {
+        let info = crate::info::load(&args.info_dir, name)?;
+        let logs = info
+            .as_ref()
+            .and_then(|i| i.logs.clone())
+            .unwrap_or_else(|| {
+                report::markdown::relative_link(&link_base, &args.submissions.join(name))
+            });
+        rows.insert(name.clone(), report::markdown::Row { info, logs });
+    }
+    let table = report::markdown::leaderboard_markdown(&outcome.leaderboard, &rows);
+    match (&args.update, &args.marker) {
+        (Some(file), Some(marker)) => {
+            let changed = report::markdown::update_file(file, marker, &table)?;
+            eprintln!(
+                "{}: leaderboard between the `{marker}` markers {}",
+                file.display(),
+                if changed {
+                    "updated"
+                } else {
+                    "already up to date"
+                }
+            );
+        }
+        _ => print!("{table}"),
+    }
+    Ok(())
+}
+
+/// Writes the completion script for `shell`.
+pub fn write_completions(
+    shell: clap_complete::Shell,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "algoperf-engine", &mut buf);
+    out.write_all(&buf)
+}
+
+/// Writes the man page (roff).
+pub fn write_man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod error;
 pub mod heldout;
+pub mod info;
 pub mod ingest;
 pub mod numeric;
 pub mod rawlog;

@@ -526,7 +526,8 @@ fn v05_held_out_sampling_draws_the_published_set() {
     assert_eq!(sorted, held);
     // And what v0.5 published, in group order.
     if let Some(data) = common::data_dir() {
-        let text = std::fs::read_to_string(data.join("heldout/held_out_workloads_v05.json")).expect("json");
+        let text = std::fs::read_to_string(data.join("heldout/held_out_workloads_v05.json"))
+            .expect("json");
         let published: Vec<String> = serde_json::from_str(&text).expect("json");
         assert_eq!(drawn, published);
     }

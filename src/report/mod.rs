@@ -4,6 +4,10 @@
 pub mod explain;
 pub mod files;
 pub mod json;
+// Leaderboard-maintainer reports (plot, speedups, Markdown leaderboard).
+pub mod markdown;
+pub mod plot;
+pub mod speedup;
 
 use crate::numeric::{csv_cell, py_repr};
 use crate::score::summary::SummaryRow;

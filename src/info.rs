@@ -1,0 +1,150 @@
+//! `submission_info.yml`: a submission's leaderboard metadata (name,
+//! authors, affiliations, framework, description), as the AlgoPerf
+//! submissions repository keeps it:
+//!
+//! ```yaml
+//! submission_name: Baseline
+//! submission_folder: baseline
+//! authors: Algorithms Working Group
+//! affiliations: MLCommons
+//! version: '1.0'
+//! ruleset: external
+//! framework: JAX
+//! description: >-
+//!   Baseline using NadamW …
+//! ```
+//!
+//! A submission's file is `<info-dir>/<submission>/submission_info.yml`.
+//! Unknown keys are ignored; a key may hold a string, a number or a list of
+//! strings (joined with ", "). An optional `logs` key overrides the link to
+//! the submission's logs in the leaderboard table.
+
+use std::path::{Path, PathBuf};
+
+use serde_norway::Value;
+
+use crate::error::{Error, Result};
+
+/// The file name of a submission's metadata.
+pub const INFO_FILE: &str = "submission_info.yml";
+
+/// One submission's metadata. Missing keys are empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubmissionInfo {
+    /// The file it was read from.
+    pub path: PathBuf,
+    pub name: String,
+    pub authors: String,
+    pub affiliations: String,
+    pub framework: String,
+    pub description: String,
+    /// Where the submission's logs are (a URL or a relative link), if given.
+    pub logs: Option<String>,
+}
+
+fn text(map: &serde_norway::Mapping, key: &str) -> String {
+    fn scalar(v: &Value) -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+    match map.get(key) {
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .filter_map(scalar)
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(Value::Tagged(t)) => scalar(&t.value).unwrap_or_default(),
+        Some(v) => scalar(v).unwrap_or_default(),
+        None => String::new(),
+    }
+    .trim()
+    .to_string()
+}
+
+/// Parses the text of a `submission_info.yml`; `path` names it in errors.
+pub fn parse(path: &Path, yaml: &str) -> Result<SubmissionInfo> {
+    let value: Value = serde_norway::from_str(yaml)
+        .map_err(|e| Error::Usage(format!("{}: not valid YAML: {e}", path.display())))?;
+    let Value::Mapping(map) = value else {
+        return Err(Error::Usage(format!(
+            "{}: expected a mapping of keys (submission_name, authors, …) at the top",
+            path.display()
+        )));
+    };
+    let logs = text(&map, "logs");
+    Ok(SubmissionInfo {
+        path: path.to_path_buf(),
+        name: text(&map, "submission_name"),
+        authors: text(&map, "authors"),
+        affiliations: text(&map, "affiliations"),
+        framework: text(&map, "framework"),
+        description: text(&map, "description"),
+        logs: (!logs.is_empty()).then_some(logs),
+    })
+}
+
+/// Reads `<info_dir>/<submission>/submission_info.yml`; `None` when the
+/// submission has no such file.
+pub fn load(info_dir: &Path, submission: &str) -> Result<Option<SubmissionInfo>> {
+    let path = info_dir.join(submission).join(INFO_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => parse(&path, &text).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::Usage(format!(
+            "{}: cannot read: {e}",
+            path.display()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_published_format() {
+        let yaml = "submission_name: Distributed Shampoo\nsubmission_folder: x\n\
+                    authors: >-\n  Hao-Jun Shi, Tsung-Hsien Lee, Yuchen\n  Hao,  Mike Rabbat\n\
+                    affiliations: Meta\nversion: 1.0\nframework: PyTorch\n\
+                    description: >-\n  Based on [Anil et al.](https://arxiv.org/abs/2002.09018).\n";
+        let info = parse(Path::new("i.yml"), yaml).expect("parses");
+        assert_eq!(info.name, "Distributed Shampoo");
+        assert_eq!(
+            info.authors,
+            "Hao-Jun Shi, Tsung-Hsien Lee, Yuchen Hao,  Mike Rabbat"
+        );
+        assert_eq!(info.affiliations, "Meta");
+        assert_eq!(info.framework, "PyTorch");
+        assert_eq!(
+            info.description,
+            "Based on [Anil et al.](https://arxiv.org/abs/2002.09018)."
+        );
+        assert_eq!(info.logs, None);
+    }
+
+    #[test]
+    fn lists_numbers_and_missing_keys() {
+        let yaml = "authors: [A, B]\nframework: 3\nlogs: https://example.org/logs\n";
+        let info = parse(Path::new("i.yml"), yaml).expect("parses");
+        assert_eq!(info.authors, "A, B");
+        assert_eq!(info.framework, "3");
+        assert_eq!(info.name, "");
+        assert_eq!(info.logs.as_deref(), Some("https://example.org/logs"));
+    }
+
+    #[test]
+    fn errors_name_the_file() {
+        let e = parse(Path::new("dir/submission_info.yml"), "authors: [unclosed\n")
+            .expect_err("bad YAML");
+        assert!(
+            e.to_string().starts_with("dir/submission_info.yml: "),
+            "{e}"
+        );
+        let e = parse(Path::new("dir/submission_info.yml"), "- a\n- b\n").expect_err("a list");
+        assert!(e.to_string().contains("dir/submission_info.yml"), "{e}");
+    }
+}

@@ -1,0 +1,300 @@
+//! The leaderboard as a Markdown table in the style of the AlgoPerf
+//! leaderboard README, and the in-place update of such a README between
+//! `<!-- BEGIN marker -->` and `<!-- END marker -->`.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::info::SubmissionInfo;
+use crate::score::Leaderboard;
+
+/// What the table shows of one submission beyond its score.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Row {
+    /// `submission_info.yml`, if the submission has one.
+    pub info: Option<SubmissionInfo>,
+    /// The logs link: the info file's `logs`, else a relative link to the
+    /// submission's folder.
+    pub logs: String,
+}
+
+/// One table cell: whitespace (newlines included) collapsed to single
+/// spaces, `|` escaped.
+fn cell(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
+}
+
+/// A link target: spaces and parentheses percent-encoded.
+fn link_target(target: &str) -> String {
+    target
+        .replace(' ', "%20")
+        .replace('(', "%28")
+        .replace(')', "%29")
+}
+
+/// The ranked table: rank, submission (its description in a `<details>`
+/// block), authors, affiliation, framework, logs, score in bold to 4
+/// decimals. `rows` is keyed by submission folder name; a submission
+/// without info shows its folder name and empty metadata.
+pub fn leaderboard_markdown(lb: &Leaderboard, rows: &BTreeMap<String, Row>) -> String {
+    let header = [
+        "**Rank**",
+        "**Submission**",
+        "**Authors**",
+        "**Affiliation**",
+        "**Framework**",
+        "**Logs**",
+        "**Score**",
+    ]
+    .map(String::from);
+    let mut body: Vec<[String; 7]> = Vec::new();
+    for (rank, r) in lb.ranking() {
+        let folder = &lb.submissions[r];
+        let row = rows.get(folder);
+        let info = row.and_then(|x| x.info.as_ref());
+        let name = info
+            .map(|i| i.name.as_str())
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or(folder);
+        let title = format!("**{}**", cell(name));
+        let description = info.map(|i| cell(&i.description)).unwrap_or_default();
+        let submission = if description.is_empty() {
+            title
+        } else {
+            format!("<details><summary>{title}</summary>{description}</details>")
+        };
+        let logs = row
+            .map(|x| format!("[💾]({})", link_target(&x.logs)))
+            .unwrap_or_default();
+        body.push([
+            format!("{rank}."),
+            submission,
+            info.map(|i| cell(&i.authors)).unwrap_or_default(),
+            info.map(|i| cell(&i.affiliations)).unwrap_or_default(),
+            info.map(|i| cell(&i.framework)).unwrap_or_default(),
+            logs,
+            format!("**{:.4}**", lb.scores[r]),
+        ]);
+    }
+    let width = |c: usize| {
+        body.iter()
+            .map(|r| r[c].chars().count())
+            .chain([header[c].chars().count(), 3])
+            .max()
+            .unwrap_or(3)
+    };
+    let widths: Vec<usize> = (0..7).map(width).collect();
+    let line = |cells: &[String; 7]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, &w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
+            .collect();
+        format!("| {} |\n", padded.join(" | "))
+    };
+    let mut out = line(&header);
+    let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
+    out.push_str(&format!("| {} |\n", rule.join(" | ")));
+    for r in &body {
+        out.push_str(&line(r));
+    }
+    out
+}
+
+/// The path from folder `from` to `to` as a relative Markdown link with
+/// `/` separators and a trailing `/` (both made absolute against the
+/// current folder and canonicalised where they exist).
+pub fn relative_link(from: &Path, to: &Path) -> String {
+    let absolute = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map(|d| d.join(p))
+                .unwrap_or_else(|_| p.to_path_buf())
+        };
+        p.canonicalize().unwrap_or(p)
+    };
+    let (from, to) = (absolute(from), absolute(to));
+    let fc: Vec<Component> = from.components().collect();
+    let tc: Vec<Component> = to.components().collect();
+    let common = fc.iter().zip(&tc).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); fc.len() - common];
+    parts.extend(
+        tc[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        "./".to_string()
+    } else {
+        format!("{}/", parts.join("/"))
+    }
+}
+
+fn begin(marker: &str) -> String {
+    format!("<!-- BEGIN {marker} -->")
+}
+
+fn end(marker: &str) -> String {
+    format!("<!-- END {marker} -->")
+}
+
+/// `text` with everything between `<!-- BEGIN marker -->` and
+/// `<!-- END marker -->` replaced by a blank line, `content`, a blank line
+/// (in the file's line ending). Every other byte stays as it was. `file`
+/// names the text in errors.
+pub fn replace_between_markers(
+    text: &str,
+    marker: &str,
+    content: &str,
+    file: &Path,
+) -> Result<String> {
+    let (b, e) = (begin(marker), end(marker));
+    let missing = |what: &str| {
+        Error::Usage(format!(
+            "{}: {what} (the table goes between `{b}` and `{e}`)",
+            file.display()
+        ))
+    };
+    let start = text
+        .find(&b)
+        .ok_or_else(|| missing(&format!("no `{b}` marker")))?;
+    if text[start + b.len()..].contains(&b) {
+        return Err(missing(&format!("the `{b}` marker appears twice")));
+    }
+    let after_begin = start + b.len();
+    let stop = text[after_begin..]
+        .find(&e)
+        .map(|i| after_begin + i)
+        .ok_or_else(|| {
+            if text.contains(&e) {
+                missing(&format!("`{e}` comes before `{b}`"))
+            } else {
+                missing(&format!("no `{e}` marker"))
+            }
+        })?;
+    if text[stop + e.len()..].contains(&e) {
+        return Err(missing(&format!("the `{e}` marker appears twice")));
+    }
+    let newline = if text[after_begin..].starts_with("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let body = content
+        .trim_end_matches(['\n', '\r'])
+        .replace('\n', newline);
+    let mut out = String::with_capacity(text.len() + content.len());
+    out.push_str(&text[..after_begin]);
+    out.push_str(newline);
+    out.push_str(newline);
+    out.push_str(&body);
+    out.push_str(newline);
+    out.push_str(newline);
+    out.push_str(&text[stop..]);
+    Ok(out)
+}
+
+/// Replaces the table between the markers of `file` in place: the new text
+/// is written to a temporary file beside it and renamed over it, so the file
+/// is never half-written. Returns whether the file changed.
+pub fn update_file(file: &Path, marker: &str, content: &str) -> Result<bool> {
+    let io = |path: &Path, source: std::io::Error| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    // Through a symlink, update the file it points to.
+    let target = file.canonicalize().map_err(|e| io(file, e))?;
+    let text = std::fs::read_to_string(&target).map_err(|e| io(file, e))?;
+    let new = replace_between_markers(&text, marker, content, file)?;
+    if new == text {
+        return Ok(false);
+    }
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(new.as_bytes())?;
+        if let Ok(meta) = std::fs::metadata(&target) {
+            f.set_permissions(meta.permissions())?;
+        }
+        f.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, &target)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(file, e));
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const M: &str = "EXTERNAL TUNING LEADERBOARD";
+
+    #[test]
+    fn replaces_only_between_the_markers() {
+        let text = "# T\n\n<!-- BEGIN EXTERNAL TUNING LEADERBOARD -->\nold\n<!-- END EXTERNAL TUNING LEADERBOARD -->\ntail\n";
+        let out = replace_between_markers(text, M, "| a |\n", Path::new("R.md")).expect("ok");
+        assert_eq!(
+            out,
+            "# T\n\n<!-- BEGIN EXTERNAL TUNING LEADERBOARD -->\n\n| a |\n\n<!-- END EXTERNAL TUNING LEADERBOARD -->\ntail\n"
+        );
+        let again = replace_between_markers(&out, M, "| a |\n", Path::new("R.md")).expect("ok");
+        assert_eq!(again, out);
+    }
+
+    #[test]
+    fn keeps_crlf_line_endings() {
+        let text = "x\r\n<!-- BEGIN M -->\r\n<!-- END M -->\r\n";
+        let out = replace_between_markers(text, "M", "a\nb\n", Path::new("R.md")).expect("ok");
+        assert_eq!(
+            out,
+            "x\r\n<!-- BEGIN M -->\r\n\r\na\r\nb\r\n\r\n<!-- END M -->\r\n"
+        );
+    }
+
+    #[test]
+    fn missing_or_misplaced_markers_name_file_and_marker() {
+        for text in [
+            "nothing here\n",
+            "<!-- BEGIN M -->\n",
+            "<!-- END M -->\n<!-- BEGIN M -->\n",
+            "<!-- BEGIN M -->\n<!-- BEGIN M -->\n<!-- END M -->\n",
+        ] {
+            let e = replace_between_markers(text, "M", "t", Path::new("docs/R.md"))
+                .expect_err(text)
+                .to_string();
+            assert!(e.starts_with("docs/R.md: "), "{e}");
+            assert!(e.contains("<!-- BEGIN M -->"), "{e}");
+        }
+    }
+
+    #[test]
+    fn cells_are_one_line_and_escape_pipes() {
+        assert_eq!(cell(" a\n  b | c "), "a b \\| c");
+        assert_eq!(link_target("my logs (v2)/"), "my%20logs%20%28v2%29/");
+    }
+
+    #[test]
+    fn relative_links() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let a = d.path().join("docs");
+        let b = d.path().join("logs/sub");
+        std::fs::create_dir_all(&a).expect("mkdir");
+        std::fs::create_dir_all(&b).expect("mkdir");
+        assert_eq!(relative_link(&a, &b), "../logs/sub/");
+        assert_eq!(relative_link(d.path(), &b), "logs/sub/");
+        assert_eq!(relative_link(&b, &b), "./");
+    }
+}

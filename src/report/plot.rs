@@ -1,0 +1,379 @@
+//! The performance-profile plot: ρ(τ) of every submission over the spec's τ
+//! grid, drawn as post-step lines (ρ holds until the next τ), with a legend
+//! ordered by score. Written as `performance_profile.svg` and
+//! `performance_profile.png` beside the other outputs of a scoring run.
+//!
+//! Nothing is computed here: the curves are the [`Leaderboard`]'s profile
+//! rows, the axis is the spec's τ grid. Text is drawn with the DejaVu Sans
+//! font bundled in `assets/` (see `assets/DejaVuSans-LICENSE.txt`), so no
+//! system font library is needed.
+
+mod glyphs;
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::FontStyle;
+
+use crate::error::{Error, Result};
+use crate::score::Leaderboard;
+use crate::spec::{Denominator, Spec, TauScale};
+
+/// File name of the SVG plot.
+pub const SVG_FILE: &str = "performance_profile.svg";
+/// File name of the PNG plot.
+pub const PNG_FILE: &str = "performance_profile.png";
+/// Width of the plot in pixels (SVG user units and PNG pixels).
+pub const WIDTH: u32 = 1200;
+/// Height of the plot in pixels, unless the legend needs more.
+pub const MIN_HEIGHT: u32 = 700;
+
+static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+
+/// Legend: row height, sample line length, paddings (pixels).
+const LEGEND_ROW: u32 = 26;
+const LEGEND_SAMPLE: i32 = 44;
+const LEGEND_PAD: i32 = 14;
+const LEGEND_TOP: i32 = 70;
+const FONT_SIZE: f64 = 17.0;
+
+/// Twelve qualitative colours (matplotlib's tab10, then black and a dark
+/// teal): distinct on white, and in the same order as the familiar
+/// matplotlib plots.
+const COLOURS: [RGBColor; 12] = [
+    RGBColor(0x1f, 0x77, 0xb4),
+    RGBColor(0xff, 0x7f, 0x0e),
+    RGBColor(0x2c, 0xa0, 0x2c),
+    RGBColor(0xd6, 0x27, 0x28),
+    RGBColor(0x94, 0x67, 0xbd),
+    RGBColor(0x8c, 0x56, 0x4b),
+    RGBColor(0xe3, 0x77, 0xc2),
+    RGBColor(0x7f, 0x7f, 0x7f),
+    RGBColor(0xbc, 0xbd, 0x22),
+    RGBColor(0x17, 0xbe, 0xcf),
+    RGBColor(0x00, 0x00, 0x00),
+    RGBColor(0x00, 0x5f, 0x73),
+];
+
+/// Line dash patterns: (dash, gap) in pixels; `None` is solid.
+const DASHES: [Option<(u32, u32)>; 4] = [None, Some((12, 6)), Some((6, 4)), Some((3, 5))];
+
+/// The style of the `i`-th submission in score order: colours cycle every
+/// 12, dashes every 4 and shift by one each colour cycle, so the first 48
+/// (colour, dash) pairs are all different and neighbours differ in both.
+fn style_of(i: usize) -> (RGBColor, Option<(u32, u32)>) {
+    let colour = COLOURS[i % COLOURS.len()];
+    let dash = DASHES[(i + i / COLOURS.len()) % DASHES.len()];
+    (colour, dash)
+}
+
+fn register_font() -> std::result::Result<(), String> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| {
+        plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_ok()
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err("the bundled font assets/DejaVuSans.ttf cannot be read".into())
+    }
+}
+
+/// One submission's curve: the post-step polyline through (τ_j, ρ_j), with
+/// a vertex only where ρ changes.
+fn step_points(taus: &[f64], rho: &[f64]) -> Vec<(f64, f64)> {
+    let mut pts = Vec::with_capacity(2 * taus.len());
+    let (Some(&t0), Some(&r0)) = (taus.first(), rho.first()) else {
+        return pts;
+    };
+    pts.push((t0, r0));
+    for j in 1..taus.len().min(rho.len()) {
+        if rho[j] != rho[j - 1] {
+            pts.push((taus[j], rho[j - 1]));
+            pts.push((taus[j], rho[j]));
+        }
+    }
+    let last = taus.len().min(rho.len()) - 1;
+    if last > 0 && pts.last() != Some(&(taus[last], rho[last])) {
+        pts.push((taus[last], rho[last]));
+    }
+    pts
+}
+
+/// What the plot shows, in legend order (descending score).
+struct Curve {
+    label: String,
+    points: Vec<(f64, f64)>,
+    colour: RGBColor,
+    dash: Option<(u32, u32)>,
+}
+
+fn curves(lb: &Leaderboard) -> Vec<Curve> {
+    lb.ranking()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, row))| {
+            let rho: Vec<f64> = lb.profile.row(row).iter().copied().collect();
+            let (colour, dash) = style_of(i);
+            Curve {
+                label: format!("{} ({:.4})", lb.submissions[row], lb.scores[row]),
+                points: step_points(&lb.taus, &rho),
+                colour,
+                dash,
+            }
+        })
+        .collect()
+}
+
+/// A τ tick: two decimals, one when the second is 0 (1.0, 1.5, 1.25).
+fn tau_label(v: &f64) -> String {
+    let s = format!("{v:.2}");
+    match s.strip_suffix('0') {
+        Some(short) => short.to_string(),
+        None => s,
+    }
+}
+
+fn x_label(spec: &Spec) -> String {
+    match &spec.denominator {
+        Denominator::Best => "Ratio of time to best submission (τ)".into(),
+        Denominator::Reference(name) => format!("Ratio of time to {name} (τ)"),
+    }
+}
+
+fn title(spec: &Spec) -> String {
+    format!(
+        "Performance profiles: {} {} {}",
+        spec.name, spec.version, spec.ruleset
+    )
+}
+
+/// The image height: [`MIN_HEIGHT`], or more when the legend needs it.
+pub fn height_for(submissions: usize) -> u32 {
+    let legend = LEGEND_TOP as u32 + LEGEND_ROW * submissions as u32 + 40;
+    MIN_HEIGHT.max(legend)
+}
+
+type DrawResult<DB> =
+    std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+fn draw_curves<DB, X>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, RangedCoordf64>>,
+    curves: &[Curve],
+) -> DrawResult<DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+{
+    // Lowest score first, so the leaders are drawn on top.
+    for c in curves.iter().rev() {
+        let style = c.colour.stroke_width(3);
+        match c.dash {
+            None => {
+                chart.draw_series(std::iter::once(PathElement::new(c.points.clone(), style)))?;
+            }
+            Some((dash, gap)) => {
+                chart.draw_series(std::iter::once(DashedPathElement::new(
+                    c.points.clone(),
+                    dash,
+                    gap,
+                    style,
+                )))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    curves: &[Curve],
+) -> DrawResult<DB> {
+    let font = ("sans-serif", FONT_SIZE).into_font();
+    area.draw_text(
+        "Submission (score)",
+        &font.clone().color(&BLACK),
+        (LEGEND_PAD, LEGEND_TOP - 34),
+    )?;
+    for (i, c) in curves.iter().enumerate() {
+        let y = LEGEND_TOP + (i as u32 * LEGEND_ROW) as i32 + LEGEND_ROW as i32 / 2;
+        let line = [(LEGEND_PAD, y), (LEGEND_PAD + LEGEND_SAMPLE, y)];
+        let style = c.colour.stroke_width(3);
+        match c.dash {
+            None => area.draw(&PathElement::new(line.to_vec(), style))?,
+            Some((dash, gap)) => area.draw(&DashedPathElement::new(line, dash, gap, style))?,
+        }
+        area.draw_text(
+            &c.label,
+            &font
+                .clone()
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
+            (LEGEND_PAD * 2 + LEGEND_SAMPLE, y),
+        )?;
+    }
+    Ok(())
+}
+
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    lb: &Leaderboard,
+    spec: &Spec,
+) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    let curves = curves(lb);
+    let font = TextStyle::from(("sans-serif", FONT_SIZE).into_font());
+    let widest = curves
+        .iter()
+        .map(|c| root.estimate_text_size(&c.label, &font).map(|(w, _)| w))
+        .try_fold(0u32, |m, w| w.map(|w| m.max(w)))?;
+    let legend_width =
+        (widest as i32 + LEGEND_SAMPLE + 3 * LEGEND_PAD).clamp(160, WIDTH as i32 / 2);
+    let (plot_area, legend_area) = root.split_horizontally(WIDTH as i32 - legend_width);
+
+    let mut builder = ChartBuilder::on(&plot_area);
+    builder
+        .caption(title(spec), ("sans-serif", 22).into_font())
+        .margin(16)
+        .x_label_area_size(56)
+        .y_label_area_size(72);
+    // ρ is a fraction: the axis always spans 0 to 1 (a hair more, so that
+    // curves lying on 0 or 1 stay visible off the frame).
+    let y_range = -0.02..1.02;
+    let (lo, hi) = (spec.tau.min, spec.tau.max);
+    let x_desc = x_label(spec);
+    let label_font = ("sans-serif", 18).into_font();
+    let tick_font = ("sans-serif", 15).into_font();
+    match spec.tau.scale {
+        TauScale::Linear => {
+            let mut chart = builder.build_cartesian_2d(lo..hi, y_range)?;
+            chart
+                .configure_mesh()
+                .x_desc(x_desc)
+                .y_desc("Fraction of workloads")
+                .axis_desc_style(label_font)
+                .label_style(tick_font)
+                .y_labels(11)
+                .x_labels(13)
+                .y_label_formatter(&|v| format!("{v:.1}"))
+                .x_label_formatter(&tau_label)
+                .light_line_style(WHITE.mix(0.0))
+                .bold_line_style(BLACK.mix(0.12))
+                .draw()?;
+            draw_curves(&mut chart, &curves)?;
+        }
+        TauScale::Log => {
+            let mut chart = builder.build_cartesian_2d((lo..hi).log_scale(), y_range)?;
+            chart
+                .configure_mesh()
+                .x_desc(x_desc)
+                .y_desc("Fraction of workloads")
+                .axis_desc_style(label_font)
+                .label_style(tick_font)
+                .y_labels(11)
+                .y_label_formatter(&|v| format!("{v:.1}"))
+                .x_label_formatter(&tau_label)
+                .light_line_style(WHITE.mix(0.0))
+                .bold_line_style(BLACK.mix(0.12))
+                .draw()?;
+            draw_curves(&mut chart, &curves)?;
+        }
+    }
+    draw_legend(&legend_area, &curves)?;
+    root.present()?;
+    Ok(())
+}
+
+/// Renders the plot as SVG text.
+pub fn svg(lb: &Leaderboard, spec: &Spec) -> std::result::Result<String, String> {
+    register_font()?;
+    let height = height_for(lb.submissions.len());
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
+        draw(root, lb, spec).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// Renders the plot as PNG bytes (8-bit RGB).
+pub fn png(lb: &Leaderboard, spec: &Spec) -> std::result::Result<Vec<u8>, String> {
+    register_font()?;
+    let height = height_for(lb.submissions.len());
+    let mut pixels = vec![0u8; WIDTH as usize * height as usize * 3];
+    {
+        let font = ab_glyph::FontRef::try_from_slice(FONT).map_err(|e| e.to_string())?;
+        let root = glyphs::Glyphs {
+            inner: BitMapBackend::with_buffer(&mut pixels, (WIDTH, height)),
+            font,
+        }
+        .into_drawing_area();
+        draw(root, lb, spec).map_err(|e| e.to_string())?;
+    }
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = ::png::Encoder::new(&mut bytes, WIDTH, height);
+        encoder.set_color(::png::ColorType::Rgb);
+        encoder.set_depth(::png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        writer
+            .write_image_data(&pixels)
+            .map_err(|e| e.to_string())?;
+        writer.finish().map_err(|e| e.to_string())?;
+    }
+    Ok(bytes)
+}
+
+/// Both plot files, `(file name, bytes)`, for [`super::files::write_all`].
+/// `dir` is only used to name the file in an error.
+pub fn files(lb: &Leaderboard, spec: &Spec, dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let fail = |name: &str, e: String| Error::Write {
+        path: dir.join(name),
+        source: std::io::Error::other(format!("cannot draw the plot: {e}")),
+    };
+    let svg = svg(lb, spec).map_err(|e| fail(SVG_FILE, e))?;
+    let png = png(lb, spec).map_err(|e| fail(PNG_FILE, e))?;
+    Ok(vec![
+        (SVG_FILE.to_string(), svg.into_bytes()),
+        (PNG_FILE.to_string(), png),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_hold_until_the_next_tau() {
+        let taus = [1.0, 2.0, 3.0, 4.0];
+        let rho = [0.0, 0.5, 0.5, 1.0];
+        assert_eq!(
+            step_points(&taus, &rho),
+            vec![(1.0, 0.0), (2.0, 0.0), (2.0, 0.5), (4.0, 0.5), (4.0, 1.0)]
+        );
+        // A flat curve is one segment over the whole grid.
+        assert_eq!(
+            step_points(&taus, &[0.25; 4]),
+            vec![(1.0, 0.25), (4.0, 0.25)]
+        );
+        assert!(step_points(&[], &[]).is_empty());
+    }
+
+    #[test]
+    fn styles_differ_for_many_submissions() {
+        let mut seen = std::collections::BTreeSet::new();
+        for i in 0..48 {
+            let (c, d) = style_of(i);
+            assert!(seen.insert((c.0, c.1, c.2, d)), "style {i} repeats");
+            if i > 0 {
+                let (pc, pd) = style_of(i - 1);
+                assert!(pc != c && pd != d, "neighbours {i} look alike");
+            }
+        }
+    }
+}

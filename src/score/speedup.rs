@@ -1,0 +1,124 @@
+//! Speedups of one submission over another (SCORING.md §9).
+//!
+//! `t` = each submission's per-workload time of the leaderboard matrix
+//! before any rule step (the study aggregate: [`Leaderboard::time_to_targets`]),
+//! base workloads only. A missed target (∞) counts as the workload's budget
+//! × the spec's budget factor + 1 s. Per workload, ratio = t(comparison) /
+//! t(base); the summary is the geometric mean of the ratios (below 1 =
+//! faster).
+
+use crate::error::{Error, Result};
+use crate::numeric;
+use crate::score::Leaderboard;
+use crate::spec::Spec;
+
+/// Added to the budget for a missed target: the definition of the speedup
+/// (SCORING.md §9: "budget + 1 s"), so that a missed target is slower than
+/// any run that reached it within the budget. Not a benchmark number.
+pub const MISSED_TARGET_EXTRA_SECONDS: f64 = 1.0;
+
+/// One base workload's times and ratio.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkloadSpeedup {
+    pub workload: String,
+    /// Seconds; a missed target is already replaced (see `base_missed`).
+    pub base_time: f64,
+    pub comparison_time: f64,
+    pub base_missed: bool,
+    pub comparison_missed: bool,
+    /// `comparison_time / base_time`.
+    pub ratio: f64,
+}
+
+/// A comparison against a base submission.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Speedup {
+    pub base: String,
+    pub comparison: String,
+    /// The spec's base workloads, sorted.
+    pub workloads: Vec<WorkloadSpeedup>,
+    /// Geometric mean of the ratios.
+    pub geomean: f64,
+}
+
+impl Speedup {
+    /// `1 − geomean`: the fraction of time saved (negative = slower).
+    pub fn faster(&self) -> f64 {
+        1.0 - self.geomean
+    }
+}
+
+/// The time that replaces a missed target on `workload`: budget × factor +
+/// 1 s. Every base workload needs a budget in the spec's targets file.
+pub fn missed_target_time(spec: &Spec, workload: &str) -> Result<f64> {
+    let budget = spec.targets.get(workload).and_then(|t| t.budget);
+    match budget {
+        Some(b) => Ok(b * spec.budget_factor + MISSED_TARGET_EXTRA_SECONDS),
+        None => Err(Error::Usage(format!(
+            "{}: workload `{workload}` has no budget; speedups count a missed target as \
+             budget × factor + 1 s, so every base workload of {} needs one",
+            spec.targets_path.display(),
+            spec.path.display()
+        ))),
+    }
+}
+
+/// The speedup of `comparison` over `base` on the spec's base workloads.
+pub fn speedup(lb: &Leaderboard, spec: &Spec, base: &str, comparison: &str) -> Result<Speedup> {
+    let mut workloads: Vec<String> = spec.base.clone();
+    workloads.sort();
+    // Every budget first: the error must not depend on the data.
+    let replacements = workloads
+        .iter()
+        .map(|w| missed_target_time(spec, w))
+        .collect::<Result<Vec<f64>>>()?;
+    let row = |name: &str| {
+        lb.row(name).ok_or_else(|| {
+            Error::Usage(format!(
+                "no submission `{name}` among the scored ones ({})",
+                lb.submissions.join(", ")
+            ))
+        })
+    };
+    let (rb, rc) = (row(base)?, row(comparison)?);
+    let mut out = Vec::with_capacity(workloads.len());
+    for (w, replacement) in workloads.iter().zip(replacements) {
+        let col = lb.workloads.iter().position(|x| x == w).ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: base workload `{w}` is not a column of the leaderboard",
+                spec.path.display()
+            ))
+        })?;
+        let time = |r: usize, name: &str| -> Result<(f64, bool)> {
+            let t = lb.time_to_targets[(r, col)];
+            if t.is_nan() {
+                return Err(Error::Usage(format!(
+                    "{name} did not run base workload `{w}`: no speedup without a time there"
+                )));
+            }
+            Ok(if t.is_infinite() {
+                (replacement, true)
+            } else {
+                (t, false)
+            })
+        };
+        let (base_time, base_missed) = time(rb, base)?;
+        let (comparison_time, comparison_missed) = time(rc, comparison)?;
+        out.push(WorkloadSpeedup {
+            workload: w.clone(),
+            base_time,
+            comparison_time,
+            base_missed,
+            comparison_missed,
+            ratio: comparison_time / base_time,
+        });
+    }
+    let logs: Vec<f64> = out.iter().map(|w| w.ratio.ln()).collect();
+    let geomean = (numeric::pairwise_sum(&logs) / logs.len() as f64).exp();
+    Ok(Speedup {
+        base: base.to_string(),
+        comparison: comparison.to_string(),
+        workloads: out,
+        geomean,
+    })
+}
