@@ -89,6 +89,7 @@ struct RawProfile {
 #[serde(deny_unknown_fields)]
 struct RawBudget {
     factor: Spanned<f64>,
+    missed_extra_seconds: Spanned<f64>,
 }
 
 #[derive(Deserialize)]
@@ -313,6 +314,23 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
         .slot(&raw.profile.score, Slot::Score, &mut errors)
         .and_then(|v| v.score());
 
+    let missed_extra_seconds = match &raw.budget {
+        Some(b)
+            if !(b.missed_extra_seconds.get_ref().is_finite()
+                && *b.missed_extra_seconds.get_ref() >= 0.0) =>
+        {
+            errors.push(at(
+                b.missed_extra_seconds.span(),
+                format!(
+                    "missed_extra_seconds must be a number of seconds ≥ 0, found {}",
+                    b.missed_extra_seconds.get_ref()
+                ),
+            ));
+            None
+        }
+        Some(b) => Some(*b.missed_extra_seconds.get_ref()),
+        None => None,
+    };
     let budget_factor = match &raw.budget {
         Some(b) if !(b.factor.get_ref().is_finite() && *b.factor.get_ref() > 0.0) => {
             errors.push(at(
@@ -427,6 +445,7 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
             denominator,
             score,
             budget_factor,
+            missed_extra_seconds,
             sampling,
         }),
         _ => Err(SpecErrors(vec![SpecError::whole_file(

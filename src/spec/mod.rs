@@ -223,8 +223,12 @@ pub struct Spec {
     pub tau: TauGrid,
     pub denominator: Denominator,
     pub score: ScoreRule,
-    /// Multiplier of the targets' budgets (self-tuning runs get longer).
+    /// Multiplier of the targets' budgets (self-tuning runs get longer); 1
+    /// without a `[budget]` table.
     pub budget_factor: f64,
+    /// Speedups count a missed target as budget × factor + this; `None`
+    /// without a `[budget]` table (no speedups then).
+    pub missed_extra_seconds: Option<f64>,
     pub sampling: Option<Sampling>,
 }
 
