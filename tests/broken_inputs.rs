@@ -1,0 +1,450 @@
+//! A corpus of broken submissions trees, each built here in a temporary
+//! folder. Every case checks the exact message the engine gives (the path
+//! relative to the submissions folder, the line where there is one), that the
+//! rest of the tree is still scored (without `--strict`), and what `--strict`
+//! does with it. README.md, section "Bad input", is the table of these cases.
+
+mod fixtures;
+
+use algoperf_engine::run::Outcome;
+use fixtures::{file_of, score_of, time_of, Tree};
+
+/// `good` reaches both targets at 100 s, `victim` at 200 s: ratio 2 on both.
+fn base() -> Tree {
+    let t = Tree::new();
+    t.submission("good", 100.0, 100.0)
+        .submission("victim", 200.0, 200.0);
+    t
+}
+
+/// `victim`'s score with ratio 2 on both workloads, and on one of them only.
+const VICTIM_BOTH: f64 = 0.6717171717171717;
+const VICTIM_ONE: f64 = VICTIM_BOTH / 2.0;
+
+/// The relative path of victim's trial file of a workload folder.
+fn victim(folder: &str) -> String {
+    Tree::rel("victim", folder)
+}
+
+/// Scores without `--strict`: the run succeeds, `good` is untouched (score 1,
+/// 100 s on both workloads) and every `expected` text is in the rendered
+/// warnings. Returns the outcome and the rendered warnings.
+fn lenient(t: &Tree, expected: &[&str]) -> (Outcome, String) {
+    let o = t
+        .run(false)
+        .unwrap_or_else(|e| panic!("the run should go on without --strict: {e}"));
+    let text = o.warnings.render();
+    for e in expected {
+        assert!(text.contains(e), "no `{e}` in the warnings:\n{text}");
+    }
+    assert_eq!(score_of(&o, "good"), 1.0, "{text}");
+    assert_eq!(time_of(&o, "good", "alpha"), 100.0);
+    assert_eq!(time_of(&o, "good", "beta"), 100.0);
+    (o, text)
+}
+
+/// Scores with `--strict`: the run fails and its message has every `expected`
+/// text (a rendered warning's `warning: ` prefix aside: --strict lists
+/// `location: summary` lines).
+fn strict_fails(t: &Tree, expected: &[&str]) -> String {
+    let err = match t.run(true) {
+        Ok(_) => panic!("--strict should fail"),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.starts_with("--strict: "), "{err}");
+    for e in expected {
+        let e = e.strip_prefix("warning: ").unwrap_or(e);
+        assert!(err.contains(e), "no `{e}` in the --strict error:\n{err}");
+    }
+    err
+}
+
+/// A trial of victim's alpha replaced by `text`: victim keeps beta only.
+fn broken_alpha(text: &str, warning: &[&str]) -> String {
+    let t = base();
+    t.write(&victim("alpha_jax"), text);
+    let (o, _) = lenient(&t, warning);
+    assert!((score_of(&o, "victim") - VICTIM_ONE).abs() < 1e-15);
+    assert!(time_of(&o, "victim", "alpha").is_nan(), "alpha not run");
+    assert_eq!(time_of(&o, "victim", "beta"), 200.0);
+    lenient(
+        &t,
+        &["expected 2 workloads, found 1 (victim (missing alpha))"],
+    );
+    strict_fails(&t, warning)
+}
+
+const HEADER: &str = "global_step,accumulated_submission_time,score,validation/loss\n";
+
+#[test]
+fn the_clean_tree_has_no_warning() {
+    let t = base();
+    let (o, text) = lenient(&t, &[]);
+    assert!(o.warnings.is_empty(), "{text}");
+    assert_eq!(score_of(&o, "victim"), VICTIM_BOTH);
+    assert!(t.run(true).is_ok());
+}
+
+#[test]
+fn truncated_csv_cut_mid_row() {
+    let text = format!("{HEADER}10,100,100,3.0\n20,200,200,0.9\n30,300,3");
+    broken_alpha(
+        &text,
+        &[
+            "warning: eval_measurements.csv row with the wrong number of fields, trial skipped",
+            "victim/study_0/alpha_jax/trial_1/eval_measurements.csv:4: row has 3 fields, the header has 4",
+        ],
+    );
+}
+
+#[test]
+fn a_row_with_too_many_fields() {
+    let text = format!("{HEADER}10,100,100,3.0,7\n20,200,200,0.9\n");
+    broken_alpha(
+        &text,
+        &["victim/study_0/alpha_jax/trial_1/eval_measurements.csv:2: row has 5 fields, the header has 4"],
+    );
+}
+
+#[test]
+fn half_written_header() {
+    broken_alpha(
+        "global_step,accumulated_submission_time,sco",
+        &[
+            "warning: eval_measurements.csv without a `score` column, trial skipped",
+            "victim/study_0/alpha_jax/trial_1/eval_measurements.csv:1: no `score` column in the header",
+        ],
+    );
+}
+
+#[test]
+fn header_without_the_target_metric() {
+    let text =
+        "global_step,accumulated_submission_time,score,validation/accuracy\n10,100,100,0.9\n";
+    broken_alpha(
+        text,
+        &[
+            "warning: eval_measurements.csv without a `validation/loss` column, trial skipped",
+            "victim/study_0/alpha_jax/trial_1/eval_measurements.csv:1: no `validation/loss` column in the header",
+        ],
+    );
+}
+
+#[test]
+fn empty_file() {
+    broken_alpha(
+        "",
+        &[
+            "warning: empty eval_measurements.csv, trial skipped",
+            // No line: the file has none.
+            "victim/study_0/alpha_jax/trial_1/eval_measurements.csv: empty file (no header)",
+        ],
+    );
+}
+
+#[test]
+fn a_value_that_is_not_a_number() {
+    let text = format!("{HEADER}10,100,100,3.0\n20,200,200,0.9x\n");
+    broken_alpha(
+        &text,
+        &[
+            "warning: eval_measurements.csv with a non-numeric `validation/loss` value, trial skipped",
+            "victim/study_0/alpha_jax/trial_1/eval_measurements.csv:3: `validation/loss` value `0.9x` is not a number",
+        ],
+    );
+}
+
+#[test]
+fn a_value_that_is_not_utf8() {
+    let mut bytes = HEADER.as_bytes().to_vec();
+    bytes.extend_from_slice(b"10,100,100,3.0\n20,200,200,\xff\xfe\n");
+    let t = base();
+    t.write(&victim("alpha_jax"), &bytes);
+    let warning = "victim/study_0/alpha_jax/trial_1/eval_measurements.csv:3: `validation/loss` value `\u{fffd}\u{fffd}` is not a number";
+    lenient(&t, &[warning]);
+    strict_fails(&t, &[warning]);
+}
+
+#[test]
+fn time_going_backwards() {
+    let text = format!("{HEADER}10,100,100,3.0\n20,50,50,0.9\n");
+    broken_alpha(
+        &text,
+        &[
+            "warning: eval_measurements.csv whose `score` goes backwards, trial skipped",
+            "victim/study_0/alpha_jax/trial_1/eval_measurements.csv:3: `score` goes backwards",
+        ],
+    );
+}
+
+#[test]
+fn nan_only_metric_never_reaches_the_target() {
+    // A diverged run: a valid file whose metric is NaN throughout. Not an
+    // error: the trial misses its target, its summary best value is NaN.
+    let t = base();
+    t.write(
+        &victim("alpha_jax"),
+        format!("{HEADER}10,100,100,nan\n20,200,200,NaN\n30,300,300,\n"),
+    );
+    let (o, text) = lenient(&t, &[]);
+    assert!(o.warnings.is_empty(), "{text}");
+    assert_eq!(time_of(&o, "victim", "alpha"), f64::INFINITY);
+    assert!((score_of(&o, "victim") - VICTIM_ONE).abs() < 1e-15);
+    let summary = String::from_utf8_lossy(file_of(&o, "victim_summary.csv")).into_owned();
+    assert!(
+        summary
+            .lines()
+            .any(|l| l.contains("alpha_jax,trial_1,validation/loss,1.0,False,,,inf")),
+        "{summary}"
+    );
+    // Nothing was skipped and the counts are right: --strict passes.
+    assert!(t.run(true).is_ok());
+}
+
+#[test]
+fn duplicated_rows_change_nothing() {
+    let t = base();
+    let clean = t.run(false).expect("clean");
+    t.write(
+        &victim("alpha_jax"),
+        format!("{HEADER}10,100,100,3.0\n10,100,100,3.0\n20,200,200,0.9\n20,200,200,0.9\n"),
+    );
+    let (o, text) = lenient(&t, &[]);
+    assert!(o.warnings.is_empty(), "{text}");
+    assert_eq!(o.leaderboard.scores, clean.leaderboard.scores);
+    assert_eq!(
+        file_of(&o, "time_to_targets.csv"),
+        file_of(&clean, "time_to_targets.csv")
+    );
+    assert!(t.run(true).is_ok());
+}
+
+#[test]
+fn a_header_only_file_is_a_trial_without_evaluations() {
+    // A run that crashed before its first evaluation: it missed the target.
+    let t = base();
+    t.write(&victim("alpha_jax"), HEADER);
+    let (o, text) = lenient(&t, &[]);
+    assert!(o.warnings.is_empty(), "{text}");
+    assert_eq!(time_of(&o, "victim", "alpha"), f64::INFINITY);
+}
+
+#[test]
+fn bom_at_the_start_of_the_header() {
+    // Both with the BOM before the first column and before the time column.
+    for text in [
+        format!("\u{feff}{HEADER}10,100,100,3.0\n20,200,200,0.9\n"),
+        "\u{feff}score,global_step,accumulated_submission_time,validation/loss\n100,10,100,3.0\n200,20,200,0.9\n"
+            .to_string(),
+    ] {
+        let t = base();
+        t.write(&victim("alpha_jax"), &text);
+        let (o, rendered) = lenient(&t, &[]);
+        assert!(o.warnings.is_empty(), "{rendered}");
+        assert_eq!(time_of(&o, "victim", "alpha"), 200.0);
+        assert_eq!(score_of(&o, "victim"), VICTIM_BOTH);
+    }
+}
+
+#[test]
+fn crlf_line_endings() {
+    let t = base();
+    let clean = t.run(false).expect("clean");
+    let crlf = format!("{HEADER}10,100,100,3.0\n20,200,200,0.9\n").replace('\n', "\r\n");
+    t.write(&victim("alpha_jax"), &crlf);
+    let (o, text) = lenient(&t, &[]);
+    assert!(o.warnings.is_empty(), "{text}");
+    for name in ["scores.csv", "time_to_targets.csv", "victim_summary.csv"] {
+        assert_eq!(file_of(&o, name), file_of(&clean, name), "{name}");
+    }
+}
+
+#[test]
+fn trial_folder_without_its_file() {
+    let t = base();
+    std::fs::remove_file(t.subs().join(victim("alpha_jax"))).expect("rm");
+    let warning =
+        "victim/study_0/alpha_jax/trial_1: trial folder without eval_measurements.csv, skipped";
+    lenient(
+        &t,
+        &["warning: trial folder without eval_measurements.csv, skipped"],
+    );
+    // The rendered group shows the location; --strict lists it as `location: summary`.
+    strict_fails(&t, &[warning]);
+}
+
+#[test]
+fn a_folder_where_the_trial_file_is_expected() {
+    let t = base();
+    let path = t.subs().join(victim("alpha_jax"));
+    std::fs::remove_file(&path).expect("rm");
+    std::fs::create_dir_all(path.join("oops")).expect("mkdir");
+    strict_fails(
+        &t,
+        &["victim/study_0/alpha_jax/trial_1: trial folder without eval_measurements.csv, skipped"],
+    );
+    lenient(
+        &t,
+        &["expected 2 workloads, found 1 (victim (missing alpha))"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file() {
+    // Root reads any file whatever its mode; /proc/self/mem is a regular
+    // file whose first bytes cannot be read by anyone (EIO).
+    if !std::path::Path::new("/proc/self/mem").exists() {
+        eprintln!("skipping: no /proc/self/mem");
+        return;
+    }
+    let t = base();
+    let path = t.subs().join(victim("alpha_jax"));
+    std::fs::remove_file(&path).expect("rm");
+    std::os::unix::fs::symlink("/proc/self/mem", &path).expect("symlink");
+    broken_alpha_present(
+        &t,
+        &[
+            "warning: unreadable eval_measurements.csv, trial skipped",
+            "victim/study_0/alpha_jax/trial_1/eval_measurements.csv: cannot read file: Input/output error",
+        ],
+    );
+}
+
+/// Like [`broken_alpha`] on a tree already broken.
+fn broken_alpha_present(t: &Tree, warning: &[&str]) {
+    let (o, _) = lenient(t, warning);
+    assert!((score_of(&o, "victim") - VICTIM_ONE).abs() < 1e-15);
+    strict_fails(t, warning);
+}
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_folder_name() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = base();
+    // A second study whose name is not UTF-8; Linux allows any bytes.
+    let name = std::ffi::OsStr::from_bytes(b"study_\xff");
+    let dir = t.subs().join("victim").join(name).join("alpha_jax/trial_1");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("eval_measurements.csv"),
+        format!("{HEADER}10,100,100,0.5\n"),
+    )
+    .expect("write");
+    let warning = "victim/study_\u{fffd}: name is not valid UTF-8, skipped";
+    let (o, _) = lenient(&t, &["warning: name is not valid UTF-8, skipped"]);
+    // The study was skipped: victim's times are those of study_0.
+    assert_eq!(time_of(&o, "victim", "alpha"), 200.0);
+    strict_fails(&t, &[warning]);
+}
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_submission_name() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = base();
+    let name = std::ffi::OsStr::from_bytes(b"sub\xe9");
+    std::fs::create_dir_all(t.subs().join(name).join("study_0")).expect("mkdir");
+    let (o, _) = lenient(&t, &["warning: name is not valid UTF-8, skipped"]);
+    assert_eq!(o.leaderboard.submissions, ["good", "victim"]);
+    strict_fails(&t, &["subs/sub\u{fffd}: name is not valid UTF-8, skipped"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_to_itself() {
+    let t = base();
+    std::os::unix::fs::symlink("self", t.subs().join("victim/study_0/self")).expect("symlink");
+    let (o, _) = lenient(
+        &t,
+        &["warning: unreadable entry skipped (filesystem loop or indirection limit (e.g. symlink loop)) (/"],
+    );
+    assert_eq!(score_of(&o, "victim"), VICTIM_BOTH);
+    strict_fails(
+        &t,
+        &["victim/study_0/self: unreadable entry skipped (filesystem loop"],
+    );
+}
+
+#[test]
+fn missing_submissions_folder() {
+    let t = base();
+    let missing = t.dir.path().join("nope");
+    let (spec, _) = t.spec();
+    let err = fixtures::cli(&[
+        "--spec".as_ref(),
+        spec.as_os_str(),
+        "--submissions".as_ref(),
+        missing.as_os_str(),
+    ])
+    .expect_err("no submissions folder");
+    assert_eq!(
+        err,
+        format!("{}: submissions folder does not exist", missing.display())
+    );
+}
+
+#[test]
+fn submissions_path_is_a_file() {
+    let t = base();
+    let file = t.dir.path().join("file.txt");
+    std::fs::write(&file, "x").expect("write");
+    let (spec, _) = t.spec();
+    let err = fixtures::cli(&[
+        "--spec".as_ref(),
+        spec.as_os_str(),
+        "--submissions".as_ref(),
+        file.as_os_str(),
+    ])
+    .expect_err("a file");
+    assert_eq!(err, format!("{}: not a folder", file.display()));
+}
+
+#[test]
+fn output_folder_inside_the_submissions_tree() {
+    let t = base();
+    let out = t.subs().join("victim/out");
+    let err = t
+        .cli(&["--output-dir", &out.to_string_lossy()])
+        .expect_err("inside");
+    assert_eq!(
+        err,
+        format!(
+            "output folder {} is inside the submissions folder {}: outputs would be read as logs next time",
+            out.display(),
+            t.subs().display()
+        )
+    );
+    assert!(!out.exists(), "nothing written");
+    // The submissions folder itself is inside too.
+    let err = t
+        .cli(&["--output-dir", &t.subs().to_string_lossy()])
+        .expect_err("the submissions folder");
+    assert!(err.contains("is inside the submissions folder"), "{err}");
+}
+
+#[test]
+fn strict_cli_fails_and_writes_nothing() {
+    let t = base();
+    t.write(
+        &victim("alpha_jax"),
+        format!("{HEADER}10,100,100,3.0\n20,50,50,0.9\n"),
+    );
+    let out = t.dir.path().join("out");
+    let out_arg = out.to_string_lossy().into_owned();
+    let err = t
+        .cli(&["--output-dir", &out_arg, "--strict"])
+        .expect_err("--strict");
+    assert!(err.starts_with("--strict: 2 problems:\n"), "{err}");
+    assert!(
+        err.contains(
+            "victim/study_0/alpha_jax/trial_1/eval_measurements.csv:3: `score` goes backwards"
+        ),
+        "{err}"
+    );
+    assert!(!out.exists(), "--strict wrote nothing");
+    // Without --strict the same tree is scored and written.
+    t.cli(&["--output-dir", &out_arg]).expect("lenient");
+    assert!(out.join("scores.csv").is_file());
+}
