@@ -257,6 +257,15 @@ fn crlf_line_endings() {
     for name in ["scores.csv", "time_to_targets.csv", "victim_summary.csv"] {
         assert_eq!(file_of(&o, name), file_of(&clean, name), "{name}");
     }
+    // A CRLF file with an error still gets the right line.
+    t.write(
+        &victim("alpha_jax"),
+        format!("{HEADER}10,100,100,3.0\n20,200,200,x\n").replace('\n', "\r\n"),
+    );
+    lenient(
+        &t,
+        &["victim/study_0/alpha_jax/trial_1/eval_measurements.csv:3: `validation/loss` value `x` is not a number"],
+    );
 }
 
 #[test]
@@ -447,4 +456,50 @@ fn strict_cli_fails_and_writes_nothing() {
     // Without --strict the same tree is scored and written.
     t.cli(&["--output-dir", &out_arg]).expect("lenient");
     assert!(out.join("scores.csv").is_file());
+}
+
+#[test]
+fn lines_are_file_lines_with_blank_lines_and_any_line_end() {
+    // Regression: the line used to be the row index + 2 (time backwards) or
+    // the csv crate's record position, which lags behind blank lines and
+    // CRLF/CR line ends.
+    let at = |line: usize, what: &str| {
+        format!("victim/study_0/alpha_jax/trial_1/eval_measurements.csv:{line}: {what}")
+    };
+    let backwards = "`score` goes backwards";
+    let nan = "`validation/loss` value `x` is not a number";
+    let fields = "row has 3 fields, the header has 4";
+    let missing = "no `score` column in the header";
+    let cases: Vec<(String, String)> = vec![
+        (format!("{HEADER}10,100,100,3.0\n\n20,50,50,0.9\n"), at(4, backwards)),
+        (format!("{HEADER}\n\n10,100,100,3.0\n20,200,200,x\n"), at(5, nan)),
+        (
+            format!("{HEADER}10,100,100,3.0\r\n\r\n20,50,50,0.9\r\n"),
+            at(4, backwards),
+        ),
+        (
+            format!("{HEADER}10,100,100,3.0\r20,200,200,x\r").replace('\n', "\r"),
+            at(3, nan),
+        ),
+        (
+            format!("{HEADER}10,100,100,3.0\n\n\n20,200,200\n").replace('\n', "\r\n"),
+            at(5, fields),
+        ),
+        // A quoted field spanning two lines: the next row is on line 4.
+        (
+            "global_step,accumulated_submission_time,score,validation/loss\n10,100,100,\"3.0\n\"\n20,200,200,x\n"
+                .to_string(),
+            at(4, nan),
+        ),
+        (
+            "\n\nglobal_step,accumulated_submission_time,validation/loss\n".to_string(),
+            at(3, missing),
+        ),
+    ];
+    for (text, expected) in cases {
+        let t = base();
+        t.write(&victim("alpha_jax"), &text);
+        lenient(&t, &[&expected]);
+        strict_fails(&t, &[&expected]);
+    }
 }

@@ -97,10 +97,19 @@ fn trim(mut b: &[u8]) -> &[u8] {
 /// Files without a quote character (every file the AlgoPerf logger writes)
 /// take a fast path that splits lines and fields with memchr and parses only
 /// the wanted cells; a file with quotes goes through the `csv` crate. Both
-/// paths give the same values and the same errors (a test checks it).
+/// paths give the same values and the same errors (a test checks it). So
+/// does a file with a line ending in a lone `\r` (old Mac line ends), which
+/// the fast path would read as one line.
+///
+/// The time column must never decrease (NaN cells aside): a file whose time
+/// goes backwards is two runs pasted together or a corrupted file, and its
+/// first-reaching time would mean nothing. The check is made here, where each
+/// row's real line is known (blank lines and quoted line breaks make the row
+/// index differ from the line).
 pub fn read_series(bytes: &[u8], wanted: &Wanted) -> Result<Series, (Option<u64>, TrialProblem)> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if memchr::memchr(b'"', bytes).is_some() {
+    let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
+    if lone_cr || memchr::memchr(b'"', bytes).is_some() {
         read_series_quoted(bytes, wanted)
     } else {
         read_series_plain(bytes, wanted)
@@ -155,6 +164,7 @@ fn read_series_plain(bytes: &[u8], wanted: &Wanted) -> Result<Series, (Option<u6
     let labels = [wanted.time, wanted.summary_time, wanted.step, wanted.metric];
     let n_fields = names.len();
     let mut series = Series::default();
+    let mut last_time = f64::NEG_INFINITY;
     let mut fields: Vec<&[u8]> = Vec::with_capacity(n_fields);
     for (line_no, line) in it {
         fields.clear();
@@ -173,6 +183,7 @@ fn read_series_plain(bytes: &[u8], wanted: &Wanted) -> Result<Series, (Option<u6
             values[k] =
                 parse_cell(fields[c]).ok_or_else(|| not_a_number(line_no, labels[k], fields[c]))?;
         }
+        check_time(values[0], &mut last_time, wanted.time, || Some(line_no))?;
         series.time.push(values[0]);
         series.summary_time.push(values[1]);
         series.step.push(values[2]);
@@ -191,6 +202,52 @@ fn not_a_number(line: u64, column: &str, raw: &[u8]) -> (Option<u64>, TrialProbl
     )
 }
 
+/// Fails when `time` is below the last time seen (NaN cells aside).
+fn check_time(
+    time: f64,
+    last: &mut f64,
+    column: &str,
+    line: impl FnOnce() -> Option<u64>,
+) -> Result<(), (Option<u64>, TrialProblem)> {
+    if time < *last {
+        return Err((
+            line(),
+            TrialProblem::TimeBackwards {
+                column: column.to_string(),
+            },
+        ));
+    }
+    if !time.is_nan() {
+        *last = time;
+    }
+    Ok(())
+}
+
+/// The 1-based line on which the record read from `pos` starts.
+///
+/// The csv crate's own `Position::line` is not that line: a record's position
+/// is taken before the blank lines the reader skips and before the `\n` of
+/// the previous record's `\r\n` ending, so blank lines and CRLF files (and
+/// files ending lines with a lone `\r`) would get a wrong line. The position's
+/// byte offset is right; the line is counted from the bytes, past any line
+/// ends, with `\r\n`, `\r` and `\n` each one line end.
+fn line_at(bytes: &[u8], pos: Option<&csv::Position>) -> Option<u64> {
+    let mut start = usize::try_from(pos?.byte()).ok()?.min(bytes.len());
+    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    let before = &bytes[..start];
+    let mut line = 1u64;
+    for (i, &b) in before.iter().enumerate() {
+        match b {
+            b'\n' => line += 1,
+            b'\r' if before.get(i + 1) != Some(&b'\n') => line += 1,
+            _ => {}
+        }
+    }
+    Some(line)
+}
+
 fn read_series_quoted(
     bytes: &[u8],
     wanted: &Wanted,
@@ -201,8 +258,9 @@ fn read_series_quoted(
         .from_reader(bytes);
     let headers = match reader.byte_headers() {
         Ok(h) => h.clone(),
-        Err(e) => return Err(csv_problem(e)),
+        Err(e) => return Err(csv_problem(bytes, e)),
     };
+    let header_line = line_at(bytes, headers.position());
     if headers.is_empty() || (headers.len() == 1 && headers.get(0).is_some_and(|h| h.is_empty())) {
         return Err((None, TrialProblem::Empty));
     }
@@ -210,7 +268,7 @@ fn read_series_quoted(
         headers
             .iter()
             .position(|h| h == name.as_bytes())
-            .ok_or_else(|| (Some(1), TrialProblem::MissingColumn(name.to_string())))
+            .ok_or_else(|| (header_line, TrialProblem::MissingColumn(name.to_string())))
     };
     let cols = [
         find(wanted.time)?,
@@ -221,19 +279,21 @@ fn read_series_quoted(
     let names = [wanted.time, wanted.summary_time, wanted.step, wanted.metric];
     let mut series = Series::default();
     let mut record = csv::ByteRecord::new();
+    let mut last_time = f64::NEG_INFINITY;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
-            Err(e) => return Err(csv_problem(e)),
+            Err(e) => return Err(csv_problem(bytes, e)),
         }
-        let line = record.position().map(|p| p.line());
+        // Only needed on an error: counting lines is not free.
+        let line = || line_at(bytes, record.position());
         let mut values = [0.0; 4];
         for (k, &c) in cols.iter().enumerate() {
             let raw = record.get(c).unwrap_or(b"");
             values[k] = parse_cell(raw).ok_or_else(|| {
                 (
-                    line,
+                    line(),
                     TrialProblem::NotANumber {
                         column: names[k].to_string(),
                         value: String::from_utf8_lossy(raw).chars().take(40).collect(),
@@ -241,6 +301,7 @@ fn read_series_quoted(
                 )
             })?;
         }
+        check_time(values[0], &mut last_time, wanted.time, line)?;
         series.time.push(values[0]);
         series.summary_time.push(values[1]);
         series.step.push(values[2]);
@@ -249,15 +310,15 @@ fn read_series_quoted(
     Ok(series)
 }
 
-fn csv_problem(e: csv::Error) -> (Option<u64>, TrialProblem) {
-    let line = e.position().map(|p| p.line());
+fn csv_problem(bytes: &[u8], e: csv::Error) -> (Option<u64>, TrialProblem) {
+    let line = line_at(bytes, e.position());
     match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len,
             len,
             pos,
         } => (
-            pos.as_ref().map(|p| p.line()).or(line),
+            line_at(bytes, pos.as_ref()).or(line),
             TrialProblem::WrongFieldCount {
                 expected: *expected_len as usize,
                 found: *len as usize,

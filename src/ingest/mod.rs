@@ -542,15 +542,14 @@ fn read_csv_trial(
         step: &spec.columns.step,
         metric: metric_column,
     };
-    let series = csv::read_series(&bytes, &wanted).map_err(|(line, problem)| err(line, problem))?;
-    check_monotone(&series.time, &spec.columns.time)
-        .map_err(|(line, problem)| err(line, problem))?;
-    Ok(series)
+    // read_series also checks that time never goes backwards, with the line.
+    csv::read_series(&bytes, &wanted).map_err(|(line, problem)| err(line, problem))
 }
 
 /// A time column must never decrease (NaN cells aside): a file whose time
 /// goes backwards is two runs pasted together or a corrupted file, and its
-/// first-reaching time would mean nothing.
+/// first-reaching time would mean nothing. (CSV files are checked as they
+/// are read, where the line is known; this checks raw-log series.)
 fn check_monotone(
     time: &[f64],
     column: &str,
