@@ -503,3 +503,50 @@ fn lines_are_file_lines_with_blank_lines_and_any_line_end() {
         strict_fails(&t, &[&expected]);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_a_workload_folder_linking_to_its_study() {
+    // Regression: the link was walked as the workload folder; it holds no
+    // trial folder, so alpha silently went missing (only the count check
+    // said anything).
+    let t = base();
+    let link = t.subs().join("victim/study_0/alpha_jax");
+    std::fs::remove_dir_all(&link).expect("rm");
+    std::os::unix::fs::symlink("../study_0", &link).expect("symlink");
+    // And one level up: a study linking to its submission.
+    std::os::unix::fs::symlink("..", t.subs().join("victim/study_1")).expect("symlink");
+    let (o, _) = lenient(
+        &t,
+        &[
+            "warning: symlink to a folder that contains it (a loop), skipped (2×: /",
+            "victim/study_0/alpha_jax",
+            "victim/study_1)",
+            "expected 2 workloads, found 1 (victim (missing alpha))",
+        ],
+    );
+    assert!((score_of(&o, "victim") - VICTIM_ONE).abs() < 1e-15);
+    strict_fails(
+        &t,
+        &[
+            "victim/study_0/alpha_jax: symlink to a folder that contains it (a loop), skipped",
+            "victim/study_1: symlink to a folder that contains it (a loop), skipped",
+        ],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_to_a_sibling_folder_is_followed() {
+    // Not a loop: the same logs under two names are read twice.
+    let t = base();
+    std::os::unix::fs::symlink(
+        t.subs().join("good/study_0"),
+        t.subs().join("victim/study_1"),
+    )
+    .expect("symlink");
+    let (o, text) = lenient(&t, &["expected 1 studies, found 2"]);
+    assert!(!text.contains("loop"), "{text}");
+    // Studies 200 s and 100 s: the median is 150 s.
+    assert_eq!(time_of(&o, "victim", "alpha"), 150.0);
+}

@@ -151,6 +151,7 @@ fn list(dir: &Path, warnings: &mut Warnings) -> Result<(Entries, Entries)> {
     })?;
     let mut dirs = Vec::new();
     let mut files = Vec::new();
+    let mut canonical_dir: Option<Option<PathBuf>> = None;
     for entry in rd {
         let entry = entry.map_err(|source| Error::ReadDir {
             path: dir.to_path_buf(),
@@ -167,13 +168,35 @@ fn list(dir: &Path, warnings: &mut Warnings) -> Result<(Entries, Entries)> {
         // The entry's own type costs no system call on most file systems;
         // only symlinks are followed with `metadata`, and a dangling or
         // looping link fails there and is reported rather than followed.
+        let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
         let is_dir = match entry.file_type() {
             Ok(t) if t.is_symlink() => std::fs::metadata(&path).map(|m| m.is_dir()),
             Ok(t) => Ok(t.is_dir()),
             Err(e) => Err(e),
         };
         match is_dir {
-            Ok(true) => dirs.push((name, path)),
+            Ok(true) => {
+                // A link to a folder that contains it (a workload folder
+                // linking to its study) makes a loop: the walk has a fixed
+                // depth so it would not hang, but the folder's data would be
+                // silently missing. Say so.
+                if is_link {
+                    let here = canonical_dir
+                        .get_or_insert_with(|| std::fs::canonicalize(dir).ok())
+                        .as_deref();
+                    let target = std::fs::canonicalize(&path).ok();
+                    if let (Some(here), Some(target)) = (here, target) {
+                        if here.starts_with(&target) {
+                            warnings.push(
+                                "symlink to a folder that contains it (a loop), skipped",
+                                path.display().to_string(),
+                            );
+                            continue;
+                        }
+                    }
+                }
+                dirs.push((name, path))
+            }
             Ok(false) => files.push((name, path)),
             Err(e) => warnings.push(
                 format!("unreadable entry skipped ({})", e.kind()),
