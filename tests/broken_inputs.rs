@@ -550,3 +550,109 @@ fn a_symlink_to_a_sibling_folder_is_followed() {
     // Studies 200 s and 100 s: the median is 150 s.
     assert_eq!(time_of(&o, "victim", "alpha"), 150.0);
 }
+
+#[test]
+fn stray_files_and_folders_at_every_level() {
+    // Regression: stray files were ignored without a word, and hidden
+    // folders at the top (`.git`) became submissions scored 0.
+    let t = base();
+    let clean = t.run(false).expect("clean");
+    t.write("README.md", "scores of …")
+        .write(".DS_Store", "x")
+        .mkdir(".git/objects")
+        .write("victim/notes.txt", "x")
+        .mkdir("victim/.ipynb_checkpoints")
+        .write("victim/study_0/run.sh", "x")
+        .mkdir("victim/study_0/plots")
+        .mkdir("victim/study_0/trial_3")
+        .write(
+            "victim/study_0/alpha_jax/alpha_jax_01-01-2024-00-00-00.log",
+            "log",
+        )
+        .write("victim/study_0/alpha_jax/trial_9", "a file")
+        .mkdir("victim/study_0/alpha_jax/checkpoints")
+        .write("victim/study_0/alpha_jax/trial_1/meta_data_0.json", "{}")
+        .mkdir("victim/study_0/alpha_jax/trial_1/checkpoint_5");
+    let (o, text) = lenient(
+        &t,
+        &[
+            "warning: file where a submission folder is expected, ignored (/",
+            "subs/README.md)",
+            "warning: file where a study folder is expected, ignored (/",
+            "victim/notes.txt)",
+            "warning: file where a workload folder is expected, ignored (/",
+            "victim/study_0/run.sh)",
+            "warning: file where a trial folder is expected, ignored (/",
+            "victim/study_0/alpha_jax/trial_9)",
+            "warning: folder is not a trial folder trial_<n>, ignored (/",
+            "victim/study_0/alpha_jax/checkpoints)",
+            "warning: folder is not a workload folder <workload>_<jax|pytorch>, ignored (2×: victim/study_0/plots, victim/study_0/trial_3)",
+            "warning: hidden file or folder ignored (3×: /",
+        ],
+    );
+    // The training log and the trial folder's other files are expected there.
+    assert!(!text.contains(".log"), "{text}");
+    assert!(!text.contains("meta_data_0.json"), "{text}");
+    assert!(!text.contains("checkpoint_5"), "{text}");
+    assert_eq!(o.leaderboard.submissions, ["good", "victim"]);
+    for name in ["scores.csv", "time_to_targets.csv", "victim_summary.csv"] {
+        assert_eq!(file_of(&o, name), file_of(&clean, name), "{name}");
+    }
+    // Stray entries are notes: --strict does not fail on them.
+    assert!(t.run(true).is_ok());
+}
+
+#[test]
+fn a_stray_folder_at_the_top_is_a_submission_without_workloads() {
+    // Any visible top-level folder is a submission: one with no study gets
+    // a row (score 0) and a count warning, fatal under --strict.
+    let t = base();
+    t.mkdir("stray");
+    let (o, _) = lenient(
+        &t,
+        &["expected 2 workloads, found 0 (stray (missing alpha, beta))"],
+    );
+    assert_eq!(score_of(&o, "stray"), 0.0);
+    strict_fails(
+        &t,
+        &["stray (missing alpha, beta): expected 2 workloads, found 0"],
+    );
+}
+
+#[test]
+fn a_file_where_a_folder_is_expected() {
+    // victim's beta workload folder is a file.
+    let t = base();
+    std::fs::remove_dir_all(t.subs().join("victim/study_0/beta_pytorch")).expect("rm");
+    t.write("victim/study_0/beta_pytorch", "not a folder");
+    let (o, _) = lenient(
+        &t,
+        &[
+            "warning: file where a workload folder is expected, ignored (/",
+            "victim/study_0/beta_pytorch)",
+            "expected 2 workloads, found 1 (victim (missing beta))",
+        ],
+    );
+    assert!((score_of(&o, "victim") - VICTIM_ONE).abs() < 1e-15);
+    // The note stays a note; the missing workload fails --strict.
+    let err = strict_fails(
+        &t,
+        &["victim (missing beta): expected 2 workloads, found 1"],
+    );
+    assert!(err.starts_with("--strict: 1 problem:"), "{err}");
+}
+
+#[test]
+fn empty_study_folder() {
+    // Regression: an empty study folder was invisible (the study count
+    // comes from the trials read).
+    let t = base();
+    t.mkdir("victim/study_1");
+    let warning = "victim/study_1: study folder without any workload folder, skipped";
+    let (o, _) = lenient(
+        &t,
+        &["warning: study folder without any workload folder, skipped (/"],
+    );
+    assert_eq!(score_of(&o, "victim"), VICTIM_BOTH);
+    strict_fails(&t, &[warning]);
+}

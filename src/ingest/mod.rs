@@ -158,6 +158,10 @@ fn list(dir: &Path, warnings: &mut Warnings) -> Result<(Entries, Entries)> {
             source,
         })?;
         let path = entry.path();
+        if entry.file_name().as_encoded_bytes().first() == Some(&b'.') {
+            warnings.note("hidden file or folder ignored", path.display().to_string());
+            continue;
+        }
         let Some(name) = entry.file_name().to_str().map(str::to_string) else {
             warnings.push(
                 "name is not valid UTF-8, skipped",
@@ -207,6 +211,16 @@ fn list(dir: &Path, warnings: &mut Warnings) -> Result<(Entries, Entries)> {
     dirs.sort();
     files.sort();
     Ok((dirs, files))
+}
+
+/// Notes files found where only folders belong (`what` folders).
+fn stray_files(files: &Entries, what: &str, warnings: &mut Warnings) {
+    for (_, path) in files {
+        warnings.note(
+            format!("file where a {what} folder is expected, ignored"),
+            path.display().to_string(),
+        );
+    }
 }
 
 /// A trial file to read, with where it belongs.
@@ -261,7 +275,8 @@ pub fn ingest(
         });
     }
     let mut warnings = Warnings::default();
-    let (entries, _files) = list(root, &mut warnings)?;
+    let (entries, files) = list(root, &mut warnings)?;
+    stray_files(&files, "submission", &mut warnings);
 
     // Group re-run folders under their submission: name → folders (own first).
     let mut groups: std::collections::BTreeMap<String, Vec<(String, PathBuf)>> = Default::default();
@@ -368,9 +383,17 @@ fn walk_submission(
     pending: &mut Vec<Pending>,
     warnings: &mut Warnings,
 ) -> Result<()> {
-    let (studies, _) = list(folder, warnings)?;
+    let (studies, files) = list(folder, warnings)?;
+    stray_files(&files, "study", warnings);
     for (study, study_path) in studies {
-        let (workloads, _) = list(&study_path, warnings)?;
+        let (workloads, files) = list(&study_path, warnings)?;
+        stray_files(&files, "workload", warnings);
+        if workloads.is_empty() {
+            warnings.push(
+                "study folder without any workload folder, skipped",
+                study_path.display().to_string(),
+            );
+        }
         for (wl_folder, wl_path) in workloads {
             let Some(workload) = spec.workload_of_folder(&wl_folder) else {
                 warnings.note(
@@ -392,6 +415,24 @@ fn walk_submission(
                 continue;
             };
             let (trials, files) = list(&wl_path, warnings)?;
+            // Other files (training logs) belong here; a file named like a
+            // trial folder does not.
+            for (name, path) in &files {
+                if is_trial_folder(name) {
+                    warnings.note(
+                        "file where a trial folder is expected, ignored",
+                        path.display().to_string(),
+                    );
+                }
+            }
+            for (name, path) in &trials {
+                if !is_trial_folder(name) {
+                    warnings.note(
+                        "folder is not a trial folder trial_<n>, ignored",
+                        path.display().to_string(),
+                    );
+                }
+            }
             let trials: Vec<(String, PathBuf)> = trials
                 .into_iter()
                 .filter(|(t, _)| is_trial_folder(t))
