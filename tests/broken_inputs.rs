@@ -1,8 +1,8 @@
 //! A corpus of broken submissions trees, each built here in a temporary
-//! folder. Every case checks the exact message the engine gives (the path
-//! relative to the submissions folder, the line where there is one), that the
-//! rest of the tree is still scored (without `--strict`), and what `--strict`
-//! does with it. README.md, section "Bad input", is the table of these cases.
+//! folder. Every case checks the exact warning or error the engine gives
+//! (the path, the line where there is one), that the rest of the tree is
+//! still scored without `--strict`, and what `--strict` does with it.
+//! README.md, section "Bad input", is the table of these cases.
 
 mod fixtures;
 
@@ -21,21 +21,61 @@ fn base() -> Tree {
 const VICTIM_BOTH: f64 = 0.6717171717171717;
 const VICTIM_ONE: f64 = VICTIM_BOTH / 2.0;
 
+const HEADER: &str = "global_step,accumulated_submission_time,score,validation/loss\n";
+
 /// The relative path of victim's trial file of a workload folder.
 fn victim(folder: &str) -> String {
     Tree::rel("victim", folder)
 }
 
-/// Scores without `--strict`: the run succeeds, `good` is untouched (score 1,
-/// 100 s on both workloads) and every `expected` text is in the rendered
-/// warnings. Returns the outcome and the rendered warnings.
-fn lenient(t: &Tree, expected: &[&str]) -> (Outcome, String) {
+/// One expected warning: its summary (the grouping key) and its location,
+/// exactly as the engine prints them.
+struct W {
+    summary: String,
+    location: String,
+}
+
+/// A warning located at `rel` under the submissions folder (absolute in the
+/// message), followed by `detail` (`:4: row has 3 fields, …`).
+fn at(t: &Tree, summary: &str, rel: &str, detail: &str) -> W {
+    W {
+        summary: summary.to_string(),
+        location: format!("{}/{rel}{detail}", t.subs().display()),
+    }
+}
+
+/// A warning whose location is not a path (`victim (missing alpha)`).
+fn plain(summary: &str, location: &str) -> W {
+    W {
+        summary: summary.to_string(),
+        location: location.to_string(),
+    }
+}
+
+/// The count warning of victim's lost alpha.
+fn alpha_missing() -> W {
+    plain("expected 2 workloads, found 1", "victim (missing alpha)")
+}
+
+/// Scores without `--strict`: the run succeeds, `good` is untouched (score
+/// 1, 100 s on both workloads), and for every expected warning the rendered
+/// text has its group line `warning: <summary> (…<location>…)`.
+fn lenient(t: &Tree, expected: &[W]) -> (Outcome, String) {
     let o = t
         .run(false)
         .unwrap_or_else(|e| panic!("the run should go on without --strict: {e}"));
     let text = o.warnings.render();
-    for e in expected {
-        assert!(text.contains(e), "no `{e}` in the warnings:\n{text}");
+    for w in expected {
+        let head = format!("warning: {} (", w.summary);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&head))
+            .unwrap_or_else(|| panic!("no `{head}` line in the warnings:\n{text}"));
+        assert!(
+            line == format!("{head}{})", w.location) || line.contains(&w.location),
+            "`{line}` does not name `{}`",
+            w.location
+        );
     }
     assert_eq!(score_of(&o, "good"), 1.0, "{text}");
     assert_eq!(time_of(&o, "good", "alpha"), 100.0);
@@ -43,66 +83,87 @@ fn lenient(t: &Tree, expected: &[&str]) -> (Outcome, String) {
     (o, text)
 }
 
-/// Scores with `--strict`: the run fails and its message has every `expected`
-/// text (a rendered warning's `warning: ` prefix aside: --strict lists
-/// `location: summary` lines).
-fn strict_fails(t: &Tree, expected: &[&str]) -> String {
+/// Scores with `--strict`: the run fails, and its message lists exactly the
+/// expected problems, one `  <location>: <summary>` line each.
+fn strict_fails(t: &Tree, expected: &[W]) -> String {
     let err = match t.run(true) {
         Ok(_) => panic!("--strict should fail"),
         Err(e) => e.to_string(),
     };
-    assert!(err.starts_with("--strict: "), "{err}");
-    for e in expected {
-        let e = e.strip_prefix("warning: ").unwrap_or(e);
-        assert!(err.contains(e), "no `{e}` in the --strict error:\n{err}");
+    let n = expected.len();
+    let head = format!("--strict: {n} problem{}:\n", if n == 1 { "" } else { "s" });
+    assert!(err.starts_with(&head), "not `{head}`:\n{err}");
+    for w in expected {
+        let line = format!("  {}: {}", w.location, w.summary);
+        assert!(
+            err.lines().any(|l| l == line),
+            "no line `{line}` in the --strict error:\n{err}"
+        );
     }
     err
 }
 
-/// A trial of victim's alpha replaced by `text`: victim keeps beta only.
-fn broken_alpha(text: &str, warning: &[&str]) -> String {
-    let t = base();
-    t.write(&victim("alpha_jax"), text);
-    let (o, _) = lenient(&t, warning);
-    assert!((score_of(&o, "victim") - VICTIM_ONE).abs() < 1e-15);
-    assert!(time_of(&o, "victim", "alpha").is_nan(), "alpha not run");
-    assert_eq!(time_of(&o, "victim", "beta"), 200.0);
-    lenient(
-        &t,
-        &["expected 2 workloads, found 1 (victim (missing alpha))"],
+/// Without `--strict` the case has the expected warnings and only these; it
+/// leaves `victim` with `victim_score`; with `--strict` it fails listing them.
+fn check(t: &Tree, expected: &[W], victim_score: f64) -> Outcome {
+    let (o, text) = lenient(t, expected);
+    assert_eq!(o.warnings.len(), expected.len(), "{text}");
+    assert!(
+        (score_of(&o, "victim") - victim_score).abs() < 1e-12,
+        "{text}"
     );
-    strict_fails(&t, warning)
+    strict_fails(t, expected);
+    o
 }
 
-const HEADER: &str = "global_step,accumulated_submission_time,score,validation/loss\n";
+/// victim's alpha trial file replaced by `text`: the trial is skipped with a
+/// warning at `detail` (`:4: row has …`), victim keeps beta only.
+fn broken_alpha(text: impl AsRef<[u8]>, summary: &str, detail: &str) {
+    let t = base();
+    t.write(&victim("alpha_jax"), text);
+    let o = check(
+        &t,
+        &[
+            at(&t, summary, &victim("alpha_jax"), detail),
+            alpha_missing(),
+        ],
+        VICTIM_ONE,
+    );
+    assert!(time_of(&o, "victim", "alpha").is_nan(), "alpha not run");
+    assert_eq!(time_of(&o, "victim", "beta"), 200.0);
+}
+
+/// A case that is no error: no warning, and `--strict` passes.
+fn clean(t: &Tree) -> Outcome {
+    let (o, text) = lenient(t, &[]);
+    assert!(o.warnings.is_empty(), "{text}");
+    assert!(t.run(true).is_ok());
+    o
+}
 
 #[test]
 fn the_clean_tree_has_no_warning() {
-    let t = base();
-    let (o, text) = lenient(&t, &[]);
-    assert!(o.warnings.is_empty(), "{text}");
+    let o = clean(&base());
     assert_eq!(score_of(&o, "victim"), VICTIM_BOTH);
-    assert!(t.run(true).is_ok());
 }
+
+// ---- one trial file ----------------------------------------------------
 
 #[test]
 fn truncated_csv_cut_mid_row() {
-    let text = format!("{HEADER}10,100,100,3.0\n20,200,200,0.9\n30,300,3");
     broken_alpha(
-        &text,
-        &[
-            "warning: eval_measurements.csv row with the wrong number of fields, trial skipped",
-            "victim/study_0/alpha_jax/trial_1/eval_measurements.csv:4: row has 3 fields, the header has 4",
-        ],
+        format!("{HEADER}10,100,100,3.0\n20,200,200,0.9\n30,300,3"),
+        "eval_measurements.csv row with the wrong number of fields, trial skipped",
+        ":4: row has 3 fields, the header has 4",
     );
 }
 
 #[test]
 fn a_row_with_too_many_fields() {
-    let text = format!("{HEADER}10,100,100,3.0,7\n20,200,200,0.9\n");
     broken_alpha(
-        &text,
-        &["victim/study_0/alpha_jax/trial_1/eval_measurements.csv:2: row has 5 fields, the header has 4"],
+        format!("{HEADER}10,100,100,3.0,7\n20,200,200,0.9\n"),
+        "eval_measurements.csv row with the wrong number of fields, trial skipped",
+        ":2: row has 5 fields, the header has 4",
     );
 }
 
@@ -110,47 +171,55 @@ fn a_row_with_too_many_fields() {
 fn half_written_header() {
     broken_alpha(
         "global_step,accumulated_submission_time,sco",
-        &[
-            "warning: eval_measurements.csv without a `score` column, trial skipped",
-            "victim/study_0/alpha_jax/trial_1/eval_measurements.csv:1: no `score` column in the header",
-        ],
+        "eval_measurements.csv without a `score` column, trial skipped",
+        ":1: no `score` column in the header",
+    );
+}
+
+#[test]
+fn header_without_the_time_column() {
+    broken_alpha(
+        "global_step,accumulated_submission_time,validation/loss\n10,100,0.5\n",
+        "eval_measurements.csv without a `score` column, trial skipped",
+        ":1: no `score` column in the header",
     );
 }
 
 #[test]
 fn header_without_the_target_metric() {
-    let text =
-        "global_step,accumulated_submission_time,score,validation/accuracy\n10,100,100,0.9\n";
     broken_alpha(
-        text,
-        &[
-            "warning: eval_measurements.csv without a `validation/loss` column, trial skipped",
-            "victim/study_0/alpha_jax/trial_1/eval_measurements.csv:1: no `validation/loss` column in the header",
-        ],
+        "global_step,accumulated_submission_time,score,validation/accuracy\n10,100,100,0.9\n",
+        "eval_measurements.csv without a `validation/loss` column, trial skipped",
+        ":1: no `validation/loss` column in the header",
+    );
+}
+
+#[test]
+fn a_header_that_is_not_utf8() {
+    // The header is compared byte for byte: a mangled name is a missing column.
+    broken_alpha(
+        b"global_step,accumulated_submission_time,score,validation/l\xf6ss\n10,100,100,0.5\n",
+        "eval_measurements.csv without a `validation/loss` column, trial skipped",
+        ":1: no `validation/loss` column in the header",
     );
 }
 
 #[test]
 fn empty_file() {
+    // No line: the file has none.
     broken_alpha(
         "",
-        &[
-            "warning: empty eval_measurements.csv, trial skipped",
-            // No line: the file has none.
-            "victim/study_0/alpha_jax/trial_1/eval_measurements.csv: empty file (no header)",
-        ],
+        "empty eval_measurements.csv, trial skipped",
+        ": empty file (no header)",
     );
 }
 
 #[test]
 fn a_value_that_is_not_a_number() {
-    let text = format!("{HEADER}10,100,100,3.0\n20,200,200,0.9x\n");
     broken_alpha(
-        &text,
-        &[
-            "warning: eval_measurements.csv with a non-numeric `validation/loss` value, trial skipped",
-            "victim/study_0/alpha_jax/trial_1/eval_measurements.csv:3: `validation/loss` value `0.9x` is not a number",
-        ],
+        format!("{HEADER}10,100,100,3.0\n20,200,200,0.9x\n"),
+        "eval_measurements.csv with a non-numeric `validation/loss` value, trial skipped",
+        ":3: `validation/loss` value `0.9x` is not a number",
     );
 }
 
@@ -158,23 +227,77 @@ fn a_value_that_is_not_a_number() {
 fn a_value_that_is_not_utf8() {
     let mut bytes = HEADER.as_bytes().to_vec();
     bytes.extend_from_slice(b"10,100,100,3.0\n20,200,200,\xff\xfe\n");
-    let t = base();
-    t.write(&victim("alpha_jax"), &bytes);
-    let warning = "victim/study_0/alpha_jax/trial_1/eval_measurements.csv:3: `validation/loss` value `\u{fffd}\u{fffd}` is not a number";
-    lenient(&t, &[warning]);
-    strict_fails(&t, &[warning]);
+    broken_alpha(
+        bytes,
+        "eval_measurements.csv with a non-numeric `validation/loss` value, trial skipped",
+        ":3: `validation/loss` value `\u{fffd}\u{fffd}` is not a number",
+    );
 }
 
 #[test]
 fn time_going_backwards() {
-    let text = format!("{HEADER}10,100,100,3.0\n20,50,50,0.9\n");
     broken_alpha(
-        &text,
-        &[
-            "warning: eval_measurements.csv whose `score` goes backwards, trial skipped",
-            "victim/study_0/alpha_jax/trial_1/eval_measurements.csv:3: `score` goes backwards",
-        ],
+        format!("{HEADER}10,100,100,3.0\n20,50,50,0.9\n"),
+        "eval_measurements.csv whose `score` goes backwards, trial skipped",
+        ":3: `score` goes backwards",
     );
+}
+
+#[test]
+fn lines_are_file_lines_with_blank_lines_and_any_line_end() {
+    // Regression: the line used to be the row index + 2 (time backwards) or
+    // the csv crate's record position, which lags behind blank lines and
+    // CRLF/CR line ends.
+    let backwards = "eval_measurements.csv whose `score` goes backwards, trial skipped";
+    let nan = "eval_measurements.csv with a non-numeric `validation/loss` value, trial skipped";
+    let fields = "eval_measurements.csv row with the wrong number of fields, trial skipped";
+    let missing = "eval_measurements.csv without a `score` column, trial skipped";
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            format!("{HEADER}10,100,100,3.0\n\n20,50,50,0.9\n"),
+            backwards,
+            ":4: `score` goes backwards",
+        ),
+        (
+            format!("{HEADER}\n\n10,100,100,3.0\n20,200,200,x\n"),
+            nan,
+            ":5: `validation/loss` value `x` is not a number",
+        ),
+        (
+            format!("{HEADER}10,100,100,3.0\r\n\r\n20,50,50,0.9\r\n"),
+            backwards,
+            ":4: `score` goes backwards",
+        ),
+        (
+            format!("{HEADER}10,100,100,3.0\n20,200,200,x\n").replace('\n', "\r\n"),
+            nan,
+            ":3: `validation/loss` value `x` is not a number",
+        ),
+        (
+            format!("{HEADER}10,100,100,3.0\n20,200,200,x\n").replace('\n', "\r"),
+            nan,
+            ":3: `validation/loss` value `x` is not a number",
+        ),
+        (
+            format!("{HEADER}10,100,100,3.0\n\n\n20,200,200\n").replace('\n', "\r\n"),
+            fields,
+            ":5: row has 3 fields, the header has 4",
+        ),
+        // A quoted field spanning two lines: the next row is on line 4.
+        (
+            format!("{HEADER}10,100,100,\"3.0\n\"\n20,200,200,x\n"),
+            nan,
+            ":4: `validation/loss` value `x` is not a number",
+        ),
+        (
+            "\n\nglobal_step,accumulated_submission_time,validation/loss\n".to_string(),
+            missing,
+            ":3: no `score` column in the header",
+        ),
+    ];
+    for (text, summary, detail) in cases {
+        broken_alpha(text, summary, detail);
+    }
 }
 
 #[test]
@@ -186,8 +309,7 @@ fn nan_only_metric_never_reaches_the_target() {
         &victim("alpha_jax"),
         format!("{HEADER}10,100,100,nan\n20,200,200,NaN\n30,300,300,\n"),
     );
-    let (o, text) = lenient(&t, &[]);
-    assert!(o.warnings.is_empty(), "{text}");
+    let o = clean(&t);
     assert_eq!(time_of(&o, "victim", "alpha"), f64::INFINITY);
     assert!((score_of(&o, "victim") - VICTIM_ONE).abs() < 1e-15);
     let summary = String::from_utf8_lossy(file_of(&o, "victim_summary.csv")).into_owned();
@@ -197,26 +319,22 @@ fn nan_only_metric_never_reaches_the_target() {
             .any(|l| l.contains("alpha_jax,trial_1,validation/loss,1.0,False,,,inf")),
         "{summary}"
     );
-    // Nothing was skipped and the counts are right: --strict passes.
-    assert!(t.run(true).is_ok());
 }
 
 #[test]
 fn duplicated_rows_change_nothing() {
     let t = base();
-    let clean = t.run(false).expect("clean");
+    let before = t.run(false).expect("clean");
     t.write(
         &victim("alpha_jax"),
         format!("{HEADER}10,100,100,3.0\n10,100,100,3.0\n20,200,200,0.9\n20,200,200,0.9\n"),
     );
-    let (o, text) = lenient(&t, &[]);
-    assert!(o.warnings.is_empty(), "{text}");
-    assert_eq!(o.leaderboard.scores, clean.leaderboard.scores);
+    let o = clean(&t);
+    assert_eq!(o.leaderboard.scores, before.leaderboard.scores);
     assert_eq!(
         file_of(&o, "time_to_targets.csv"),
-        file_of(&clean, "time_to_targets.csv")
+        file_of(&before, "time_to_targets.csv")
     );
-    assert!(t.run(true).is_ok());
 }
 
 #[test]
@@ -224,8 +342,7 @@ fn a_header_only_file_is_a_trial_without_evaluations() {
     // A run that crashed before its first evaluation: it missed the target.
     let t = base();
     t.write(&victim("alpha_jax"), HEADER);
-    let (o, text) = lenient(&t, &[]);
-    assert!(o.warnings.is_empty(), "{text}");
+    let o = clean(&t);
     assert_eq!(time_of(&o, "victim", "alpha"), f64::INFINITY);
 }
 
@@ -239,8 +356,7 @@ fn bom_at_the_start_of_the_header() {
     ] {
         let t = base();
         t.write(&victim("alpha_jax"), &text);
-        let (o, rendered) = lenient(&t, &[]);
-        assert!(o.warnings.is_empty(), "{rendered}");
+        let o = clean(&t);
         assert_eq!(time_of(&o, "victim", "alpha"), 200.0);
         assert_eq!(score_of(&o, "victim"), VICTIM_BOTH);
     }
@@ -249,37 +365,34 @@ fn bom_at_the_start_of_the_header() {
 #[test]
 fn crlf_line_endings() {
     let t = base();
-    let clean = t.run(false).expect("clean");
+    let before = t.run(false).expect("clean");
     let crlf = format!("{HEADER}10,100,100,3.0\n20,200,200,0.9\n").replace('\n', "\r\n");
     t.write(&victim("alpha_jax"), &crlf);
-    let (o, text) = lenient(&t, &[]);
-    assert!(o.warnings.is_empty(), "{text}");
+    let o = clean(&t);
     for name in ["scores.csv", "time_to_targets.csv", "victim_summary.csv"] {
-        assert_eq!(file_of(&o, name), file_of(&clean, name), "{name}");
+        assert_eq!(file_of(&o, name), file_of(&before, name), "{name}");
     }
-    // A CRLF file with an error still gets the right line.
-    t.write(
-        &victim("alpha_jax"),
-        format!("{HEADER}10,100,100,3.0\n20,200,200,x\n").replace('\n', "\r\n"),
-    );
-    lenient(
-        &t,
-        &["victim/study_0/alpha_jax/trial_1/eval_measurements.csv:3: `validation/loss` value `x` is not a number"],
-    );
 }
 
 #[test]
 fn trial_folder_without_its_file() {
+    // Regression: since the file is found by opening it, a missing file was
+    // reported as `unreadable … cannot read file: No such file or directory`.
     let t = base();
     std::fs::remove_file(t.subs().join(victim("alpha_jax"))).expect("rm");
-    let warning =
-        "victim/study_0/alpha_jax/trial_1: trial folder without eval_measurements.csv, skipped";
-    lenient(
+    check(
         &t,
-        &["warning: trial folder without eval_measurements.csv, skipped"],
+        &[
+            at(
+                &t,
+                "trial folder without eval_measurements.csv, skipped",
+                &victim("alpha_jax"),
+                ": file missing",
+            ),
+            alpha_missing(),
+        ],
+        VICTIM_ONE,
     );
-    // The rendered group shows the location; --strict lists it as `location: summary`.
-    strict_fails(&t, &[warning]);
 }
 
 #[test]
@@ -288,13 +401,18 @@ fn a_folder_where_the_trial_file_is_expected() {
     let path = t.subs().join(victim("alpha_jax"));
     std::fs::remove_file(&path).expect("rm");
     std::fs::create_dir_all(path.join("oops")).expect("mkdir");
-    strict_fails(
+    check(
         &t,
-        &["victim/study_0/alpha_jax/trial_1: trial folder without eval_measurements.csv, skipped"],
-    );
-    lenient(
-        &t,
-        &["expected 2 workloads, found 1 (victim (missing alpha))"],
+        &[
+            at(
+                &t,
+                "unreadable eval_measurements.csv, trial skipped",
+                &victim("alpha_jax"),
+                ": cannot read file: Is a directory (os error 21)",
+            ),
+            alpha_missing(),
+        ],
+        VICTIM_ONE,
     );
 }
 
@@ -302,7 +420,7 @@ fn a_folder_where_the_trial_file_is_expected() {
 #[test]
 fn unreadable_file() {
     // Root reads any file whatever its mode; /proc/self/mem is a regular
-    // file whose first bytes cannot be read by anyone (EIO).
+    // file whose first bytes nobody can read (EIO).
     if !std::path::Path::new("/proc/self/mem").exists() {
         eprintln!("skipping: no /proc/self/mem");
         return;
@@ -311,21 +429,22 @@ fn unreadable_file() {
     let path = t.subs().join(victim("alpha_jax"));
     std::fs::remove_file(&path).expect("rm");
     std::os::unix::fs::symlink("/proc/self/mem", &path).expect("symlink");
-    broken_alpha_present(
+    check(
         &t,
         &[
-            "warning: unreadable eval_measurements.csv, trial skipped",
-            "victim/study_0/alpha_jax/trial_1/eval_measurements.csv: cannot read file: Input/output error",
+            at(
+                &t,
+                "unreadable eval_measurements.csv, trial skipped",
+                &victim("alpha_jax"),
+                ": cannot read file: Input/output error (os error 5)",
+            ),
+            alpha_missing(),
         ],
+        VICTIM_ONE,
     );
 }
 
-/// Like [`broken_alpha`] on a tree already broken.
-fn broken_alpha_present(t: &Tree, warning: &[&str]) {
-    let (o, _) = lenient(t, warning);
-    assert!((score_of(&o, "victim") - VICTIM_ONE).abs() < 1e-15);
-    strict_fails(t, warning);
-}
+// ---- the tree ------------------------------------------------------------
 
 #[cfg(unix)]
 #[test]
@@ -341,11 +460,18 @@ fn non_utf8_folder_name() {
         format!("{HEADER}10,100,100,0.5\n"),
     )
     .expect("write");
-    let warning = "victim/study_\u{fffd}: name is not valid UTF-8, skipped";
-    let (o, _) = lenient(&t, &["warning: name is not valid UTF-8, skipped"]);
+    let o = check(
+        &t,
+        &[at(
+            &t,
+            "name is not valid UTF-8, skipped",
+            "victim/study_\u{fffd}",
+            "",
+        )],
+        VICTIM_BOTH,
+    );
     // The study was skipped: victim's times are those of study_0.
     assert_eq!(time_of(&o, "victim", "alpha"), 200.0);
-    strict_fails(&t, &[warning]);
 }
 
 #[cfg(unix)]
@@ -355,9 +481,17 @@ fn non_utf8_submission_name() {
     let t = base();
     let name = std::ffi::OsStr::from_bytes(b"sub\xe9");
     std::fs::create_dir_all(t.subs().join(name).join("study_0")).expect("mkdir");
-    let (o, _) = lenient(&t, &["warning: name is not valid UTF-8, skipped"]);
+    let o = check(
+        &t,
+        &[at(
+            &t,
+            "name is not valid UTF-8, skipped",
+            "sub\u{fffd}",
+            "",
+        )],
+        VICTIM_BOTH,
+    );
     assert_eq!(o.leaderboard.submissions, ["good", "victim"]);
-    strict_fails(&t, &["subs/sub\u{fffd}: name is not valid UTF-8, skipped"]);
 }
 
 #[cfg(unix)]
@@ -365,16 +499,192 @@ fn non_utf8_submission_name() {
 fn a_symlink_to_itself() {
     let t = base();
     std::os::unix::fs::symlink("self", t.subs().join("victim/study_0/self")).expect("symlink");
-    let (o, _) = lenient(
+    check(
         &t,
-        &["warning: unreadable entry skipped (filesystem loop or indirection limit (e.g. symlink loop)) (/"],
-    );
-    assert_eq!(score_of(&o, "victim"), VICTIM_BOTH);
-    strict_fails(
-        &t,
-        &["victim/study_0/self: unreadable entry skipped (filesystem loop"],
+        &[at(
+            &t,
+            "unreadable entry skipped (filesystem loop or indirection limit (e.g. symlink loop))",
+            "victim/study_0/self",
+            "",
+        )],
+        VICTIM_BOTH,
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_a_workload_folder_linking_to_its_study() {
+    // Regression: the link was walked as the workload folder; it holds no
+    // trial folder, so alpha silently went missing (only the count check
+    // said anything).
+    let t = base();
+    let link = t.subs().join("victim/study_0/alpha_jax");
+    std::fs::remove_dir_all(&link).expect("rm");
+    std::os::unix::fs::symlink("../study_0", &link).expect("symlink");
+    // And one level up: a study linking to its submission.
+    std::os::unix::fs::symlink("..", t.subs().join("victim/study_1")).expect("symlink");
+    let summary = "symlink to a folder that contains it (a loop), skipped";
+    check(
+        &t,
+        &[
+            at(&t, summary, "victim/study_0/alpha_jax", ""),
+            at(&t, summary, "victim/study_1", ""),
+            alpha_missing(),
+        ],
+        VICTIM_ONE,
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_to_a_sibling_folder_is_followed() {
+    // Not a loop: the same logs under two names are read twice.
+    let t = base();
+    std::os::unix::fs::symlink(
+        t.subs().join("good/study_0"),
+        t.subs().join("victim/study_1"),
+    )
+    .expect("symlink");
+    let o = check(
+        &t,
+        &[
+            plain("expected 1 studies, found 2", "victim/alpha"),
+            plain("expected 1 studies, found 2", "victim/beta"),
+        ],
+        // Studies 200 s and 100 s: the median is 150 s, ratio 1.5, solved
+        // from grid point 17 on: (82 + 0.5) steps of 3/99, over 3.
+        82.5 / 99.0,
+    );
+    assert_eq!(time_of(&o, "victim", "alpha"), 150.0);
+}
+
+#[test]
+fn stray_files_and_folders_at_every_level() {
+    // Regression: stray files were ignored without a word, and hidden
+    // folders at the top (`.git`) became submissions scored 0.
+    let t = base();
+    let before = t.run(false).expect("clean");
+    t.write("README.md", "scores of …")
+        .write(".DS_Store", "x")
+        .mkdir(".git/objects")
+        .write("victim/notes.txt", "x")
+        .mkdir("victim/.ipynb_checkpoints")
+        .write("victim/study_0/run.sh", "x")
+        .mkdir("victim/study_0/plots")
+        .mkdir("victim/study_0/trial_3")
+        .write(
+            "victim/study_0/alpha_jax/alpha_jax_01-01-2024-00-00-00.log",
+            "log",
+        )
+        .write("victim/study_0/alpha_jax/trial_9", "a file")
+        .mkdir("victim/study_0/alpha_jax/checkpoints")
+        .write("victim/study_0/alpha_jax/trial_1/meta_data_0.json", "{}")
+        .mkdir("victim/study_0/alpha_jax/trial_1/checkpoint_5");
+    let not_workload = "folder is not a workload folder <workload>_<jax|pytorch>, ignored";
+    let hidden = "hidden file or folder ignored";
+    let expected = [
+        at(
+            &t,
+            "file where a submission folder is expected, ignored",
+            "README.md",
+            "",
+        ),
+        at(
+            &t,
+            "file where a study folder is expected, ignored",
+            "victim/notes.txt",
+            "",
+        ),
+        at(
+            &t,
+            "file where a workload folder is expected, ignored",
+            "victim/study_0/run.sh",
+            "",
+        ),
+        at(
+            &t,
+            "file where a trial folder is expected, ignored",
+            "victim/study_0/alpha_jax/trial_9",
+            "",
+        ),
+        at(
+            &t,
+            "folder is not a trial folder trial_<n>, ignored",
+            "victim/study_0/alpha_jax/checkpoints",
+            "",
+        ),
+        plain(not_workload, "victim/study_0/plots"),
+        plain(not_workload, "victim/study_0/trial_3"),
+        at(&t, hidden, ".DS_Store", ""),
+        at(&t, hidden, ".git", ""),
+        at(&t, hidden, "victim/.ipynb_checkpoints", ""),
+    ];
+    let (o, text) = lenient(&t, &expected);
+    assert_eq!(o.warnings.len(), expected.len(), "{text}");
+    assert_eq!(o.leaderboard.submissions, ["good", "victim"]);
+    for name in ["scores.csv", "time_to_targets.csv", "victim_summary.csv"] {
+        assert_eq!(file_of(&o, name), file_of(&before, name), "{name}");
+    }
+    // Stray entries are notes: --strict does not fail on them.
+    assert!(t.run(true).is_ok());
+}
+
+#[test]
+fn a_stray_folder_at_the_top_is_a_submission_without_workloads() {
+    // Any visible top-level folder is a submission: one with no study gets
+    // a row (score 0) and a count warning, fatal under --strict.
+    let t = base();
+    t.mkdir("stray");
+    let o = check(
+        &t,
+        &[plain(
+            "expected 2 workloads, found 0",
+            "stray (missing alpha, beta)",
+        )],
+        VICTIM_BOTH,
+    );
+    assert_eq!(score_of(&o, "stray"), 0.0);
+}
+
+#[test]
+fn a_file_where_a_folder_is_expected() {
+    // victim's beta workload folder is a file: a note for the file, and the
+    // missing workload is a count warning (the one --strict fails on).
+    let t = base();
+    std::fs::remove_dir_all(t.subs().join("victim/study_0/beta_pytorch")).expect("rm");
+    t.write("victim/study_0/beta_pytorch", "not a folder");
+    let note = at(
+        &t,
+        "file where a workload folder is expected, ignored",
+        "victim/study_0/beta_pytorch",
+        "",
+    );
+    let count = plain("expected 2 workloads, found 1", "victim (missing beta)");
+    let (o, _) = lenient(&t, &[note, plain(&count.summary, &count.location)]);
+    assert_eq!(o.warnings.len(), 2);
+    assert!((score_of(&o, "victim") - VICTIM_ONE).abs() < 1e-15);
+    strict_fails(&t, &[count]);
+}
+
+#[test]
+fn empty_study_folder() {
+    // Regression: an empty study folder was invisible (the study count
+    // comes from the trials read).
+    let t = base();
+    t.mkdir("victim/study_1");
+    check(
+        &t,
+        &[at(
+            &t,
+            "study folder without any workload folder, skipped",
+            "victim/study_1",
+            "",
+        )],
+        VICTIM_BOTH,
+    );
+}
+
+// ---- the command line: fatal errors ----------------------------------------
 
 #[test]
 fn missing_submissions_folder() {
@@ -456,203 +766,4 @@ fn strict_cli_fails_and_writes_nothing() {
     // Without --strict the same tree is scored and written.
     t.cli(&["--output-dir", &out_arg]).expect("lenient");
     assert!(out.join("scores.csv").is_file());
-}
-
-#[test]
-fn lines_are_file_lines_with_blank_lines_and_any_line_end() {
-    // Regression: the line used to be the row index + 2 (time backwards) or
-    // the csv crate's record position, which lags behind blank lines and
-    // CRLF/CR line ends.
-    let at = |line: usize, what: &str| {
-        format!("victim/study_0/alpha_jax/trial_1/eval_measurements.csv:{line}: {what}")
-    };
-    let backwards = "`score` goes backwards";
-    let nan = "`validation/loss` value `x` is not a number";
-    let fields = "row has 3 fields, the header has 4";
-    let missing = "no `score` column in the header";
-    let cases: Vec<(String, String)> = vec![
-        (format!("{HEADER}10,100,100,3.0\n\n20,50,50,0.9\n"), at(4, backwards)),
-        (format!("{HEADER}\n\n10,100,100,3.0\n20,200,200,x\n"), at(5, nan)),
-        (
-            format!("{HEADER}10,100,100,3.0\r\n\r\n20,50,50,0.9\r\n"),
-            at(4, backwards),
-        ),
-        (
-            format!("{HEADER}10,100,100,3.0\r20,200,200,x\r").replace('\n', "\r"),
-            at(3, nan),
-        ),
-        (
-            format!("{HEADER}10,100,100,3.0\n\n\n20,200,200\n").replace('\n', "\r\n"),
-            at(5, fields),
-        ),
-        // A quoted field spanning two lines: the next row is on line 4.
-        (
-            "global_step,accumulated_submission_time,score,validation/loss\n10,100,100,\"3.0\n\"\n20,200,200,x\n"
-                .to_string(),
-            at(4, nan),
-        ),
-        (
-            "\n\nglobal_step,accumulated_submission_time,validation/loss\n".to_string(),
-            at(3, missing),
-        ),
-    ];
-    for (text, expected) in cases {
-        let t = base();
-        t.write(&victim("alpha_jax"), &text);
-        lenient(&t, &[&expected]);
-        strict_fails(&t, &[&expected]);
-    }
-}
-
-#[cfg(unix)]
-#[test]
-fn symlink_loop_a_workload_folder_linking_to_its_study() {
-    // Regression: the link was walked as the workload folder; it holds no
-    // trial folder, so alpha silently went missing (only the count check
-    // said anything).
-    let t = base();
-    let link = t.subs().join("victim/study_0/alpha_jax");
-    std::fs::remove_dir_all(&link).expect("rm");
-    std::os::unix::fs::symlink("../study_0", &link).expect("symlink");
-    // And one level up: a study linking to its submission.
-    std::os::unix::fs::symlink("..", t.subs().join("victim/study_1")).expect("symlink");
-    let (o, _) = lenient(
-        &t,
-        &[
-            "warning: symlink to a folder that contains it (a loop), skipped (2×: /",
-            "victim/study_0/alpha_jax",
-            "victim/study_1)",
-            "expected 2 workloads, found 1 (victim (missing alpha))",
-        ],
-    );
-    assert!((score_of(&o, "victim") - VICTIM_ONE).abs() < 1e-15);
-    strict_fails(
-        &t,
-        &[
-            "victim/study_0/alpha_jax: symlink to a folder that contains it (a loop), skipped",
-            "victim/study_1: symlink to a folder that contains it (a loop), skipped",
-        ],
-    );
-}
-
-#[cfg(unix)]
-#[test]
-fn a_symlink_to_a_sibling_folder_is_followed() {
-    // Not a loop: the same logs under two names are read twice.
-    let t = base();
-    std::os::unix::fs::symlink(
-        t.subs().join("good/study_0"),
-        t.subs().join("victim/study_1"),
-    )
-    .expect("symlink");
-    let (o, text) = lenient(&t, &["expected 1 studies, found 2"]);
-    assert!(!text.contains("loop"), "{text}");
-    // Studies 200 s and 100 s: the median is 150 s.
-    assert_eq!(time_of(&o, "victim", "alpha"), 150.0);
-}
-
-#[test]
-fn stray_files_and_folders_at_every_level() {
-    // Regression: stray files were ignored without a word, and hidden
-    // folders at the top (`.git`) became submissions scored 0.
-    let t = base();
-    let clean = t.run(false).expect("clean");
-    t.write("README.md", "scores of …")
-        .write(".DS_Store", "x")
-        .mkdir(".git/objects")
-        .write("victim/notes.txt", "x")
-        .mkdir("victim/.ipynb_checkpoints")
-        .write("victim/study_0/run.sh", "x")
-        .mkdir("victim/study_0/plots")
-        .mkdir("victim/study_0/trial_3")
-        .write(
-            "victim/study_0/alpha_jax/alpha_jax_01-01-2024-00-00-00.log",
-            "log",
-        )
-        .write("victim/study_0/alpha_jax/trial_9", "a file")
-        .mkdir("victim/study_0/alpha_jax/checkpoints")
-        .write("victim/study_0/alpha_jax/trial_1/meta_data_0.json", "{}")
-        .mkdir("victim/study_0/alpha_jax/trial_1/checkpoint_5");
-    let (o, text) = lenient(
-        &t,
-        &[
-            "warning: file where a submission folder is expected, ignored (/",
-            "subs/README.md)",
-            "warning: file where a study folder is expected, ignored (/",
-            "victim/notes.txt)",
-            "warning: file where a workload folder is expected, ignored (/",
-            "victim/study_0/run.sh)",
-            "warning: file where a trial folder is expected, ignored (/",
-            "victim/study_0/alpha_jax/trial_9)",
-            "warning: folder is not a trial folder trial_<n>, ignored (/",
-            "victim/study_0/alpha_jax/checkpoints)",
-            "warning: folder is not a workload folder <workload>_<jax|pytorch>, ignored (2×: victim/study_0/plots, victim/study_0/trial_3)",
-            "warning: hidden file or folder ignored (3×: /",
-        ],
-    );
-    // The training log and the trial folder's other files are expected there.
-    assert!(!text.contains(".log"), "{text}");
-    assert!(!text.contains("meta_data_0.json"), "{text}");
-    assert!(!text.contains("checkpoint_5"), "{text}");
-    assert_eq!(o.leaderboard.submissions, ["good", "victim"]);
-    for name in ["scores.csv", "time_to_targets.csv", "victim_summary.csv"] {
-        assert_eq!(file_of(&o, name), file_of(&clean, name), "{name}");
-    }
-    // Stray entries are notes: --strict does not fail on them.
-    assert!(t.run(true).is_ok());
-}
-
-#[test]
-fn a_stray_folder_at_the_top_is_a_submission_without_workloads() {
-    // Any visible top-level folder is a submission: one with no study gets
-    // a row (score 0) and a count warning, fatal under --strict.
-    let t = base();
-    t.mkdir("stray");
-    let (o, _) = lenient(
-        &t,
-        &["expected 2 workloads, found 0 (stray (missing alpha, beta))"],
-    );
-    assert_eq!(score_of(&o, "stray"), 0.0);
-    strict_fails(
-        &t,
-        &["stray (missing alpha, beta): expected 2 workloads, found 0"],
-    );
-}
-
-#[test]
-fn a_file_where_a_folder_is_expected() {
-    // victim's beta workload folder is a file.
-    let t = base();
-    std::fs::remove_dir_all(t.subs().join("victim/study_0/beta_pytorch")).expect("rm");
-    t.write("victim/study_0/beta_pytorch", "not a folder");
-    let (o, _) = lenient(
-        &t,
-        &[
-            "warning: file where a workload folder is expected, ignored (/",
-            "victim/study_0/beta_pytorch)",
-            "expected 2 workloads, found 1 (victim (missing beta))",
-        ],
-    );
-    assert!((score_of(&o, "victim") - VICTIM_ONE).abs() < 1e-15);
-    // The note stays a note; the missing workload fails --strict.
-    let err = strict_fails(
-        &t,
-        &["victim (missing beta): expected 2 workloads, found 1"],
-    );
-    assert!(err.starts_with("--strict: 1 problem:"), "{err}");
-}
-
-#[test]
-fn empty_study_folder() {
-    // Regression: an empty study folder was invisible (the study count
-    // comes from the trials read).
-    let t = base();
-    t.mkdir("victim/study_1");
-    let warning = "victim/study_1: study folder without any workload folder, skipped";
-    let (o, _) = lenient(
-        &t,
-        &["warning: study folder without any workload folder, skipped (/"],
-    );
-    assert_eq!(score_of(&o, "victim"), VICTIM_BOTH);
-    strict_fails(&t, &[warning]);
 }
