@@ -446,6 +446,105 @@ fn unreadable_file() {
 
 // ---- the tree ------------------------------------------------------------
 
+/// Whether this process runs as root (who reads any folder whatever its
+/// mode): `/proc/self` belongs to the process's user.
+#[cfg(unix)]
+fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_folder() {
+    // Regression: a folder inside the tree that could not be listed ended
+    // the whole run; it is now skipped with a warning, like a trial file.
+    use std::os::unix::fs::PermissionsExt;
+    let t = base();
+    t.trial("victim", "study_1", "alpha_jax", "trial_1", &[(10.0, 0.5)]);
+    let study = t.subs().join("victim/study_1");
+    std::fs::set_permissions(&study, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let expected = [at(
+        &t,
+        "unreadable folder, skipped",
+        "victim/study_1",
+        ": Permission denied (os error 13)",
+    )];
+    if !is_root() {
+        check(&t, &expected, VICTIM_BOTH);
+        return;
+    }
+    // Root reads the folder anyway: score it as `nobody`, in a child run of
+    // this test binary (`unreadable_folder_child`).
+    let (spec, _) = t.spec();
+    std::fs::set_permissions(t.dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let exe = std::env::current_exe().expect("test binary");
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(&exe)
+        .args([
+            "--ignored",
+            "--exact",
+            "unreadable_folder_child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("ROBUST_CHILD_SPEC", &spec)
+        .env("ROBUST_CHILD_SUBS", t.subs())
+        .output();
+    let out = match out {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
+        Ok(o) => panic!(
+            "the child run failed:\n{}\n{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+        Err(e) => {
+            eprintln!("skipping: cannot run setpriv to drop root: {e}");
+            return;
+        }
+    };
+    let w = &expected[0];
+    let rendered = format!("warning: {} ({})\n", w.summary, w.location);
+    assert!(out.contains(&rendered), "no `{rendered}` in:\n{out}");
+    assert!(out.contains("scores [1.0, 0.6717171717171717]"), "{out}");
+    let strict = format!(
+        "strict: --strict: 1 problem:\n  {}: {}\n",
+        w.location, w.summary
+    );
+    assert!(out.contains(&strict), "no `{strict}` in:\n{out}");
+}
+
+/// The child of [`unreadable_folder`], run by it as an unprivileged user.
+#[test]
+#[ignore = "run by unreadable_folder as an unprivileged user"]
+fn unreadable_folder_child() {
+    use algoperf_engine::ingest::Silent;
+    use algoperf_engine::run::{self, Options};
+    let (Some(spec), Some(subs)) = (
+        std::env::var_os("ROBUST_CHILD_SPEC"),
+        std::env::var_os("ROBUST_CHILD_SUBS"),
+    ) else {
+        panic!("run by unreadable_folder only");
+    };
+    let spec = algoperf_engine::spec::load(std::path::Path::new(&spec)).expect("spec");
+    let subs = std::path::PathBuf::from(subs);
+    let lenient = Options::default();
+    let ingested = run::read(&subs, &spec, &lenient, &Silent).expect("read");
+    let o = run::score(&ingested, &spec, &lenient).expect("score");
+    println!("scores {:?}", o.leaderboard.scores);
+    print!("{}", o.warnings.render());
+    let strict = Options {
+        strict: true,
+        ..Options::default()
+    };
+    let ingested = run::read(&subs, &spec, &strict, &Silent).expect("read");
+    match run::score(&ingested, &spec, &strict) {
+        Ok(_) => println!("strict: ok"),
+        Err(e) => println!("strict: {e}"),
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn non_utf8_folder_name() {

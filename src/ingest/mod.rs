@@ -213,6 +213,26 @@ fn list(dir: &Path, warnings: &mut Warnings) -> Result<(Entries, Entries)> {
     Ok((dirs, files))
 }
 
+/// [`list`] for a folder inside the tree: one that cannot be read is
+/// skipped with a warning (like an unreadable trial file), not the end of
+/// the run; only the submissions folder itself must be readable.
+fn list_inside(dir: &Path, warnings: &mut Warnings) -> Option<(Entries, Entries)> {
+    match list(dir, warnings) {
+        Ok(listed) => Some(listed),
+        Err(e) => {
+            let detail = match &e {
+                Error::ReadDir { source, .. } => source.to_string(),
+                other => other.to_string(),
+            };
+            warnings.push(
+                "unreadable folder, skipped",
+                format!("{}: {detail}", dir.display()),
+            );
+            None
+        }
+    }
+}
+
 /// Notes files found where only folders belong (`what` folders).
 fn stray_files(files: &Entries, what: &str, warnings: &mut Warnings) {
     for (_, path) in files {
@@ -383,10 +403,14 @@ fn walk_submission(
     pending: &mut Vec<Pending>,
     warnings: &mut Warnings,
 ) -> Result<()> {
-    let (studies, files) = list(folder, warnings)?;
+    let Some((studies, files)) = list_inside(folder, warnings) else {
+        return Ok(());
+    };
     stray_files(&files, "study", warnings);
     for (study, study_path) in studies {
-        let (workloads, files) = list(&study_path, warnings)?;
+        let Some((workloads, files)) = list_inside(&study_path, warnings) else {
+            continue;
+        };
         stray_files(&files, "workload", warnings);
         if workloads.is_empty() {
             warnings.push(
@@ -414,7 +438,9 @@ fn walk_submission(
                 );
                 continue;
             };
-            let (trials, files) = list(&wl_path, warnings)?;
+            let Some((trials, files)) = list_inside(&wl_path, warnings) else {
+                continue;
+            };
             // Other files (training logs) belong here; a file named like a
             // trial folder does not.
             for (name, path) in &files {
