@@ -379,6 +379,9 @@ fn score_command(args: ScoreArgs) -> Result<()> {
         return Err(Error::Usage("--spec is required".into()));
     };
     let spec = spec::load(&spec_path)?;
+    if let Some(out) = &args.output_dir {
+        report::files::check_output_target(out)?;
+    }
     if let (Some(out), Some(subs)) = (&args.output_dir, &args.submissions) {
         report::files::check_output_dir(out, subs)?;
     }

@@ -48,8 +48,34 @@ pub fn check_output_dir(output: &Path, submissions: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Refuses an output folder that cannot be one: the folder, or the nearest
+/// of its ancestors that exists, is a file. Checked before the logs are read,
+/// so that a long run does not end on it.
+pub fn check_output_target(output: &Path) -> Result<()> {
+    let mut p = output;
+    loop {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => return Ok(()),
+            Ok(_) => {
+                return Err(Error::Write {
+                    path: output.to_path_buf(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::NotADirectory,
+                        format!("{} is a file, not a folder", p.display()),
+                    ),
+                })
+            }
+            Err(_) => match p.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => p = parent,
+                _ => return Ok(()),
+            },
+        }
+    }
+}
+
 /// Writes `(file name, bytes)` pairs into `dir`, all or none.
 pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    check_output_target(dir)?;
     std::fs::create_dir_all(dir).map_err(|source| Error::Write {
         path: dir.to_path_buf(),
         source,

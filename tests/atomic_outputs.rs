@@ -1,0 +1,119 @@
+//! Outputs are written whole or not at all: a run that fails after scoring
+//! leaves the output folder's earlier files byte for byte as they were, and
+//! leaves no temporary file behind.
+
+mod fixtures;
+
+use std::path::Path;
+
+use algoperf_engine::report::files;
+use fixtures::{snapshot, Tree};
+
+fn scored_tree() -> Tree {
+    let t = Tree::new();
+    t.submission("a", 100.0, 100.0)
+        .submission("b", 200.0, 150.0);
+    t
+}
+
+/// No `.tmp` (nor any hidden) file in `dir`.
+fn no_temporaries(dir: &Path) {
+    for entry in std::fs::read_dir(dir).expect("read_dir") {
+        let name = entry.expect("entry").file_name();
+        let name = name.to_string_lossy();
+        assert!(
+            !name.ends_with(".tmp") && !name.starts_with('.'),
+            "left behind: {name}"
+        );
+    }
+}
+
+#[test]
+fn a_strict_failure_after_scoring_leaves_earlier_outputs_untouched() {
+    let t = scored_tree();
+    let out = t.dir.path().join("out");
+    let out_arg = out.to_string_lossy().into_owned();
+    t.cli(&["--output-dir", &out_arg]).expect("first run");
+    let before = snapshot(&out);
+    assert_eq!(before.len(), 5, "{before:?}");
+
+    // The tree changes (b gets faster, c appears without beta) and the run
+    // is strict: it scores, then fails on the count mismatch.
+    t.submission("b", 50.0, 50.0);
+    t.trial("c", "study_0", "alpha_jax", "trial_1", &[(10.0, 0.5)]);
+    let err = t
+        .cli(&["--output-dir", &out_arg, "--strict"])
+        .expect_err("strict");
+    assert_eq!(
+        err,
+        "--strict: 1 problem:\n  c (missing beta): expected 2 workloads, found 1"
+    );
+    assert_eq!(snapshot(&out), before);
+    no_temporaries(&out);
+}
+
+#[test]
+fn an_unwritable_output_folder_fails_before_reading_and_writes_nothing() {
+    // Root writes anywhere; a path under a regular file cannot be a folder
+    // for anyone.
+    let t = scored_tree();
+    let file = t.dir.path().join("file.txt");
+    std::fs::write(&file, "x").expect("write");
+    let out = file.join("out");
+    // A broken trial: if the logs were read, the error would be --strict's.
+    t.write("b/study_0/alpha_jax/trial_1/eval_measurements.csv", "");
+    let err = t
+        .cli(&["--output-dir", &out.to_string_lossy(), "--strict"])
+        .expect_err("not a folder");
+    assert_eq!(
+        err,
+        format!(
+            "{}: cannot write output: {} is a file, not a folder",
+            out.display(),
+            file.display()
+        )
+    );
+    assert_eq!(std::fs::read(&file).expect("read"), b"x");
+    // The library call says the same when handed such a folder.
+    let err =
+        files::write_all(&out, &[("scores.csv".into(), b"x".to_vec())]).expect_err("not a folder");
+    assert!(
+        err.to_string()
+            .starts_with(&format!("{}: cannot write output: ", out.display())),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_output_folder_that_is_a_file() {
+    let t = scored_tree();
+    let file = t.dir.path().join("out.csv");
+    std::fs::write(&file, "x").expect("write");
+    let err = t
+        .cli(&["--output-dir", &file.to_string_lossy()])
+        .expect_err("a file");
+    assert_eq!(
+        err,
+        format!(
+            "{}: cannot write output: {} is a file, not a folder",
+            file.display(),
+            file.display()
+        )
+    );
+    assert_eq!(std::fs::read(&file).expect("read"), b"x");
+}
+
+#[test]
+fn a_successful_rerun_replaces_every_file_and_leaves_no_temporary() {
+    let t = scored_tree();
+    let out = t.dir.path().join("out");
+    let out_arg = out.to_string_lossy().into_owned();
+    t.cli(&["--output-dir", &out_arg]).expect("first run");
+    let before = snapshot(&out);
+    t.submission("b", 50.0, 50.0);
+    t.cli(&["--output-dir", &out_arg]).expect("second run");
+    let after = snapshot(&out);
+    assert_eq!(after.len(), before.len());
+    assert_ne!(after, before);
+    no_temporaries(&out);
+}
