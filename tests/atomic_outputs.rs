@@ -53,6 +53,34 @@ fn a_strict_failure_after_scoring_leaves_earlier_outputs_untouched() {
 }
 
 #[test]
+fn a_failed_write_leaves_earlier_outputs_untouched() {
+    // Regression: files were renamed into place one by one; when a later
+    // rename failed (here: a folder where c's summary goes), the earlier
+    // files had already been replaced.
+    let t = scored_tree();
+    let out = t.dir.path().join("out");
+    let out_arg = out.to_string_lossy().into_owned();
+    t.cli(&["--output-dir", &out_arg]).expect("first run");
+    let before = snapshot(&out);
+
+    t.submission("c", 50.0, 50.0);
+    std::fs::create_dir_all(out.join("c_summary.csv/keep")).expect("mkdir");
+    std::fs::write(out.join("c_summary.csv/keep/x"), "x").expect("write");
+    let err = t.cli(&["--output-dir", &out_arg]).expect_err("blocked");
+    assert_eq!(
+        err,
+        format!(
+            "{}: cannot write output: a folder of that name is in the way",
+            out.join("c_summary.csv").display()
+        )
+    );
+    let mut after = snapshot(&out);
+    after.retain(|(p, _)| !p.starts_with("c_summary.csv"));
+    assert_eq!(after, before);
+    no_temporaries(&out);
+}
+
+#[test]
 fn an_unwritable_output_folder_fails_before_reading_and_writes_nothing() {
     // Root writes anywhere; a path under a regular file cannot be a folder
     // for anyone.

@@ -74,12 +74,29 @@ pub fn check_output_target(output: &Path) -> Result<()> {
 }
 
 /// Writes `(file name, bytes)` pairs into `dir`, all or none.
+///
+/// Nothing is renamed into place until every temporary file is written and
+/// no final name is taken by a folder (the one way a rename of a file over
+/// a name in the same folder fails in practice), so a failure leaves the
+/// folder's earlier files as they were.
 pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     check_output_target(dir)?;
     std::fs::create_dir_all(dir).map_err(|source| Error::Write {
         path: dir.to_path_buf(),
         source,
     })?;
+    for (name, _) in files {
+        let final_path = dir.join(name);
+        if std::fs::symlink_metadata(&final_path).is_ok_and(|m| m.is_dir()) {
+            return Err(Error::Write {
+                path: final_path,
+                source: std::io::Error::new(
+                    std::io::ErrorKind::IsADirectory,
+                    "a folder of that name is in the way",
+                ),
+            });
+        }
+    }
     let pid = std::process::id();
     let mut temps: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
     let cleanup = |temps: &[(PathBuf, PathBuf)]| {
