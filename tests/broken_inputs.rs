@@ -866,3 +866,43 @@ fn strict_cli_fails_and_writes_nothing() {
     t.cli(&["--output-dir", &out_arg]).expect("lenient");
     assert!(out.join("scores.csv").is_file());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_symlink() {
+    let t = base();
+    std::os::unix::fs::symlink("nowhere", t.subs().join("victim/study_0/gone_jax"))
+        .expect("symlink");
+    check(
+        &t,
+        &[at(
+            &t,
+            "unreadable entry skipped (entity not found)",
+            "victim/study_0/gone_jax",
+            "",
+        )],
+        VICTIM_BOTH,
+    );
+}
+
+#[test]
+fn output_folder_not_writable() {
+    // Root writes anywhere: a path under a regular file is a folder nobody
+    // can make. Found before the logs are read (tests/atomic_outputs.rs
+    // has the rest).
+    let t = base();
+    let file = t.dir.path().join("file.txt");
+    std::fs::write(&file, "x").expect("write");
+    let out = file.join("out");
+    let err = t
+        .cli(&["--output-dir", &out.to_string_lossy()])
+        .expect_err("not writable");
+    assert_eq!(
+        err,
+        format!(
+            "{}: cannot write output: {} is a file, not a folder",
+            out.display(),
+            file.display()
+        )
+    );
+}
