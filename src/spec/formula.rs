@@ -144,8 +144,66 @@ fn span_of(pair: &Pair<Rule>) -> Span {
     }
 }
 
+/// The longest formula accepted, in bytes. Real ones are a few dozen; the
+/// bound keeps every recursion over the syntax tree (building, checking,
+/// dropping it) shallow, whatever the spec holds.
+pub const MAX_LEN: usize = 1000;
+
+/// The deepest nesting of parentheses and `not` accepted: the parser
+/// recurses on both, and a few thousand levels overflow the stack.
+pub const MAX_DEPTH: usize = 32;
+
+/// Refuses formulas too long or too deeply nested to parse safely.
+fn check_size(text: &str) -> Result<(), SyntaxError> {
+    if text.len() > MAX_LEN {
+        return Err(SyntaxError {
+            span: Span {
+                start: MAX_LEN,
+                end: text.len(),
+            },
+            message: format!("formula too long: {} bytes, at most {MAX_LEN}", text.len()),
+        });
+    }
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut nots = 0usize;
+    let mut quote: Option<u8> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        if let Some(q) = quote {
+            if b == q {
+                quote = None;
+            }
+            continue;
+        }
+        let word_start = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        let not_word = word_start
+            && bytes[i..].starts_with(b"not")
+            && bytes
+                .get(i + 3)
+                .is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'));
+        match b {
+            b'\'' | b'"' => quote = Some(b),
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
+            _ if not_word => nots += 1,
+            _ => {}
+        }
+        if depth + nots > MAX_DEPTH {
+            return Err(SyntaxError {
+                span: Span {
+                    start: i,
+                    end: i + 1,
+                },
+                message: format!("formula nested too deeply: more than {MAX_DEPTH} levels"),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Parses one formula string.
 pub fn parse(text: &str) -> Result<Formula, SyntaxError> {
+    check_size(text)?;
     let mut pairs = RuleParser::parse(Rule::formula, text).map_err(|e| syntax_error(text, e))?;
     let formula = pairs.next().ok_or_else(|| SyntaxError {
         span: Span { start: 0, end: 0 },
