@@ -109,10 +109,21 @@ pub fn generate(spec: &Spec, opts: &Options) -> Vec<File> {
                     } else {
                         None
                     };
-                    let mut csv = format!(
-                        "accumulated_submission_time,global_step,preemption_count,score,{}\n",
-                        target.column
-                    );
+                    // The spec's columns (a separate time column only when the
+                    // spec compares one), and a logger column for realism.
+                    let cols = &spec.columns;
+                    let separate_time = cols.time != cols.summary_time;
+                    let mut csv = if separate_time {
+                        format!(
+                            "{},{},preemption_count,{},{}\n",
+                            cols.summary_time, cols.step, cols.time, target.column
+                        )
+                    } else {
+                        format!(
+                            "{},{},preemption_count,{}\n",
+                            cols.summary_time, cols.step, target.column
+                        )
+                    };
                     let mut time = 0.0;
                     for e in 0..evals {
                         let step = ((e + 1) as f64 * steps_total / evals as f64).round();
@@ -129,17 +140,22 @@ pub fn generate(spec: &Spec, opts: &Options) -> Vec<File> {
                         };
                         // Round times to microseconds, as loggers do.
                         let t = (time * 1e6).round() / 1e6;
-                        csv.push_str(&format!(
-                            "{},{},0,{},{}\n",
-                            py_repr(t),
-                            step as u64,
-                            py_repr(t),
-                            if value.is_nan() {
-                                "nan".to_string()
-                            } else {
-                                py_repr(value)
-                            }
-                        ));
+                        let value = if value.is_nan() {
+                            "nan".to_string()
+                        } else {
+                            py_repr(value)
+                        };
+                        if separate_time {
+                            csv.push_str(&format!(
+                                "{},{},0,{},{}\n",
+                                py_repr(t),
+                                step as u64,
+                                py_repr(t),
+                                value
+                            ));
+                        } else {
+                            csv.push_str(&format!("{},{},0,{}\n", py_repr(t), step as u64, value));
+                        }
                     }
                     previous = Some(csv.clone());
                     files.push((path, csv));
