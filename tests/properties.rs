@@ -3,6 +3,8 @@
 //! studies of three workloads (two base, one held-out variant), with
 //! targets reached or missed, NaN metrics and workloads not run.
 
+mod fixtures;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -15,78 +17,19 @@ use proptest::prelude::*;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
-const TARGETS: &str = r#"
-[targets]
-version = "test"
-
-[workloads.alpha]
-metric = "loss"
-goal = "minimize"
-target = 1.0
-step_hint = 100
-
-[workloads.alpha_v]
-metric = "loss"
-goal = "minimize"
-target = 2.0
-step_hint = 100
-
-[workloads.beta]
-metric = "accuracy"
-goal = "maximize"
-target = 0.5
-step_hint = 100
-"#;
-
-const RULESET: &str = r#"
-[benchmark]
-name = "Test"
-version = "1"
-ruleset = "external_tuning"
-targets = "targets.toml"
-
-[workloads]
-base = ["alpha", "beta"]
-held_out = { alpha_v = "alpha" }
-frameworks = ["jax"]
-
-[columns]
-time = "score"
-summary_time = "accumulated_submission_time"
-step = "global_step"
-metric_prefix = "validation/"
-
-[expect]
-studies = 2
-trials_per_study = 2
-
-[aggregate]
-trial = "first(time where reached)"
-study = "pick(trials, by = eval_index, then = time)"
-workload = "median(studies)"
-
-[rules]
-steps = [
-  "held_out := inf where not finite(base)",
-  "all := inf where time > 4 * best",
-  "base := inf where not finite(held_out)",
-]
-
-[profile]
-tau = "linspace(1, 4, 100)"
-ratio = "time / best"
-score = "trapezoid(rho) / (tau_max - tau_min)"
-"#;
-
 /// The spec, written once to a temporary folder and loaded.
 fn spec() -> &'static Spec {
     static SPEC: OnceLock<(tempfile::TempDir, Spec)> = OnceLock::new();
     &SPEC
         .get_or_init(|| {
             let dir = tempfile::tempdir().expect("tempdir");
-            std::fs::write(dir.path().join("targets.toml"), TARGETS).expect("write");
+            std::fs::write(dir.path().join("targets.toml"), fixtures::TARGETS).expect("write");
             let path = dir.path().join("test.toml");
-            std::fs::write(&path, RULESET).expect("write");
+            std::fs::write(
+                &path,
+                fixtures::ruleset_with(fixtures::COMPATIBLE, true, 2, 2),
+            )
+            .expect("write");
             let spec = spec::load(&path).expect("spec");
             (dir, spec)
         })

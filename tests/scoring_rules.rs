@@ -2,6 +2,7 @@
 //! with expected values worked out by hand.
 
 mod common;
+mod fixtures;
 
 use std::path::PathBuf;
 
@@ -9,78 +10,7 @@ use algoperf_engine::ingest::Silent;
 use algoperf_engine::run::{self, Options, Outcome};
 use algoperf_engine::spec::{self, Spec};
 
-const TARGETS: &str = r#"
-[targets]
-version = "test"
-
-[workloads.alpha]
-metric = "loss"
-goal = "minimize"
-target = 1.0
-step_hint = 100
-budget = 1000
-
-[workloads.alpha_v]
-metric = "loss"
-goal = "minimize"
-target = 2.0
-step_hint = 100
-budget = 1000
-
-[workloads.beta]
-metric = "accuracy"
-goal = "maximize"
-target = 0.5
-step_hint = 100
-budget = 2000
-"#;
-
-fn ruleset(study_rule: &str, studies: usize, trials: usize) -> String {
-    format!(
-        r#"
-[benchmark]
-name = "Test"
-version = "1"
-ruleset = "external_tuning"
-targets = "targets.toml"
-
-[workloads]
-base = ["alpha", "beta"]
-held_out = {{ alpha_v = "alpha" }}
-frameworks = ["jax", "pytorch"]
-
-[columns]
-time = "score"
-summary_time = "accumulated_submission_time"
-step = "global_step"
-metric_prefix = "validation/"
-
-[expect]
-studies = {studies}
-trials_per_study = {trials}
-
-[aggregate]
-trial = "first(time where reached)"
-study = "{study_rule}"
-workload = "median(studies)"
-
-[rules]
-steps = [
-  "held_out := inf where not finite(base)",
-  "all := inf where time > 4 * best",
-  "base := inf where not finite(held_out)",
-]
-
-[profile]
-tau = "linspace(1, 4, 100)"
-ratio = "time / best"
-score = "trapezoid(rho) / (tau_max - tau_min)"
-"#
-    )
-}
-
-const COMPATIBLE: &str = "pick(trials, by = eval_index, then = time)";
-const FASTEST: &str = "pick(trials, by = time)";
+use fixtures::{ruleset_with, COMPATIBLE, FASTEST, TARGETS};
 
 struct Tree {
     dir: tempfile::TempDir,
@@ -152,7 +82,7 @@ impl Tree {
         std::fs::create_dir_all(&spec_dir).expect("mkdir");
         std::fs::write(spec_dir.join("targets.toml"), TARGETS).expect("write");
         let path = spec_dir.join("test.toml");
-        std::fs::write(&path, ruleset(study_rule, studies, trials)).expect("write");
+        std::fs::write(&path, ruleset_with(study_rule, true, studies, trials)).expect("write");
         let spec = spec::load(&path).expect("spec");
         let ingested =
             run::read(&self.subs(), &spec, &Options::default(), &Silent).expect("ingest");
