@@ -90,6 +90,8 @@ struct RawProfile {
 struct RawBudget {
     factor: Spanned<f64>,
     missed_extra_seconds: Spanned<f64>,
+    #[serde(default)]
+    overshoot_tolerance: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -346,6 +348,8 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
         None => 1.0,
     };
 
+    let budget_overshoot_tolerance = overshoot_tolerance(raw.budget.as_ref(), &mut errors, &at);
+
     let sampling = raw.held_out_sampling.as_ref().and_then(|s| {
         let seed = match s.seed.get_ref() {
             RawSeed::Int(i) if *i >= 0 => Some(*i as u128),
@@ -446,6 +450,7 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
             score,
             budget_factor,
             missed_extra_seconds,
+            budget_overshoot_tolerance,
             sampling,
         }),
         _ => Err(SpecErrors(vec![SpecError::whole_file(
@@ -453,6 +458,27 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
             "incomplete spec",
         )])),
     }
+}
+
+/// `[budget] overshoot_tolerance`: 0 when absent (any overshoot is over);
+/// a fraction in [0, 1) otherwise.
+fn overshoot_tolerance(
+    budget: Option<&RawBudget>,
+    errors: &mut Vec<SpecError>,
+    at: &dyn Fn(std::ops::Range<usize>, String) -> SpecError,
+) -> f64 {
+    let Some(t) = budget.and_then(|b| b.overshoot_tolerance.as_ref()) else {
+        return 0.0;
+    };
+    let v = *t.get_ref();
+    if !(v.is_finite() && (0.0..1.0).contains(&v)) {
+        errors.push(at(
+            t.span(),
+            format!("overshoot_tolerance must be a fraction ≥ 0 and < 1 (0.005 = 0.5%), found {v}"),
+        ));
+        return 0.0;
+    }
+    v
 }
 
 /// ` (did you mean `x`?)` for the closest known name, if one is close.

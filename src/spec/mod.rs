@@ -229,6 +229,11 @@ pub struct Spec {
     /// Speedups count a missed target as budget × factor + this; `None`
     /// without a `[budget]` table (no speedups then).
     pub missed_extra_seconds: Option<f64>,
+    /// How far past budget × factor a trial's last time may go before
+    /// `check` calls it an error rather than a warning, as a fraction of
+    /// the budget (runs stop at the first evaluation past the budget);
+    /// `[budget] overshoot_tolerance`, 0 without one.
+    pub budget_overshoot_tolerance: f64,
     pub sampling: Option<Sampling>,
 }
 
