@@ -124,6 +124,10 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    /// `check` found errors (or warnings, with `--deny-warnings`); the
+    /// findings are already printed.
+    #[error("{0}")]
+    CheckFailed(String),
     #[error("{}: {message}", path.display())]
     Cache { path: PathBuf, message: String },
 }

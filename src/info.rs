@@ -38,6 +38,12 @@ pub struct SubmissionInfo {
     pub affiliations: String,
     pub framework: String,
     pub description: String,
+    /// `submission_folder`: the folder the submission is in (a path in the
+    /// submissions repository; its last part is the folder's name).
+    pub folder: String,
+    /// `ruleset` as the pull-request template writes it (`external`,
+    /// `self-tuning`).
+    pub ruleset: String,
     /// Where the submission's logs are (a URL or a relative link), if given.
     pub logs: Option<String>,
 }
@@ -83,6 +89,8 @@ pub fn parse(path: &Path, yaml: &str) -> Result<SubmissionInfo> {
         affiliations: text(&map, "affiliations"),
         framework: text(&map, "framework"),
         description: text(&map, "description"),
+        folder: text(&map, "submission_folder"),
+        ruleset: text(&map, "ruleset"),
         logs: (!logs.is_empty()).then_some(logs),
     })
 }

@@ -6,6 +6,7 @@
 //! study → workload → matrix → rules → profile → score) → [`report`] (files).
 
 pub mod cache;
+pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod error;

@@ -275,6 +275,8 @@ struct Read {
     errors: Vec<TrialError>,
     /// Warnings about skipped log lines: (summary, location).
     notes: Vec<(String, String)>,
+    /// The same skipped log lines, as data.
+    log_lines: Vec<crate::rawlog::LogWarning>,
 }
 
 /// Reads every trial of every selected submission under `root`.
@@ -284,6 +286,25 @@ pub fn ingest(
     selection: &Selection,
     progress: &dyn Progress,
 ) -> Result<Ingested> {
+    ingest_detailed(root, spec, selection, progress).map(|(ingested, _)| ingested)
+}
+
+/// The problems of [`ingest`]'s skipped trials and log lines, as data
+/// (they are also in its warnings, as text): `check` reports them with
+/// their file and line.
+#[derive(Debug, Clone, Default)]
+pub struct Problems {
+    pub trials: Vec<TrialError>,
+    pub log_lines: Vec<crate::rawlog::LogWarning>,
+}
+
+/// [`ingest`], also returning its trial and log-line problems as data.
+pub fn ingest_detailed(
+    root: &Path,
+    spec: &Spec,
+    selection: &Selection,
+    progress: &dyn Progress,
+) -> Result<(Ingested, Problems)> {
     if !root.exists() {
         return Err(Error::NoSubmissions {
             path: root.to_path_buf(),
@@ -354,6 +375,7 @@ pub fn ingest(
         .collect();
     progress.finish();
 
+    let mut problems = Problems::default();
     let mut submissions: Vec<Submission> = names
         .into_iter()
         .map(|name| Submission {
@@ -376,20 +398,25 @@ pub fn ingest(
         }
         for e in r.errors {
             warnings.push(e.problem.kind(), e.to_string());
+            problems.trials.push(e);
         }
         for (summary, location) in r.notes {
             warnings.push(summary, location);
         }
+        problems.log_lines.extend(r.log_lines);
     }
     for s in &mut submissions {
         s.trials.sort_by(|a, b| {
             (&a.folder, &a.study, &a.trial, &a.run).cmp(&(&b.folder, &b.study, &b.trial, &b.run))
         });
     }
-    Ok(Ingested {
-        submissions,
-        warnings,
-    })
+    Ok((
+        Ingested {
+            submissions,
+            warnings,
+        },
+        problems,
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -567,6 +594,7 @@ fn read_log_trials(
     for w in read.warnings {
         out.notes
             .push(("malformed raw log line, skipped".into(), w.to_string()));
+        out.log_lines.push(w);
     }
     let mut found = Vec::new();
     for t in read.trials {

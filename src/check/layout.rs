@@ -1,0 +1,275 @@
+//! Layout checks: the walk's warnings as findings, and the shape of each
+//! submission (studies, workloads, trials) against the spec.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::{Code, Finding, Scope};
+use crate::diagnostics::Warnings;
+use crate::ingest::{self, Ingested, Problems, MEASUREMENTS};
+use crate::spec::Spec;
+
+/// Turns the walk's warnings into findings. Warnings that repeat a trial or
+/// log-line problem are left to [`super::trials::read_problems`], which has
+/// them as data.
+pub fn walk_findings(
+    warnings: &Warnings,
+    problems: &Problems,
+    spec: &Spec,
+    scope: &Scope,
+    out: &mut Vec<Finding>,
+) {
+    let as_data: HashSet<String> = problems
+        .trials
+        .iter()
+        .map(|e| e.to_string())
+        .chain(problems.log_lines.iter().map(|w| w.to_string()))
+        .collect();
+    for w in warnings.items() {
+        if as_data.contains(&w.location) {
+            continue;
+        }
+        let Some(f) = classify(&w.summary, &w.location, spec, scope) else {
+            continue;
+        };
+        if f.file.as_deref().map_or(true, |p| scope.contains(p)) {
+            out.push(f);
+        }
+    }
+}
+
+/// The finding for one walk warning (`None` for what is not a problem here:
+/// `submission_info.yml` in a submission folder).
+pub(crate) fn classify(
+    summary: &str,
+    location: &str,
+    spec: &Spec,
+    scope: &Scope,
+) -> Option<Finding> {
+    let at = |code: Code, path: &str, message: &str| {
+        Some(Finding::new(code, path, None, message.to_string()))
+    };
+    let in_root = |rel: &str| scope.root.join(rel);
+    match summary {
+        "hidden file or folder ignored" | "folder is not a trial folder trial_<n>, ignored" => {
+            at(Code::StrayEntry, location, summary)
+        }
+        "name is not valid UTF-8, skipped" => at(Code::UnreadableEntry, location, summary),
+        "unreadable folder, skipped" => {
+            let (path, detail) = location.split_once(": ").unwrap_or((location, ""));
+            at(
+                Code::UnreadableEntry,
+                path,
+                &format!("unreadable folder, skipped: {detail}"),
+            )
+        }
+        "study folder without any workload folder, skipped" => {
+            at(Code::EmptyStudy, location, summary)
+        }
+        "workload folder without raw logs (*.log), skipped" => {
+            at(Code::LogsMissing, location, summary)
+        }
+        s if s.starts_with("symlink to a folder that contains it")
+            || s.starts_with("unreadable entry skipped") =>
+        {
+            at(Code::UnreadableEntry, location, summary)
+        }
+        s if s.starts_with("file where a ") => {
+            let path = Path::new(location);
+            let is_info = path.file_name().and_then(|n| n.to_str()) == Some(crate::info::INFO_FILE)
+                && path
+                    .parent()
+                    .and_then(|p| p.strip_prefix(&scope.root).ok())
+                    .is_some_and(|rel| rel.components().count() == 1);
+            if is_info {
+                None
+            } else {
+                at(Code::StrayEntry, location, summary)
+            }
+        }
+        s if s.starts_with("folder is not a workload folder") => {
+            let path = in_root(location);
+            let folder = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let finding = match folder.rsplit_once('_') {
+                Some((workload, framework)) if spec.targets.contains_key(workload) => {
+                    Finding::new(
+                        Code::UnknownFramework,
+                        path.clone(),
+                        None,
+                        format!(
+                            "framework suffix `{framework}` is not one of the spec's ({}): the folder is not scored",
+                            spec.frameworks.join(", ")
+                        ),
+                    )
+                }
+                _ => Finding::new(Code::StrayEntry, path.clone(), None, summary.to_string()),
+            };
+            Some(finding)
+        }
+        s if s.starts_with("workload `") && s.contains("has no target") => Some(Finding::new(
+            Code::UnknownWorkload,
+            in_root(location),
+            None,
+            summary.to_string(),
+        )),
+        _ => Some(Finding {
+            file: None,
+            line: None,
+            code: Code::WalkWarning,
+            message: format!("{summary} ({location})"),
+        }),
+    }
+}
+
+/// One submission's studies → workloads → trials, as far as the walk found
+/// them (trials read, and trials whose files could not be read).
+#[derive(Debug, Default)]
+pub struct Shape {
+    pub studies: BTreeMap<String, Study>,
+}
+
+#[derive(Debug, Default)]
+pub struct Study {
+    /// The study's folder (in the submission's own folder if it has one).
+    pub path: PathBuf,
+    /// Workload (without framework) → its folder and trial labels.
+    pub workloads: BTreeMap<String, (PathBuf, BTreeSet<String>)>,
+}
+
+impl Shape {
+    fn add(
+        &mut self,
+        study_path: PathBuf,
+        study: &str,
+        workload: &str,
+        folder: PathBuf,
+    ) -> &mut BTreeSet<String> {
+        let s = self.studies.entry(study.to_string()).or_default();
+        if s.path.as_os_str().is_empty() {
+            s.path = study_path;
+        }
+        &mut s
+            .workloads
+            .entry(workload.to_string())
+            .or_insert_with(|| (folder, BTreeSet::new()))
+            .1
+    }
+}
+
+/// Every submission's shape, by submission name.
+pub fn shapes(
+    ingested: &Ingested,
+    problems: &Problems,
+    root: &Path,
+    spec: &Spec,
+) -> BTreeMap<String, Shape> {
+    let mut shapes: BTreeMap<String, Shape> = BTreeMap::new();
+    for sub in &ingested.submissions {
+        let shape = shapes.entry(sub.name.clone()).or_default();
+        for t in &sub.trials {
+            let run = if t.run.is_empty() { &sub.name } else { &t.run };
+            let study_path = root.join(run).join(&t.study);
+            let folder = study_path.join(&t.folder);
+            shape
+                .add(study_path, &t.study, &t.workload, folder)
+                .insert(t.label());
+        }
+    }
+    for e in &problems.trials {
+        let Some(parts) = parts_under(root, &e.path) else {
+            continue;
+        };
+        let [run, study, folder, rest @ ..] = parts.as_slice() else {
+            continue;
+        };
+        let Some(workload) = spec.workload_of_folder(folder) else {
+            continue;
+        };
+        let name = ingest::rerun_base(run).unwrap_or(run);
+        let study_path = root.join(run).join(study);
+        let trials = shapes.entry(name.to_string()).or_default().add(
+            study_path.clone(),
+            study,
+            workload,
+            study_path.join(folder),
+        );
+        let trial = match rest {
+            [t, file] if file == MEASUREMENTS => Some(t),
+            [t] if ingest::is_trial_folder(t) => Some(t),
+            _ => None,
+        };
+        if let Some(t) = trial {
+            trials.insert(if name == run.as_str() {
+                t.clone()
+            } else {
+                format!("{t} ({run})")
+            });
+        }
+    }
+    shapes
+}
+
+/// The components of `path` below `root`, as text.
+fn parts_under(root: &Path, path: &Path) -> Option<Vec<String>> {
+    path.strip_prefix(root)
+        .ok()?
+        .components()
+        .map(|c| c.as_os_str().to_str().map(str::to_string))
+        .collect()
+}
+
+/// Counts against `[expect]`, and workloads missing from or extra in each
+/// study.
+pub fn count_findings(folder: &Path, shape: &Shape, spec: &Spec, out: &mut Vec<Finding>) {
+    if shape.studies.is_empty() {
+        out.push(Finding::new(
+            Code::EmptySubmission,
+            folder,
+            None,
+            "no study folder with a workload folder of the spec's frameworks and targets: nothing would be scored".into(),
+        ));
+        return;
+    }
+    let (n, expected) = (shape.studies.len(), spec.expect.studies);
+    let counted = format!("{n} studies, the spec expects {expected}");
+    if n < expected {
+        out.push(Finding::new(Code::TooFewStudies, folder, None, counted));
+    } else if n > expected {
+        out.push(Finding::new(Code::TooManyStudies, folder, None, counted));
+    }
+    let scored = spec.matrix_workloads();
+    for study in shape.studies.values() {
+        for w in &scored {
+            if !study.workloads.contains_key(w) {
+                let what = match spec.base_of(w) {
+                    Some(base) => format!("the spec's held-out variant of `{base}`"),
+                    None => "a base workload of the spec".to_string(),
+                };
+                out.push(Finding::new(
+                    Code::MissingWorkload,
+                    &study.path,
+                    None,
+                    format!("no `{w}` folder ({what}): counted as target missed"),
+                ));
+            }
+        }
+        for (w, (path, trials)) in &study.workloads {
+            if !scored.contains(w) {
+                out.push(Finding::new(
+                    Code::ExtraWorkload,
+                    path,
+                    None,
+                    format!("`{w}` is neither a base workload nor a drawn held-out variant of the spec: not scored"),
+                ));
+                continue;
+            }
+            let (n, expected) = (trials.len(), spec.expect.trials_per_study);
+            let counted = format!("{n} trials, the spec expects {expected} per study");
+            if n < expected {
+                out.push(Finding::new(Code::TooFewTrials, path, None, counted));
+            } else if n > expected {
+                out.push(Finding::new(Code::TooManyTrials, path, None, counted));
+            }
+        }
+    }
+}

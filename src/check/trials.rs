@@ -1,0 +1,243 @@
+//! Trial checks: the readers' problems as findings, and what the series
+//! read say — negative times, budgets, targets never reached, copies.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::{Code, Finding, Scope};
+use crate::error::TrialProblem;
+use crate::ingest::{Problems, Submission, Trial, MEASUREMENTS};
+use crate::spec::{Goal, Spec};
+
+/// The readers' problems (skipped trials, skipped log lines) as findings.
+pub fn read_problems(problems: &Problems, scope: &Scope, out: &mut Vec<Finding>) {
+    for e in &problems.trials {
+        if !scope.contains(&e.path) {
+            continue;
+        }
+        let code = match &e.problem {
+            TrialProblem::Missing => Code::MeasurementsMissing,
+            TrialProblem::Unreadable(_) | TrialProblem::Empty | TrialProblem::NotUtf8 => {
+                Code::MeasurementsUnreadable
+            }
+            TrialProblem::MissingColumn(_) => Code::ColumnMissing,
+            TrialProblem::WrongFieldCount { .. } => Code::RowLength,
+            TrialProblem::NotANumber { .. } => Code::NotANumber,
+            TrialProblem::TimeBackwards { .. } => Code::TimeBackwards,
+        };
+        out.push(Finding::new(code, &e.path, e.line, e.problem.to_string()));
+    }
+    for w in &problems.log_lines {
+        if scope.contains(&w.file) {
+            out.push(Finding::new(
+                Code::LogLineMalformed,
+                &w.file,
+                Some(w.line as u64),
+                w.message.clone(),
+            ));
+        }
+    }
+}
+
+/// Measurements files seen so far, by (length, CRC-32), to find copies.
+#[derive(Debug, Default)]
+pub struct Copies {
+    seen: HashMap<(usize, u32), Vec<PathBuf>>,
+}
+
+impl Copies {
+    /// Records `path`'s bytes; a finding when an earlier file has the same.
+    fn add(&mut self, path: &Path, bytes: &[u8], out: &mut Vec<Finding>) {
+        let key = (bytes.len(), crc32fast::hash(bytes));
+        let earlier = self.seen.entry(key).or_default();
+        // Same length and CRC almost surely means the same bytes; compare
+        // to be sure (only on such a match is an earlier file read again).
+        if let Some(first) = earlier
+            .iter()
+            .find(|p| std::fs::read(p).is_ok_and(|b| b == bytes))
+        {
+            out.push(Finding::new(
+                Code::DuplicateTrial,
+                path,
+                None,
+                format!("byte for byte the same as {}", first.display()),
+            ));
+        }
+        earlier.push(path.to_path_buf());
+    }
+}
+
+/// Checks every trial read for one submission (in `folder`).
+pub fn trial_findings(
+    sub: &Submission,
+    folder: &Path,
+    spec: &Spec,
+    copies: &mut Copies,
+    out: &mut Vec<Finding>,
+) {
+    for t in &sub.trials {
+        // Raw-log trials have no file of their own: no line, no copy check.
+        let bytes = (t.path.file_name().and_then(|n| n.to_str()) == Some(MEASUREMENTS))
+            .then(|| std::fs::read(&t.path).ok())
+            .flatten();
+        let line = |row: usize| bytes.as_deref().and_then(|b| row_line(b, row));
+        if let Some(row) = t.series.time.iter().position(|&x| x < 0.0) {
+            out.push(Finding::new(
+                Code::TimeNegative,
+                &t.path,
+                line(row),
+                format!(
+                    "`{}` is {} (negative)",
+                    spec.columns.time, t.series.time[row]
+                ),
+            ));
+        }
+        if let Some(f) = budget_finding(t, spec, &line) {
+            out.push(f);
+        }
+        if let (Some(b), false) = (&bytes, t.series.is_empty()) {
+            copies.add(&t.path, b, out);
+        }
+    }
+    for workload in spec.matrix_workloads() {
+        if let Some(f) = never_reached(sub, folder, spec, &workload) {
+            out.push(f);
+        }
+    }
+}
+
+/// The budget a workload's trials run under: its own, else its base
+/// workload's (held-out variants run on their base's budget).
+fn budget_of(spec: &Spec, workload: &str) -> Option<f64> {
+    let own = spec.targets.get(workload).and_then(|t| t.budget);
+    own.or_else(|| {
+        spec.base_of(workload)
+            .and_then(|b| spec.targets.get(b))
+            .and_then(|t| t.budget)
+    })
+}
+
+/// A trial whose last time passes budget × factor: a warning within the
+/// spec's tolerance, an error beyond.
+fn budget_finding(t: &Trial, spec: &Spec, line: &dyn Fn(usize) -> Option<u64>) -> Option<Finding> {
+    let budget = budget_of(spec, &t.workload)?;
+    let limit = budget * spec.budget_factor;
+    let (row, &last) = t
+        .series
+        .time
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, x)| !x.is_nan())?;
+    if last.partial_cmp(&limit) != Some(std::cmp::Ordering::Greater) {
+        return None;
+    }
+    let over = last / limit - 1.0;
+    let tolerance = spec.budget_overshoot_tolerance;
+    let code = if over <= tolerance {
+        Code::BudgetOvershoot
+    } else {
+        Code::BudgetExceeded
+    };
+    Some(Finding::new(
+        code,
+        &t.path,
+        line(row),
+        format!(
+            "last `{}` {last} s passes the budget {budget} s × {} by {:.2}% (tolerance {:.2}%)",
+            spec.columns.time,
+            spec.budget_factor,
+            over * 100.0,
+            tolerance * 100.0
+        ),
+    ))
+}
+
+/// A workload the submission ran where no trial reaches the target.
+fn never_reached(sub: &Submission, folder: &Path, spec: &Spec, workload: &str) -> Option<Finding> {
+    let target = spec.targets.get(workload)?;
+    let trials: Vec<&Trial> = sub
+        .trials
+        .iter()
+        .filter(|t| t.workload == workload)
+        .collect();
+    if trials.is_empty() {
+        return None;
+    }
+    let reached = |t: &&Trial| {
+        t.series
+            .metric
+            .iter()
+            .any(|&m| target.goal.reached(m, target.target))
+    };
+    if trials.iter().any(reached) {
+        return None;
+    }
+    let best = trials
+        .iter()
+        .flat_map(|t| t.series.metric.iter().copied())
+        .filter(|m| !m.is_nan())
+        .reduce(|a, b| if target.goal.better(b, a) { b } else { a });
+    let (sign, best) = match (target.goal, best) {
+        (Goal::Minimize, Some(b)) => ("≤", format!("best {b}")),
+        (Goal::Maximize, Some(b)) => ("≥", format!("best {b}")),
+        (Goal::Minimize, None) => ("≤", "no value".to_string()),
+        (Goal::Maximize, None) => ("≥", "no value".to_string()),
+    };
+    Some(Finding::new(
+        Code::TargetNeverReached,
+        folder,
+        None,
+        format!(
+            "no trial of `{workload}` ({} trials) reaches `{}` {sign} {} ({best})",
+            trials.len(),
+            target.column,
+            target.target
+        ),
+    ))
+}
+
+/// The 1-based line of data row `row` (0-based, after the header) of a
+/// CSV's bytes: blank lines are skipped and counted, `\n`, `\r\n` and `\r`
+/// each end a line (as the reader counts them).
+pub(crate) fn row_line(bytes: &[u8], row: usize) -> Option<u64> {
+    let mut line = 1u64;
+    let mut non_blank = 0usize;
+    let mut blank = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' | b'\r' => {
+                if !blank {
+                    if non_blank == row + 1 {
+                        return Some(line);
+                    }
+                    non_blank += 1;
+                }
+                if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                line += 1;
+                blank = true;
+            }
+            _ => blank = false,
+        }
+        i += 1;
+    }
+    (!blank && non_blank == row + 1).then_some(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::row_line;
+
+    #[test]
+    fn rows_to_lines() {
+        let text = b"h\n1\n\n2\r\n3";
+        assert_eq!(row_line(text, 0), Some(2));
+        assert_eq!(row_line(text, 1), Some(4));
+        assert_eq!(row_line(text, 2), Some(5));
+        assert_eq!(row_line(text, 3), None);
+        assert_eq!(row_line(b"\xEF\xBB\xBFh\r1\r", 0), Some(2));
+    }
+}
