@@ -273,3 +273,24 @@ pub fn count_findings(folder: &Path, shape: &Shape, spec: &Spec, out: &mut Vec<F
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A walk warning without a code of its own is kept, as the walk words it.
+    #[test]
+    fn unknown_walk_warnings_are_kept() {
+        let spec_dir =
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rulesets/v05_external.toml");
+        let spec = crate::spec::load(&spec_dir).expect("spec");
+        let scope = Scope {
+            root: PathBuf::from("subs"),
+            only: None,
+        };
+        let f = classify("something new", "subs/x", &spec, &scope).expect("kept");
+        assert_eq!(f.code, Code::WalkWarning);
+        assert_eq!(f.message, "something new (subs/x)");
+        assert_eq!(f.file, None);
+    }
+}
