@@ -155,6 +155,29 @@ fn check_path(
     report: &mut Report,
     copies: &mut trials::Copies,
 ) {
+    let first = report.findings.len();
+    check_one(spec, path, options, report, copies);
+    // A submission folder given without a parent (`my_submission`) is
+    // walked from `.`: its findings name it as it was given.
+    if path.parent() == Some(Path::new("")) {
+        for f in &mut report.findings[first..] {
+            if let Some(rest) = f.file.as_deref().and_then(|p| p.strip_prefix(".").ok()) {
+                f.file = Some(rest.to_path_buf());
+            }
+            if f.code == Code::DuplicateTrial {
+                f.message = f.message.replacen(" ./", " ", 1);
+            }
+        }
+    }
+}
+
+fn check_one(
+    spec: &Spec,
+    path: &Path,
+    options: &Options,
+    report: &mut Report,
+    copies: &mut trials::Copies,
+) {
     let out = &mut report.findings;
     if !path.is_dir() {
         let what = if path.exists() {
