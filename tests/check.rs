@@ -603,7 +603,7 @@ fn v05_external_tree_passes_with_its_stray_folders_named() {
     let spec = spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec");
     let tree = data.join("logs/v05/external_tuning");
     let info_dir = data.join("submission_info/algoperf_v05/external_tuning");
-    let report = check::check(&spec, &[tree.clone()], &Options::default());
+    let report = check::check(&spec, std::slice::from_ref(&tree), &Options::default());
     assert_eq!(
         report.count(Severity::Error),
         0,

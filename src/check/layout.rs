@@ -32,7 +32,7 @@ pub fn walk_findings(
         let Some(f) = classify(&w.summary, &w.location, spec, scope) else {
             continue;
         };
-        if f.file.as_deref().map_or(true, |p| scope.contains(p)) {
+        if f.file.as_deref().is_none_or(|p| scope.contains(p)) {
             out.push(f);
         }
     }
