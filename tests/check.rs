@@ -587,6 +587,69 @@ fn exit_status_explain_and_deny_warnings() {
 }
 
 #[test]
+fn a_file_met_twice_is_no_copy() {
+    let t = T::new(1, 1);
+    t.good("sub");
+    let paths = [t.subs(), t.subs().join("sub"), t.subs()];
+    let report = check::check(&t.spec, &paths, &csv_opts());
+    assert_eq!(report.findings, vec![], "{}", check::terminal(&report));
+}
+
+/// Every published `submission_info.yml` passes the info checks with the
+/// spec of its version and ruleset (the v0.5 and v0.6 leaderboards' files;
+/// only v0.5 external tuning has logs, checked above), except the two v0.6
+/// baselines, whose `authors` is `""`: the check says so.
+#[test]
+fn published_info_files_pass_with_their_specs() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let cases = [
+        ("algoperf_v05/external_tuning", "rulesets/v05_external.toml"),
+        ("algoperf_v05/self_tuning", "rulesets/v05_self.toml"),
+        ("algoperf_v06/external_tuning", "rulesets/v06_external.toml"),
+        ("algoperf_v06/self_tuning", "rulesets/v06_self.toml"),
+    ];
+    let mut checked = 0;
+    for (dir, spec_path) in cases {
+        let spec = spec::load(&common::repo(spec_path)).expect("spec");
+        let info_dir = data.join("submission_info").join(dir);
+        for entry in std::fs::read_dir(&info_dir).expect("info dir") {
+            let name = entry.expect("entry").file_name();
+            // An empty submission folder of that name: only the info checks matter.
+            let tmp = tempfile::tempdir().expect("tempdir");
+            std::fs::create_dir_all(tmp.path().join(&name)).expect("mkdir");
+            let options = Options {
+                info_dir: Some(info_dir.clone()),
+                ..Options::default()
+            };
+            let report = check::check(&spec, &[tmp.path().to_path_buf()], &options);
+            let info: Vec<&check::Finding> = report
+                .findings
+                .iter()
+                .filter(|f| f.code.name().starts_with("info-"))
+                .collect();
+            let got: Vec<(&str, Option<u64>, &str)> = info
+                .iter()
+                .map(|f| (f.code.name(), f.line, f.message.as_str()))
+                .collect();
+            let expected = if dir.starts_with("algoperf_v06") && name == "baseline" {
+                vec![(
+                    "info-field-missing",
+                    Some(3),
+                    "no `authors` (or it is empty)",
+                )]
+            } else {
+                vec![]
+            };
+            assert_eq!(got, expected, "{dir}/{name:?}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 13);
+}
+
+#[test]
 fn the_readme_lists_every_code() {
     let readme = std::fs::read_to_string(common::repo("README.md")).expect("README");
     for code in check::CODES {

@@ -52,8 +52,18 @@ impl Copies {
         let earlier = self.seen.entry(key).or_default();
         // Same length and CRC almost surely means the same bytes; compare
         // to be sure (only on such a match is an earlier file read again).
+        // A file met twice (a path given twice, or a tree and a submission
+        // in it) is no copy of itself.
+        let same_file = |p: &Path| {
+            p == path
+                || matches!(
+                    (std::fs::canonicalize(p), std::fs::canonicalize(path)),
+                    (Ok(a), Ok(b)) if a == b
+                )
+        };
         if let Some(first) = earlier
             .iter()
+            .filter(|p| !same_file(p))
             .find(|p| std::fs::read(p).is_ok_and(|b| b == bytes))
         {
             out.push(Finding::new(
@@ -63,7 +73,9 @@ impl Copies {
                 format!("byte for byte the same as {}", first.display()),
             ));
         }
-        earlier.push(path.to_path_buf());
+        if !earlier.iter().any(|p| same_file(p)) {
+            earlier.push(path.to_path_buf());
+        }
     }
 }
 
