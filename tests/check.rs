@@ -336,12 +336,15 @@ fn raw_log_codes() {
         ..Options::default()
     };
     let out = t.terminal_of("", &logs);
-    let malformed = out.lines().find(|l| {
-        l.starts_with(
-            "  T/subs/sub/study_0/alpha_jax/run.log:3: malformed evaluation line, skipped",
-        )
-    });
-    assert!(malformed.is_some(), "{out}");
+    // The column is the end of the cut line (1-based, ASCII).
+    let cut = line(2, "{'validation/loss': 0.8, 'score': 2.0");
+    has_line(
+        &out,
+        &format!(
+            "  T/subs/sub/study_0/alpha_jax/run.log:3: malformed evaluation line, skipped: column {}: expected ',' or '}}', found end of line",
+            cut.trim_end().len() + 1
+        ),
+    );
     has_line(&out, "warning[log-line-malformed] 1× reading raw logs, a line that looks like an evaluation but cannot be read; it is skipped");
     has_line(
         &out,
@@ -433,11 +436,7 @@ fn info_codes() {
     );
     t.write(info, "submission_name: S\nauthors: [unclosed\n");
     let out = t.terminal_of("sub", &csv_opts());
-    assert!(
-        out.lines()
-            .any(|l| l.starts_with("  T/subs/sub/submission_info.yml:3: not valid YAML: ")),
-        "{out}"
-    );
+    has_line(&out, "  T/subs/sub/submission_info.yml:3: not valid YAML: did not find expected ',' or ']' at line 3 column 1, while parsing a flow sequence at line 2 column 10");
     let codes = codes_of(&t.check_with(&t.subs(), &csv_opts()));
     assert_eq!(codes, vec!["info-unreadable"]);
     // --info-dir: the file there, and a missing one is an error.
