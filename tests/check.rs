@@ -586,6 +586,28 @@ fn exit_status_explain_and_deny_warnings() {
 }
 
 #[test]
+fn a_rerun_folder_given_alone_is_checked_with_its_submission() {
+    let t = T::new(1, 2);
+    t.good("sub");
+    let rerun = "sub-2024-05-01-12-30-59";
+    std::fs::rename(
+        t.subs().join("sub/study_0/beta_pytorch/trial_2"),
+        t.subs().join("beta_trial_2"),
+    )
+    .expect("mv");
+    t.tree.mkdir(&format!("{rerun}/study_0/beta_pytorch"));
+    std::fs::rename(
+        t.subs().join("beta_trial_2"),
+        t.subs()
+            .join(format!("{rerun}/study_0/beta_pytorch/trial_2")),
+    )
+    .expect("mv");
+    let report = t.check_with(&t.subs().join(rerun), &csv_opts());
+    assert_eq!(report.submissions, vec!["sub".to_string()]);
+    assert_eq!(report.findings, vec![], "{}", check::terminal(&report));
+}
+
+#[test]
 fn a_file_met_twice_is_no_copy() {
     let t = T::new(1, 1);
     t.good("sub");

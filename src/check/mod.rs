@@ -189,9 +189,10 @@ fn check_one(
         return;
     }
     let scope = match submission_of(path, spec) {
+        // A re-run folder given alone is checked with its submission.
         Some((root, name)) => Scope {
+            only: Some(ingest::rerun_base(&name).unwrap_or(&name).to_string()),
             root,
-            only: Some(name),
         },
         None => Scope {
             root: path.to_path_buf(),
