@@ -66,6 +66,13 @@ pub struct ScoreArgs {
     /// Worker threads for reading logs (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Also write the leaderboard as one self-contained HTML page.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Folder of <submission>/submission_info.yml files, for the HTML page's
+    /// authors, affiliation, framework and logs link.
+    #[arg(long, value_name = "DIR", requires = "html")]
+    pub info_dir: Option<PathBuf>,
 }
 
 /// `--format` values.
@@ -146,6 +153,11 @@ pub enum Command {
         after_help = "Example:\n  algoperf-engine leaderboard --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning \\\n      --info-dir ../shared/algoperf/submission_info/algoperf_v05/external_tuning \\\n      --update README.md --marker \"EXTERNAL TUNING LEADERBOARD\""
     )]
     Leaderboard(LeaderboardArgs),
+    /// The HTML leaderboard page of a results cache, without reading any log.
+    #[command(
+        after_help = "Example:\n  algoperf-engine report --spec rulesets/v05_external.toml \\\n      --load-results v05.cache --html leaderboard.html"
+    )]
+    Report(ReportArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  algoperf-engine completions bash > ~/.local/share/bash-completion/completions/algoperf-engine"
@@ -327,6 +339,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
         }
         Some(Command::Speedup(args)) => speedup_command(args),
         Some(Command::Leaderboard(args)) => leaderboard_command(args),
+        Some(Command::Report(args)) => report_command(args),
         Some(Command::Completions { shell }) => {
             write_completions(shell, &mut std::io::stdout()).map_err(stdout_error)
         }
@@ -375,7 +388,7 @@ fn spec_check(files: &[PathBuf]) -> Result<()> {
 }
 
 fn score_command(args: ScoreArgs) -> Result<()> {
-    let Some(spec_path) = args.spec else {
+    let Some(spec_path) = args.spec.clone() else {
         return Err(Error::Usage("--spec is required".into()));
     };
     let spec = spec::load(&spec_path)?;
@@ -385,6 +398,10 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     if let (Some(out), Some(subs)) = (&args.output_dir, &args.submissions) {
         report::files::check_output_dir(out, subs)?;
     }
+    if let Some(page) = &args.html {
+        report::html::check_target(page)?;
+    }
+    let origin = html_origin(&args);
     let options = run::Options {
         selection: Selection {
             include: args.include,
@@ -427,6 +444,18 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     let Some(out) = &args.output_dir else {
         // Nothing to write: no file is rendered.
         let (leaderboard, warnings) = run::score_only(&ingested, &spec, &options)?;
+        if let Some(page) = &args.html {
+            let info = args.info_dir.as_deref();
+            html_page(
+                page,
+                &spec,
+                &leaderboard,
+                &ingested,
+                &warnings,
+                info,
+                origin,
+            )?;
+        }
         eprint!("{}", warnings.render());
         return print_result(args.format, &spec, &leaderboard, &warnings);
     };
@@ -435,6 +464,11 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     let plots = report::plot::files(&outcome.leaderboard, &spec, out)?;
     outcome.files.extend(plots);
     report::files::write_all(out, &outcome.files)?;
+    if let Some(page) = &args.html {
+        let (lb, warnings) = (&outcome.leaderboard, &outcome.warnings);
+        let info = args.info_dir.as_deref();
+        html_page(page, &spec, lb, &ingested, warnings, info, origin)?;
+    }
     eprint!("{}", outcome.warnings.render());
     print_result(args.format, &spec, &outcome.leaderboard, &outcome.warnings)?;
     eprintln!("wrote {} files to {}", outcome.files.len(), out.display());
@@ -480,6 +514,96 @@ pub struct LeaderboardArgs {
     /// The marker name M of --update.
     #[arg(long, value_name = "M", requires = "update")]
     pub marker: Option<String>,
+}
+
+/// `report`: the HTML page of a results cache.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Ruleset spec (rulesets/*.toml).
+    #[arg(long, value_name = "FILE")]
+    pub spec: PathBuf,
+    /// A results cache made by --save-results.
+    #[arg(long, value_name = "FILE")]
+    pub load_results: PathBuf,
+    /// Where to write the page.
+    #[arg(long, value_name = "FILE")]
+    pub html: PathBuf,
+    /// Folder of <submission>/submission_info.yml files.
+    #[arg(long, value_name = "DIR")]
+    pub info_dir: Option<PathBuf>,
+}
+
+/// The page's "Input" and "Source" lines of provenance.
+fn html_origin(args: &ScoreArgs) -> (String, String) {
+    match (&args.load_results, &args.submissions) {
+        (Some(cache), _) => cache_origin(cache),
+        (None, subs) => {
+            let folder = subs.as_deref().unwrap_or(std::path::Path::new("?"));
+            let source = match args.source {
+                SourceArg::Csv => "eval_measurements.csv of each trial (--source csv)",
+                SourceArg::Logs => "raw training logs (--source logs)",
+                SourceArg::Auto => {
+                    "eval_measurements.csv where a trial has one, else its raw training logs (--source auto)"
+                }
+            };
+            (
+                format!("submissions folder {}", folder.display()),
+                source.to_string(),
+            )
+        }
+    }
+}
+
+fn cache_origin(cache: &std::path::Path) -> (String, String) {
+    (
+        format!("results cache {}", cache.display()),
+        "the series saved in the results cache (it does not record the folder or source it was read from)".into(),
+    )
+}
+
+/// Renders and writes the HTML page (`--html`).
+fn html_page(
+    path: &std::path::Path,
+    spec: &spec::Spec,
+    leaderboard: &crate::score::Leaderboard,
+    ingested: &crate::ingest::Ingested,
+    warnings: &crate::diagnostics::Warnings,
+    info_dir: Option<&std::path::Path>,
+    (input, source): (String, String),
+) -> Result<()> {
+    let info = report::html::load_info(info_dir, leaderboard)?;
+    let provenance = report::html::Provenance::new(spec, input, source)?;
+    let page = report::html::Page {
+        spec,
+        leaderboard,
+        ingested,
+        warnings,
+        info: &info,
+        provenance: &provenance,
+        stability: None,
+    };
+    report::html::write(path, &report::html::render(&page))?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
+fn report_command(args: ReportArgs) -> Result<()> {
+    let spec = spec::load(&args.spec)?;
+    report::html::check_target(&args.html)?;
+    let ingested = crate::cache::load(&args.load_results, &spec)?;
+    let (leaderboard, warnings) = run::score_only(&ingested, &spec, &run::Options::default())?;
+    eprint!("{}", warnings.render());
+    let origin = cache_origin(&args.load_results);
+    let info = args.info_dir.as_deref();
+    html_page(
+        &args.html,
+        &spec,
+        &leaderboard,
+        &ingested,
+        &warnings,
+        info,
+        origin,
+    )
 }
 
 fn stdout_error(e: std::io::Error) -> Error {
