@@ -6,7 +6,7 @@ prints what it saw as one JSON document. Python 3 standard library only.
 The test (tests/html_browser.rs) decides what is right; this script only
 acts and observes:
 
-  cdp_driver.py CHROMIUM PAGE.html SCREENSHOT.png HOVER_LEGEND HOVER_ROW CELL_SUB CELL_WORKLOAD
+  cdp_driver.py CHROMIUM PAGE.html SCREENSHOT.png HOVER_LEGEND HOVER_ROW CELL_SUB CELL_WORKLOAD [HEIGHT]
 
 - dom: the submissions and workloads the page holds (matrix rows and
   columns, leaderboard rows, legend entries, plot lines);
@@ -14,7 +14,9 @@ acts and observes:
   submission's line (class, computed stroke width and opacity) and of
   another line, after a real mouse move over the legend entry / table row;
 - click: whether a real click on a cell opened its explanation, and its text;
-- screenshot: written to SCREENSHOT.png (viewport, page top);
+- screenshot: written to SCREENSHOT.png (the 1280 x 1000 viewport at the
+  page top, or the page's top HEIGHT pixels), the first legend entry
+  pointed at;
 - requests: every URL the page requested (Network.requestWillBeSent);
 - exceptions: uncaught script errors.
 """
@@ -66,6 +68,7 @@ class Browser:
             "--disable-component-update",
             "--disable-sync",
             "--hide-scrollbars",
+            "--window-size=1280,1800",
             "--user-data-dir=" + profile,
             "about:blank",
         ]
@@ -264,6 +267,7 @@ def click_cell(page, sub, workload):
 
 def main():
     chromium, page_path, shot, legend_sub, row_sub, cell_sub, cell_wl = sys.argv[1:8]
+    height = int(sys.argv[8]) if len(sys.argv) > 8 else None
     url = "file://" + os.path.abspath(page_path)
     with tempfile.TemporaryDirectory(prefix="cdp-profile-") as profile:
         b = Browser(chromium, profile)
@@ -286,6 +290,11 @@ def main():
             # The screenshot shows the page top with the legend's first
             # entry pointed at, its explanation closed again.
             p.js("document.querySelectorAll('details[open]').forEach(d => d.open = false)")
+            if height:  # a taller picture of the page top (the README's)
+                p.send(
+                    "Emulation.setDeviceMetricsOverride",
+                    {"width": 1280, "height": height, "deviceScaleFactor": 1, "mobile": False},
+                )
             p.js("window.scrollTo(0, 0)")
             first = "document.querySelector('.legend li')"
             xy = p.centre_of(first)
