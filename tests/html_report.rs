@@ -122,6 +122,9 @@ fn assert_self_contained(doc: &Document) {
 const HOSTILE: &str = "<b>\"bold\" & 'x' <script>alert(1)";
 const LOGS_URL: &str = "https://example.org/logs?a=1&b=\"2\"";
 
+/// (time, metric) rows of a trial file.
+type Rows = Vec<(f64, f64)>;
+
 /// Three submissions over alpha (base), its held-out variant alpha_v and
 /// beta, one study of one trial each: the hostile one solves everything;
 /// `fast` is best on alpha but cut off on beta (100 s > 4 × 20 s); `slow`
@@ -130,7 +133,7 @@ fn hostile_tree() -> (Tree, std::path::PathBuf) {
     let tree = Tree::new();
     let rows = |t: f64, good: f64, bad: f64| vec![(t / 2.0, bad), (t, good)];
     let loss = |t: f64| rows(t, 0.9, 3.0);
-    let runs: [(&str, &str, Vec<(f64, f64)>); 8] = [
+    let runs: [(&str, &str, Rows); 8] = [
         (HOSTILE, "alpha_jax", loss(10.0)),
         (HOSTILE, "alpha_v_jax", rows(12.0, 1.5, 3.0)),
         (HOSTILE, "beta_jax", rows(20.0, 0.6, 0.1)),
