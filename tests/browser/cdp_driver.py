@@ -18,7 +18,9 @@ acts and observes:
   page top, or the page's top HEIGHT pixels), the first legend entry
   pointed at;
 - requests: every URL the page requested (Network.requestWillBeSent);
-- exceptions: uncaught script errors.
+- exceptions: uncaught script errors;
+- scripts_off: the DOM and a cell click again, the page reloaded with
+  scripts disabled.
 """
 
 import base64
@@ -126,8 +128,9 @@ class Browser:
                     raise RuntimeError(f"{method}: {m['error']}")
                 return m.get("result", {})
 
-    def wait_event(self, method):
-        for e in self.events:
+    def wait_event(self, method, seen=0):
+        """The first `method` event after the first `seen` events."""
+        for e in self.events[seen:]:
             if e.get("method") == method:
                 return e
         deadline = time.monotonic() + TIMEOUT
@@ -265,6 +268,19 @@ def click_cell(page, sub, workload):
     return state
 
 
+def scripts_off(page, browser, url, sub, workload):
+    """Reloads the page with scripts disabled: the tables are there and a
+    click still opens a cell's explanation (<details> needs no script)."""
+    page.send("Emulation.setScriptExecutionDisabled", {"value": True})
+    seen = len(browser.events)
+    page.send("Page.navigate", {"url": url})
+    browser.wait_event("Page.loadEventFired", seen)
+    state = {"dom": observe_dom(page), "click": click_cell(page, sub, workload)}
+    state["script_ran"] = page.js("document.getElementById('profile-svg').classList.length > 0")
+    page.send("Emulation.setScriptExecutionDisabled", {"value": False})
+    return state
+
+
 def main():
     chromium, page_path, shot, legend_sub, row_sub, cell_sub, cell_wl = sys.argv[1:8]
     height = int(sys.argv[8]) if len(sys.argv) > 8 else None
@@ -308,6 +324,7 @@ def main():
             with open(shot, "wb") as f:
                 f.write(base64.b64decode(png["data"]))
             out["screenshot"] = shot
+            out["scripts_off"] = scripts_off(p, b, url, cell_sub, cell_wl)
             events = b.events
             out["requests"] = [
                 e["params"]["request"]["url"]
