@@ -401,7 +401,10 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     if let Some(page) = &args.html {
         report::html::check_target(page)?;
     }
-    let origin = html_origin(&args);
+    let origin = match (&args.load_results, &args.submissions) {
+        (Some(cache), _) => report::html::Origin::cache(cache),
+        (None, subs) => report::html::Origin::folder(subs.as_deref(), args.source.into()),
+    };
     let options = run::Options {
         selection: Selection {
             include: args.include,
@@ -445,16 +448,8 @@ fn score_command(args: ScoreArgs) -> Result<()> {
         // Nothing to write: no file is rendered.
         let (leaderboard, warnings) = run::score_only(&ingested, &spec, &options)?;
         if let Some(page) = &args.html {
-            let info = args.info_dir.as_deref();
-            html_page(
-                page,
-                &spec,
-                &leaderboard,
-                &ingested,
-                &warnings,
-                info,
-                origin,
-            )?;
+            let scored = (&spec, &leaderboard, &ingested, &warnings);
+            report::html::publish(page, scored, args.info_dir.as_deref(), origin)?;
         }
         eprint!("{}", warnings.render());
         return print_result(args.format, &spec, &leaderboard, &warnings);
@@ -465,9 +460,8 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     outcome.files.extend(plots);
     report::files::write_all(out, &outcome.files)?;
     if let Some(page) = &args.html {
-        let (lb, warnings) = (&outcome.leaderboard, &outcome.warnings);
-        let info = args.info_dir.as_deref();
-        html_page(page, &spec, lb, &ingested, warnings, info, origin)?;
+        let scored = (&spec, &outcome.leaderboard, &ingested, &outcome.warnings);
+        report::html::publish(page, scored, args.info_dir.as_deref(), origin)?;
     }
     eprint!("{}", outcome.warnings.render());
     print_result(args.format, &spec, &outcome.leaderboard, &outcome.warnings)?;
@@ -533,77 +527,15 @@ pub struct ReportArgs {
     pub info_dir: Option<PathBuf>,
 }
 
-/// The page's "Input" and "Source" lines of provenance.
-fn html_origin(args: &ScoreArgs) -> (String, String) {
-    match (&args.load_results, &args.submissions) {
-        (Some(cache), _) => cache_origin(cache),
-        (None, subs) => {
-            let folder = subs.as_deref().unwrap_or(std::path::Path::new("?"));
-            let source = match args.source {
-                SourceArg::Csv => "eval_measurements.csv of each trial (--source csv)",
-                SourceArg::Logs => "raw training logs (--source logs)",
-                SourceArg::Auto => {
-                    "eval_measurements.csv where a trial has one, else its raw training logs (--source auto)"
-                }
-            };
-            (
-                format!("submissions folder {}", folder.display()),
-                source.to_string(),
-            )
-        }
-    }
-}
-
-fn cache_origin(cache: &std::path::Path) -> (String, String) {
-    (
-        format!("results cache {}", cache.display()),
-        "the series saved in the results cache (it does not record the folder or source it was read from)".into(),
-    )
-}
-
-/// Renders and writes the HTML page (`--html`).
-fn html_page(
-    path: &std::path::Path,
-    spec: &spec::Spec,
-    leaderboard: &crate::score::Leaderboard,
-    ingested: &crate::ingest::Ingested,
-    warnings: &crate::diagnostics::Warnings,
-    info_dir: Option<&std::path::Path>,
-    (input, source): (String, String),
-) -> Result<()> {
-    let info = report::html::load_info(info_dir, leaderboard)?;
-    let provenance = report::html::Provenance::new(spec, input, source)?;
-    let page = report::html::Page {
-        spec,
-        leaderboard,
-        ingested,
-        warnings,
-        info: &info,
-        provenance: &provenance,
-        stability: None,
-    };
-    report::html::write(path, &report::html::render(&page))?;
-    eprintln!("wrote {}", path.display());
-    Ok(())
-}
-
 fn report_command(args: ReportArgs) -> Result<()> {
     let spec = spec::load(&args.spec)?;
     report::html::check_target(&args.html)?;
     let ingested = crate::cache::load(&args.load_results, &spec)?;
     let (leaderboard, warnings) = run::score_only(&ingested, &spec, &run::Options::default())?;
     eprint!("{}", warnings.render());
-    let origin = cache_origin(&args.load_results);
-    let info = args.info_dir.as_deref();
-    html_page(
-        &args.html,
-        &spec,
-        &leaderboard,
-        &ingested,
-        &warnings,
-        info,
-        origin,
-    )
+    let origin = report::html::Origin::cache(&args.load_results);
+    let scored = (&spec, &leaderboard, &ingested, &warnings);
+    report::html::publish(&args.html, scored, args.info_dir.as_deref(), origin)
 }
 
 fn stdout_error(e: std::io::Error) -> Error {

@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 use crate::diagnostics::Warnings;
 use crate::error::{Error, Result};
 use crate::info::SubmissionInfo;
-use crate::ingest::Ingested;
+use crate::ingest::{Ingested, Source};
 use crate::score::Leaderboard;
 use crate::spec::Spec;
 
@@ -182,6 +182,65 @@ fn split(path: &Path) -> Result<(&Path, String)> {
         .and_then(|n| n.to_str())
         .ok_or_else(|| Error::Usage(format!("{}: not a file name", path.display())))?;
     Ok((dir, name.to_string()))
+}
+
+/// Where the page's trials came from: its provenance's input and source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub input: String,
+    pub source: String,
+}
+
+impl Origin {
+    /// Trials read from a submissions folder.
+    pub fn folder(submissions: Option<&Path>, source: Source) -> Self {
+        let source = match source {
+            Source::Csv => "eval_measurements.csv of each trial (--source csv)",
+            Source::Logs => "raw training logs (--source logs)",
+            Source::Auto => {
+                "eval_measurements.csv where a trial has one, else its raw training logs (--source auto)"
+            }
+        };
+        Origin {
+            input: format!(
+                "submissions folder {}",
+                submissions.unwrap_or(Path::new("?")).display()
+            ),
+            source: source.to_string(),
+        }
+    }
+
+    /// Trials from a results cache, which does not record where they were
+    /// read from.
+    pub fn cache(path: &Path) -> Self {
+        Origin {
+            input: format!("results cache {}", path.display()),
+            source: "the series saved in the results cache (it does not record the folder or source it was read from)".into(),
+        }
+    }
+}
+
+/// A scored run: spec, leaderboard, the trials behind it, its warnings.
+pub type Scored<'a> = (&'a Spec, &'a Leaderboard, &'a Ingested, &'a Warnings);
+
+/// `--html FILE`: reads the metadata under `info_dir`, hashes the spec,
+/// renders the page and writes it.
+pub fn publish(path: &Path, scored: Scored, info_dir: Option<&Path>, origin: Origin) -> Result<()> {
+    let (spec, leaderboard, ingested, warnings) = scored;
+    let info = load_info(info_dir, leaderboard)?;
+    let provenance = Provenance::new(spec, origin.input, origin.source)?;
+    let page = Page {
+        spec,
+        leaderboard,
+        ingested,
+        warnings,
+        info: &info,
+        provenance: &provenance,
+        stability: None,
+    };
+    write(path, &render(&page))?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
 }
 
 /// Writes the page whole or not at all (see [`super::files::write_all`]).
