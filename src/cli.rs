@@ -66,6 +66,13 @@ pub struct ScoreArgs {
     /// Worker threads for reading logs (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Also write the leaderboard as one self-contained HTML page.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Folder of <submission>/submission_info.yml files, for the HTML page's
+    /// authors, affiliation, framework and logs link.
+    #[arg(long, value_name = "DIR", requires = "html")]
+    pub info_dir: Option<PathBuf>,
 }
 
 /// `--format` values.
@@ -151,6 +158,11 @@ pub enum Command {
         after_help = "Example:\n  algoperf-engine check --spec rulesets/v05_external.toml \\\n      ../shared/algoperf/logs/v05/external_tuning/baseline --format github\n  algoperf-engine check --explain stray-entry"
     )]
     Check(CheckArgs),
+    /// The HTML leaderboard page of a results cache, without reading any log.
+    #[command(
+        after_help = "Example:\n  algoperf-engine report --spec rulesets/v05_external.toml \\\n      --load-results v05.cache --html leaderboard.html"
+    )]
+    Report(ReportArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  algoperf-engine completions bash > ~/.local/share/bash-completion/completions/algoperf-engine"
@@ -333,6 +345,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
         Some(Command::Check(args)) => check_command(args),
         Some(Command::Speedup(args)) => speedup_command(args),
         Some(Command::Leaderboard(args)) => leaderboard_command(args),
+        Some(Command::Report(args)) => report_command(args),
         Some(Command::Completions { shell }) => {
             write_completions(shell, &mut std::io::stdout()).map_err(stdout_error)
         }
@@ -381,7 +394,7 @@ fn spec_check(files: &[PathBuf]) -> Result<()> {
 }
 
 fn score_command(args: ScoreArgs) -> Result<()> {
-    let Some(spec_path) = args.spec else {
+    let Some(spec_path) = args.spec.clone() else {
         return Err(Error::Usage("--spec is required".into()));
     };
     let spec = spec::load(&spec_path)?;
@@ -391,6 +404,13 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     if let (Some(out), Some(subs)) = (&args.output_dir, &args.submissions) {
         report::files::check_output_dir(out, subs)?;
     }
+    if let Some(page) = &args.html {
+        report::html::check_target(page)?;
+    }
+    let origin = match (&args.load_results, &args.submissions) {
+        (Some(cache), _) => report::html::Origin::cache(cache),
+        (None, subs) => report::html::Origin::folder(subs.as_deref(), args.source.into()),
+    };
     let options = run::Options {
         selection: Selection {
             include: args.include,
@@ -433,6 +453,10 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     let Some(out) = &args.output_dir else {
         // Nothing to write: no file is rendered.
         let (leaderboard, warnings) = run::score_only(&ingested, &spec, &options)?;
+        if let Some(page) = &args.html {
+            let scored = (&spec, &leaderboard, &ingested, &warnings);
+            report::html::publish(page, scored, args.info_dir.as_deref(), origin)?;
+        }
         eprint!("{}", warnings.render());
         return print_result(args.format, &spec, &leaderboard, &warnings);
     };
@@ -441,6 +465,10 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     let plots = report::plot::files(&outcome.leaderboard, &spec, out)?;
     outcome.files.extend(plots);
     report::files::write_all(out, &outcome.files)?;
+    if let Some(page) = &args.html {
+        let scored = (&spec, &outcome.leaderboard, &ingested, &outcome.warnings);
+        report::html::publish(page, scored, args.info_dir.as_deref(), origin)?;
+    }
     eprint!("{}", outcome.warnings.render());
     print_result(args.format, &spec, &outcome.leaderboard, &outcome.warnings)?;
     eprintln!("wrote {} files to {}", outcome.files.len(), out.display());
@@ -486,6 +514,34 @@ pub struct LeaderboardArgs {
     /// The marker name M of --update.
     #[arg(long, value_name = "M", requires = "update")]
     pub marker: Option<String>,
+}
+
+/// `report`: the HTML page of a results cache.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Ruleset spec (rulesets/*.toml).
+    #[arg(long, value_name = "FILE")]
+    pub spec: PathBuf,
+    /// A results cache made by --save-results.
+    #[arg(long, value_name = "FILE")]
+    pub load_results: PathBuf,
+    /// Where to write the page.
+    #[arg(long, value_name = "FILE")]
+    pub html: PathBuf,
+    /// Folder of <submission>/submission_info.yml files.
+    #[arg(long, value_name = "DIR")]
+    pub info_dir: Option<PathBuf>,
+}
+
+fn report_command(args: ReportArgs) -> Result<()> {
+    let spec = spec::load(&args.spec)?;
+    report::html::check_target(&args.html)?;
+    let ingested = crate::cache::load(&args.load_results, &spec)?;
+    let (leaderboard, warnings) = run::score_only(&ingested, &spec, &run::Options::default())?;
+    eprint!("{}", warnings.render());
+    let origin = report::html::Origin::cache(&args.load_results);
+    let scored = (&spec, &leaderboard, &ingested, &warnings);
+    report::html::publish(&args.html, scored, args.info_dir.as_deref(), origin)
 }
 
 fn stdout_error(e: std::io::Error) -> Error {

@@ -3,6 +3,7 @@
 
 pub mod explain;
 pub mod files;
+pub mod html;
 pub mod json;
 // Leaderboard-maintainer reports (plot, speedups, Markdown leaderboard).
 pub mod markdown;

@@ -66,7 +66,7 @@ const DASHES: [Option<(u32, u32)>; 4] = [None, Some((12, 6)), Some((6, 4)), Some
 /// The style of the `i`-th submission in score order: colours cycle every
 /// 12, dashes every 4 and shift by one each colour cycle, so the first 48
 /// (colour, dash) pairs are all different and neighbours differ in both.
-fn style_of(i: usize) -> (RGBColor, Option<(u32, u32)>) {
+pub(crate) fn style_of(i: usize) -> (RGBColor, Option<(u32, u32)>) {
     let colour = COLOURS[i % COLOURS.len()];
     let dash = DASHES[(i + i / COLOURS.len()) % DASHES.len()];
     (colour, dash)
@@ -86,7 +86,7 @@ fn register_font() -> std::result::Result<(), String> {
 
 /// One submission's curve: the post-step polyline through (τ_j, ρ_j), with
 /// a vertex only where ρ changes.
-fn step_points(taus: &[f64], rho: &[f64]) -> Vec<(f64, f64)> {
+pub(crate) fn step_points(taus: &[f64], rho: &[f64]) -> Vec<(f64, f64)> {
     let mut pts = Vec::with_capacity(2 * taus.len());
     let (Some(&t0), Some(&r0)) = (taus.first(), rho.first()) else {
         return pts;
@@ -131,7 +131,7 @@ fn curves(lb: &Leaderboard) -> Vec<Curve> {
 }
 
 /// A τ tick: two decimals, one when the second is 0 (1.0, 1.5, 1.25).
-fn tau_label(v: &f64) -> String {
+pub(crate) fn tau_label(v: &f64) -> String {
     let s = format!("{v:.2}");
     match s.strip_suffix('0') {
         Some(short) => short.to_string(),
@@ -139,14 +139,14 @@ fn tau_label(v: &f64) -> String {
     }
 }
 
-fn x_label(spec: &Spec) -> String {
+pub(crate) fn x_label(spec: &Spec) -> String {
     match &spec.denominator {
         Denominator::Best => "Ratio of time to best submission (τ)".into(),
         Denominator::Reference(name) => format!("Ratio of time to {name} (τ)"),
     }
 }
 
-fn title(spec: &Spec) -> String {
+pub(crate) fn title(spec: &Spec) -> String {
     format!(
         "Performance profiles: {} {} {}",
         spec.name, spec.version, spec.ruleset

@@ -1,0 +1,531 @@
+//! `--html FILE`: the leaderboard as one self-contained HTML page — the
+//! ranked table with the submitters' metadata, the performance-profile plot
+//! (inline SVG), the submissions × workloads table of times and ratios with
+//! each cell's explanation, the warnings and the provenance.
+//!
+//! Nothing is computed here: every number comes from the [`Leaderboard`],
+//! every explanation from [`super::explain::explain`] (the `explain`
+//! command's text). The page loads nothing: style and script are inline
+//! (`style.css`, `script.js` beside this file), the plot is inline SVG, and
+//! everything but the hover highlight works with scripts off. Every text
+//! from a user's file (folder names, `submission_info.yml` fields, warning
+//! locations) goes through [`esc`]. The markup is also well-formed XML
+//! (void elements self-closed, the script in a CDATA section), which the
+//! tests check with an XML parser.
+
+mod cells;
+mod svg;
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::diagnostics::Warnings;
+use crate::error::{Error, Result};
+use crate::info::SubmissionInfo;
+use crate::ingest::{Ingested, Source};
+use crate::score::Leaderboard;
+use crate::spec::Spec;
+
+const STYLE: &str = include_str!("style.css");
+const SCRIPT: &str = include_str!("script.js");
+
+/// Escapes text for HTML element content and attribute values. Control
+/// characters that HTML and XML forbid (a folder name may hold them)
+/// become U+FFFD. Runs of plain text are copied whole: the page escapes
+/// half a megabyte of explanations.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    let mut plain = 0;
+    for (i, ch) in s.char_indices() {
+        let replacement = match ch {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            '\t' | '\n' | '\r' => continue,
+            c if c.is_control() => "\u{fffd}",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        out.push_str(replacement);
+        plain = i + ch.len_utf8();
+    }
+    out.push_str(&s[plain..]);
+    out
+}
+
+/// A logs link is shown only when it is an http(s) URL: a `javascript:`
+/// or relative link from a metadata file is not followed from the page.
+pub fn http_link(url: &str) -> Option<&str> {
+    let u = url.trim();
+    let lower = u.to_ascii_lowercase();
+    let ok = (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !u.chars().any(|c| c.is_whitespace() || c.is_control());
+    ok.then_some(u)
+}
+
+/// Where the page's numbers came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    pub spec_path: String,
+    pub spec_sha256: String,
+    pub targets_path: String,
+    pub targets_sha256: String,
+    /// `submissions folder <path>` or `results cache <path>`.
+    pub input: String,
+    /// Which files the trials were read from.
+    pub source: String,
+    pub engine_version: String,
+}
+
+fn sha256_of(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::Usage(format!(
+            "{}: cannot read for the report's provenance: {e}",
+            path.display()
+        ))
+    })?;
+    Ok(Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+impl Provenance {
+    /// Hashes the spec and its targets file (read again, as they are now).
+    pub fn new(spec: &Spec, input: String, source: String) -> Result<Self> {
+        Ok(Provenance {
+            spec_path: spec.path.display().to_string(),
+            spec_sha256: sha256_of(&spec.path)?,
+            targets_path: spec.targets_path.display().to_string(),
+            targets_sha256: sha256_of(&spec.targets_path)?,
+            input,
+            source,
+            engine_version: env!("CARGO_PKG_VERSION").to_string(),
+        })
+    }
+}
+
+/// A closed interval of the stability analysis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Interval {
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// Stability results (issue 13): per submission, the score interval and
+/// the rank interval at `level`. The engine does not compute these yet;
+/// when a [`Page`] carries them the leaderboard shows two more columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stability {
+    /// E.g. `95% bootstrap over studies`.
+    pub level: String,
+    pub score: BTreeMap<String, Interval>,
+    pub rank: BTreeMap<String, (usize, usize)>,
+}
+
+/// Everything the page shows.
+pub struct Page<'a> {
+    pub spec: &'a Spec,
+    pub leaderboard: &'a Leaderboard,
+    /// The trials behind the leaderboard, for the cell explanations.
+    pub ingested: &'a Ingested,
+    pub warnings: &'a Warnings,
+    /// `submission_info.yml` per submission (empty without `--info-dir`).
+    pub info: &'a BTreeMap<String, SubmissionInfo>,
+    pub provenance: &'a Provenance,
+    pub stability: Option<&'a Stability>,
+}
+
+/// `submission_info.yml` of every scored submission that has one under
+/// `info_dir` (none without `--info-dir`).
+pub fn load_info(
+    info_dir: Option<&Path>,
+    lb: &Leaderboard,
+) -> Result<BTreeMap<String, SubmissionInfo>> {
+    let mut out = BTreeMap::new();
+    let Some(dir) = info_dir else {
+        return Ok(out);
+    };
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: info folder does not exist",
+            dir.display()
+        )));
+    }
+    for name in &lb.submissions {
+        if let Some(info) = crate::info::load(dir, name)? {
+            out.insert(name.clone(), info);
+        }
+    }
+    Ok(out)
+}
+
+/// The folder and file name of `--html FILE`, checked before any log is
+/// read so that a bad path fails early.
+pub fn check_target(path: &Path) -> Result<()> {
+    let (dir, _) = split(path)?;
+    super::files::check_output_target(dir)
+}
+
+fn split(path: &Path) -> Result<(&Path, String)> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| Error::Usage(format!("{}: not a file name", path.display())))?;
+    Ok((dir, name.to_string()))
+}
+
+/// Where the page's trials came from: its provenance's input and source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub input: String,
+    pub source: String,
+}
+
+impl Origin {
+    /// Trials read from a submissions folder.
+    pub fn folder(submissions: Option<&Path>, source: Source) -> Self {
+        let source = match source {
+            Source::Csv => "eval_measurements.csv of each trial (--source csv)",
+            Source::Logs => "raw training logs (--source logs)",
+            Source::Auto => {
+                "eval_measurements.csv where a trial has one, else its raw training logs (--source auto)"
+            }
+        };
+        Origin {
+            input: format!(
+                "submissions folder {}",
+                submissions.unwrap_or(Path::new("?")).display()
+            ),
+            source: source.to_string(),
+        }
+    }
+
+    /// Trials from a results cache, which does not record where they were
+    /// read from.
+    pub fn cache(path: &Path) -> Self {
+        Origin {
+            input: format!("results cache {}", path.display()),
+            source: "the series saved in the results cache (it does not record the folder or source it was read from)".into(),
+        }
+    }
+}
+
+/// A scored run: spec, leaderboard, the trials behind it, its warnings.
+pub type Scored<'a> = (&'a Spec, &'a Leaderboard, &'a Ingested, &'a Warnings);
+
+/// `--html FILE`: reads the metadata under `info_dir`, hashes the spec,
+/// renders the page and writes it.
+pub fn publish(path: &Path, scored: Scored, info_dir: Option<&Path>, origin: Origin) -> Result<()> {
+    let (spec, leaderboard, ingested, warnings) = scored;
+    let info = load_info(info_dir, leaderboard)?;
+    let provenance = Provenance::new(spec, origin.input, origin.source)?;
+    let page = Page {
+        spec,
+        leaderboard,
+        ingested,
+        warnings,
+        info: &info,
+        provenance: &provenance,
+        stability: None,
+    };
+    write(path, &render(&page))?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
+/// Writes the page whole or not at all (see [`super::files::write_all`]).
+pub fn write(path: &Path, html: &str) -> Result<()> {
+    let (dir, name) = split(path)?;
+    super::files::write_all(dir, &[(name, html.as_bytes().to_vec())])
+}
+
+/// The whole page.
+pub fn render(page: &Page) -> String {
+    let mut s = String::with_capacity(512 * 1024);
+    head(&mut s, page);
+    leaderboard_section(&mut s, page);
+    profile_section(&mut s, page);
+    cells::matrix_section(&mut s, page);
+    warnings_section(&mut s, page.warnings);
+    provenance_section(&mut s, page);
+    s.push_str("</main>\n<script>//<![CDATA[\n");
+    s.push_str(SCRIPT);
+    s.push_str("//]]></script>\n</body>\n</html>\n");
+    s
+}
+
+fn page_title(spec: &Spec) -> String {
+    format!(
+        "{} {} {} leaderboard",
+        spec.name, spec.version, spec.ruleset
+    )
+}
+
+fn head(s: &mut String, page: &Page) {
+    let title = esc(&page_title(page.spec));
+    let _ = write!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n\
+         <meta name=\"generator\" content=\"algoperf-engine {}\"/>\n<title>{title}</title>\n\
+         <style>\n{STYLE}</style>\n</head>\n<body>\n<header>\n<h1>{title}</h1>\n",
+        esc(&page.provenance.engine_version)
+    );
+    if let Some(d) = &page.spec.description {
+        let _ = writeln!(s, "<p class=\"lead\">{}</p>", esc(d));
+    }
+    s.push_str(
+        "<nav aria-label=\"Sections\"><ul><li><a href=\"#leaderboard\">Leaderboard</a></li>\
+         <li><a href=\"#profile\">Performance profiles</a></li>\
+         <li><a href=\"#workloads\">Times and ratios</a></li>\
+         <li><a href=\"#warnings\">Warnings</a></li>\
+         <li><a href=\"#provenance\">Provenance</a></li></ul></nav>\n</header>\n<main>\n",
+    );
+}
+
+/// Index of each scored row in score order: the plot's colour index.
+pub(crate) fn order(lb: &Leaderboard) -> Vec<(usize, usize, usize)> {
+    lb.ranking()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (rank, row))| (i, rank, row))
+        .collect()
+}
+
+fn submission_cell(name: &str, info: Option<&SubmissionInfo>, i: usize) -> String {
+    let shown = info
+        .map(|x| x.name.as_str())
+        .filter(|n| !n.is_empty())
+        .unwrap_or(name);
+    let mut c = format!(
+        "{}<span class=\"name\">{}</span>",
+        svg::swatch(i),
+        esc(shown)
+    );
+    if shown != name {
+        let _ = write!(c, " <code class=\"folder\">{}</code>", esc(name));
+    }
+    if let Some(d) = info
+        .map(|x| x.description.as_str())
+        .filter(|d| !d.is_empty())
+    {
+        let _ = write!(
+            c,
+            "<details class=\"desc\"><summary>description</summary><p>{}</p></details>",
+            esc(d)
+        );
+    }
+    c
+}
+
+fn stability_cells(page: &Page, name: &str) -> String {
+    let Some(st) = page.stability else {
+        return String::new();
+    };
+    let score = st
+        .score
+        .get(name)
+        .map(|iv| format!("{:.4} – {:.4}", iv.lo, iv.hi))
+        .unwrap_or_else(|| "—".into());
+    let rank = st
+        .rank
+        .get(name)
+        .map(|(a, b)| format!("{a} – {b}"))
+        .unwrap_or_else(|| "—".into());
+    format!("<td class=\"num\">{score}</td><td class=\"num\">{rank}</td>")
+}
+
+fn leaderboard_head(s: &mut String, page: &Page) {
+    let score = if page.spec.score.normalized {
+        "the area under the performance profile over the τ range, divided by its width"
+    } else {
+        "the area under the performance profile over the τ range"
+    };
+    let _ = write!(
+        s,
+        "<section id=\"leaderboard\">\n<h2>Leaderboard</h2>\n<div class=\"scroll\">\
+         <table class=\"lb\">\n<caption>Submissions by benchmark score ({score}); \
+         solved = base workloads within τ max.</caption>\n<thead><tr><th scope=\"col\">Rank</th>\
+         <th scope=\"col\">Submission</th>"
+    );
+    if !page.info.is_empty() {
+        s.push_str(
+            "<th scope=\"col\">Authors</th><th scope=\"col\">Affiliation</th>\
+             <th scope=\"col\">Framework</th><th scope=\"col\">Logs</th>",
+        );
+    }
+    s.push_str("<th scope=\"col\">Score</th><th scope=\"col\">Solved</th>");
+    if let Some(st) = page.stability {
+        let _ = write!(
+            s,
+            "<th scope=\"col\">Score interval ({0})</th><th scope=\"col\">Rank interval ({0})</th>",
+            esc(&st.level)
+        );
+    }
+    s.push_str("</tr></thead>\n<tbody>\n");
+}
+
+/// Authors, affiliation, framework and logs link; nothing when the page
+/// has no metadata at all (no `--info-dir`).
+fn info_cells(page: &Page, info: Option<&SubmissionInfo>) -> String {
+    if page.info.is_empty() {
+        return String::new();
+    }
+    let field = |f: fn(&SubmissionInfo) -> &str| esc(info.map(f).unwrap_or(""));
+    let logs = info
+        .and_then(|x| x.logs.as_deref())
+        .and_then(http_link)
+        .map(|u| {
+            format!(
+                "<a href=\"{}\" rel=\"noopener noreferrer\">logs</a>",
+                esc(u)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<td>{}</td><td>{}</td><td>{}</td><td>{logs}</td>",
+        field(|x| &x.authors),
+        field(|x| &x.affiliations),
+        field(|x| &x.framework)
+    )
+}
+
+fn leaderboard_section(s: &mut String, page: &Page) {
+    let lb = page.leaderboard;
+    leaderboard_head(s, page);
+    for (i, rank, row) in order(lb) {
+        let name = &lb.submissions[row];
+        let info = page.info.get(name);
+        let _ = writeln!(
+            s,
+            "<tr data-sub=\"{row}\"><td class=\"num\">{rank}</td><th scope=\"row\">{}</th>{}\
+             <td class=\"num score\">{:.4}</td><td class=\"num\">{}/{}</td>{}</tr>",
+            submission_cell(name, info, i),
+            info_cells(page, info),
+            lb.scores[row],
+            lb.solved(row, page.spec.tau.max),
+            lb.base.len(),
+            stability_cells(page, name)
+        );
+    }
+    s.push_str("</tbody>\n</table></div>\n</section>\n");
+}
+
+fn profile_section(s: &mut String, page: &Page) {
+    let lb = page.leaderboard;
+    s.push_str(
+        "<section id=\"profile\">\n<h2>Performance profiles</h2>\n<figure>\n\
+         <div class=\"plot\">",
+    );
+    s.push_str(&svg::profile_svg(lb, page.spec));
+    s.push_str("</div>\n<ol class=\"legend\" aria-label=\"Legend, by score\">\n");
+    for (i, _, row) in order(lb) {
+        let _ = writeln!(
+            s,
+            "<li data-sub=\"{row}\" tabindex=\"0\">{}<span class=\"name\">{}</span> \
+             <span class=\"num\">({:.4})</span></li>",
+            svg::swatch(i),
+            esc(&lb.submissions[row]),
+            lb.scores[row]
+        );
+    }
+    let _ = write!(
+        s,
+        "</ol>\n<figcaption>ρ(τ): the fraction of the {} base workloads a submission \
+         solved within τ times the best time. Point at a legend entry or a table row \
+         to bring out its line.</figcaption>\n</figure>\n</section>\n",
+        lb.base.len()
+    );
+}
+
+fn warnings_section(s: &mut String, warnings: &Warnings) {
+    s.push_str("<section id=\"warnings\">\n<h2>Warnings</h2>\n");
+    let mut groups: BTreeMap<(&str, bool), Vec<&str>> = BTreeMap::new();
+    for w in warnings.items() {
+        groups
+            .entry((w.summary.as_str(), w.strict_fatal))
+            .or_default()
+            .push(&w.location);
+    }
+    if groups.is_empty() {
+        s.push_str("<p>None.</p>\n</section>\n");
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "<p>{} warnings of {} kinds. <em>warning</em>: an error under \
+         <code>--strict</code>; <em>note</em>: nothing scored was lost.</p>\n<ul class=\"warn\">",
+        warnings.items().len(),
+        groups.len()
+    );
+    for ((summary, fatal), locations) in &groups {
+        let kind = if *fatal { "warning" } else { "note" };
+        let _ = write!(
+            s,
+            "<li><details><summary><strong>{kind}</strong> {} <span class=\"count\">({}×)</span>\
+             </summary><ul>",
+            esc(summary),
+            locations.len()
+        );
+        for l in locations {
+            let _ = write!(s, "<li><code>{}</code></li>", esc(l));
+        }
+        s.push_str("</ul></details></li>\n");
+    }
+    s.push_str("</ul>\n</section>\n");
+}
+
+fn provenance_section(s: &mut String, page: &Page) {
+    let p = page.provenance;
+    let spec = page.spec;
+    let _ = write!(
+        s,
+        "<section id=\"provenance\">\n<h2>Provenance</h2>\n<dl>\n\
+         <dt>Spec</dt><dd>{} {} {} — <code>{}</code><br/>SHA-256 <code class=\"hash\">{}</code></dd>\n\
+         <dt>Targets</dt><dd><code>{}</code><br/>SHA-256 <code class=\"hash\">{}</code></dd>\n\
+         <dt>Input</dt><dd>{}</dd>\n<dt>Source</dt><dd>{}</dd>\n\
+         <dt>Engine</dt><dd>algoperf-engine {}</dd>\n</dl>\n</section>\n",
+        esc(&spec.name),
+        esc(&spec.version),
+        esc(&spec.ruleset),
+        esc(&p.spec_path),
+        esc(&p.spec_sha256),
+        esc(&p.targets_path),
+        esc(&p.targets_sha256),
+        esc(&p.input),
+        esc(&p.source),
+        esc(&p.engine_version)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_controls() {
+        assert_eq!(
+            esc("<a href=\"x\">&'\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;\u{fffd}"
+        );
+    }
+
+    #[test]
+    fn only_http_links() {
+        assert_eq!(http_link(" https://x.org/a "), Some("https://x.org/a"));
+        assert_eq!(http_link("HTTP://x.org"), Some("HTTP://x.org"));
+        assert_eq!(http_link("javascript:alert(1)"), None);
+        assert_eq!(http_link("../logs/x"), None);
+        assert_eq!(http_link("https://x.org/a b"), None);
+    }
+}
