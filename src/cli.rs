@@ -1,12 +1,12 @@
 //! The command line: clap definitions mapped onto spec → ingest → score →
 //! report. No scoring logic lives here.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::error::{Error, Result};
+use crate::error::{exit, Error, Result};
 use crate::ingest::{Progress, Selection, Silent, Source};
 use crate::{report, run, spec, synth};
 
@@ -17,7 +17,7 @@ use crate::{report, run, spec, synth};
     version,
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
-    after_help = "Example:\n  algoperf-engine --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning --output-dir out/"
+    after_help = main_after_help()
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -59,6 +59,11 @@ pub struct ScoreArgs {
     /// Fail on any count mismatch or skipped input instead of warning.
     #[arg(long)]
     pub strict: bool,
+    /// Score even when nothing is selected or read (an empty submissions
+    /// folder, --include/--exclude names that match nothing, a spec column
+    /// or framework found nowhere): warnings instead of errors.
+    #[arg(long)]
+    pub allow_empty: bool,
     /// What to print on stdout: the ranked table, or one JSON document with
     /// every intermediate result (schema/leaderboard.schema.json).
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -251,8 +256,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
         Some(Command::Spec(SpecCommand::Check { files })) => spec_check(&files),
         Some(Command::Spec(SpecCommand::Explain { file })) => {
             let s = spec::load(&file)?;
-            print!("{}", spec::explain(&s));
-            Ok(())
+            print_out(&spec::explain(&s))
         }
         Some(Command::Heldout(HeldoutCommand::Sample { spec: path, seed })) => {
             let s = spec::load(&path)?;
@@ -265,10 +269,12 @@ pub fn main_with(cli: Cli) -> Result<()> {
             let seed = seed.unwrap_or(sampling.seed);
             let sizes: Vec<usize> = sampling.groups.iter().map(|(_, pool)| pool.len()).collect();
             let drawn = crate::heldout::draw_indices(seed, &sizes);
+            let mut text = String::new();
             for ((_, pool), i) in sampling.groups.iter().zip(drawn) {
-                println!("{}", pool[i]);
+                text.push_str(&pool[i]);
+                text.push('\n');
             }
-            Ok(())
+            print_out(&text)
         }
         Some(Command::Synth {
             spec: path,
@@ -294,7 +300,11 @@ pub fn main_with(cli: Cli) -> Result<()> {
             }
             let files = synth::generate(&s, &opts);
             synth::write(&out, &files)?;
-            eprintln!("wrote {} trial files under {}", files.len(), out.display());
+            print_err(&format!(
+                "wrote {} trial files under {}\n",
+                files.len(),
+                out.display()
+            ));
             Ok(())
         }
         Some(Command::Explain(a)) => {
@@ -322,15 +332,20 @@ pub fn main_with(cli: Cli) -> Result<()> {
                 })?;
             let text = report::explain::explain(&s, &leaderboard, submission, &a.workload)
                 .map_err(Error::Usage)?;
-            print!("{text}");
-            Ok(())
+            print_out(&text)
         }
         Some(Command::Speedup(args)) => speedup_command(args),
         Some(Command::Leaderboard(args)) => leaderboard_command(args),
         Some(Command::Completions { shell }) => {
-            write_completions(shell, &mut std::io::stdout()).map_err(stdout_error)
+            let mut buf = Vec::new();
+            write_completions(shell, &mut buf).map_err(stdout_error)?;
+            write_out(&buf)
         }
-        Some(Command::Man) => write_man(&mut std::io::stdout()).map_err(stdout_error),
+        Some(Command::Man) => {
+            let mut buf = Vec::new();
+            write_man(&mut buf).map_err(stdout_error)?;
+            write_out(&buf)
+        }
         None => score_command(cli.score),
     }
 }
@@ -342,25 +357,47 @@ fn print_result(
     warnings: &crate::diagnostics::Warnings,
 ) -> Result<()> {
     match format {
-        Format::Table => print!("{}", report::leaderboard_table(leaderboard, spec.tau.max)),
+        Format::Table => print_out(&report::leaderboard_table(leaderboard, spec.tau.max)),
         Format::Json => {
             let doc = report::json::document(spec, leaderboard, warnings);
             let text = serde_json::to_string_pretty(&doc)
                 .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
-            println!("{text}");
+            print_out(&(text + "\n"))
         }
     }
-    Ok(())
+}
+
+/// Writes to standard output and flushes, so that a failed write is seen
+/// here: a reader that closed the pipe early (`| head`) ends the run quietly
+/// ([`Error::StdoutClosed`]); any other failure (a full disk) is one error line.
+fn write_out(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)
+}
+
+/// [`write_out`] for text.
+fn print_out(text: &str) -> Result<()> {
+    write_out(text.as_bytes())
+}
+
+/// Writes warnings and notes to standard error. A closed or full standard
+/// error has nobody left to tell, so its failure is ignored rather than
+/// ending a run whose outputs are fine.
+fn print_err(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }
 
 fn spec_check(files: &[PathBuf]) -> Result<()> {
     let mut failed = 0;
     for f in files {
         match spec::load(f) {
-            Ok(_) => println!("{}: ok", f.display()),
+            Ok(_) => print_out(&format!("{}: ok\n", f.display()))?,
             Err(e) => {
                 failed += 1;
-                eprintln!("{e}");
+                print_err(&format!("{e}\n"));
             }
         }
     }
@@ -376,7 +413,7 @@ fn spec_check(files: &[PathBuf]) -> Result<()> {
 
 fn score_command(args: ScoreArgs) -> Result<()> {
     let Some(spec_path) = args.spec else {
-        return Err(Error::Usage("--spec is required".into()));
+        return Err(Error::CommandLine("--spec is required".into()));
     };
     let spec = spec::load(&spec_path)?;
     if let Some(out) = &args.output_dir {
@@ -408,7 +445,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
                 .num_threads(args.threads.unwrap_or(0))
                 .build()
                 .map_err(|e| {
-                    Error::Usage(format!(
+                    Error::CommandLine(format!(
                         "cannot start {} threads: {e}",
                         args.threads.unwrap_or(0)
                     ))
@@ -416,7 +453,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
             pool.install(|| run::read(submissions, &spec, &options, progress))?
         }
         (None, None) => {
-            return Err(Error::Usage(
+            return Err(Error::CommandLine(
                 "--submissions or --load-results is required".into(),
             ))
         }
@@ -427,7 +464,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     let Some(out) = &args.output_dir else {
         // Nothing to write: no file is rendered.
         let (leaderboard, warnings) = run::score_only(&ingested, &spec, &options)?;
-        eprint!("{}", warnings.render());
+        print_err(&warnings.render());
         return print_result(args.format, &spec, &leaderboard, &warnings);
     };
     let mut outcome = run::score(&ingested, &spec, &options)?;
@@ -435,9 +472,13 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     let plots = report::plot::files(&outcome.leaderboard, &spec, out)?;
     outcome.files.extend(plots);
     report::files::write_all(out, &outcome.files)?;
-    eprint!("{}", outcome.warnings.render());
+    print_err(&outcome.warnings.render());
     print_result(args.format, &spec, &outcome.leaderboard, &outcome.warnings)?;
-    eprintln!("wrote {} files to {}", outcome.files.len(), out.display());
+    print_err(&format!(
+        "wrote {} files to {}\n",
+        outcome.files.len(),
+        out.display()
+    ));
     Ok(())
 }
 
@@ -482,11 +523,24 @@ pub struct LeaderboardArgs {
     pub marker: Option<String>,
 }
 
+/// A failed write to standard output: quiet when its reader left.
 fn stdout_error(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return Error::StdoutClosed;
+    }
     Error::Write {
         path: PathBuf::from("<stdout>"),
         source: e,
     }
+}
+
+/// The main command's `--help` epilogue (also the man page's): an example
+/// and the exit status table.
+fn main_after_help() -> String {
+    format!(
+        "Example:\n  algoperf-engine --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning --output-dir out/\n\n{}",
+        exit::TABLE
+    )
 }
 
 /// Reads and scores a submissions tree without writing anything; the
@@ -504,7 +558,7 @@ fn score_tree(
     let progress: &dyn Progress = if bar.0.is_some() { &bar } else { &Silent };
     let ingested = run::read(submissions, spec, &options, progress)?;
     let outcome = run::score(&ingested, spec, &options)?;
-    eprint!("{}", outcome.warnings.render());
+    print_err(&outcome.warnings.render());
     Ok(outcome)
 }
 
@@ -531,8 +585,7 @@ fn speedup_command(args: SpeedupArgs) -> Result<()> {
     }
     let s =
         crate::score::speedup::speedup(&outcome.leaderboard, &spec, &args.base, &args.comparison)?;
-    print!("{}", report::speedup::speedup_table(&s));
-    Ok(())
+    print_out(&report::speedup::speedup_table(&s))
 }
 
 fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
@@ -577,17 +630,17 @@ fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
     match (&args.update, &args.marker) {
         (Some(file), Some(marker)) => {
             let changed = report::markdown::update_file(file, marker, &table)?;
-            eprintln!(
-                "{}: leaderboard between the `{marker}` markers {}",
+            print_err(&format!(
+                "{}: leaderboard between the `{marker}` markers {}\n",
                 file.display(),
                 if changed {
                     "updated"
                 } else {
                     "already up to date"
                 }
-            );
+            ));
         }
-        _ => print!("{table}"),
+        _ => print_out(&table)?,
     }
     Ok(())
 }

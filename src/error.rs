@@ -93,9 +93,15 @@ impl fmt::Display for TrialError {
 }
 
 /// Errors that stop a run. Nothing is written when one occurs.
+///
+/// Each is printed once as `error: <message>` (see [`Error::exit_code`] for
+/// the process status): the first line says what went wrong, the lines
+/// after it, if any, give the details.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{0}")]
+    /// Every problem of a spec; the first after `error: `, the others each on
+    /// their own `error: ` line.
+    #[error("{}", spec_errors(.0))]
     Spec(#[from] SpecErrors),
     #[error("{}: submissions folder does not exist", path.display())]
     NoSubmissions { path: PathBuf },
@@ -122,10 +128,73 @@ pub enum Error {
         output: PathBuf,
         submissions: PathBuf,
     },
+    /// The command cannot do what was asked with these inputs (a spec
+    /// without what the command needs, an unknown submission, a folder that
+    /// does not exist): a scoring error, exit status 1.
     #[error("{0}")]
     Usage(String),
+    /// The command line itself is wrong (a required option missing, a value
+    /// out of range): exit status 2, like clap's own usage errors.
+    #[error("{0}")]
+    CommandLine(String),
+    /// A run that would produce an empty or meaningless result: nothing
+    /// selected, nothing read, a spec column found nowhere (`--allow-empty`
+    /// turns these back into warnings).
+    #[error("{0}")]
+    Degenerate(String),
+    /// Standard output was closed by its reader (`| head`): the run ends
+    /// quietly, as command-line tools do.
+    #[error("standard output closed")]
+    StdoutClosed,
     #[error("{}: {message}", path.display())]
     Cache { path: PathBuf, message: String },
+}
+
+/// The exit status table of every command, in one place (README "Exit
+/// status", the man page): 0 success, 1 a scoring error (bad input, a
+/// degenerate result, a `--strict` failure, an output that cannot be
+/// written), 2 a usage error (the command line is wrong; clap's own usage
+/// errors use 2 too).
+pub mod exit {
+    /// The run succeeded (or a reader closed standard output early).
+    pub const SUCCESS: i32 = 0;
+    /// Bad input, a degenerate result, a `--strict` failure, a failed write.
+    pub const SCORING: i32 = 1;
+    /// The command line is wrong.
+    pub const USAGE: i32 = 2;
+
+    /// The table as the man page and `--help` show it.
+    pub const TABLE: &str = "Exit status:\n  \
+        0  success (also when the reader of standard output closes it early, as `| head` does)\n  \
+        1  scoring error: bad input, a degenerate result (nothing selected or read; see --allow-empty),\n     \
+        a --strict failure, an output that cannot be written (e.g. a full disk)\n  \
+        2  usage error: the command line is wrong";
+}
+
+impl Error {
+    /// The process exit status for this error (see [`exit`]).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::StdoutClosed => exit::SUCCESS,
+            Error::CommandLine(_) => exit::USAGE,
+            _ => exit::SCORING,
+        }
+    }
+
+    /// Whether the error is reported at all (a closed standard output is not).
+    pub fn is_quiet(&self) -> bool {
+        matches!(self, Error::StdoutClosed)
+    }
+}
+
+/// Spec errors without the `error: ` prefix of their own rendering, which
+/// the caller adds once: the first problem on the first line, each further
+/// one on an `error: ` line of its own.
+fn spec_errors(e: &SpecErrors) -> String {
+    e.0.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\nerror: ")
 }
 
 /// The engine's result type.
