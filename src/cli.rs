@@ -427,15 +427,14 @@ fn score_command(args: ScoreArgs) -> Result<()> {
             include: args.include,
             exclude: args.exclude,
             source: args.source.into(),
+            allow_empty: args.allow_empty,
         },
         strict: args.strict,
     };
     let ingested = match (&args.load_results, &args.submissions) {
         (Some(cache), _) => {
             let mut ingested = crate::cache::load(cache, &spec)?;
-            ingested
-                .submissions
-                .retain(|s| options.selection.keeps(&s.name));
+            crate::ingest::degenerate::select_loaded(&mut ingested, &options.selection, cache)?;
             ingested
         }
         (None, Some(submissions)) => {
@@ -568,6 +567,15 @@ fn speedup_command(args: SpeedupArgs) -> Result<()> {
     for w in &spec.base {
         crate::score::speedup::missed_target_time(&spec, w)?;
     }
+    // Unknown names are an error before any log is read.
+    let available = crate::ingest::degenerate::submission_names(&args.submissions)?;
+    let problems: Vec<_> = [("--base", &args.base), ("--comparison", &args.comparison)]
+        .into_iter()
+        .filter_map(|(option, name)| {
+            crate::ingest::degenerate::unknown_name(&available, option, name, &args.submissions)
+        })
+        .collect();
+    crate::ingest::degenerate::report(problems, false, &mut Default::default())?;
     // Times before any rule depend on the submission alone: read just the two.
     let selection = Selection {
         include: vec![args.base.clone(), args.comparison.clone()],

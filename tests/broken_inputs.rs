@@ -739,19 +739,45 @@ fn stray_files_and_folders_at_every_level() {
 
 #[test]
 fn a_stray_folder_at_the_top_is_a_submission_without_workloads() {
-    // Any visible top-level folder is a submission: one with no study gets
-    // a row (score 0) and a count warning, fatal under --strict.
+    // Any visible top-level folder is a submission: one from which no trial
+    // could be read is a degenerate result, an error (issue 11); with
+    // --allow-empty it gets a row (score 0) and a count warning, fatal
+    // under --strict.
     let t = base();
     t.mkdir("stray");
-    let o = check(
-        &t,
-        &[plain(
-            "expected 2 workloads, found 0",
-            "stray (missing alpha, beta)",
-        )],
-        VICTIM_BOTH,
+    let err = t.run(false).expect_err("a submission without trials");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}/stray: no trial could be read from submission `stray` (looked for \
+             <study>/<workload>_<framework>/trial_<k>/eval_measurements.csv; found no study \
+             folder) (--allow-empty scores anyway)",
+            t.subs().display()
+        )
     );
+    assert_eq!(err.exit_code(), 1);
+    let (_, spec) = t.spec();
+    let options = algoperf_engine::run::Options {
+        selection: algoperf_engine::ingest::Selection {
+            allow_empty: true,
+            ..Default::default()
+        },
+        strict: false,
+    };
+    let ingested =
+        algoperf_engine::run::read(&t.subs(), &spec, &options, &algoperf_engine::ingest::Silent)
+            .expect("--allow-empty reads it");
+    let o = algoperf_engine::run::score(&ingested, &spec, &options).expect("scored");
     assert_eq!(score_of(&o, "stray"), 0.0);
+    let text = o.warnings.render();
+    assert!(
+        text.contains("warning: expected 2 workloads, found 0 (stray (missing alpha, beta))"),
+        "{text}"
+    );
+    assert!(
+        text.contains("warning: no trial could be read from submission `stray` ("),
+        "{text}"
+    );
 }
 
 #[test]

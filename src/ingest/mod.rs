@@ -10,6 +10,7 @@
 //! read in parallel and gathered back in that sorted order.
 
 pub mod csv;
+pub mod degenerate;
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,7 @@ use crate::diagnostics::Warnings;
 use crate::error::{Error, Result, TrialError, TrialProblem};
 use crate::spec::Spec;
 pub use csv::Series;
+use degenerate::Seen;
 
 /// The name of a trial's measurements file.
 pub const MEASUREMENTS: &str = "eval_measurements.csv";
@@ -73,6 +75,9 @@ pub struct Selection {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     pub source: Source,
+    /// Degenerate results (nothing selected or read, a spec column or
+    /// framework found nowhere) are warnings instead of errors.
+    pub allow_empty: bool,
 }
 
 /// Where a trial's evaluations come from.
@@ -296,6 +301,10 @@ pub fn ingest(
     }
     let mut warnings = Warnings::default();
     let (entries, files) = list(root, &mut warnings)?;
+    if entries.is_empty() {
+        let problem = degenerate::empty_root(root);
+        degenerate::report(vec![problem], selection.allow_empty, &mut warnings)?;
+    }
     stray_files(&files, "submission", &mut warnings);
 
     // Group re-run folders under their submission: name → folders (own first).
@@ -313,35 +322,36 @@ pub fn ingest(
         }
     }
 
+    let available: Vec<String> = groups.keys().cloned().collect();
+    let problems = degenerate::selected(&available, selection, root);
+    degenerate::report(problems, selection.allow_empty, &mut warnings)?;
+
     let mut names = Vec::new();
     let mut pending = Vec::new();
+    let mut seen = Seen::default();
     for (name, folders) in groups {
         if !selection.keeps(&name) {
             continue;
         }
         let index = names.len();
         names.push(name.clone());
+        seen.submissions.push(Default::default());
         for (run, folder) in folders {
-            walk_submission(
-                selection.source,
-                &name,
+            let mut walk = Walk {
+                source: selection.source,
+                name: &name,
                 index,
-                &run,
-                &folder,
+                run: &run,
                 spec,
-                &mut pending,
-                &mut warnings,
-            )?;
+                pending: &mut pending,
+                warnings: &mut warnings,
+                seen: &mut seen,
+            };
+            walk.submission(&folder)?;
         }
     }
-    for wanted in selection.include.iter() {
-        if !names.contains(wanted) {
-            warnings.push(
-                "--include names a submission that is not in the submissions folder",
-                wanted.clone(),
-            );
-        }
-    }
+    let problems = degenerate::tree(&seen, spec, selection.source, root);
+    degenerate::report(problems, selection.allow_empty, &mut warnings)?;
 
     progress.start(pending.len() as u64);
     let read: Vec<Read> = pending
@@ -362,6 +372,13 @@ pub fn ingest(
         })
         .collect();
     for (p, r) in pending.into_iter().zip(read) {
+        let w = seen.workloads.entry(p.workload.clone()).or_default();
+        w.looked += r.trials.len() + r.errors.len();
+        w.read += r.trials.len();
+        w.problems.extend(r.errors.iter().cloned());
+        if let Some(s) = seen.submissions.get_mut(p.submission) {
+            s.problems.extend(r.errors.iter().cloned());
+        }
         for (trial, path, series) in r.trials {
             submissions[p.submission].trials.push(Trial {
                 study: p.study.clone(),
@@ -386,149 +403,187 @@ pub fn ingest(
             (&a.folder, &a.study, &a.trial, &a.run).cmp(&(&b.folder, &b.study, &b.trial, &b.run))
         });
     }
+    // Submissions left empty by a workload problem would only repeat it.
+    let mut problems = degenerate::workloads(&seen, spec, root);
+    if problems.is_empty() {
+        problems = degenerate::submissions(&submissions, &seen, spec, selection.source, root);
+    }
+    degenerate::report(problems, selection.allow_empty, &mut warnings)?;
     Ok(Ingested {
         submissions,
         warnings,
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn walk_submission(
+/// The walk of one submission folder (its own, or one re-run folder).
+struct Walk<'a> {
     source: Source,
-    name: &str,
+    name: &'a str,
+    /// The submission's index in the run's list.
     index: usize,
-    run: &str,
-    folder: &Path,
-    spec: &Spec,
-    pending: &mut Vec<Pending>,
-    warnings: &mut Warnings,
-) -> Result<()> {
-    let Some((studies, files)) = list_inside(folder, warnings) else {
-        return Ok(());
-    };
-    stray_files(&files, "study", warnings);
-    for (study, study_path) in studies {
-        let Some((workloads, files)) = list_inside(&study_path, warnings) else {
-            continue;
+    /// Empty for the submission's own folder, else the re-run folder's name.
+    run: &'a str,
+    spec: &'a Spec,
+    pending: &'a mut Vec<Pending>,
+    warnings: &'a mut Warnings,
+    seen: &'a mut Seen,
+}
+
+impl Walk<'_> {
+    fn submission(&mut self, folder: &Path) -> Result<()> {
+        let Walk {
+            source,
+            name,
+            index,
+            run,
+            spec,
+            ..
+        } = *self;
+        let pending = &mut *self.pending;
+        let warnings = &mut *self.warnings;
+        let seen = &mut *self.seen;
+        let Some((studies, files)) = list_inside(folder, warnings) else {
+            return Ok(());
         };
-        stray_files(&files, "workload", warnings);
-        if workloads.is_empty() {
-            warnings.push(
-                "study folder without any workload folder, skipped",
-                study_path.display().to_string(),
-            );
+        stray_files(&files, "study", warnings);
+        if let Some(s) = seen.submissions.get_mut(index) {
+            s.studies += studies.len();
         }
-        for (wl_folder, wl_path) in workloads {
-            let Some(workload) = spec.workload_of_folder(&wl_folder) else {
-                warnings.note(
-                    format!(
-                        "folder is not a workload folder <workload>_<{}>, ignored",
-                        spec.frameworks.join("|")
-                    ),
-                    format!("{name}/{study}/{wl_folder}"),
-                );
+        for (study, study_path) in studies {
+            let Some((workloads, files)) = list_inside(&study_path, warnings) else {
                 continue;
             };
-            let Some(target) = spec.targets.get(workload) else {
-                warnings.note(
-                    format!(
+            stray_files(&files, "workload", warnings);
+            if workloads.is_empty() {
+                warnings.push(
+                    "study folder without any workload folder, skipped",
+                    study_path.display().to_string(),
+                );
+            }
+            for (wl_folder, wl_path) in workloads {
+                let Some(workload) = spec.workload_of_folder(&wl_folder) else {
+                    seen.other_folder(&wl_folder, format!("{name}/{study}/{wl_folder}"), spec);
+                    warnings.note(
+                        format!(
+                            "folder is not a workload folder <workload>_<{}>, ignored",
+                            spec.frameworks.join("|")
+                        ),
+                        format!("{name}/{study}/{wl_folder}"),
+                    );
+                    continue;
+                };
+                let Some(target) = spec.targets.get(workload) else {
+                    warnings.note(
+                        format!(
                         "workload `{workload}` has no target in this spec's targets file, ignored"
                     ),
-                    format!("{name}/{study}/{wl_folder}"),
-                );
-                continue;
-            };
-            let Some((trials, files)) = list_inside(&wl_path, warnings) else {
-                continue;
-            };
-            // Other files (training logs) belong here; a file named like a
-            // trial folder does not.
-            for (name, path) in &files {
-                if is_trial_folder(name) {
-                    warnings.note(
-                        "file where a trial folder is expected, ignored",
-                        path.display().to_string(),
+                        format!("{name}/{study}/{wl_folder}"),
                     );
-                }
-            }
-            for (name, path) in &trials {
-                if !is_trial_folder(name) {
-                    warnings.note(
-                        "folder is not a trial folder trial_<n>, ignored",
-                        path.display().to_string(),
-                    );
-                }
-            }
-            let trials: Vec<(String, PathBuf)> = trials
-                .into_iter()
-                .filter(|(t, _)| is_trial_folder(t))
-                .collect();
-            let has_logs = files.iter().any(|(n, _)| n.ends_with(".log"));
-            let item = |file: PendingFile| Pending {
-                submission: index,
-                study: study.clone(),
-                folder: wl_folder.clone(),
-                workload: workload.to_string(),
-                run: run.to_string(),
-                metric_column: target.column.clone(),
-                file,
-            };
-            match source {
-                Source::Csv => {
-                    for (trial, trial_path) in trials {
-                        // A missing file is found when it is opened (one
-                        // system call fewer per trial than checking first).
-                        pending.push(item(PendingFile::Csv {
-                            trial,
-                            path: trial_path.join(MEASUREMENTS),
-                        }));
-                    }
-                }
-                Source::Logs => {
-                    if has_logs {
-                        pending.push(item(PendingFile::Logs {
-                            dir: wl_path.clone(),
-                            skip: Vec::new(),
-                            expect: Vec::new(),
-                        }));
-                    } else {
-                        warnings.push(
-                            "workload folder without raw logs (*.log), skipped",
-                            wl_path.display().to_string(),
+                    continue;
+                };
+                let Some((trials, files)) = list_inside(&wl_path, warnings) else {
+                    continue;
+                };
+                // Other files (training logs) belong here; a file named like a
+                // trial folder does not.
+                for (name, path) in &files {
+                    if is_trial_folder(name) {
+                        warnings.note(
+                            "file where a trial folder is expected, ignored",
+                            path.display().to_string(),
                         );
                     }
                 }
-                Source::Auto => {
-                    let mut with_csv = Vec::new();
-                    let mut without = Vec::new();
-                    for (trial, trial_path) in trials {
-                        let csv = trial_path.join(MEASUREMENTS);
-                        if csv.is_file() {
-                            with_csv.push(trial.clone());
-                            pending.push(item(PendingFile::Csv { trial, path: csv }));
-                        } else {
-                            without.push((trial, csv));
+                for (name, path) in &trials {
+                    if !is_trial_folder(name) {
+                        warnings.note(
+                            "folder is not a trial folder trial_<n>, ignored",
+                            path.display().to_string(),
+                        );
+                    }
+                }
+                let trials: Vec<(String, PathBuf)> = trials
+                    .into_iter()
+                    .filter(|(t, _)| is_trial_folder(t))
+                    .collect();
+                let has_logs = files.iter().any(|(n, _)| n.ends_with(".log"));
+                let framework = &wl_folder[workload.len() + 1..];
+                *seen.frameworks.entry(framework.to_string()).or_default() += 1;
+                seen.workload_folders += 1;
+                seen.with_logs += usize::from(has_logs);
+                if let Some(s) = seen.submissions.get_mut(index) {
+                    s.workload_folders += 1;
+                }
+                let item = |file: PendingFile| Pending {
+                    submission: index,
+                    study: study.clone(),
+                    folder: wl_folder.clone(),
+                    workload: workload.to_string(),
+                    run: run.to_string(),
+                    metric_column: target.column.clone(),
+                    file,
+                };
+                match source {
+                    Source::Csv => {
+                        for (trial, trial_path) in trials {
+                            // A missing file is found when it is opened (one
+                            // system call fewer per trial than checking first).
+                            pending.push(item(PendingFile::Csv {
+                                trial,
+                                path: trial_path.join(MEASUREMENTS),
+                            }));
                         }
                     }
-                    if has_logs && (!without.is_empty() || with_csv.is_empty()) {
-                        pending.push(item(PendingFile::Logs {
-                            dir: wl_path.clone(),
-                            skip: with_csv,
-                            expect: without.into_iter().map(|(t, _)| t).collect(),
-                        }));
-                    } else {
-                        for (_, csv) in without {
+                    Source::Logs => {
+                        seen.with_csv += trials
+                            .iter()
+                            .filter(|(_, t)| t.join(MEASUREMENTS).is_file())
+                            .count();
+                        if has_logs {
+                            pending.push(item(PendingFile::Logs {
+                                dir: wl_path.clone(),
+                                skip: Vec::new(),
+                                expect: Vec::new(),
+                            }));
+                        } else {
                             warnings.push(
-                                TrialProblem::Missing.kind(),
-                                format!("{}: {}", csv.display(), TrialProblem::Missing),
+                                "workload folder without raw logs (*.log), skipped",
+                                wl_path.display().to_string(),
                             );
+                        }
+                    }
+                    Source::Auto => {
+                        let mut with_csv = Vec::new();
+                        let mut without = Vec::new();
+                        for (trial, trial_path) in trials {
+                            let csv = trial_path.join(MEASUREMENTS);
+                            if csv.is_file() {
+                                with_csv.push(trial.clone());
+                                pending.push(item(PendingFile::Csv { trial, path: csv }));
+                            } else {
+                                without.push((trial, csv));
+                            }
+                        }
+                        if has_logs && (!without.is_empty() || with_csv.is_empty()) {
+                            pending.push(item(PendingFile::Logs {
+                                dir: wl_path.clone(),
+                                skip: with_csv,
+                                expect: without.into_iter().map(|(t, _)| t).collect(),
+                            }));
+                        } else {
+                            for (_, csv) in without {
+                                warnings.push(
+                                    TrialProblem::Missing.kind(),
+                                    format!("{}: {}", csv.display(), TrialProblem::Missing),
+                                );
+                            }
                         }
                     }
                 }
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 fn read_pending(p: &Pending, spec: &Spec) -> Read {
