@@ -316,6 +316,7 @@ pub fn workloads(seen: &Seen, spec: &Spec, root: &Path) -> Vec<Problem> {
             }),
         }
     }
+    let mut column_problems = Vec::new();
     for (column, (names, looked, first)) in by_column {
         let role = column_role(column, spec);
         let header = if first.ends_with(MEASUREMENTS) {
@@ -329,23 +330,22 @@ pub fn workloads(seen: &Seen, spec: &Spec, root: &Path) -> Vec<Problem> {
         } else {
             format!("; {} has: {}", first.display(), some(&header, 12))
         };
-        problems.insert(
-            0,
-            Problem {
-                location: root.display().to_string(),
-                summary: format!(
-                    "column `{column}` ({role}) is in no trial file of workload{} {}",
-                    if names.len() == 1 { "" } else { "s" },
-                    names.join(", ")
-                ),
-                detail: format!(
-                    " (looked at {looked} file{}{has}){hint}",
-                    if looked == 1 { "" } else { "s" },
-                ),
-            },
-        );
+        column_problems.push(Problem {
+            location: root.display().to_string(),
+            summary: format!(
+                "column `{column}` ({role}) is in no trial file of workload{} {}",
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", ")
+            ),
+            detail: format!(
+                " (looked at {looked} file{}{has}){hint}",
+                if looked == 1 { "" } else { "s" },
+            ),
+        });
     }
-    problems
+    // Columns first: a wrong column explains the workloads it empties.
+    column_problems.extend(problems);
+    column_problems
 }
 
 /// Submissions of which no trial could be read.
@@ -424,8 +424,10 @@ fn column_hint(column: &str, header: &[String]) -> String {
     if same.is_empty() {
         return String::new();
     }
+    let same: Vec<String> = same.iter().map(|c| format!("`{c}`")).collect();
     format!(
-        " (did you mean one of {}? see [columns] metric_prefix)",
+        " (did you mean {}{}? see [columns] metric_prefix)",
+        if same.len() == 1 { "" } else { "one of " },
         same.join(", ")
     )
 }

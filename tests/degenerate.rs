@@ -1,0 +1,317 @@
+//! Degenerate results (issue 11): a run that would print an empty or
+//! all-zero leaderboard because of a mistake is an error, exit status 1,
+//! that says what was looked for, where, and what was found instead;
+//! `--allow-empty` scores anyway, with the same text as a warning. Every
+//! case checks the exact message. README.md, section "Bad input", lists them.
+
+mod fixtures;
+
+use std::path::Path;
+
+use fixtures::Tree;
+
+/// `shampoo_submission` and `baseline`, both complete.
+fn tree() -> Tree {
+    let t = Tree::new();
+    t.submission("shampoo_submission", 100.0, 100.0)
+        .submission("baseline", 200.0, 200.0);
+    t
+}
+
+/// Runs the command line in this process: the message printed after
+/// `error: ` and the exit status.
+fn fails(args: &[&str]) -> (String, i32) {
+    use clap::Parser;
+    let mut argv = vec!["algoperf-engine"];
+    argv.extend(args);
+    let cli = algoperf_engine::cli::Cli::try_parse_from(argv).expect("valid command line");
+    let e = algoperf_engine::cli::main_with(cli).expect_err("a degenerate result");
+    (e.to_string(), e.exit_code())
+}
+
+/// The scoring command on `subs` with `spec` and `extra` arguments.
+fn score_args<'a>(spec: &'a Path, subs: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec![
+        "--spec",
+        spec.to_str().expect("utf-8"),
+        "--submissions",
+        subs.to_str().expect("utf-8"),
+    ];
+    v.extend(extra);
+    v
+}
+
+/// Fails with `message` (plus the `--allow-empty` hint), also under
+/// `--strict`; succeeds with `--allow-empty`, warning with the same text.
+fn degenerate(spec: &Path, subs: &Path, extra: &[&str], message: &str) {
+    let (err, code) = fails(&score_args(spec, subs, extra));
+    assert_eq!(err, format!("{message} (--allow-empty scores anyway)"));
+    assert_eq!(code, 1);
+    let mut strict = extra.to_vec();
+    strict.push("--strict");
+    assert_eq!(fails(&score_args(spec, subs, &strict)).0, err);
+    let mut allowed = extra.to_vec();
+    allowed.push("--allow-empty");
+    fixtures::cli(&score_args(spec, subs, &allowed)).expect("--allow-empty scores anyway");
+}
+
+/// The test spec with `from` replaced by `to`.
+fn spec_with(t: &Tree, from: &str, to: &str) -> std::path::PathBuf {
+    let (path, _) = t.spec();
+    let text = std::fs::read_to_string(&path).expect("spec");
+    assert!(text.contains(from), "no `{from}`");
+    let variant = path.with_file_name("variant.toml");
+    std::fs::write(&variant, text.replace(from, to)).expect("write");
+    variant
+}
+
+#[test]
+fn an_empty_submissions_folder() {
+    let t = Tree::new();
+    t.mkdir("");
+    let (spec, _) = t.spec();
+    let subs = t.subs();
+    degenerate(
+        &spec,
+        &subs,
+        &[],
+        &format!(
+            "{}: no submission folder in the submissions folder (found: nothing)",
+            subs.display()
+        ),
+    );
+    // Files only: they are named.
+    t.write("README.md", "x").write(".DS_Store", "x");
+    degenerate(
+        &spec,
+        &subs,
+        &[],
+        &format!(
+            "{}: no submission folder in the submissions folder (found: 2 files or hidden entries: .DS_Store, README.md)",
+            subs.display()
+        ),
+    );
+}
+
+#[test]
+fn an_include_that_matches_nothing_says_did_you_mean() {
+    let t = tree();
+    let (spec, _) = t.spec();
+    let subs = t.subs();
+    degenerate(
+        &spec,
+        &subs,
+        &["--include", "shampoo"],
+        &format!(
+            "--include shampoo: no submission `shampoo` in {} (did you mean `shampoo_submission`?)",
+            subs.display()
+        ),
+    );
+    degenerate(
+        &spec,
+        &subs,
+        &["--include", "baselin"],
+        &format!(
+            "--include baselin: no submission `baselin` in {} (did you mean `baseline`?)",
+            subs.display()
+        ),
+    );
+}
+
+#[test]
+fn an_exclude_that_matches_nothing_lists_the_submissions() {
+    let t = tree();
+    let (spec, _) = t.spec();
+    let subs = t.subs();
+    degenerate(
+        &spec,
+        &subs,
+        &["--exclude", "nosuch"],
+        &format!(
+            "--exclude nosuch: no submission `nosuch` in {} (found: baseline, shampoo_submission)",
+            subs.display()
+        ),
+    );
+}
+
+#[test]
+fn a_selection_that_leaves_nothing() {
+    let t = tree();
+    let (spec, _) = t.spec();
+    let subs = t.subs();
+    degenerate(
+        &spec,
+        &subs,
+        &["--exclude", "baseline,shampoo_submission"],
+        &format!(
+            "{}: no submission selected (--include/--exclude left none of 2: baseline, shampoo_submission)",
+            subs.display()
+        ),
+    );
+}
+
+#[test]
+fn a_submission_from_which_no_trial_could_be_read() {
+    let t = tree();
+    for folder in ["alpha_jax", "beta_pytorch"] {
+        t.write(&Tree::rel("broken", folder), "oops\n");
+    }
+    let (spec, _) = t.spec();
+    let subs = t.subs();
+    degenerate(
+        &spec,
+        &subs,
+        &[],
+        &format!(
+            "{0}/broken: no trial could be read from submission `broken` (looked for \
+             <study>/<workload>_<framework>/trial_<k>/eval_measurements.csv; found 2 trial \
+             files, all skipped; the first: {0}/broken/study_0/alpha_jax/trial_1/\
+             eval_measurements.csv:1: no `score` column in the header)",
+            subs.display()
+        ),
+    );
+}
+
+#[test]
+fn a_workload_from_which_no_trial_could_be_read() {
+    let t = tree();
+    for sub in ["shampoo_submission", "baseline"] {
+        t.write(
+            &Tree::rel(sub, "alpha_jax"),
+            fixtures::header("loss") + "10,1,1,x\n",
+        );
+    }
+    let (spec, _) = t.spec();
+    let subs = t.subs();
+    degenerate(
+        &spec,
+        &subs,
+        &[],
+        &format!(
+            "{0}: no trial of workload `alpha` could be read (found 2 trial files, all \
+             skipped; the first: {0}/baseline/study_0/alpha_jax/trial_1/eval_measurements.csv:2: \
+             `validation/loss` value `x` is not a number)",
+            subs.display()
+        ),
+    );
+}
+
+#[test]
+fn a_time_column_found_in_no_file() {
+    let t = tree();
+    let spec = spec_with(&t, "time = \"score\"", "time = \"scor\"");
+    let subs = t.subs();
+    let (err, code) = fails(&score_args(&spec, &subs, &[]));
+    assert_eq!(code, 1);
+    let file = subs.join("baseline/study_0/alpha_jax/trial_1/eval_measurements.csv");
+    assert_eq!(
+        err,
+        format!(
+            "{0}: column `scor` (the spec's time column) is in no trial file of workloads \
+             alpha, beta (looked at 4 files; {1} has: global_step, accumulated_submission_time, \
+             score, validation/loss) (did you mean `score`?) (--allow-empty scores anyway)",
+            subs.display(),
+            file.display()
+        )
+    );
+}
+
+#[test]
+fn a_metric_prefix_found_in_no_file() {
+    let t = tree();
+    let spec = spec_with(
+        &t,
+        "metric_prefix = \"validation/\"",
+        "metric_prefix = \"valid/\"",
+    );
+    let subs = t.subs();
+    let file = |folder: &str| {
+        subs.join(format!(
+            "baseline/study_0/{folder}/trial_1/eval_measurements.csv"
+        ))
+    };
+    let (err, code) = fails(&score_args(&spec, &subs, &[]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        format!(
+            "2 problems leave the result empty or meaningless (--allow-empty scores anyway):\n  \
+             {0}: column `valid/accuracy` (the target metric's column) is in no trial file of \
+             workload beta (looked at 2 files; {1} has: global_step, accumulated_submission_time, \
+             score, validation/accuracy) (did you mean `validation/accuracy`? see [columns] \
+             metric_prefix)\n  \
+             {0}: column `valid/loss` (the target metric's column) is in no trial file of \
+             workload alpha (looked at 2 files; {2} has: global_step, accumulated_submission_time, \
+             score, validation/loss) (did you mean `validation/loss`? see [columns] \
+             metric_prefix)",
+            subs.display(),
+            file("beta_pytorch").display(),
+            file("alpha_jax").display(),
+        )
+    );
+}
+
+#[test]
+fn a_framework_no_folder_has() {
+    let t = tree();
+    let spec = spec_with(
+        &t,
+        "frameworks = [\"jax\", \"pytorch\"]",
+        "frameworks = [\"jax\", \"pytorh\"]",
+    );
+    let subs = t.subs();
+    degenerate(
+        &spec,
+        &subs,
+        &[],
+        &format!(
+            "{}: framework `pytorh` of [workloads] frameworks matches no workload folder under {} \
+             (found: 2 `_pytorch` folders, e.g. baseline/study_0/beta_pytorch) (did you mean `pytorch`?)",
+            spec.display(),
+            subs.display()
+        ),
+    );
+}
+
+#[test]
+fn source_logs_without_any_log() {
+    let t = tree();
+    let (spec, _) = t.spec();
+    let subs = t.subs();
+    degenerate(
+        &spec,
+        &subs,
+        &["--source", "logs"],
+        &format!(
+            "{}: --source logs found no raw log (*.log) in any workload folder (found: 4 workload \
+             folders, 4 trial folders with eval_measurements.csv: try --source csv or --source auto)",
+            subs.display()
+        ),
+    );
+}
+
+#[test]
+fn a_results_cache_with_an_include_that_matches_nothing() {
+    let t = tree();
+    let (spec, _) = t.spec();
+    let subs = t.subs();
+    let cache = t.dir.path().join("results.bin");
+    let cache_s = cache.to_str().expect("utf-8");
+    fixtures::cli(&score_args(&spec, &subs, &["--save-results", cache_s])).expect("saved");
+    let (err, code) = fails(&[
+        "--spec",
+        spec.to_str().expect("utf-8"),
+        "--load-results",
+        cache_s,
+        "--include",
+        "shampoo",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        format!(
+            "--include shampoo: no submission `shampoo` in {cache_s} (did you mean \
+             `shampoo_submission`?) (--allow-empty scores anyway)"
+        )
+    );
+}
