@@ -27,6 +27,22 @@ pub enum TrialProblem {
     TimeBackwards {
         column: String,
     },
+    /// A time below zero (a clock that cannot be right; it would change the
+    /// other submissions' ratios).
+    NegativeTime {
+        column: String,
+        value: f64,
+    },
+    /// The evaluation that first reaches the target has no usable time
+    /// (empty, NaN or infinite): the trial's time-to-target is unknown.
+    NoTimeAtTarget {
+        column: String,
+    },
+    /// A raw-log trial none of whose evaluations has this key.
+    MissingLogKey {
+        key: String,
+        trial: String,
+    },
 }
 
 impl fmt::Display for TrialProblem {
@@ -44,31 +60,59 @@ impl fmt::Display for TrialProblem {
                 write!(f, "`{column}` value `{value}` is not a number")
             }
             TrialProblem::TimeBackwards { column } => write!(f, "`{column}` goes backwards"),
+            TrialProblem::NegativeTime { column, value } => {
+                write!(f, "`{column}` value `{value}` is negative")
+            }
+            TrialProblem::NoTimeAtTarget { column } => write!(
+                f,
+                "no `{column}` value (empty, NaN or infinite) at the evaluation that first reaches the target"
+            ),
+            TrialProblem::MissingLogKey { key, trial } => {
+                write!(f, "no `{key}` key in the evaluations of {trial}")
+            }
         }
     }
 }
 
 impl TrialProblem {
-    /// The grouping key of this problem's warning (no values, no paths).
+    /// The grouping key of this problem's warning in an eval_measurements.csv.
     pub fn kind(&self) -> String {
+        self.kind_in(crate::ingest::MEASUREMENTS)
+    }
+
+    /// Whether the trial is still scored (a note rather than a skip).
+    pub fn keeps_trial(&self) -> bool {
+        matches!(self, TrialProblem::TimeBackwards { .. })
+    }
+
+    /// The grouping key of this problem's warning (no values, no paths), in
+    /// a file called `file` (`eval_measurements.csv`, `raw log`).
+    pub fn kind_in(&self, file: &str) -> String {
         match self {
             TrialProblem::Missing => "trial folder without eval_measurements.csv, skipped".into(),
-            TrialProblem::Unreadable(_) => "unreadable eval_measurements.csv, trial skipped".into(),
-            TrialProblem::Empty => "empty eval_measurements.csv, trial skipped".into(),
-            TrialProblem::NotUtf8 => {
-                "eval_measurements.csv header is not UTF-8, trial skipped".into()
+            TrialProblem::Unreadable(_) => format!("unreadable {file}, trial skipped"),
+            TrialProblem::MissingLogKey { key, .. } => {
+                format!("{file} without a `{key}` key, trial skipped")
             }
-            TrialProblem::MissingColumn(c) => {
-                format!("eval_measurements.csv without a `{c}` column, trial skipped")
+            TrialProblem::NegativeTime { column, .. } => {
+                format!("{file} with a negative `{column}`, trial skipped")
             }
-            TrialProblem::WrongFieldCount { .. } => {
-                "eval_measurements.csv row with the wrong number of fields, trial skipped".into()
-            }
-            TrialProblem::NotANumber { column, .. } => {
-                format!("eval_measurements.csv with a non-numeric `{column}` value, trial skipped")
+            TrialProblem::NoTimeAtTarget { column } => {
+                format!("{file} without a `{column}` where the target is reached, trial skipped")
             }
             TrialProblem::TimeBackwards { column } => {
-                format!("eval_measurements.csv whose `{column}` goes backwards, trial skipped")
+                format!("{file} whose `{column}` goes backwards, scored in file order")
+            }
+            TrialProblem::Empty => format!("empty {file}, trial skipped"),
+            TrialProblem::NotUtf8 => format!("{file} header is not UTF-8, trial skipped"),
+            TrialProblem::MissingColumn(c) => {
+                format!("{file} without a `{c}` column, trial skipped")
+            }
+            TrialProblem::WrongFieldCount { .. } => {
+                format!("{file} row with the wrong number of fields, trial skipped")
+            }
+            TrialProblem::NotANumber { column, .. } => {
+                format!("{file} with a non-numeric `{column}` value, trial skipped")
             }
         }
     }
@@ -81,6 +125,21 @@ pub struct TrialError {
     /// 1-based line of the CSV, where the problem is on one line.
     pub line: Option<u64>,
     pub problem: TrialProblem,
+}
+
+impl TrialError {
+    /// The grouping key of this problem's warning, naming the kind of file.
+    pub fn kind(&self) -> String {
+        let is_csv = self
+            .path
+            .file_name()
+            .is_some_and(|n| n == crate::ingest::MEASUREMENTS);
+        self.problem.kind_in(if is_csv {
+            crate::ingest::MEASUREMENTS
+        } else {
+            "raw log"
+        })
+    }
 }
 
 impl fmt::Display for TrialError {

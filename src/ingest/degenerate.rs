@@ -292,17 +292,13 @@ pub fn workloads(seen: &Seen, spec: &Spec, root: &Path) -> Vec<Problem> {
         if w.read > 0 || w.looked == 0 {
             continue;
         }
-        let column = match w.problems.first().map(|e| &e.problem) {
-            Some(TrialProblem::MissingColumn(c))
-                if w.problems.len() == w.looked
-                    && w.problems
-                        .iter()
-                        .all(|e| e.problem == TrialProblem::MissingColumn(c.clone())) =>
-            {
-                Some(c.as_str())
-            }
-            _ => None,
-        };
+        let column = w.problems.first().and_then(|e| missing_column(&e.problem));
+        let column = column.filter(|c| {
+            w.problems.len() == w.looked
+                && w.problems
+                    .iter()
+                    .all(|e| missing_column(&e.problem) == Some(c))
+        });
         match (column, w.problems.first()) {
             (Some(c), Some(first)) => {
                 let entry = by_column.entry(c).or_insert((Vec::new(), 0, &first.path));
@@ -346,6 +342,16 @@ pub fn workloads(seen: &Seen, spec: &Spec, root: &Path) -> Vec<Problem> {
     // Columns first: a wrong column explains the workloads it empties.
     column_problems.extend(problems);
     column_problems
+}
+
+/// The spec column a trial file (or a raw log's trial) lacks, if that is
+/// its problem.
+fn missing_column(problem: &TrialProblem) -> Option<&str> {
+    match problem {
+        TrialProblem::MissingColumn(c) => Some(c),
+        TrialProblem::MissingLogKey { key, .. } => Some(key),
+        _ => None,
+    }
 }
 
 /// Submissions of which no trial could be read.

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::Warnings;
 use crate::error::{Error, Result, TrialError, TrialProblem};
-use crate::spec::Spec;
+use crate::spec::{Spec, WorkloadTarget};
 pub use csv::Series;
 use degenerate::Seen;
 
@@ -256,6 +256,8 @@ struct Pending {
     workload: String,
     run: String,
     metric_column: String,
+    /// The workload's target: the first evaluation reaching it needs a time.
+    target: WorkloadTarget,
     file: PendingFile,
 }
 
@@ -392,7 +394,7 @@ pub fn ingest(
             });
         }
         for e in r.errors {
-            warnings.push(e.problem.kind(), e.to_string());
+            warnings.push(e.kind(), e.to_string());
         }
         for (summary, location) in r.notes {
             warnings.push(summary, location);
@@ -521,6 +523,7 @@ impl Walk<'_> {
                     workload: workload.to_string(),
                     run: run.to_string(),
                     metric_column: target.column.clone(),
+                    target: target.clone(),
                     file,
                 };
                 match source {
@@ -589,8 +592,12 @@ impl Walk<'_> {
 fn read_pending(p: &Pending, spec: &Spec) -> Read {
     let mut out = Read::default();
     match &p.file {
-        PendingFile::Csv { trial, path } => match read_csv_trial(path, &p.metric_column, spec) {
-            Ok(series) => out.trials.push((trial.clone(), path.clone(), series)),
+        PendingFile::Csv { trial, path } => match read_csv_trial(path, &p.target, spec) {
+            Ok((series, notes)) => {
+                out.trials.push((trial.clone(), path.clone(), series));
+                out.notes
+                    .extend(notes.into_iter().map(|n| (n.kind(), n.to_string())));
+            }
             Err(e) => out.errors.push(e),
         },
         PendingFile::Logs { dir, skip, expect } => {
@@ -600,6 +607,8 @@ fn read_pending(p: &Pending, spec: &Spec) -> Read {
     out
 }
 
+/// Reads the trials of a workload folder's raw logs. Problems name the log
+/// file (and line) an evaluation came from, never a trial folder.
 fn read_log_trials(
     p: &Pending,
     dir: &Path,
@@ -611,48 +620,79 @@ fn read_log_trials(
     let read = match crate::rawlog::read_workload_logs(dir) {
         Ok(r) => r,
         Err(e) => {
+            let (path, detail) = match e {
+                crate::rawlog::RawLogError::ReadDir { dir, source } => (dir, source.to_string()),
+                crate::rawlog::RawLogError::Read { file, source } => (file, source.to_string()),
+                other => (dir.to_path_buf(), other.to_string()),
+            };
             out.errors.push(TrialError {
-                path: dir.to_path_buf(),
+                path,
                 line: None,
-                problem: TrialProblem::Unreadable(e.to_string()),
+                problem: TrialProblem::Unreadable(detail),
             });
             return;
         }
     };
-    for w in read.warnings {
+    for w in &read.warnings {
         out.notes
             .push(("malformed raw log line, skipped".into(), w.to_string()));
     }
     let mut found = Vec::new();
-    for t in read.trials {
+    for t in &read.trials {
         if skip.contains(&t.trial) {
             continue;
         }
         found.push(t.trial.clone());
-        let location = dir.join(&t.trial);
-        let err = |problem| TrialError {
-            path: location.clone(),
-            line: None,
-            problem,
+        // Where evaluation `row` was read (the first one's file when the
+        // problem has no row).
+        let origin = |row: usize| -> (PathBuf, Option<u64>) {
+            let (file, line) = t.origins.get(row).copied().unwrap_or((0, 0));
+            let path = read
+                .files
+                .get(file)
+                .cloned()
+                .unwrap_or_else(|| dir.join(&t.trial));
+            (path, (line > 0).then_some(line as u64))
+        };
+        let err = |row: Option<usize>, problem| {
+            let (path, line) = origin(row.unwrap_or(0));
+            TrialError {
+                path,
+                line: line.filter(|_| row.is_some()),
+                problem,
+            }
         };
         let column = |name: &str| -> std::result::Result<Vec<f64>, TrialError> {
-            t.column(name)
-                .map(<[f64]>::to_vec)
-                .ok_or_else(|| err(TrialProblem::MissingColumn(name.to_string())))
+            t.column(name).map(<[f64]>::to_vec).ok_or_else(|| {
+                let problem = TrialProblem::MissingLogKey {
+                    key: name.to_string(),
+                    trial: t.trial.clone(),
+                };
+                err(None, problem)
+            })
         };
-        let series = (|| -> std::result::Result<Series, TrialError> {
+        let series = (|| -> std::result::Result<(Series, Vec<TrialError>), TrialError> {
             let series = Series {
                 time: column(&spec.columns.time)?,
                 summary_time: column(&spec.columns.summary_time)?,
                 step: column(&spec.columns.step)?,
                 metric: column(&p.metric_column)?,
             };
-            check_monotone(&series.time, &spec.columns.time)
-                .map_err(|(_, problem)| err(problem))?;
-            Ok(series)
+            let notes = check_times(&series, &spec.columns.time, &p.target)
+                .map_err(|(row, problem)| err(Some(row), problem))?;
+            let notes = notes
+                .into_iter()
+                .map(|(row, problem)| err(Some(row), problem))
+                .collect();
+            Ok((series, notes))
         })();
         match series {
-            Ok(s) => out.trials.push((t.trial.clone(), location.clone(), s)),
+            Ok((s, notes)) => {
+                let (path, _) = origin(0);
+                out.trials.push((t.trial.clone(), path, s));
+                out.notes
+                    .extend(notes.into_iter().map(|n| (n.kind(), n.to_string())));
+            }
             Err(e) => out.errors.push(e),
         }
     }
@@ -667,11 +707,13 @@ fn read_log_trials(
     }
 }
 
+/// Reads one trial file: its series and the problems that keep the trial
+/// (a time going backwards), or the problem that skips it.
 fn read_csv_trial(
     path: &Path,
-    metric_column: &str,
+    target: &WorkloadTarget,
     spec: &Spec,
-) -> std::result::Result<Series, TrialError> {
+) -> std::result::Result<(Series, Vec<TrialError>), TrialError> {
     let err = |line, problem| TrialError {
         path: path.to_path_buf(),
         line,
@@ -685,36 +727,57 @@ fn read_csv_trial(
         time: &spec.columns.time,
         summary_time: &spec.columns.summary_time,
         step: &spec.columns.step,
-        metric: metric_column,
+        metric: &target.column,
     };
-    // read_series also checks that time never goes backwards, with the line.
-    csv::read_series(&bytes, &wanted).map_err(|(line, problem)| err(line, problem))
+    let (series, starts) =
+        csv::read_trial(&bytes, &wanted).map_err(|(line, problem)| err(line, problem))?;
+    let at = |(row, problem)| err(csv::line_of_row(&bytes, &starts, row), problem);
+    let notes = check_times(&series, &spec.columns.time, target).map_err(at)?;
+    Ok((series, notes.into_iter().map(at).collect()))
 }
 
-/// A time column must never decrease (NaN cells aside): a file whose time
-/// goes backwards is two runs pasted together or a corrupted file, and its
-/// first-reaching time would mean nothing. (CSV files are checked as they
-/// are read, where the line is known; this checks raw-log series.)
-fn check_monotone(
-    time: &[f64],
+/// Judges a trial's time column, row by row (what SCORING.md §3 needs of
+/// it): a negative time skips the trial (no clock reads below zero, and it
+/// would change the other submissions' ratios); so does a time that is
+/// empty, NaN or infinite at the first evaluation reaching the target (the
+/// trial's time-to-target is unknown: read as "not run" it would win its
+/// study's pick). A time going backwards keeps the trial, scored in file
+/// order as the reference scores it, with a note at its first place.
+/// Returns the notes, or the row and problem that skips the trial.
+fn check_times(
+    series: &Series,
     column: &str,
-) -> std::result::Result<(), (Option<u64>, TrialProblem)> {
+    target: &WorkloadTarget,
+) -> std::result::Result<Vec<(usize, TrialProblem)>, (usize, TrialProblem)> {
+    let column = column.to_string();
+    let mut notes = Vec::new();
     let mut last = f64::NEG_INFINITY;
-    for (i, &t) in time.iter().enumerate() {
-        if t.is_nan() {
-            continue;
+    let mut reached = false;
+    for (row, (&time, &metric)) in series.time.iter().zip(&series.metric).enumerate() {
+        if time < 0.0 {
+            let problem = TrialProblem::NegativeTime {
+                column,
+                value: time,
+            };
+            return Err((row, problem));
         }
-        if t < last {
-            return Err((
-                Some(i as u64 + 2),
-                TrialProblem::TimeBackwards {
-                    column: column.to_string(),
-                },
-            ));
+        if time < last && notes.is_empty() {
+            let problem = TrialProblem::TimeBackwards {
+                column: column.clone(),
+            };
+            notes.push((row, problem));
         }
-        last = t;
+        if !time.is_nan() {
+            last = time;
+        }
+        if !reached && target.goal.reached(metric, target.target) {
+            reached = true;
+            if !time.is_finite() {
+                return Err((row, TrialProblem::NoTimeAtTarget { column }));
+            }
+        }
     }
-    Ok(())
+    Ok(notes)
 }
 
 #[cfg(test)]
