@@ -315,3 +315,147 @@ fn a_results_cache_with_an_include_that_matches_nothing() {
         )
     );
 }
+
+// ---------------------------------------------------------------------------
+// Raw logs that used to be read silently wrong (issue 11).
+
+/// One evaluation line of a raw log.
+fn eval_line(step: u32, dict: &str) -> String {
+    format!("I0101 00:00:00.000 1 submission_runner.py:1] Time since start: 1.00s, \tStep: {step}, \t{{{dict}}}\n")
+}
+
+/// A tree whose `victim` has alpha from a raw log (`log`), the rest from
+/// CSVs; read with `--source auto`.
+fn log_tree(log: &[u8]) -> (Tree, std::path::PathBuf) {
+    let t = Tree::new();
+    t.submission("good", 100.0, 100.0)
+        .submission("victim", 200.0, 200.0);
+    let dir = t.subs().join("victim/study_0/alpha_jax");
+    std::fs::remove_dir_all(dir.join("trial_1")).expect("rm");
+    let file = dir.join("alpha_jax_01-01-2025-00-00-00.log");
+    std::fs::write(&file, log).expect("write log");
+    (t, file)
+}
+
+fn read_auto(t: &Tree) -> algoperf_engine::run::Outcome {
+    use algoperf_engine::ingest::{Selection, Silent, Source};
+    use algoperf_engine::run::{self, Options};
+    let (_, spec) = t.spec();
+    let options = Options {
+        selection: Selection {
+            source: Source::Auto,
+            ..Selection::default()
+        },
+        strict: false,
+    };
+    let ingested = run::read(&t.subs(), &spec, &options, &Silent).expect("read");
+    run::score(&ingested, &spec, &options).expect("scored")
+}
+
+fn good_log() -> String {
+    eval_line(
+        10,
+        "'validation/loss': 3.0, 'score': 100.0, 'accumulated_submission_time': 100.0",
+    ) + &eval_line(
+        20,
+        "'validation/loss': 0.9, 'score': 200.0, 'accumulated_submission_time': 200.0",
+    )
+}
+
+#[test]
+fn a_raw_log_without_a_time_where_the_target_is_reached() {
+    for dict in [
+        "'validation/loss': 0.9, 'score': nan, 'accumulated_submission_time': 200.0",
+        "'validation/loss': 0.9, 'accumulated_submission_time': 200.0",
+    ] {
+        let log = eval_line(
+            10,
+            "'validation/loss': 3.0, 'score': 100.0, 'accumulated_submission_time': 100.0",
+        ) + &eval_line(20, dict);
+        let (t, file) = log_tree(log.as_bytes());
+        let o = read_auto(&t);
+        let lb = &o.leaderboard;
+        let r = lb.row("victim").expect("victim");
+        assert!(lb.time_to_targets[(r, 0)].is_nan(), "alpha not scored");
+        assert!(
+            o.warnings.render().contains(&format!(
+                "warning: raw log without a `score` where the target is reached, trial skipped ({}:2: no `score` value (empty, NaN or infinite) at the evaluation that first reaches the target)",
+                file.display()
+            )),
+            "{}",
+            o.warnings.render()
+        );
+    }
+}
+
+#[test]
+fn a_raw_log_without_the_time_key_names_the_log() {
+    let log = eval_line(
+        10,
+        "'validation/loss': 0.9, 'accumulated_submission_time': 200.0",
+    );
+    let (t, file) = log_tree(log.as_bytes());
+    let o = read_auto(&t);
+    assert!(
+        o.warnings.render().contains(&format!(
+            "warning: raw log without a `score` key, trial skipped ({}: no `score` key in the evaluations of trial_1)",
+            file.display()
+        )),
+        "{}",
+        o.warnings.render()
+    );
+}
+
+#[test]
+fn a_latin1_byte_in_an_unrelated_line_keeps_the_log() {
+    let mut log = b"loading /data/caf\xe9/train\n".to_vec();
+    log.extend(good_log().as_bytes());
+    let (t, _) = log_tree(&log);
+    let o = read_auto(&t);
+    assert!(o.warnings.is_empty(), "{}", o.warnings.render());
+    let lb = &o.leaderboard;
+    assert_eq!(
+        lb.time_to_targets[(lb.row("victim").expect("victim"), 0)],
+        200.0
+    );
+}
+
+#[test]
+fn a_raw_log_with_cr_line_ends_is_read() {
+    let (t, _) = log_tree(good_log().replace('\n', "\r").as_bytes());
+    let o = read_auto(&t);
+    assert!(o.warnings.is_empty(), "{}", o.warnings.render());
+    let lb = &o.leaderboard;
+    assert_eq!(
+        lb.time_to_targets[(lb.row("victim").expect("victim"), 0)],
+        200.0
+    );
+}
+
+#[test]
+fn a_raw_log_whose_time_goes_backwards_is_scored_in_file_order() {
+    let log = eval_line(
+        10,
+        "'validation/loss': 3.0, 'score': 300.0, 'accumulated_submission_time': 300.0",
+    ) + &eval_line(
+        20,
+        "'validation/loss': 2.0, 'score': 150.0, 'accumulated_submission_time': 150.0",
+    ) + &eval_line(
+        30,
+        "'validation/loss': 0.9, 'score': 200.0, 'accumulated_submission_time': 200.0",
+    );
+    let (t, file) = log_tree(log.as_bytes());
+    let o = read_auto(&t);
+    let lb = &o.leaderboard;
+    assert_eq!(
+        lb.time_to_targets[(lb.row("victim").expect("victim"), 0)],
+        200.0
+    );
+    assert_eq!(
+        o.warnings.render(),
+        format!(
+            "warning: raw log whose `score` goes backwards, scored in file order ({}:2: `score` goes backwards)\n1 warning of 1 kind\n",
+            file.display()
+        )
+    );
+}
