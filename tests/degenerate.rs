@@ -459,3 +459,104 @@ fn a_raw_log_whose_time_goes_backwards_is_scored_in_file_order() {
         )
     );
 }
+
+// ---------------------------------------------------------------------------
+// Unclear messages (issue 11).
+
+#[test]
+fn a_submissions_path_longer_than_path_max_gives_the_system_reason() {
+    let t = tree();
+    let (spec, _) = t.spec();
+    let long = format!("/{}", "a".repeat(5000));
+    let (err, code) = fails(&score_args(&spec, Path::new(&long), &[]));
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        format!("{long}: cannot read folder: File name too long (os error 36)")
+    );
+}
+
+#[test]
+fn a_dangling_symlink_as_output_folder_says_so() {
+    let t = tree();
+    let (spec, _) = t.spec();
+    let link = t.dir.path().join("out");
+    let target = t.dir.path().join("nowhere");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    let subs = t.subs();
+    let (err, code) = fails(&score_args(
+        &spec,
+        &subs,
+        &["--output-dir", link.to_str().expect("utf-8")],
+    ));
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        format!(
+            "{0}: cannot write output: {0} is a symbolic link to {1}, which does not exist",
+            link.display(),
+            target.display()
+        )
+    );
+}
+
+#[test]
+fn control_characters_in_names_are_escaped_on_the_terminal() {
+    let t = tree();
+    t.submission("evil\x1b[2J", 300.0, 300.0);
+    t.write("note\x07.txt", "x");
+    let (spec, _) = t.spec();
+    let subs = t.subs();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_algoperf-engine"))
+        .args(score_args(&spec, &subs, &[]))
+        .output()
+        .expect("runs");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(
+        !stdout.contains('\x1b') && !stderr.contains('\x07'),
+        "raw control characters"
+    );
+    assert!(stdout.contains("  evil\\u{1b}[2J  "), "{stdout}");
+    assert_eq!(
+        stderr,
+        format!(
+            "warning: file where a submission folder is expected, ignored ({}/note\\u{{7}}.txt)\n1 warning of 1 kind\n",
+            subs.display()
+        )
+    );
+}
+
+#[test]
+fn a_pipe_in_a_name_is_escaped_in_the_markdown_link_too() {
+    let t = tree();
+    t.submission("a|b", 300.0, 300.0);
+    let (spec, _) = t.spec();
+    let info = t.dir.path().join("info");
+    std::fs::create_dir_all(&info).expect("mkdir");
+    let subs = t.subs();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_algoperf-engine"))
+        .args([
+            "leaderboard",
+            "--spec",
+            spec.to_str().expect("utf-8"),
+            "--submissions",
+            subs.to_str().expect("utf-8"),
+            "--info-dir",
+            info.to_str().expect("utf-8"),
+        ])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let row = stdout
+        .lines()
+        .find(|l| l.contains("**a\\|b**"))
+        .unwrap_or_else(|| panic!("no a|b row:\n{stdout}"));
+    assert!(row.contains("/a%7Cb/)"), "{row}");
+    // Every row has the table's 7 cells: no unescaped `|` splits one.
+    let cells = row.replace("\\|", "").matches('|').count();
+    assert_eq!(cells, 8, "{row}");
+}

@@ -291,15 +291,26 @@ pub fn ingest(
     selection: &Selection,
     progress: &dyn Progress,
 ) -> Result<Ingested> {
-    if !root.exists() {
-        return Err(Error::NoSubmissions {
-            path: root.to_path_buf(),
-        });
-    }
-    if !root.is_dir() {
-        return Err(Error::NotAFolder {
-            path: root.to_path_buf(),
-        });
+    // Only a folder that is not there "does not exist": a name too long, a
+    // parent that may not be searched, say so with the system's reason.
+    match std::fs::metadata(root) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(Error::NotAFolder {
+                path: root.to_path_buf(),
+            })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::NoSubmissions {
+                path: root.to_path_buf(),
+            })
+        }
+        Err(source) => {
+            return Err(Error::ReadDir {
+                path: root.to_path_buf(),
+                source,
+            })
+        }
     }
     let mut warnings = Warnings::default();
     let (entries, files) = list(root, &mut warnings)?;
