@@ -119,6 +119,24 @@ fn an_include_that_matches_nothing_says_did_you_mean() {
 }
 
 #[test]
+fn an_include_close_to_several_names_lists_them() {
+    let t = tree();
+    t.submission("shampoo_v2", 300.0, 300.0);
+    let (spec, _) = t.spec();
+    let subs = t.subs();
+    degenerate(
+        &spec,
+        &subs,
+        &["--include", "shampoo"],
+        &format!(
+            "--include shampoo: no submission `shampoo` in {} (did you mean one of \
+             `shampoo_submission`, `shampoo_v2`?)",
+            subs.display()
+        ),
+    );
+}
+
+#[test]
 fn an_exclude_that_matches_nothing_lists_the_submissions() {
     let t = tree();
     let (spec, _) = t.spec();
