@@ -350,17 +350,17 @@ pub fn ingest(
         names.push(name.clone());
         seen.submissions.push(Default::default());
         for (run, folder) in folders {
-            let mut walk = Walk {
-                source: selection.source,
-                name: &name,
+            walk_submission(
+                selection.source,
+                &name,
                 index,
-                run: &run,
+                &run,
+                &folder,
                 spec,
-                pending: &mut pending,
-                warnings: &mut warnings,
-                seen: &mut seen,
-            };
-            walk.submission(&folder)?;
+                &mut pending,
+                &mut warnings,
+                &mut seen,
+            )?;
         }
     }
     let problems = degenerate::tree(&seen, spec, selection.source, root);
@@ -428,176 +428,160 @@ pub fn ingest(
     })
 }
 
-/// The walk of one submission folder (its own, or one re-run folder).
-struct Walk<'a> {
+#[allow(clippy::too_many_arguments)]
+fn walk_submission(
     source: Source,
-    name: &'a str,
-    /// The submission's index in the run's list.
+    name: &str,
     index: usize,
-    /// Empty for the submission's own folder, else the re-run folder's name.
-    run: &'a str,
-    spec: &'a Spec,
-    pending: &'a mut Vec<Pending>,
-    warnings: &'a mut Warnings,
-    seen: &'a mut Seen,
-}
-
-impl Walk<'_> {
-    fn submission(&mut self, folder: &Path) -> Result<()> {
-        let Walk {
-            source,
-            name,
-            index,
-            run,
-            spec,
-            ..
-        } = *self;
-        let pending = &mut *self.pending;
-        let warnings = &mut *self.warnings;
-        let seen = &mut *self.seen;
-        let Some((studies, files)) = list_inside(folder, warnings) else {
-            return Ok(());
+    run: &str,
+    folder: &Path,
+    spec: &Spec,
+    pending: &mut Vec<Pending>,
+    warnings: &mut Warnings,
+    seen: &mut Seen,
+) -> Result<()> {
+    let Some((studies, files)) = list_inside(folder, warnings) else {
+        return Ok(());
+    };
+    stray_files(&files, "study", warnings);
+    if let Some(s) = seen.submissions.get_mut(index) {
+        s.studies += studies.len();
+    }
+    for (study, study_path) in studies {
+        let Some((workloads, files)) = list_inside(&study_path, warnings) else {
+            continue;
         };
-        stray_files(&files, "study", warnings);
-        if let Some(s) = seen.submissions.get_mut(index) {
-            s.studies += studies.len();
+        stray_files(&files, "workload", warnings);
+        if workloads.is_empty() {
+            warnings.push(
+                "study folder without any workload folder, skipped",
+                study_path.display().to_string(),
+            );
         }
-        for (study, study_path) in studies {
-            let Some((workloads, files)) = list_inside(&study_path, warnings) else {
+        for (wl_folder, wl_path) in workloads {
+            let Some(workload) = spec.workload_of_folder(&wl_folder) else {
+                seen.other_folder(&wl_folder, format!("{name}/{study}/{wl_folder}"), spec);
+                warnings.note(
+                    format!(
+                        "folder is not a workload folder <workload>_<{}>, ignored",
+                        spec.frameworks.join("|")
+                    ),
+                    format!("{name}/{study}/{wl_folder}"),
+                );
                 continue;
             };
-            stray_files(&files, "workload", warnings);
-            if workloads.is_empty() {
-                warnings.push(
-                    "study folder without any workload folder, skipped",
-                    study_path.display().to_string(),
-                );
-            }
-            for (wl_folder, wl_path) in workloads {
-                let Some(workload) = spec.workload_of_folder(&wl_folder) else {
-                    seen.other_folder(&wl_folder, format!("{name}/{study}/{wl_folder}"), spec);
-                    warnings.note(
-                        format!(
-                            "folder is not a workload folder <workload>_<{}>, ignored",
-                            spec.frameworks.join("|")
-                        ),
-                        format!("{name}/{study}/{wl_folder}"),
-                    );
-                    continue;
-                };
-                let Some(target) = spec.targets.get(workload) else {
-                    warnings.note(
-                        format!(
+            let Some(target) = spec.targets.get(workload) else {
+                warnings.note(
+                    format!(
                         "workload `{workload}` has no target in this spec's targets file, ignored"
                     ),
-                        format!("{name}/{study}/{wl_folder}"),
+                    format!("{name}/{study}/{wl_folder}"),
+                );
+                continue;
+            };
+            let Some((trials, files)) = list_inside(&wl_path, warnings) else {
+                continue;
+            };
+            // Other files (training logs) belong here; a file named like a
+            // trial folder does not.
+            for (name, path) in &files {
+                if is_trial_folder(name) {
+                    warnings.note(
+                        "file where a trial folder is expected, ignored",
+                        path.display().to_string(),
                     );
-                    continue;
-                };
-                let Some((trials, files)) = list_inside(&wl_path, warnings) else {
-                    continue;
-                };
-                // Other files (training logs) belong here; a file named like a
-                // trial folder does not.
-                for (name, path) in &files {
-                    if is_trial_folder(name) {
-                        warnings.note(
-                            "file where a trial folder is expected, ignored",
-                            path.display().to_string(),
+                }
+            }
+            for (name, path) in &trials {
+                if !is_trial_folder(name) {
+                    warnings.note(
+                        "folder is not a trial folder trial_<n>, ignored",
+                        path.display().to_string(),
+                    );
+                }
+            }
+            let trials: Vec<(String, PathBuf)> = trials
+                .into_iter()
+                .filter(|(t, _)| is_trial_folder(t))
+                .collect();
+            let has_logs = files.iter().any(|(n, _)| n.ends_with(".log"));
+            let framework = &wl_folder[workload.len() + 1..];
+            *seen.frameworks.entry(framework.to_string()).or_default() += 1;
+            seen.workload_folders += 1;
+            seen.with_logs += usize::from(has_logs);
+            if let Some(s) = seen.submissions.get_mut(index) {
+                s.workload_folders += 1;
+            }
+            let item = |file: PendingFile| Pending {
+                submission: index,
+                study: study.clone(),
+                folder: wl_folder.clone(),
+                workload: workload.to_string(),
+                run: run.to_string(),
+                metric_column: target.column.clone(),
+                target: target.clone(),
+                file,
+            };
+            match source {
+                Source::Csv => {
+                    for (trial, trial_path) in trials {
+                        // A missing file is found when it is opened (one
+                        // system call fewer per trial than checking first).
+                        pending.push(item(PendingFile::Csv {
+                            trial,
+                            path: trial_path.join(MEASUREMENTS),
+                        }));
+                    }
+                }
+                Source::Logs => {
+                    seen.with_csv += trials
+                        .iter()
+                        .filter(|(_, t)| t.join(MEASUREMENTS).is_file())
+                        .count();
+                    if has_logs {
+                        pending.push(item(PendingFile::Logs {
+                            dir: wl_path.clone(),
+                            skip: Vec::new(),
+                            expect: Vec::new(),
+                        }));
+                    } else {
+                        warnings.push(
+                            "workload folder without raw logs (*.log), skipped",
+                            wl_path.display().to_string(),
                         );
                     }
                 }
-                for (name, path) in &trials {
-                    if !is_trial_folder(name) {
-                        warnings.note(
-                            "folder is not a trial folder trial_<n>, ignored",
-                            path.display().to_string(),
-                        );
-                    }
-                }
-                let trials: Vec<(String, PathBuf)> = trials
-                    .into_iter()
-                    .filter(|(t, _)| is_trial_folder(t))
-                    .collect();
-                let has_logs = files.iter().any(|(n, _)| n.ends_with(".log"));
-                let framework = &wl_folder[workload.len() + 1..];
-                *seen.frameworks.entry(framework.to_string()).or_default() += 1;
-                seen.workload_folders += 1;
-                seen.with_logs += usize::from(has_logs);
-                if let Some(s) = seen.submissions.get_mut(index) {
-                    s.workload_folders += 1;
-                }
-                let item = |file: PendingFile| Pending {
-                    submission: index,
-                    study: study.clone(),
-                    folder: wl_folder.clone(),
-                    workload: workload.to_string(),
-                    run: run.to_string(),
-                    metric_column: target.column.clone(),
-                    target: target.clone(),
-                    file,
-                };
-                match source {
-                    Source::Csv => {
-                        for (trial, trial_path) in trials {
-                            // A missing file is found when it is opened (one
-                            // system call fewer per trial than checking first).
-                            pending.push(item(PendingFile::Csv {
-                                trial,
-                                path: trial_path.join(MEASUREMENTS),
-                            }));
+                Source::Auto => {
+                    let mut with_csv = Vec::new();
+                    let mut without = Vec::new();
+                    for (trial, trial_path) in trials {
+                        let csv = trial_path.join(MEASUREMENTS);
+                        if csv.is_file() {
+                            with_csv.push(trial.clone());
+                            pending.push(item(PendingFile::Csv { trial, path: csv }));
+                        } else {
+                            without.push((trial, csv));
                         }
                     }
-                    Source::Logs => {
-                        seen.with_csv += trials
-                            .iter()
-                            .filter(|(_, t)| t.join(MEASUREMENTS).is_file())
-                            .count();
-                        if has_logs {
-                            pending.push(item(PendingFile::Logs {
-                                dir: wl_path.clone(),
-                                skip: Vec::new(),
-                                expect: Vec::new(),
-                            }));
-                        } else {
+                    if has_logs && (!without.is_empty() || with_csv.is_empty()) {
+                        pending.push(item(PendingFile::Logs {
+                            dir: wl_path.clone(),
+                            skip: with_csv,
+                            expect: without.into_iter().map(|(t, _)| t).collect(),
+                        }));
+                    } else {
+                        for (_, csv) in without {
                             warnings.push(
-                                "workload folder without raw logs (*.log), skipped",
-                                wl_path.display().to_string(),
+                                TrialProblem::Missing.kind(),
+                                format!("{}: {}", csv.display(), TrialProblem::Missing),
                             );
                         }
                     }
-                    Source::Auto => {
-                        let mut with_csv = Vec::new();
-                        let mut without = Vec::new();
-                        for (trial, trial_path) in trials {
-                            let csv = trial_path.join(MEASUREMENTS);
-                            if csv.is_file() {
-                                with_csv.push(trial.clone());
-                                pending.push(item(PendingFile::Csv { trial, path: csv }));
-                            } else {
-                                without.push((trial, csv));
-                            }
-                        }
-                        if has_logs && (!without.is_empty() || with_csv.is_empty()) {
-                            pending.push(item(PendingFile::Logs {
-                                dir: wl_path.clone(),
-                                skip: with_csv,
-                                expect: without.into_iter().map(|(t, _)| t).collect(),
-                            }));
-                        } else {
-                            for (_, csv) in without {
-                                warnings.push(
-                                    TrialProblem::Missing.kind(),
-                                    format!("{}: {}", csv.display(), TrialProblem::Missing),
-                                );
-                            }
-                        }
-                    }
                 }
             }
         }
-        Ok(())
     }
+    Ok(())
 }
 
 fn read_pending(p: &Pending, spec: &Spec) -> Read {
