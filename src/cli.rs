@@ -1,12 +1,12 @@
 //! The command line: clap definitions mapped onto spec → ingest → score →
 //! report. No scoring logic lives here.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::error::{Error, Result};
+use crate::error::{exit, Error, Result};
 use crate::ingest::{Progress, Selection, Silent, Source};
 use crate::{report, run, spec, synth};
 
@@ -17,7 +17,7 @@ use crate::{report, run, spec, synth};
     version,
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
-    after_help = "Example:\n  algoperf-engine --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning --output-dir out/"
+    after_help = main_after_help()
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -59,6 +59,11 @@ pub struct ScoreArgs {
     /// Fail on any count mismatch or skipped input instead of warning.
     #[arg(long)]
     pub strict: bool,
+    /// Score even when nothing is selected or read (an empty submissions
+    /// folder, --include/--exclude names that match nothing, a spec column
+    /// or framework found nowhere): warnings instead of errors.
+    #[arg(long)]
+    pub allow_empty: bool,
     /// What to print on stdout: the ranked table, or one JSON document with
     /// every intermediate result (schema/leaderboard.schema.json).
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -268,8 +273,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
         Some(Command::Spec(SpecCommand::Check { files })) => spec_check(&files),
         Some(Command::Spec(SpecCommand::Explain { file })) => {
             let s = spec::load(&file)?;
-            print!("{}", spec::explain(&s));
-            Ok(())
+            print_out(&spec::explain(&s))
         }
         Some(Command::Heldout(HeldoutCommand::Sample { spec: path, seed })) => {
             let s = spec::load(&path)?;
@@ -282,10 +286,12 @@ pub fn main_with(cli: Cli) -> Result<()> {
             let seed = seed.unwrap_or(sampling.seed);
             let sizes: Vec<usize> = sampling.groups.iter().map(|(_, pool)| pool.len()).collect();
             let drawn = crate::heldout::draw_indices(seed, &sizes);
+            let mut text = String::new();
             for ((_, pool), i) in sampling.groups.iter().zip(drawn) {
-                println!("{}", pool[i]);
+                text.push_str(&pool[i]);
+                text.push('\n');
             }
-            Ok(())
+            print_out(&text)
         }
         Some(Command::Synth {
             spec: path,
@@ -311,7 +317,11 @@ pub fn main_with(cli: Cli) -> Result<()> {
             }
             let files = synth::generate(&s, &opts);
             synth::write(&out, &files)?;
-            eprintln!("wrote {} trial files under {}", files.len(), out.display());
+            print_err(&format!(
+                "wrote {} trial files under {}\n",
+                files.len(),
+                out.display()
+            ));
             Ok(())
         }
         Some(Command::Explain(a)) => {
@@ -339,17 +349,22 @@ pub fn main_with(cli: Cli) -> Result<()> {
                 })?;
             let text = report::explain::explain(&s, &leaderboard, submission, &a.workload)
                 .map_err(Error::Usage)?;
-            print!("{text}");
-            Ok(())
+            print_out(&text)
         }
         Some(Command::Check(args)) => check_command(args),
         Some(Command::Speedup(args)) => speedup_command(args),
         Some(Command::Leaderboard(args)) => leaderboard_command(args),
         Some(Command::Report(args)) => report_command(args),
         Some(Command::Completions { shell }) => {
-            write_completions(shell, &mut std::io::stdout()).map_err(stdout_error)
+            let mut buf = Vec::new();
+            write_completions(shell, &mut buf).map_err(stdout_error)?;
+            write_out(&buf)
         }
-        Some(Command::Man) => write_man(&mut std::io::stdout()).map_err(stdout_error),
+        Some(Command::Man) => {
+            let mut buf = Vec::new();
+            write_man(&mut buf).map_err(stdout_error)?;
+            write_out(&buf)
+        }
         None => score_command(cli.score),
     }
 }
@@ -361,25 +376,47 @@ fn print_result(
     warnings: &crate::diagnostics::Warnings,
 ) -> Result<()> {
     match format {
-        Format::Table => print!("{}", report::leaderboard_table(leaderboard, spec.tau.max)),
+        Format::Table => print_out(&report::leaderboard_table(leaderboard, spec.tau.max)),
         Format::Json => {
             let doc = report::json::document(spec, leaderboard, warnings);
             let text = serde_json::to_string_pretty(&doc)
                 .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
-            println!("{text}");
+            print_out(&(text + "\n"))
         }
     }
-    Ok(())
+}
+
+/// Writes to standard output and flushes, so that a failed write is seen
+/// here: a reader that closed the pipe early (`| head`) ends the run quietly
+/// ([`Error::StdoutClosed`]); any other failure (a full disk) is one error line.
+fn write_out(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)
+}
+
+/// [`write_out`] for text.
+fn print_out(text: &str) -> Result<()> {
+    write_out(text.as_bytes())
+}
+
+/// Writes warnings and notes to standard error. A closed or full standard
+/// error has nobody left to tell, so its failure is ignored rather than
+/// ending a run whose outputs are fine.
+fn print_err(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }
 
 fn spec_check(files: &[PathBuf]) -> Result<()> {
     let mut failed = 0;
     for f in files {
         match spec::load(f) {
-            Ok(_) => println!("{}: ok", f.display()),
+            Ok(_) => print_out(&format!("{}: ok\n", f.display()))?,
             Err(e) => {
                 failed += 1;
-                eprintln!("{e}");
+                print_err(&format!("{e}\n"));
             }
         }
     }
@@ -395,7 +432,7 @@ fn spec_check(files: &[PathBuf]) -> Result<()> {
 
 fn score_command(args: ScoreArgs) -> Result<()> {
     let Some(spec_path) = args.spec.clone() else {
-        return Err(Error::Usage("--spec is required".into()));
+        return Err(Error::CommandLine("--spec is required".into()));
     };
     let spec = spec::load(&spec_path)?;
     if let Some(out) = &args.output_dir {
@@ -416,15 +453,14 @@ fn score_command(args: ScoreArgs) -> Result<()> {
             include: args.include,
             exclude: args.exclude,
             source: args.source.into(),
+            allow_empty: args.allow_empty,
         },
         strict: args.strict,
     };
     let ingested = match (&args.load_results, &args.submissions) {
         (Some(cache), _) => {
             let mut ingested = crate::cache::load(cache, &spec)?;
-            ingested
-                .submissions
-                .retain(|s| options.selection.keeps(&s.name));
+            crate::ingest::degenerate::select_loaded(&mut ingested, &options.selection, cache)?;
             ingested
         }
         (None, Some(submissions)) => {
@@ -434,7 +470,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
                 .num_threads(args.threads.unwrap_or(0))
                 .build()
                 .map_err(|e| {
-                    Error::Usage(format!(
+                    Error::CommandLine(format!(
                         "cannot start {} threads: {e}",
                         args.threads.unwrap_or(0)
                     ))
@@ -442,7 +478,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
             pool.install(|| run::read(submissions, &spec, &options, progress))?
         }
         (None, None) => {
-            return Err(Error::Usage(
+            return Err(Error::CommandLine(
                 "--submissions or --load-results is required".into(),
             ))
         }
@@ -457,7 +493,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
             let scored = (&spec, &leaderboard, &ingested, &warnings);
             report::html::publish(page, scored, args.info_dir.as_deref(), origin)?;
         }
-        eprint!("{}", warnings.render());
+        print_err(&warnings.render());
         return print_result(args.format, &spec, &leaderboard, &warnings);
     };
     let mut outcome = run::score(&ingested, &spec, &options)?;
@@ -469,9 +505,13 @@ fn score_command(args: ScoreArgs) -> Result<()> {
         let scored = (&spec, &outcome.leaderboard, &ingested, &outcome.warnings);
         report::html::publish(page, scored, args.info_dir.as_deref(), origin)?;
     }
-    eprint!("{}", outcome.warnings.render());
+    print_err(&outcome.warnings.render());
     print_result(args.format, &spec, &outcome.leaderboard, &outcome.warnings)?;
-    eprintln!("wrote {} files to {}", outcome.files.len(), out.display());
+    print_err(&format!(
+        "wrote {} files to {}\n",
+        outcome.files.len(),
+        out.display()
+    ));
     Ok(())
 }
 
@@ -538,17 +578,30 @@ fn report_command(args: ReportArgs) -> Result<()> {
     report::html::check_target(&args.html)?;
     let ingested = crate::cache::load(&args.load_results, &spec)?;
     let (leaderboard, warnings) = run::score_only(&ingested, &spec, &run::Options::default())?;
-    eprint!("{}", warnings.render());
+    print_err(&warnings.render());
     let origin = report::html::Origin::cache(&args.load_results);
     let scored = (&spec, &leaderboard, &ingested, &warnings);
     report::html::publish(&args.html, scored, args.info_dir.as_deref(), origin)
 }
 
+/// A failed write to standard output: quiet when its reader left.
 fn stdout_error(e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return Error::StdoutClosed;
+    }
     Error::Write {
         path: PathBuf::from("<stdout>"),
         source: e,
     }
+}
+
+/// The main command's `--help` epilogue (also the man page's): an example
+/// and the exit status table.
+fn main_after_help() -> String {
+    format!(
+        "Example:\n  algoperf-engine --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning --output-dir out/\n\n{}",
+        exit::TABLE
+    )
 }
 
 /// Reads and scores a submissions tree without writing anything; the
@@ -566,7 +619,7 @@ fn score_tree(
     let progress: &dyn Progress = if bar.0.is_some() { &bar } else { &Silent };
     let ingested = run::read(submissions, spec, &options, progress)?;
     let outcome = run::score(&ingested, spec, &options)?;
-    eprint!("{}", outcome.warnings.render());
+    print_err(&outcome.warnings.render());
     Ok(outcome)
 }
 
@@ -576,6 +629,15 @@ fn speedup_command(args: SpeedupArgs) -> Result<()> {
     for w in &spec.base {
         crate::score::speedup::missed_target_time(&spec, w)?;
     }
+    // Unknown names are an error before any log is read.
+    let available = crate::ingest::degenerate::submission_names(&args.submissions)?;
+    let problems: Vec<_> = [("--base", &args.base), ("--comparison", &args.comparison)]
+        .into_iter()
+        .filter_map(|(option, name)| {
+            crate::ingest::degenerate::unknown_name(&available, option, name, &args.submissions)
+        })
+        .collect();
+    crate::ingest::degenerate::report(problems, false, &mut Default::default())?;
     // Times before any rule depend on the submission alone: read just the two.
     let selection = Selection {
         include: vec![args.base.clone(), args.comparison.clone()],
@@ -593,8 +655,7 @@ fn speedup_command(args: SpeedupArgs) -> Result<()> {
     }
     let s =
         crate::score::speedup::speedup(&outcome.leaderboard, &spec, &args.base, &args.comparison)?;
-    print!("{}", report::speedup::speedup_table(&s));
-    Ok(())
+    print_out(&report::speedup::speedup_table(&s))
 }
 
 fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
@@ -639,17 +700,17 @@ fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
     match (&args.update, &args.marker) {
         (Some(file), Some(marker)) => {
             let changed = report::markdown::update_file(file, marker, &table)?;
-            eprintln!(
-                "{}: leaderboard between the `{marker}` markers {}",
+            print_err(&format!(
+                "{}: leaderboard between the `{marker}` markers {}\n",
                 file.display(),
                 if changed {
                     "updated"
                 } else {
                     "already up to date"
                 }
-            );
+            ));
         }
-        _ => print!("{table}"),
+        _ => print_out(&table)?,
     }
     Ok(())
 }

@@ -21,6 +21,31 @@ pub struct Warnings {
     items: Vec<Warning>,
 }
 
+/// `text` with every control character (an escape sequence in a folder
+/// name, a newline, a tab) written as a Rust escape (`\u{1b}`, `\n`), so
+/// that a name cannot move the cursor or recolour the terminal, and every
+/// warning stays on one line. Text without one is returned as it is.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    escape_controls_but(text, &[])
+}
+
+/// [`escape_controls`], leaving the characters in `keep` (an error's `\n`
+/// between its first line and its details).
+pub fn escape_controls_but<'a>(text: &'a str, keep: &[char]) -> std::borrow::Cow<'a, str> {
+    if !text.chars().any(|c| c.is_control() && !keep.contains(&c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && !keep.contains(&c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// How many example locations a grouped warning line shows.
 const EXAMPLES: usize = 3;
 
@@ -76,8 +101,18 @@ impl Warnings {
     /// One line per distinct problem: `warning: <summary> (N×: a, b, c, …)`.
     pub fn render(&self) -> String {
         let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for w in self.items() {
-            groups.entry(&w.summary).or_default().push(&w.location);
+        let items = self.items();
+        let escaped: Vec<(String, String)> = items
+            .iter()
+            .map(|w| {
+                (
+                    escape_controls(&w.summary).into_owned(),
+                    escape_controls(&w.location).into_owned(),
+                )
+            })
+            .collect();
+        for (summary, location) in &escaped {
+            groups.entry(summary).or_default().push(location);
         }
         let mut out = String::new();
         for (summary, locations) in &groups {

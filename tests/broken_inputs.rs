@@ -236,11 +236,69 @@ fn a_value_that_is_not_utf8() {
 
 #[test]
 fn time_going_backwards() {
-    broken_alpha(
-        format!("{HEADER}10,100,100,3.0\n20,50,50,0.9\n"),
-        "eval_measurements.csv whose `score` goes backwards, trial skipped",
-        ":3: `score` goes backwards",
+    // Scored in file order, as the reference scores it (issue 11: it used
+    // to skip the trial): the target is first reached on line 4, at 200 s.
+    let t = base();
+    t.write(
+        &victim("alpha_jax"),
+        format!("{HEADER}10,300,300,3.0\n20,150,150,2.0\n30,200,200,0.9\n"),
     );
+    let expected = [at(
+        &t,
+        "eval_measurements.csv whose `score` goes backwards, scored in file order",
+        &victim("alpha_jax"),
+        ":3: `score` goes backwards",
+    )];
+    let o = check(&t, &expected, VICTIM_BOTH);
+    assert_eq!(time_of(&o, "victim", "alpha"), 200.0);
+}
+
+#[test]
+fn a_negative_time() {
+    broken_alpha(
+        format!("{HEADER}10,100,100,3.0\n20,-50,-50,0.9\n"),
+        "eval_measurements.csv with a negative `score`, trial skipped",
+        ":3: `score` value `-50` is negative",
+    );
+}
+
+#[test]
+fn no_time_where_the_target_is_reached() {
+    // Empty, NaN or infinite: the time-to-target is unknown. It used to
+    // make the workload "not run" with no warning, and win the study's
+    // pick over a trial that reached the target in 300 s.
+    for cell in ["", "nan", "inf"] {
+        broken_alpha(
+            format!("{HEADER}10,100,100,3.0\n20,{cell},{cell},0.9\n30,300,300,0.5\n"),
+            "eval_measurements.csv without a `score` where the target is reached, trial skipped",
+            ":3: no `score` value (empty, NaN or infinite) at the evaluation that first reaches the target",
+        );
+    }
+    // Before the target, a missing time is harmless.
+    let t = base();
+    t.write(
+        &victim("alpha_jax"),
+        format!("{HEADER}10,,,3.0\n20,200,200,0.9\n"),
+    );
+    let o = clean(&t);
+    assert_eq!(time_of(&o, "victim", "alpha"), 200.0);
+}
+
+#[test]
+fn a_trial_without_a_time_at_the_target_loses_the_study_pick() {
+    // Two trials: trial_1 reaches the target first (by evaluation index)
+    // but has no time there; trial_2 reaches it at 300 s and is picked.
+    let t = Tree::expecting(1, 2);
+    t.submission("good", 100.0, 100.0);
+    t.submission("victim", 300.0, 300.0);
+    t.write(&victim("alpha_jax"), format!("{HEADER}10,,,0.9\n"));
+    let o = t.run(false).expect("scored");
+    assert_eq!(time_of(&o, "victim", "alpha"), 300.0);
+    assert!(o.warnings.render().contains(&format!(
+        "warning: eval_measurements.csv without a `score` where the target is reached, trial skipped ({}/{}:2: no `score` value",
+        t.subs().display(),
+        victim("alpha_jax")
+    )));
 }
 
 #[test]
@@ -248,15 +306,15 @@ fn lines_are_file_lines_with_blank_lines_and_any_line_end() {
     // Regression: the line used to be the row index + 2 (time backwards) or
     // the csv crate's record position, which lags behind blank lines and
     // CRLF/CR line ends.
-    let backwards = "eval_measurements.csv whose `score` goes backwards, trial skipped";
+    let negative = "eval_measurements.csv with a negative `score`, trial skipped";
     let nan = "eval_measurements.csv with a non-numeric `validation/loss` value, trial skipped";
     let fields = "eval_measurements.csv row with the wrong number of fields, trial skipped";
     let missing = "eval_measurements.csv without a `score` column, trial skipped";
     let cases: Vec<(String, &str, &str)> = vec![
         (
-            format!("{HEADER}10,100,100,3.0\n\n20,50,50,0.9\n"),
-            backwards,
-            ":4: `score` goes backwards",
+            format!("{HEADER}10,100,100,3.0\n\n20,-50,-50,0.9\n"),
+            negative,
+            ":4: `score` value `-50` is negative",
         ),
         (
             format!("{HEADER}\n\n10,100,100,3.0\n20,200,200,x\n"),
@@ -264,9 +322,19 @@ fn lines_are_file_lines_with_blank_lines_and_any_line_end() {
             ":5: `validation/loss` value `x` is not a number",
         ),
         (
-            format!("{HEADER}10,100,100,3.0\r\n\r\n20,50,50,0.9\r\n"),
-            backwards,
-            ":4: `score` goes backwards",
+            format!("{HEADER}10,100,100,3.0\r\n\r\n20,-50,-50,0.9\r\n"),
+            negative,
+            ":4: `score` value `-50` is negative",
+        ),
+        (
+            format!("{HEADER}10,100,100,3.0\r\r20,-50,-50,0.9\r"),
+            negative,
+            ":4: `score` value `-50` is negative",
+        ),
+        (
+            format!("{HEADER}10,100,100,\"3.0\n\"\n20,-50,-50,0.9\n"),
+            negative,
+            ":4: `score` value `-50` is negative",
         ),
         (
             format!("{HEADER}10,100,100,3.0\n20,200,200,x\n").replace('\n', "\r\n"),
@@ -739,19 +807,45 @@ fn stray_files_and_folders_at_every_level() {
 
 #[test]
 fn a_stray_folder_at_the_top_is_a_submission_without_workloads() {
-    // Any visible top-level folder is a submission: one with no study gets
-    // a row (score 0) and a count warning, fatal under --strict.
+    // Any visible top-level folder is a submission: one from which no trial
+    // could be read is a degenerate result, an error (issue 11); with
+    // --allow-empty it gets a row (score 0) and a count warning, fatal
+    // under --strict.
     let t = base();
     t.mkdir("stray");
-    let o = check(
-        &t,
-        &[plain(
-            "expected 2 workloads, found 0",
-            "stray (missing alpha, beta)",
-        )],
-        VICTIM_BOTH,
+    let err = t.run(false).expect_err("a submission without trials");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}/stray: no trial could be read from submission `stray` (looked for \
+             <study>/<workload>_<framework>/trial_<k>/eval_measurements.csv; found no study \
+             folder) (--allow-empty scores anyway)",
+            t.subs().display()
+        )
     );
+    assert_eq!(err.exit_code(), 1);
+    let (_, spec) = t.spec();
+    let options = algoperf_engine::run::Options {
+        selection: algoperf_engine::ingest::Selection {
+            allow_empty: true,
+            ..Default::default()
+        },
+        strict: false,
+    };
+    let ingested =
+        algoperf_engine::run::read(&t.subs(), &spec, &options, &algoperf_engine::ingest::Silent)
+            .expect("--allow-empty reads it");
+    let o = algoperf_engine::run::score(&ingested, &spec, &options).expect("scored");
     assert_eq!(score_of(&o, "stray"), 0.0);
+    let text = o.warnings.render();
+    assert!(
+        text.contains("warning: expected 2 workloads, found 0 (stray (missing alpha, beta))"),
+        "{text}"
+    );
+    assert!(
+        text.contains("warning: no trial could be read from submission `stray` ("),
+        "{text}"
+    );
 }
 
 #[test]
@@ -863,7 +957,8 @@ fn strict_cli_fails_and_writes_nothing() {
     let err = t
         .cli(&["--output-dir", &out_arg, "--strict"])
         .expect_err("--strict");
-    assert!(err.starts_with("--strict: 2 problems:\n"), "{err}");
+    // The trial is kept (scored in file order), so no count problem.
+    assert!(err.starts_with("--strict: 1 problem:\n"), "{err}");
     assert!(
         err.contains(
             "victim/study_0/alpha_jax/trial_1/eval_measurements.csv:3: `score` goes backwards"

@@ -295,7 +295,7 @@ fn measurement_codes() {
     has_line(&out, &format!("{}:3: `score` goes backwards", f("trial_6")));
     has_line(
         &out,
-        &format!("{}:2: `score` is -1 (negative)", f("trial_7")),
+        &format!("{}:2: `score` value `-1` is negative", f("trial_7")),
     );
     has_line(&out, &format!("{}: file missing", f("trial_8")));
     let report = t.check_with(&t.subs(), &csv_opts());
@@ -519,16 +519,19 @@ fn json_format_matches_the_schema() {
     let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(doc["errors"], 1);
-    assert_eq!(doc["warnings"], 1);
+    // The stray file, and ingest's note that no trial of the workload could be read.
+    assert_eq!(doc["warnings"], 2);
     assert_eq!(doc["counts"]["measurements-unreadable"], 1);
-    // Sorted by file: `stray.txt` before `study_0/…`.
-    assert_eq!(doc["findings"][0]["code"], "stray-entry");
-    assert_eq!(doc["findings"][0]["severity"], "warning");
-    assert_eq!(doc["findings"][1]["code"], "measurements-unreadable");
-    assert_eq!(doc["findings"][1]["severity"], "error");
-    assert_eq!(doc["findings"][1]["line"], serde_json::Value::Null);
+    // Sorted by file (a finding without one first): `stray.txt` before `study_0/…`.
+    assert_eq!(doc["findings"][0]["code"], "walk-warning");
+    assert_eq!(doc["findings"][0]["file"], serde_json::Value::Null);
+    assert_eq!(doc["findings"][1]["code"], "stray-entry");
+    assert_eq!(doc["findings"][1]["severity"], "warning");
+    assert_eq!(doc["findings"][2]["code"], "measurements-unreadable");
+    assert_eq!(doc["findings"][2]["severity"], "error");
+    assert_eq!(doc["findings"][2]["line"], serde_json::Value::Null);
     assert_eq!(
-        doc["findings"][1]["file"],
+        doc["findings"][2]["file"],
         format!(
             "{}/sub/study_0/alpha_jax/trial_1/eval_measurements.csv",
             t.subs().display()
@@ -573,7 +576,7 @@ fn exit_status_explain_and_deny_warnings() {
     t.write("sub/study_0/beta_pytorch/trial_1/eval_measurements.csv", "");
     assert_eq!(
         fixtures::cli(&["check", "--spec", &spec, &subs, "--format", "json"]),
-        Err("check failed: 1 error, 1 warning".to_string())
+        Err("check failed: 1 error, 2 warnings".to_string())
     );
     assert_eq!(
         fixtures::cli(&["check", "--explain", "stray-entry"]),

@@ -106,6 +106,20 @@ pub(crate) fn classify(
             };
             Some(finding)
         }
+        // Scored in file order (as the reference does), still a finding.
+        s if s.ends_with("goes backwards, scored in file order") => {
+            let (at_line, message) = location.split_once(": ").unwrap_or((location, s));
+            let (path, line) = match at_line.rsplit_once(':') {
+                Some((path, line)) => (path, line.parse::<u64>().ok()),
+                None => (at_line, None),
+            };
+            Some(Finding::new(
+                Code::TimeBackwards,
+                path,
+                line,
+                message.to_string(),
+            ))
+        }
         s if s.starts_with("workload `") && s.contains("has no target") => Some(Finding::new(
             Code::UnknownWorkload,
             in_root(location),

@@ -203,6 +203,8 @@ fn check_one(
         include: scope.only.iter().cloned().collect(),
         exclude: Vec::new(),
         source: options.source,
+        // A degenerate tree is findings here, not an error that hides them.
+        allow_empty: true,
     };
     let (ingested, problems) = match ingest::ingest_detailed(&scope.root, spec, &selection, &Silent)
     {

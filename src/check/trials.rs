@@ -24,6 +24,9 @@ pub fn read_problems(problems: &Problems, scope: &Scope, out: &mut Vec<Finding>)
             TrialProblem::WrongFieldCount { .. } => Code::RowLength,
             TrialProblem::NotANumber { .. } => Code::NotANumber,
             TrialProblem::TimeBackwards { .. } => Code::TimeBackwards,
+            TrialProblem::NegativeTime { .. } => Code::TimeNegative,
+            TrialProblem::NoTimeAtTarget { .. } => Code::NotANumber,
+            TrialProblem::MissingLogKey { .. } => Code::ColumnMissing,
         };
         out.push(Finding::new(code, &e.path, e.line, e.problem.to_string()));
     }

@@ -101,19 +101,38 @@ fn trim(mut b: &[u8]) -> &[u8] {
 /// does a file with a line ending in a lone `\r` (old Mac line ends), which
 /// the fast path would read as one line.
 ///
-/// The time column must never decrease (NaN cells aside): a file whose time
-/// goes backwards is two runs pasted together or a corrupted file, and its
-/// first-reaching time would mean nothing. The check is made here, where each
-/// row's real line is known (blank lines and quoted line breaks make the row
-/// index differ from the line).
+/// The values are not judged here (a time going backwards, a negative
+/// time): see `ingest::check_times`, which uses [`read_trial`]'s row
+/// positions to name the line.
 pub fn read_series(bytes: &[u8], wanted: &Wanted) -> Result<Series, (Option<u64>, TrialProblem)> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    read_trial(bytes, wanted).map(|(series, _)| series)
+}
+
+/// [`read_series`], plus where each row starts (a byte offset, for
+/// [`line_of_row`]): blank lines and quoted line breaks make the row index
+/// differ from the line.
+pub fn read_trial(
+    bytes: &[u8],
+    wanted: &Wanted,
+) -> Result<(Series, Vec<usize>), (Option<u64>, TrialProblem)> {
+    let bytes = without_bom(bytes);
     let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
     if lone_cr || memchr::memchr(b'"', bytes).is_some() {
         read_series_quoted(bytes, wanted)
     } else {
         read_series_plain(bytes, wanted)
     }
+}
+
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// The 1-based line of row `row` of a file read by [`read_trial`].
+pub fn line_of_row(bytes: &[u8], starts: &[usize], row: usize) -> Option<u64> {
+    starts
+        .get(row)
+        .map(|&start| line_at_byte(without_bom(bytes), start))
 }
 
 /// Lines of a file with their 1-based numbers, `\r\n` or `\n` terminated,
@@ -138,7 +157,10 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = (u64, &[u8])> {
     })
 }
 
-fn read_series_plain(bytes: &[u8], wanted: &Wanted) -> Result<Series, (Option<u64>, TrialProblem)> {
+fn read_series_plain(
+    bytes: &[u8],
+    wanted: &Wanted,
+) -> Result<(Series, Vec<usize>), (Option<u64>, TrialProblem)> {
     let mut it = lines(bytes);
     let Some((header_line, header)) = it.next() else {
         return Err((None, TrialProblem::Empty));
@@ -164,7 +186,7 @@ fn read_series_plain(bytes: &[u8], wanted: &Wanted) -> Result<Series, (Option<u6
     let labels = [wanted.time, wanted.summary_time, wanted.step, wanted.metric];
     let n_fields = names.len();
     let mut series = Series::default();
-    let mut last_time = f64::NEG_INFINITY;
+    let mut starts = Vec::new();
     let mut fields: Vec<&[u8]> = Vec::with_capacity(n_fields);
     for (line_no, line) in it {
         fields.clear();
@@ -183,13 +205,13 @@ fn read_series_plain(bytes: &[u8], wanted: &Wanted) -> Result<Series, (Option<u6
             values[k] =
                 parse_cell(fields[c]).ok_or_else(|| not_a_number(line_no, labels[k], fields[c]))?;
         }
-        check_time(values[0], &mut last_time, wanted.time, || Some(line_no))?;
+        starts.push(line.as_ptr() as usize - bytes.as_ptr() as usize);
         series.time.push(values[0]);
         series.summary_time.push(values[1]);
         series.step.push(values[2]);
         series.metric.push(values[3]);
     }
-    Ok(series)
+    Ok((series, starts))
 }
 
 fn not_a_number(line: u64, column: &str, raw: &[u8]) -> (Option<u64>, TrialProblem) {
@@ -202,27 +224,6 @@ fn not_a_number(line: u64, column: &str, raw: &[u8]) -> (Option<u64>, TrialProbl
     )
 }
 
-/// Fails when `time` is below the last time seen (NaN cells aside).
-fn check_time(
-    time: f64,
-    last: &mut f64,
-    column: &str,
-    line: impl FnOnce() -> Option<u64>,
-) -> Result<(), (Option<u64>, TrialProblem)> {
-    if time < *last {
-        return Err((
-            line(),
-            TrialProblem::TimeBackwards {
-                column: column.to_string(),
-            },
-        ));
-    }
-    if !time.is_nan() {
-        *last = time;
-    }
-    Ok(())
-}
-
 /// The 1-based line on which the record read from `pos` starts.
 ///
 /// The csv crate's own `Position::line` is not that line: a record's position
@@ -232,7 +233,13 @@ fn check_time(
 /// byte offset is right; the line is counted from the bytes, past any line
 /// ends, with `\r\n`, `\r` and `\n` each one line end.
 fn line_at(bytes: &[u8], pos: Option<&csv::Position>) -> Option<u64> {
-    let mut start = usize::try_from(pos?.byte()).ok()?.min(bytes.len());
+    Some(line_at_byte(bytes, usize::try_from(pos?.byte()).ok()?))
+}
+
+/// The 1-based line of the first character at or after byte `start` that
+/// is not a line end.
+fn line_at_byte(bytes: &[u8], start: usize) -> u64 {
+    let mut start = start.min(bytes.len());
     while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
         start += 1;
     }
@@ -245,13 +252,13 @@ fn line_at(bytes: &[u8], pos: Option<&csv::Position>) -> Option<u64> {
             _ => {}
         }
     }
-    Some(line)
+    line
 }
 
 fn read_series_quoted(
     bytes: &[u8],
     wanted: &Wanted,
-) -> Result<Series, (Option<u64>, TrialProblem)> {
+) -> Result<(Series, Vec<usize>), (Option<u64>, TrialProblem)> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -279,7 +286,7 @@ fn read_series_quoted(
     let names = [wanted.time, wanted.summary_time, wanted.step, wanted.metric];
     let mut series = Series::default();
     let mut record = csv::ByteRecord::new();
-    let mut last_time = f64::NEG_INFINITY;
+    let mut starts = Vec::new();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -301,13 +308,14 @@ fn read_series_quoted(
                 )
             })?;
         }
-        check_time(values[0], &mut last_time, wanted.time, line)?;
+        let start = record.position().map_or(0, |p| p.byte());
+        starts.push(usize::try_from(start).unwrap_or(usize::MAX));
         series.time.push(values[0]);
         series.summary_time.push(values[1]);
         series.step.push(values[2]);
         series.metric.push(values[3]);
     }
-    Ok(series)
+    Ok((series, starts))
 }
 
 fn csv_problem(bytes: &[u8], e: csv::Error) -> (Option<u64>, TrialProblem) {

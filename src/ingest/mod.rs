@@ -10,6 +10,7 @@
 //! read in parallel and gathered back in that sorted order.
 
 pub mod csv;
+pub mod degenerate;
 
 use std::path::{Path, PathBuf};
 
@@ -17,8 +18,9 @@ use rayon::prelude::*;
 
 use crate::diagnostics::Warnings;
 use crate::error::{Error, Result, TrialError, TrialProblem};
-use crate::spec::Spec;
+use crate::spec::{Spec, WorkloadTarget};
 pub use csv::Series;
+use degenerate::Seen;
 
 /// The name of a trial's measurements file.
 pub const MEASUREMENTS: &str = "eval_measurements.csv";
@@ -73,6 +75,9 @@ pub struct Selection {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     pub source: Source,
+    /// Degenerate results (nothing selected or read, a spec column or
+    /// framework found nowhere) are warnings instead of errors.
+    pub allow_empty: bool,
 }
 
 /// Where a trial's evaluations come from.
@@ -251,6 +256,8 @@ struct Pending {
     workload: String,
     run: String,
     metric_column: String,
+    /// The workload's target: the first evaluation reaching it needs a time.
+    target: WorkloadTarget,
     file: PendingFile,
 }
 
@@ -305,18 +312,33 @@ pub fn ingest_detailed(
     selection: &Selection,
     progress: &dyn Progress,
 ) -> Result<(Ingested, Problems)> {
-    if !root.exists() {
-        return Err(Error::NoSubmissions {
-            path: root.to_path_buf(),
-        });
-    }
-    if !root.is_dir() {
-        return Err(Error::NotAFolder {
-            path: root.to_path_buf(),
-        });
+    // Only a folder that is not there "does not exist": a name too long, a
+    // parent that may not be searched, say so with the system's reason.
+    match std::fs::metadata(root) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(Error::NotAFolder {
+                path: root.to_path_buf(),
+            })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::NoSubmissions {
+                path: root.to_path_buf(),
+            })
+        }
+        Err(source) => {
+            return Err(Error::ReadDir {
+                path: root.to_path_buf(),
+                source,
+            })
+        }
     }
     let mut warnings = Warnings::default();
     let (entries, files) = list(root, &mut warnings)?;
+    if entries.is_empty() {
+        let problem = degenerate::empty_root(root);
+        degenerate::report(vec![problem], selection.allow_empty, &mut warnings)?;
+    }
     stray_files(&files, "submission", &mut warnings);
 
     // Group re-run folders under their submission: name → folders (own first).
@@ -334,14 +356,20 @@ pub fn ingest_detailed(
         }
     }
 
+    let available: Vec<String> = groups.keys().cloned().collect();
+    let problems = degenerate::selected(&available, selection, root);
+    degenerate::report(problems, selection.allow_empty, &mut warnings)?;
+
     let mut names = Vec::new();
     let mut pending = Vec::new();
+    let mut seen = Seen::default();
     for (name, folders) in groups {
         if !selection.keeps(&name) {
             continue;
         }
         let index = names.len();
         names.push(name.clone());
+        seen.submissions.push(Default::default());
         for (run, folder) in folders {
             walk_submission(
                 selection.source,
@@ -352,17 +380,12 @@ pub fn ingest_detailed(
                 spec,
                 &mut pending,
                 &mut warnings,
+                &mut seen,
             )?;
         }
     }
-    for wanted in selection.include.iter() {
-        if !names.contains(wanted) {
-            warnings.push(
-                "--include names a submission that is not in the submissions folder",
-                wanted.clone(),
-            );
-        }
-    }
+    let problems = degenerate::tree(&seen, spec, selection.source, root);
+    degenerate::report(problems, selection.allow_empty, &mut warnings)?;
 
     progress.start(pending.len() as u64);
     let read: Vec<Read> = pending
@@ -384,6 +407,13 @@ pub fn ingest_detailed(
         })
         .collect();
     for (p, r) in pending.into_iter().zip(read) {
+        let w = seen.workloads.entry(p.workload.clone()).or_default();
+        w.looked += r.trials.len() + r.errors.len();
+        w.read += r.trials.len();
+        w.problems.extend(r.errors.iter().cloned());
+        if let Some(s) = seen.submissions.get_mut(p.submission) {
+            s.problems.extend(r.errors.iter().cloned());
+        }
         for (trial, path, series) in r.trials {
             submissions[p.submission].trials.push(Trial {
                 study: p.study.clone(),
@@ -397,7 +427,7 @@ pub fn ingest_detailed(
             });
         }
         for e in r.errors {
-            warnings.push(e.problem.kind(), e.to_string());
+            warnings.push(e.kind(), e.to_string());
             problems.trials.push(e);
         }
         for (summary, location) in r.notes {
@@ -410,6 +440,13 @@ pub fn ingest_detailed(
             (&a.folder, &a.study, &a.trial, &a.run).cmp(&(&b.folder, &b.study, &b.trial, &b.run))
         });
     }
+    // Submissions left empty by a workload problem would only repeat it.
+    let mut degenerate_found = degenerate::workloads(&seen, spec, root);
+    if degenerate_found.is_empty() {
+        degenerate_found =
+            degenerate::submissions(&submissions, &seen, spec, selection.source, root);
+    }
+    degenerate::report(degenerate_found, selection.allow_empty, &mut warnings)?;
     Ok((
         Ingested {
             submissions,
@@ -429,11 +466,15 @@ fn walk_submission(
     spec: &Spec,
     pending: &mut Vec<Pending>,
     warnings: &mut Warnings,
+    seen: &mut Seen,
 ) -> Result<()> {
     let Some((studies, files)) = list_inside(folder, warnings) else {
         return Ok(());
     };
     stray_files(&files, "study", warnings);
+    if let Some(s) = seen.submissions.get_mut(index) {
+        s.studies += studies.len();
+    }
     for (study, study_path) in studies {
         let Some((workloads, files)) = list_inside(&study_path, warnings) else {
             continue;
@@ -447,6 +488,7 @@ fn walk_submission(
         }
         for (wl_folder, wl_path) in workloads {
             let Some(workload) = spec.workload_of_folder(&wl_folder) else {
+                seen.other_folder(&wl_folder, format!("{name}/{study}/{wl_folder}"), spec);
                 warnings.note(
                     format!(
                         "folder is not a workload folder <workload>_<{}>, ignored",
@@ -491,6 +533,13 @@ fn walk_submission(
                 .filter(|(t, _)| is_trial_folder(t))
                 .collect();
             let has_logs = files.iter().any(|(n, _)| n.ends_with(".log"));
+            let framework = &wl_folder[workload.len() + 1..];
+            *seen.frameworks.entry(framework.to_string()).or_default() += 1;
+            seen.workload_folders += 1;
+            seen.with_logs += usize::from(has_logs);
+            if let Some(s) = seen.submissions.get_mut(index) {
+                s.workload_folders += 1;
+            }
             let item = |file: PendingFile| Pending {
                 submission: index,
                 study: study.clone(),
@@ -498,6 +547,7 @@ fn walk_submission(
                 workload: workload.to_string(),
                 run: run.to_string(),
                 metric_column: target.column.clone(),
+                target: target.clone(),
                 file,
             };
             match source {
@@ -512,6 +562,10 @@ fn walk_submission(
                     }
                 }
                 Source::Logs => {
+                    seen.with_csv += trials
+                        .iter()
+                        .filter(|(_, t)| t.join(MEASUREMENTS).is_file())
+                        .count();
                     if has_logs {
                         pending.push(item(PendingFile::Logs {
                             dir: wl_path.clone(),
@@ -561,8 +615,12 @@ fn walk_submission(
 fn read_pending(p: &Pending, spec: &Spec) -> Read {
     let mut out = Read::default();
     match &p.file {
-        PendingFile::Csv { trial, path } => match read_csv_trial(path, &p.metric_column, spec) {
-            Ok(series) => out.trials.push((trial.clone(), path.clone(), series)),
+        PendingFile::Csv { trial, path } => match read_csv_trial(path, &p.target, spec) {
+            Ok((series, notes)) => {
+                out.trials.push((trial.clone(), path.clone(), series));
+                out.notes
+                    .extend(notes.into_iter().map(|n| (n.kind(), n.to_string())));
+            }
             Err(e) => out.errors.push(e),
         },
         PendingFile::Logs { dir, skip, expect } => {
@@ -572,6 +630,8 @@ fn read_pending(p: &Pending, spec: &Spec) -> Read {
     out
 }
 
+/// Reads the trials of a workload folder's raw logs. Problems name the log
+/// file (and line) an evaluation came from, never a trial folder.
 fn read_log_trials(
     p: &Pending,
     dir: &Path,
@@ -583,49 +643,80 @@ fn read_log_trials(
     let read = match crate::rawlog::read_workload_logs(dir) {
         Ok(r) => r,
         Err(e) => {
+            let (path, detail) = match e {
+                crate::rawlog::RawLogError::ReadDir { dir, source } => (dir, source.to_string()),
+                crate::rawlog::RawLogError::Read { file, source } => (file, source.to_string()),
+                other => (dir.to_path_buf(), other.to_string()),
+            };
             out.errors.push(TrialError {
-                path: dir.to_path_buf(),
+                path,
                 line: None,
-                problem: TrialProblem::Unreadable(e.to_string()),
+                problem: TrialProblem::Unreadable(detail),
             });
             return;
         }
     };
-    for w in read.warnings {
+    for w in &read.warnings {
         out.notes
             .push(("malformed raw log line, skipped".into(), w.to_string()));
-        out.log_lines.push(w);
+        out.log_lines.push(w.clone());
     }
     let mut found = Vec::new();
-    for t in read.trials {
+    for t in &read.trials {
         if skip.contains(&t.trial) {
             continue;
         }
         found.push(t.trial.clone());
-        let location = dir.join(&t.trial);
-        let err = |problem| TrialError {
-            path: location.clone(),
-            line: None,
-            problem,
+        // Where evaluation `row` was read (the first one's file when the
+        // problem has no row).
+        let origin = |row: usize| -> (PathBuf, Option<u64>) {
+            let (file, line) = t.origins.get(row).copied().unwrap_or((0, 0));
+            let path = read
+                .files
+                .get(file)
+                .cloned()
+                .unwrap_or_else(|| dir.join(&t.trial));
+            (path, (line > 0).then_some(line as u64))
+        };
+        let err = |row: Option<usize>, problem| {
+            let (path, line) = origin(row.unwrap_or(0));
+            TrialError {
+                path,
+                line: line.filter(|_| row.is_some()),
+                problem,
+            }
         };
         let column = |name: &str| -> std::result::Result<Vec<f64>, TrialError> {
-            t.column(name)
-                .map(<[f64]>::to_vec)
-                .ok_or_else(|| err(TrialProblem::MissingColumn(name.to_string())))
+            t.column(name).map(<[f64]>::to_vec).ok_or_else(|| {
+                let problem = TrialProblem::MissingLogKey {
+                    key: name.to_string(),
+                    trial: t.trial.clone(),
+                };
+                err(None, problem)
+            })
         };
-        let series = (|| -> std::result::Result<Series, TrialError> {
+        let series = (|| -> std::result::Result<(Series, Vec<TrialError>), TrialError> {
             let series = Series {
                 time: column(&spec.columns.time)?,
                 summary_time: column(&spec.columns.summary_time)?,
                 step: column(&spec.columns.step)?,
                 metric: column(&p.metric_column)?,
             };
-            check_monotone(&series.time, &spec.columns.time)
-                .map_err(|(_, problem)| err(problem))?;
-            Ok(series)
+            let notes = check_times(&series, &spec.columns.time, &p.target)
+                .map_err(|(row, problem)| err(Some(row), problem))?;
+            let notes = notes
+                .into_iter()
+                .map(|(row, problem)| err(Some(row), problem))
+                .collect();
+            Ok((series, notes))
         })();
         match series {
-            Ok(s) => out.trials.push((t.trial.clone(), location.clone(), s)),
+            Ok((s, notes)) => {
+                let (path, _) = origin(0);
+                out.trials.push((t.trial.clone(), path, s));
+                out.notes
+                    .extend(notes.into_iter().map(|n| (n.kind(), n.to_string())));
+            }
             Err(e) => out.errors.push(e),
         }
     }
@@ -640,11 +731,13 @@ fn read_log_trials(
     }
 }
 
+/// Reads one trial file: its series and the problems that keep the trial
+/// (a time going backwards), or the problem that skips it.
 fn read_csv_trial(
     path: &Path,
-    metric_column: &str,
+    target: &WorkloadTarget,
     spec: &Spec,
-) -> std::result::Result<Series, TrialError> {
+) -> std::result::Result<(Series, Vec<TrialError>), TrialError> {
     let err = |line, problem| TrialError {
         path: path.to_path_buf(),
         line,
@@ -658,36 +751,57 @@ fn read_csv_trial(
         time: &spec.columns.time,
         summary_time: &spec.columns.summary_time,
         step: &spec.columns.step,
-        metric: metric_column,
+        metric: &target.column,
     };
-    // read_series also checks that time never goes backwards, with the line.
-    csv::read_series(&bytes, &wanted).map_err(|(line, problem)| err(line, problem))
+    let (series, starts) =
+        csv::read_trial(&bytes, &wanted).map_err(|(line, problem)| err(line, problem))?;
+    let at = |(row, problem)| err(csv::line_of_row(&bytes, &starts, row), problem);
+    let notes = check_times(&series, &spec.columns.time, target).map_err(at)?;
+    Ok((series, notes.into_iter().map(at).collect()))
 }
 
-/// A time column must never decrease (NaN cells aside): a file whose time
-/// goes backwards is two runs pasted together or a corrupted file, and its
-/// first-reaching time would mean nothing. (CSV files are checked as they
-/// are read, where the line is known; this checks raw-log series.)
-fn check_monotone(
-    time: &[f64],
+/// Judges a trial's time column, row by row (what SCORING.md §3 needs of
+/// it): a negative time skips the trial (no clock reads below zero, and it
+/// would change the other submissions' ratios); so does a time that is
+/// empty, NaN or infinite at the first evaluation reaching the target (the
+/// trial's time-to-target is unknown: read as "not run" it would win its
+/// study's pick). A time going backwards keeps the trial, scored in file
+/// order as the reference scores it, with a note at its first place.
+/// Returns the notes, or the row and problem that skips the trial.
+fn check_times(
+    series: &Series,
     column: &str,
-) -> std::result::Result<(), (Option<u64>, TrialProblem)> {
+    target: &WorkloadTarget,
+) -> std::result::Result<Vec<(usize, TrialProblem)>, (usize, TrialProblem)> {
+    let column = column.to_string();
+    let mut notes = Vec::new();
     let mut last = f64::NEG_INFINITY;
-    for (i, &t) in time.iter().enumerate() {
-        if t.is_nan() {
-            continue;
+    let mut reached = false;
+    for (row, (&time, &metric)) in series.time.iter().zip(&series.metric).enumerate() {
+        if time < 0.0 {
+            let problem = TrialProblem::NegativeTime {
+                column,
+                value: time,
+            };
+            return Err((row, problem));
         }
-        if t < last {
-            return Err((
-                Some(i as u64 + 2),
-                TrialProblem::TimeBackwards {
-                    column: column.to_string(),
-                },
-            ));
+        if time < last && notes.is_empty() {
+            let problem = TrialProblem::TimeBackwards {
+                column: column.clone(),
+            };
+            notes.push((row, problem));
         }
-        last = t;
+        if !time.is_nan() {
+            last = time;
+        }
+        if !reached && target.goal.reached(metric, target.target) {
+            reached = true;
+            if !time.is_finite() {
+                return Err((row, TrialProblem::NoTimeAtTarget { column }));
+            }
+        }
     }
-    Ok(())
+    Ok(notes)
 }
 
 #[cfg(test)]

@@ -54,6 +54,9 @@ pub struct LogTrial {
     pub trial: String,
     /// Column name → one value per evaluation, all of the same length.
     pub columns: BTreeMap<String, Vec<f64>>,
+    /// Where each evaluation was read: (index into [`LogRead::files`],
+    /// 1-based line), so that problems name the real log file and line.
+    pub origins: Vec<(usize, usize)>,
 }
 
 impl LogTrial {
@@ -102,6 +105,8 @@ pub struct LogRead {
     pub trials: Vec<LogTrial>,
     /// Warnings, in file-name order, then line order.
     pub warnings: Vec<LogWarning>,
+    /// The log files read, in name order (the trials' `origins` index it).
+    pub files: Vec<PathBuf>,
 }
 
 /// Why logs could not be read at all. Problems inside a readable text are
@@ -189,8 +194,7 @@ pub fn read_workload_logs(dir: &Path) -> Result<LogRead, RawLogError> {
                 file: file.clone(),
                 source,
             })?;
-            let text = decode_utf8(file, bytes)?;
-            Ok(scan_log(file, &text, rank))
+            Ok(scan_log(file, &decode_text(bytes), rank))
         })
         .collect();
 
@@ -204,6 +208,7 @@ pub fn read_workload_logs(dir: &Path) -> Result<LogRead, RawLogError> {
     Ok(LogRead {
         trials: merge(segments),
         warnings,
+        files,
     })
 }
 
@@ -221,19 +226,27 @@ pub fn parse_log(name: &Path, text: &str) -> Result<LogRead, RawLogError> {
     Ok(LogRead {
         trials: merge(scan.segments),
         warnings: scan.warnings,
+        files: vec![name.to_path_buf()],
     })
 }
 
-fn decode_utf8(file: &Path, bytes: Vec<u8>) -> Result<String, RawLogError> {
-    String::from_utf8(bytes).map_err(|e| {
-        let byte = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..byte].iter().filter(|&&b| b == b'\n').count() + 1;
-        RawLogError::NotUtf8 {
-            file: file.to_path_buf(),
-            line,
-            byte,
-        }
-    })
+/// A log's text. Bytes that are not UTF-8 (a Latin-1 `é` in a path a
+/// library printed) become U+FFFD instead of losing the whole log: the
+/// evaluation lines are ASCII, and one that a bad byte garbles fails to
+/// parse and is reported with its line. A log whose lines end in `\r`
+/// alone (old Mac line ends) has them read as line ends; in a log with `\n`
+/// line ends, a `\r` inside a line (a progress bar's) stays inside it, as
+/// `grep -n` and editors count lines.
+pub fn decode_text(bytes: Vec<u8>) -> String {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    if !text.contains('\n') && text.contains('\r') {
+        text.replace('\r', "\n")
+    } else {
+        text
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -250,6 +263,8 @@ enum Kind {
 struct Eval {
     step: i64,
     values: BTreeMap<String, f64>,
+    /// 1-based line of the log it was read from.
+    line: usize,
 }
 
 /// The evaluations of one run of one trial, as one file logged them, steps
@@ -583,7 +598,11 @@ fn eval_from_dict(
         ),
         Some(_) => {}
     }
-    Some(Eval { step, values })
+    Some(Eval {
+        step,
+        values,
+        line: lineno,
+    })
 }
 
 /// `…_MM-DD-YYYY-HH-MM-SS.log` → `YYYYMMDDhhmmss`, so that logs rank by
@@ -615,21 +634,29 @@ fn merge(segments: Vec<Segment>) -> Vec<LogTrial> {
     let mut trials = Vec::new();
     for (trial, mut segs) in by_trial {
         segs.sort_by_key(|s| std::cmp::Reverse(s.rank_key()));
-        let mut blocks: Vec<Vec<Eval>> = Vec::new();
+        // (file rank, evaluation)
+        let mut blocks: Vec<Vec<(usize, Eval)>> = Vec::new();
         let mut frontier = i64::MAX;
         while let Some(idx) = segs.iter().position(|s| s.first_step() < frontier) {
             let seg = segs.remove(idx);
-            let taken: Vec<Eval> = seg
+            let rank = seg.file_rank;
+            let taken: Vec<(usize, Eval)> = seg
                 .evals
                 .into_iter()
                 .filter(|e| e.step < frontier)
+                .map(|e| (rank, e))
                 .collect();
-            if let Some(first) = taken.first() {
+            if let Some((_, first)) = taken.first() {
                 frontier = first.step;
             }
             blocks.push(taken);
         }
-        let evals: Vec<Eval> = blocks.into_iter().rev().flatten().collect();
+        let (origins, evals): (Vec<(usize, usize)>, Vec<Eval>) = blocks
+            .into_iter()
+            .rev()
+            .flatten()
+            .map(|(rank, e)| ((rank, e.line), e))
+            .unzip();
         if evals.is_empty() {
             continue;
         }
@@ -651,6 +678,7 @@ fn merge(segments: Vec<Segment>) -> Vec<LogTrial> {
         trials.push(LogTrial {
             trial: format!("trial_{trial}"),
             columns,
+            origins,
         });
     }
     trials

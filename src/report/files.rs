@@ -65,6 +65,22 @@ pub fn check_output_target(output: &Path) -> Result<()> {
                     ),
                 })
             }
+            // A dangling symbolic link: creating the folder would fail
+            // with a bare "File exists".
+            Err(_) if p.is_symlink() => {
+                let target = std::fs::read_link(p).unwrap_or_default();
+                return Err(Error::Write {
+                    path: output.to_path_buf(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        format!(
+                            "{} is a symbolic link to {}, which does not exist",
+                            p.display(),
+                            target.display()
+                        ),
+                    ),
+                });
+            }
             Err(_) => match p.parent() {
                 Some(parent) if !parent.as_os_str().is_empty() => p = parent,
                 _ => return Ok(()),

@@ -21,20 +21,31 @@ pub struct Row {
 }
 
 /// One table cell: whitespace (newlines included) collapsed to single
-/// spaces, `|` escaped.
+/// spaces, `|` escaped, other control characters written as escapes.
 fn cell(text: &str) -> String {
-    text.split_whitespace()
+    let text = text
+        .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-        .replace('|', "\\|")
+        .replace('|', "\\|");
+    crate::diagnostics::escape_controls(&text).into_owned()
 }
 
-/// A link target: spaces and parentheses percent-encoded.
+/// A link target: spaces, parentheses, `|` (which would end the table
+/// cell), `<`, `>` and control characters percent-encoded.
 fn link_target(target: &str) -> String {
-    target
-        .replace(' ', "%20")
-        .replace('(', "%28")
-        .replace(')', "%29")
+    let mut out = String::with_capacity(target.len());
+    for c in target.chars() {
+        if matches!(c, ' ' | '(' | ')' | '|' | '<' | '>') || c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The ranked table: rank, submission (its description in a `<details>`

@@ -121,13 +121,13 @@ pub fn summary_csv(rows: &[SummaryRow]) -> Vec<u8> {
 /// decimals, base workloads solved.
 pub fn leaderboard_table(lb: &Leaderboard, tau_max: f64) -> String {
     let ranking = lb.ranking();
-    let width = lb
+    // Names as the terminal will show them: control characters escaped.
+    let names: Vec<String> = lb
         .submissions
         .iter()
-        .map(|s| s.len())
-        .max()
-        .unwrap_or(10)
-        .max(10);
+        .map(|s| crate::diagnostics::escape_controls(s).into_owned())
+        .collect();
+    let width = names.iter().map(|s| s.len()).max().unwrap_or(10).max(10);
     let mut out = format!(
         "{:>4}  {:<width$}  {:>6}  {:>6}\n",
         "rank",
@@ -140,7 +140,7 @@ pub fn leaderboard_table(lb: &Leaderboard, tau_max: f64) -> String {
         out.push_str(&format!(
             "{:>4}  {:<width$}  {:>6.4}  {:>6}\n",
             rank,
-            lb.submissions[row],
+            names[row],
             lb.scores[row],
             format!("{}/{}", lb.solved(row, tau_max), lb.base.len()),
             width = width
