@@ -82,10 +82,18 @@ def _csv(data: bytes, **kwargs) -> pd.DataFrame:
 class ScoreResult:
     """A scored leaderboard, as pandas objects in the reference's shapes."""
 
-    files: Dict[str, bytes]
+    files: Dict[str, bytes] = field(repr=False)
     """Every output file the CLI writes (name → bytes), the plots excepted."""
-    warnings: List[EngineWarning]
+    warnings: List[EngineWarning] = field(repr=False)
     _json: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        # A notebook cell shows this: sizes, not megabytes of CSV bytes.
+        n = len(self.time_to_targets)
+        return (
+            f"<ScoreResult: {n} submissions, {len(self.time_to_targets.columns)} workloads, "
+            f"{len(self.warnings)} warnings>"
+        )
 
     @property
     def scores(self) -> pd.Series:

@@ -191,3 +191,9 @@ def test_scoring_releases_the_gil(v05_spec, v05_logs):
     worker.join()
     assert one_call > 0.05, "scoring too fast to tell"
     assert max(gaps) < one_call / 2, (max(gaps), one_call)
+
+
+def test_repr_is_short(v05_result):
+    assert repr(v05_result) == (
+        f"<ScoreResult: 11 submissions, 14 workloads, {len(v05_result.warnings)} warnings>"
+    )
