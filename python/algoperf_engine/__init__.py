@@ -17,7 +17,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Union
+from typing import Any, Dict, Iterable, List, Optional, Union
 
 import pandas as pd
 
@@ -72,10 +72,13 @@ class EngineWarning:
     strict_fatal: bool
 
 
-def _csv(data: bytes, **kwargs) -> pd.DataFrame:
+def _csv(data: bytes, **kwargs: Any) -> pd.DataFrame:
     # keep_default_na off + na_values="": only an empty cell is NaN, as the
     # engine writes it; `inf` is parsed as infinity by pandas' float parser.
-    return pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=[""], **kwargs)
+    frame: pd.DataFrame = pd.read_csv(
+        io.BytesIO(data), keep_default_na=False, na_values=[""], **kwargs
+    )
+    return frame
 
 
 @dataclass
@@ -224,7 +227,7 @@ class SpecInfo:
     base: List[str]
     held_out: Dict[str, str]
     """Held-out variant → its base workload."""
-    targets: Dict[str, dict]
+    targets: Dict[str, Dict[str, Any]]
     """Workload → metric, column, goal, target, step_hint, budget."""
 
 

@@ -33,9 +33,9 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
-from . import EngineError, _engine, check_spec, rulesets_dir
+from . import EngineError, SpecInfo, _engine, check_spec, rulesets_dir
 
 #: The reference's string flags and their defaults.
 STRING_FLAGS: Dict[str, Optional[str]] = {
@@ -105,10 +105,10 @@ def parse_flags(argv: List[str]) -> Flags:
     return flags
 
 
-def _targets_file(path: str) -> dict:
+def _targets_file(path: str) -> Dict[str, Any]:
     try:
         with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
+            doc: Dict[str, Any] = json.load(f)
     except OSError as e:
         raise UsageError(f"{path}: cannot read the targets file: {e.strerror}") from None
     except ValueError as e:
@@ -119,7 +119,7 @@ def _targets_file(path: str) -> dict:
     return doc
 
 
-def _check_targets(spec, doc: dict, path: str) -> None:
+def _check_targets(spec: SpecInfo, doc: Dict[str, Any], path: str) -> None:
     """Every workload target of the file must be the spec's own."""
     for w in list(doc["base_workloads"]) + list(doc["held_out_workloads"]):
         theirs = doc["workloads"].get(w)
@@ -153,15 +153,15 @@ def choose_spec(targets_path: Optional[str], self_tuning: bool) -> str:
             matches.append(spec)
     exact = [s for s in matches if s.version == str(doc["benchmark_version"])]
     latest = [s for s in matches if s.version == "latest"]
-    chosen = (exact or latest or [None])[0]
-    if chosen is None:
+    pool = exact or latest
+    if not pool:
         raise UsageError(
             f"{targets_path}: no shipped {kind}-tuning ruleset has benchmark_version "
             f"{doc['benchmark_version']}'s base and held-out workloads "
             f"(rulesets in {rulesets_dir()})"
         )
-    _check_targets(chosen, doc, targets_path)
-    return chosen.path
+    _check_targets(pool[0], doc, targets_path)
+    return pool[0].path
 
 
 def _in_output_dir(output_dir: str, name: str) -> str:
@@ -171,7 +171,10 @@ def _in_output_dir(output_dir: str, name: str) -> str:
 def engine_args(flags: Flags) -> List[str]:
     """The ``algoperf-engine`` command line for the reference's flags."""
     out = str(flags["output_dir"])
-    args = ["--spec", choose_spec(flags["workload_targets"], bool(flags["self_tuning_ruleset"]))]
+    targets = flags["workload_targets"]
+    self_tuning = bool(flags["self_tuning_ruleset"])
+    spec = choose_spec(targets if isinstance(targets, str) else None, self_tuning)
+    args = ["--spec", spec]
     if flags["load_results_from_filename"]:
         args += ["--load-results", _in_output_dir(out, str(flags["load_results_from_filename"]))]
     elif flags["submission_directory"]:
