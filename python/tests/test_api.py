@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -197,3 +199,36 @@ def test_repr_is_short(v05_result):
     assert repr(v05_result) == (
         f"<ScoreResult: 11 submissions, 14 workloads, {len(v05_result.warnings)} warnings>"
     )
+
+
+def test_warnings_name_what_and_where(v05_result):
+    found = {(w.summary, w.location.split(" ")[0]) for w in v05_result.warnings}
+    assert ("expected 14 workloads, found 11", "caspr_adaptive") in found
+    assert all(w.strict_fatal for w in v05_result.warnings if w.summary.startswith("expected"))
+
+
+def test_strict_turns_count_warnings_into_an_error(v05_spec, v05_logs):
+    with pytest.raises(ae.EngineError, match=r"--strict: \d+ problems") as info:
+        ae.score(v05_spec, v05_logs, strict=True)
+    assert not isinstance(info.value, ae.SpecError)
+    assert "caspr_adaptive" in str(info.value)
+
+
+def test_api_equals_the_cargo_built_binary(v05_result, v05_spec, v05_logs, tmp_path):
+    """The same bytes as the `algoperf-engine` binary `cargo test --release`
+    builds (required under CI, where .ci/run builds it first)."""
+    from conftest import REPO
+
+    binary = REPO / "target" / "release" / "algoperf-engine"
+    if not binary.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"{binary} missing: .ci/run builds it before the Python tests")
+        pytest.skip(f"{binary} not built")
+    out = tmp_path / "out"
+    p = subprocess.run(
+        [str(binary), "--spec", v05_spec, "--submissions", str(v05_logs), "--output-dir", str(out)],
+        capture_output=True, text=True, check=False,
+    )
+    assert p.returncode == 0, p.stderr
+    csvs = {f.name: f.read_bytes() for f in out.glob("*.csv")}
+    assert csvs == v05_result.files
