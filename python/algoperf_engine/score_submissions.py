@@ -19,8 +19,10 @@ files into ``--output_dir``:
 * ``--save_results_to_filename`` / ``--load_results_from_filename`` are the
   engine's results cache (not the reference's pickle); a relative name is
   inside ``--output_dir``, as the reference joins it.
-* The engine always writes the scores and the performance profile;
-  ``--compute_performance_profiles`` is accepted and changes nothing.
+* As the reference: the ``<submission>_summary.csv`` files are always
+  written (unless the results are loaded from a file); the scores, the
+  time-to-targets and the performance profile (CSV and plot) only with
+  ``--compute_performance_profiles``.
 
 Flags follow absl's syntax: ``--flag=value``, ``--flag value``, booleans as
 ``--flag``, ``--noflag``, ``--flag=true|false`` or ``--flag True``. An
@@ -31,7 +33,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple, Union
 
@@ -198,12 +202,36 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(__doc__)
         return 0
     try:
-        args = engine_args(parse_flags(argv))
+        flags = parse_flags(argv)
+        args = engine_args(flags)
     except EngineError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2 if isinstance(e, UsageError) else 1
     sys.stdout.flush()
-    return _engine.run_cli(["algoperf-engine"] + args)
+    if flags["compute_performance_profiles"]:
+        return _engine.run_cli(["algoperf-engine"] + args)
+    return _summaries_only(args, str(flags["output_dir"]))
+
+
+def _summaries_only(args: List[str], output_dir: str) -> int:
+    """Without --compute_performance_profiles the reference writes only the
+    per-submission summaries: score into a scratch folder, keep those."""
+    out = args.index("--output-dir")
+    with tempfile.TemporaryDirectory(prefix="algoperf-engine-") as scratch:
+        args = args[:out] + ["--output-dir", scratch] + args[out + 2 :]
+        code = _engine.run_cli(["algoperf-engine"] + args)
+        if code != 0 or "--load-results" in args:
+            return code
+        Path(output_dir).mkdir(parents=True, exist_ok=True)
+        summaries = sorted(Path(scratch).glob("*_summary.csv"))
+        for summary in summaries:
+            shutil.copyfile(summary, Path(output_dir) / summary.name)
+    print(
+        f"kept the {len(summaries)} summary files in {output_dir} "
+        "(scores and profiles need --compute_performance_profiles)",
+        file=sys.stderr,
+    )
+    return 0
 
 
 if __name__ == "__main__":

@@ -64,7 +64,8 @@ def test_compat_subcommand_of_the_console_script(tmp_path, data, v05_logs):
     p = subprocess.run(
         [exe, "compat", "--workload_targets=" + str(data / "targets/workload_targets_v05.json"),
          "--submission_directory=" + str(v05_logs), "--output_dir=" + str(out),
-         "--exclude_submissions", "amos,baseline", "--nostrict"],
+         "--exclude_submissions", "amos,baseline", "--nostrict",
+         "--compute_performance_profiles=true"],
         capture_output=True, text=True, check=False,
     )
     assert p.returncode == 0, p.stderr
@@ -88,16 +89,30 @@ def test_save_and_load_results(tmp_path, data, v05_logs):
     out = tmp_path / "out"
     p = run_python("algoperf_engine.score_submissions", "--workload_targets", targets,
                    "--submission_directory", str(v05_logs), "--output_dir", str(out),
-                   "--save_results_to_filename", "results.bin")
+                   "--save_results_to_filename", "results.bin", "--compute_performance_profiles")
     assert p.returncode == 0, p.stderr
     assert (out / "results.bin").is_file()
     again = tmp_path / "again"
     again.mkdir()
     shutil.copy(out / "results.bin", again / "results.bin")
     p = run_python("algoperf_engine.score_submissions", "--workload_targets", targets,
-                   "--load_results_from_filename", "results.bin", "--output_dir", str(again))
+                   "--load_results_from_filename", "results.bin", "--output_dir", str(again),
+                   "--compute_performance_profiles")
     assert p.returncode == 0, p.stderr
     assert (again / "scores.csv").read_bytes() == (out / "scores.csv").read_bytes()
+
+
+def test_without_profiles_only_the_summaries_are_written(tmp_path, data, v05_logs, v05_cli_out):
+    """As the reference: scores and profiles need --compute_performance_profiles."""
+    out = tmp_path / "out"
+    p = run_python("algoperf_engine.score_submissions",
+                   "--workload_targets", str(data / "targets/workload_targets_v05.json"),
+                   "--submission_directory", str(v05_logs), "--output_dir", str(out))
+    assert p.returncode == 0, p.stderr
+    written = sorted(f.name for f in out.iterdir())
+    assert written == sorted(f"{s}_summary.csv" for s in PUBLISHED_V05)
+    for name in written:
+        assert (out / name).read_bytes() == (v05_cli_out / name).read_bytes(), name
 
 
 def test_unknown_reference_flag_is_an_error_naming_it(tmp_path):
