@@ -584,6 +584,27 @@ fn report_command(args: ReportArgs) -> Result<()> {
     report::html::publish(&args.html, scored, args.info_dir.as_deref(), origin)
 }
 
+/// Ends a command: prints its error (one `error:` prefix, control characters
+/// escaped so names from the tree cannot reach the terminal raw; nothing when
+/// stdout's reader left) and returns the exit status of
+/// [`crate::error::exit`]. The binary and the Python package's command both
+/// end here.
+pub fn finish(result: Result<()>) -> i32 {
+    use std::io::Write;
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            if !e.is_quiet() {
+                let text = e.to_string();
+                let text = crate::diagnostics::escape_controls_but(&text, &['\n']);
+                // A closed stderr has nobody to tell: ignore the failure.
+                let _ = writeln!(std::io::stderr(), "error: {text}");
+            }
+            e.exit_code()
+        }
+    }
+}
+
 /// A failed write to standard output: quiet when its reader left.
 fn stdout_error(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
