@@ -97,6 +97,7 @@ fn score_run(
             include,
             exclude,
             source: source_of(source)?,
+            ..Selection::default()
         },
         strict,
     };
