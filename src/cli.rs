@@ -385,6 +385,9 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     if let (Some(out), Some(subs)) = (&args.output_dir, &args.submissions) {
         report::files::check_output_dir(out, subs)?;
     }
+    if let (Some(cache), Some(subs)) = (&args.save_results, &args.submissions) {
+        report::files::check_cache_path(cache, subs)?;
+    }
     let options = run::Options {
         selection: Selection {
             include: args.include,
@@ -434,6 +437,18 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     // The performance-profile plot goes with the other outputs.
     let plots = report::plot::files(&outcome.leaderboard, &spec, out)?;
     outcome.files.extend(plots);
+    // What the run read: the cache when there is one, else the tree.
+    let input = args
+        .load_results
+        .as_ref()
+        .map(|c| ("results_cache", c))
+        .or(args.submissions.as_ref().map(|s| ("submissions", s)))
+        .ok_or_else(|| Error::Usage("--submissions or --load-results is required".into()))?;
+    let provenance = report::files::Provenance::of(&spec, input.0, input.1)?;
+    let manifest = report::files::manifest(&provenance, &outcome.files);
+    outcome
+        .files
+        .push((report::files::MANIFEST.to_string(), manifest));
     report::files::write_all(out, &outcome.files)?;
     eprint!("{}", outcome.warnings.render());
     print_result(args.format, &spec, &outcome.leaderboard, &outcome.warnings)?;

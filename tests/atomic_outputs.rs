@@ -16,16 +16,26 @@ fn scored_tree() -> Tree {
     t
 }
 
-/// No `.tmp` (nor any hidden) file in `dir`.
+/// No `.tmp` (nor any hidden) file in `dir`, besides the engine's own
+/// store, which holds nothing but the commit record and the current run.
 fn no_temporaries(dir: &Path) {
     for entry in std::fs::read_dir(dir).expect("read_dir") {
         let name = entry.expect("entry").file_name();
         let name = name.to_string_lossy();
         assert!(
-            !name.ends_with(".tmp") && !name.starts_with('.'),
+            name == files::STORE || (!name.ends_with(".tmp") && !name.starts_with('.')),
             "left behind: {name}"
         );
     }
+    let mut store: Vec<String> = std::fs::read_dir(dir.join(files::STORE))
+        .expect("read_dir store")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    store.sort();
+    assert!(
+        store == ["a", "current"] || store == ["b", "current"],
+        "store holds {store:?}"
+    );
 }
 
 #[test]
