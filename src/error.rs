@@ -122,6 +122,11 @@ pub enum Error {
         output: PathBuf,
         submissions: PathBuf,
     },
+    #[error("results cache {} is inside the submissions folder {}: it could overwrite a log, and would be read as one next time", cache.display(), submissions.display())]
+    CacheInsideSubmissions {
+        cache: PathBuf,
+        submissions: PathBuf,
+    },
     #[error("{0}")]
     Usage(String),
     #[error("{}: {message}", path.display())]
