@@ -164,3 +164,27 @@ fn an_output_folder_reaching_the_tree_through_dotdot_is_refused() {
     assert_eq!(code, 1);
     assert!(!t.subs().join("new").exists());
 }
+
+#[test]
+fn a_long_line_of_repeated_markers_is_read_in_linear_time() {
+    // Regression: each marker on a line searched back to the line's start,
+    // so one 2 MB line of `Time since start:` took 14 s (1 MB: 3.4 s). An
+    // 8 MB line would take minutes that way; linear, it takes milliseconds.
+    // The budget is generous so that a loaded machine does not fail it.
+    for marker in [
+        "Time since start:",
+        "--- Tuning run ",
+        "Metrics: {'eval_results'",
+    ] {
+        let line = marker.repeat(8 * 1024 * 1024 / marker.len());
+        let text = format!("first\n{line}\nlast Time since start: x\n");
+        let start = std::time::Instant::now();
+        let read = algoperf_engine::rawlog::parse_log(Path::new("long.log"), &text).expect("read");
+        let took = start.elapsed();
+        assert!(read.trials.is_empty());
+        assert!(
+            took < std::time::Duration::from_secs(3),
+            "{marker}: {took:?} for an 8 MB line"
+        );
+    }
+}
