@@ -374,6 +374,22 @@ fn spec_check(files: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// `--threads`, capped at the cores available: more threads than cores only
+/// add contention (100,000 threads ran for minutes at a load of 4,500).
+/// 0 or none is rayon's default, one per core.
+fn capped_threads(asked: Option<usize>) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match asked {
+        Some(n) if n > cores => {
+            eprintln!(
+                "note: --threads {n} is more than the {cores} cores available; using {cores}"
+            );
+            cores
+        }
+        other => other.unwrap_or(0),
+    }
+}
+
 fn score_command(args: ScoreArgs) -> Result<()> {
     let Some(spec_path) = args.spec else {
         return Err(Error::Usage("--spec is required".into()));
@@ -408,7 +424,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
             let bar = Bar::new();
             let progress: &dyn Progress = if bar.0.is_some() { &bar } else { &Silent };
             let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(args.threads.unwrap_or(0))
+                .num_threads(capped_threads(args.threads))
                 .build()
                 .map_err(|e| {
                     Error::Usage(format!(

@@ -188,3 +188,28 @@ fn a_long_line_of_repeated_markers_is_read_in_linear_time() {
         );
     }
 }
+
+#[test]
+fn threads_beyond_the_cores_are_capped_with_a_note() {
+    let t = two_submissions();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (code, stderr) = binary(
+        &t,
+        &[
+            "--submissions",
+            &t.subs().to_string_lossy(),
+            "--threads",
+            "100000",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stderr.lines().next(),
+        Some(
+            format!(
+                "note: --threads 100000 is more than the {cores} cores available; using {cores}"
+            )
+            .as_str()
+        )
+    );
+}
