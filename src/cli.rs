@@ -63,9 +63,14 @@ pub struct ScoreArgs {
     /// every intermediate result (schema/leaderboard.schema.json).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Worker threads for reading logs (default: all cores).
+    /// Worker threads for reading logs (default: all cores; more are capped
+    /// at the cores available).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Largest trial file or log read, e.g. 256M or 2G (default 256M); a
+    /// larger one, or one that is not a regular file, is skipped with a warning.
+    #[arg(long, value_name = "SIZE", value_parser = crate::limits::parse_size)]
+    pub max_file_size: Option<u64>,
 }
 
 /// `--format` values.
@@ -409,6 +414,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
             include: args.include,
             exclude: args.exclude,
             source: args.source.into(),
+            max_file_size: args.max_file_size,
         },
         strict: args.strict,
     };

@@ -213,3 +213,142 @@ fn threads_beyond_the_cores_are_capped_with_a_note() {
         )
     );
 }
+
+/// The warnings of a lenient library run on `t`, as `(what, where)`.
+fn warnings_of(t: &Tree, selection: algoperf_engine::ingest::Selection) -> Vec<(String, String)> {
+    let (_, spec) = t.spec();
+    let options = Options {
+        selection,
+        strict: false,
+    };
+    let ingested = run::read(&t.subs(), &spec, &options, &Silent).expect("read");
+    ingested
+        .warnings
+        .items()
+        .iter()
+        .map(|w| (w.summary.clone(), w.location.clone()))
+        .collect()
+}
+
+/// The one warning about `b`'s alpha trial file, with its path relative.
+fn trial_warning(t: &Tree, selection: algoperf_engine::ingest::Selection) -> (String, String) {
+    let file = t.subs().join(Tree::rel("b", "alpha_jax"));
+    let all = warnings_of(t, selection);
+    let mine: Vec<_> = all
+        .into_iter()
+        .filter(|(_, at)| at.starts_with(&file.display().to_string()))
+        .map(|(what, at)| (what, at.replacen(&file.display().to_string(), "<file>", 1)))
+        .collect();
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    mine[0].clone()
+}
+
+#[test]
+fn a_fifo_or_a_device_as_a_trial_file_is_skipped_not_read() {
+    // Regression: a FIFO blocked the run forever; a link to /dev/zero was
+    // read until memory ran out.
+    let t = two_submissions();
+    let file = t.subs().join(Tree::rel("b", "alpha_jax"));
+    std::fs::remove_file(&file).expect("rm");
+    let status = Command::new("mkfifo").arg(&file).status().expect("mkfifo");
+    assert!(status.success());
+    assert_eq!(
+        trial_warning(&t, Default::default()),
+        (
+            "unreadable eval_measurements.csv, trial skipped".into(),
+            "<file>: cannot read file: not a regular file (a FIFO)".into()
+        )
+    );
+    std::fs::remove_file(&file).expect("rm");
+    std::os::unix::fs::symlink("/dev/zero", &file).expect("symlink");
+    assert_eq!(
+        trial_warning(&t, Default::default()),
+        (
+            "unreadable eval_measurements.csv, trial skipped".into(),
+            "<file>: cannot read file: not a regular file (a device)".into()
+        )
+    );
+}
+
+#[test]
+fn a_file_over_max_file_size_is_skipped_with_the_limit_named() {
+    let t = two_submissions();
+    let file = t.subs().join(Tree::rel("b", "alpha_jax"));
+    let len = std::fs::metadata(&file).expect("stat").len();
+    let selection = algoperf_engine::ingest::Selection {
+        max_file_size: Some(len - 1),
+        ..Default::default()
+    };
+    assert_eq!(
+        trial_warning(&t, selection),
+        (
+            "unreadable eval_measurements.csv, trial skipped".into(),
+            format!(
+                "<file>: cannot read file: {len} bytes is more than --max-file-size {} bytes",
+                len - 1
+            )
+        )
+    );
+    // The flag, with a unit; a bad value is a usage error.
+    let (code, stderr) = binary(
+        &t,
+        &[
+            "--submissions",
+            &t.subs().to_string_lossy(),
+            "--max-file-size",
+            "1K",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stderr) = binary(
+        &t,
+        &[
+            "--submissions",
+            &t.subs().to_string_lossy(),
+            "--max-file-size",
+            "lots",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with(
+            "error: invalid value 'lots' for '--max-file-size <SIZE>': `lots`: expected a size like 256M, 2G or 1000000"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_header_of_millions_of_fields_is_refused_by_its_length() {
+    // Regression: a header that is mostly commas allocated 16 bytes per
+    // field (a 1 GB one aborted allocating 16 GiB); a row of commas 16
+    // bytes per field too. Lines are now bounded, and the plain reader's
+    // memory does not grow with the field count.
+    let t = two_submissions();
+    let mut text = fixtures::header("loss");
+    text.insert_str(0, &",".repeat(2 * 1024 * 1024));
+    t.write(&Tree::rel("b", "alpha_jax"), &text);
+    assert_eq!(
+        trial_warning(&t, Default::default()),
+        (
+            "unreadable eval_measurements.csv, trial skipped".into(),
+            "<file>:1: cannot read file: line longer than 1 MiB".into()
+        )
+    );
+    // A row of commas, quoted file or not.
+    for quote in ["", "\""] {
+        let mut text =
+            fixtures::header("loss").replacen("score", &format!("{quote}score{quote}"), 1);
+        text.push_str("1,2,3,4\n");
+        text.push_str(&",".repeat(3 * 1024 * 1024));
+        text.push('\n');
+        t.write(&Tree::rel("b", "alpha_jax"), &text);
+        assert_eq!(
+            trial_warning(&t, Default::default()),
+            (
+                "unreadable eval_measurements.csv, trial skipped".into(),
+                "<file>:3: cannot read file: line longer than 1 MiB".into()
+            )
+        );
+    }
+}

@@ -73,6 +73,9 @@ pub struct Selection {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     pub source: Source,
+    /// Largest file read, in bytes (`--max-file-size`; default
+    /// [`crate::limits::DEFAULT_MAX_FILE_SIZE`]).
+    pub max_file_size: Option<u64>,
 }
 
 /// Where a trial's evaluations come from.
@@ -88,6 +91,12 @@ pub enum Source {
 }
 
 impl Selection {
+    /// The largest file read, in bytes.
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size
+            .unwrap_or(crate::limits::DEFAULT_MAX_FILE_SIZE)
+    }
+
     /// Whether a submission of this name is scored.
     pub fn keeps(&self, name: &str) -> bool {
         (self.include.is_empty() || self.include.iter().any(|i| i == name))
@@ -347,7 +356,7 @@ pub fn ingest(
     let read: Vec<Read> = pending
         .par_iter()
         .map(|p| {
-            let r = read_pending(p, spec);
+            let r = read_pending(p, spec, selection.max_file_size());
             progress.advance();
             r
         })
@@ -531,15 +540,17 @@ fn walk_submission(
     Ok(())
 }
 
-fn read_pending(p: &Pending, spec: &Spec) -> Read {
+fn read_pending(p: &Pending, spec: &Spec, max_size: u64) -> Read {
     let mut out = Read::default();
     match &p.file {
-        PendingFile::Csv { trial, path } => match read_csv_trial(path, &p.metric_column, spec) {
-            Ok(series) => out.trials.push((trial.clone(), path.clone(), series)),
-            Err(e) => out.errors.push(e),
-        },
+        PendingFile::Csv { trial, path } => {
+            match read_csv_trial(path, &p.metric_column, spec, max_size) {
+                Ok(series) => out.trials.push((trial.clone(), path.clone(), series)),
+                Err(e) => out.errors.push(e),
+            }
+        }
         PendingFile::Logs { dir, skip, expect } => {
-            read_log_trials(p, dir, skip, expect, spec, &mut out)
+            read_log_trials(p, dir, skip, expect, spec, max_size, &mut out)
         }
     }
     out
@@ -551,9 +562,10 @@ fn read_log_trials(
     skip: &[String],
     expect: &[String],
     spec: &Spec,
+    max_size: u64,
     out: &mut Read,
 ) {
-    let read = match crate::rawlog::read_workload_logs(dir) {
+    let read = match crate::rawlog::read_workload_logs_limited(dir, max_size) {
         Ok(r) => r,
         Err(e) => {
             out.errors.push(TrialError {
@@ -616,13 +628,16 @@ fn read_csv_trial(
     path: &Path,
     metric_column: &str,
     spec: &Spec,
+    max_size: u64,
 ) -> std::result::Result<Series, TrialError> {
     let err = |line, problem| TrialError {
         path: path.to_path_buf(),
         line,
         problem,
     };
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+    // Only a regular file, and not a huge one: a FIFO would block the run,
+    // /dev/zero or a giant file exhaust memory.
+    let bytes = crate::limits::read_regular(path, max_size).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => err(None, TrialProblem::Missing),
         _ => err(None, TrialProblem::Unreadable(e.to_string())),
     })?;

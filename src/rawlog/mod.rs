@@ -164,6 +164,12 @@ pub enum RawLogError {
 /// processes tie, and either gives the same values. Each step appears at
 /// most once, and the result does not depend on the order files are listed.
 pub fn read_workload_logs(dir: &Path) -> Result<LogRead, RawLogError> {
+    read_workload_logs_limited(dir, crate::limits::DEFAULT_MAX_FILE_SIZE)
+}
+
+/// [`read_workload_logs`], refusing a log larger than `max_size` bytes
+/// (`--max-file-size`) or that is not a regular file.
+pub fn read_workload_logs_limited(dir: &Path, max_size: u64) -> Result<LogRead, RawLogError> {
     let listing = std::fs::read_dir(dir).map_err(|source| RawLogError::ReadDir {
         dir: dir.to_path_buf(),
         source,
@@ -185,9 +191,11 @@ pub fn read_workload_logs(dir: &Path) -> Result<LogRead, RawLogError> {
         .par_iter()
         .enumerate()
         .map(|(rank, file)| {
-            let bytes = std::fs::read(file).map_err(|source| RawLogError::Read {
-                file: file.clone(),
-                source,
+            let bytes = crate::limits::read_regular(file, max_size).map_err(|source| {
+                RawLogError::Read {
+                    file: file.clone(),
+                    source,
+                }
             })?;
             let text = decode_utf8(file, bytes)?;
             Ok(scan_log(file, &text, rank))
@@ -383,6 +391,17 @@ fn scan_log(file: &Path, text: &str, file_rank: usize) -> Scan {
         warnings: Vec::new(),
     };
     for (lineno, line) in candidate_lines(text) {
+        if line.len() > crate::limits::MAX_LOG_LINE {
+            // The parser's memory grows with the line.
+            sc.warn(
+                lineno,
+                format!(
+                    "line longer than {}, skipped",
+                    crate::limits::size_text(crate::limits::MAX_LOG_LINE as u64)
+                ),
+            );
+            continue;
+        }
         if let Some(trial) = tuning_run(line) {
             sc.flush();
             sc.trial = trial;
