@@ -30,11 +30,12 @@ pub const MAX_INFO_FILE: u64 = 64 * 1024;
 pub const MAX_INFO_NESTING: usize = 32;
 
 /// Reads `path` whole if it is a regular file (after following symlinks) of
-/// at most `max` bytes. The errors say which rule failed.
+/// at most `max` bytes. The errors say which rule failed; `limit` names the
+/// limit in the message (`--max-file-size`, the flag that raises it).
 ///
 /// A folder is let through to fail on reading, with the system's own
 /// message ("Is a directory").
-pub fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+pub fn read_regular(path: &Path, max: u64, limit: &str) -> std::io::Result<Vec<u8>> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() && !meta.is_dir() {
         return Err(std::io::Error::other(format!(
@@ -43,7 +44,7 @@ pub fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
         )));
     }
     if meta.len() > max {
-        return Err(too_large(meta.len(), max));
+        return Err(too_large(meta.len(), max, limit));
     }
     let file = std::fs::File::open(path)?;
     // Checked again on the open file: the path may have changed since.
@@ -57,14 +58,14 @@ pub fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(meta.len().min(max) as usize);
     file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max {
-        return Err(too_large(bytes.len() as u64, max));
+        return Err(too_large(bytes.len() as u64, max, limit));
     }
     Ok(bytes)
 }
 
-fn too_large(len: u64, max: u64) -> std::io::Error {
+fn too_large(len: u64, max: u64, limit: &str) -> std::io::Error {
     std::io::Error::other(format!(
-        "{} is more than --max-file-size {}",
+        "{} is more than {limit} {}",
         size_text(len),
         size_text(max)
     ))

@@ -352,3 +352,29 @@ fn a_header_of_millions_of_fields_is_refused_by_its_length() {
         );
     }
 }
+
+#[test]
+fn a_deeply_nested_or_huge_info_file_is_refused_before_parsing() {
+    // Regression: 200 KB of `[` took 36 s before the YAML parser's own
+    // recursion limit.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("sub/submission_info.yml");
+    std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&file, format!("authors: {}", "[".repeat(60_000))).expect("write");
+    let start = std::time::Instant::now();
+    let err = algoperf_engine::info::load(dir.path(), "sub").expect_err("refused");
+    assert!(start.elapsed() < std::time::Duration::from_secs(2));
+    assert_eq!(
+        err.to_string(),
+        format!("{}: nested 60000 levels deep, more than 32", file.display())
+    );
+    std::fs::write(&file, "a".repeat(200 * 1024)).expect("write");
+    let err = algoperf_engine::info::load(dir.path(), "sub").expect_err("refused");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: cannot read: 200 KiB is more than the limit of 64 KiB",
+            file.display()
+        )
+    );
+}

@@ -637,10 +637,13 @@ fn read_csv_trial(
     };
     // Only a regular file, and not a huge one: a FIFO would block the run,
     // /dev/zero or a giant file exhaust memory.
-    let bytes = crate::limits::read_regular(path, max_size).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => err(None, TrialProblem::Missing),
-        _ => err(None, TrialProblem::Unreadable(e.to_string())),
-    })?;
+    let bytes =
+        crate::limits::read_regular(path, max_size, "--max-file-size").map_err(|e| {
+            match e.kind() {
+                std::io::ErrorKind::NotFound => err(None, TrialProblem::Missing),
+                _ => err(None, TrialProblem::Unreadable(e.to_string())),
+            }
+        })?;
     let wanted = csv::Wanted {
         time: &spec.columns.time,
         summary_time: &spec.columns.summary_time,

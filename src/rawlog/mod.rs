@@ -191,12 +191,12 @@ pub fn read_workload_logs_limited(dir: &Path, max_size: u64) -> Result<LogRead, 
         .par_iter()
         .enumerate()
         .map(|(rank, file)| {
-            let bytes = crate::limits::read_regular(file, max_size).map_err(|source| {
-                RawLogError::Read {
+            let bytes = crate::limits::read_regular(file, max_size, "--max-file-size").map_err(
+                |source| RawLogError::Read {
                     file: file.clone(),
                     source,
-                }
-            })?;
+                },
+            )?;
             let text = decode_utf8(file, bytes)?;
             Ok(scan_log(file, &text, rank))
         })
