@@ -378,3 +378,43 @@ fn a_deeply_nested_or_huge_info_file_is_refused_before_parsing() {
         )
     );
 }
+
+#[test]
+fn a_submission_name_too_long_for_its_summary_file_is_shortened_with_a_note() {
+    // Regression: a 250-character folder name made `<name>_summary.csv`
+    // longer than a file name may be, and the whole run wrote nothing.
+    let t = two_submissions();
+    let long = "x".repeat(250);
+    t.submission(&long, 120.0, 120.0);
+    let out = t.dir.path().join("out");
+    let (code, stderr) = binary(
+        &t,
+        &[
+            "--submissions",
+            &t.subs().to_string_lossy(),
+            "--output-dir",
+            &out.to_string_lossy(),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let hash = &algoperf_engine::report::files::sha256_hex(long.as_bytes())[..8];
+    let short = format!("{}~{hash}_summary.csv", "x".repeat(234));
+    assert_eq!(short.len(), 255);
+    assert_eq!(
+        algoperf_engine::run::summary_file_name(&long),
+        short,
+        "deterministic"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "warning: submission name too long for a file name; its summary is written as {short} ({long})\n"
+        )),
+        "{stderr}"
+    );
+    let summary = std::fs::read_to_string(out.join(&short)).expect("summary written");
+    assert!(summary.contains("alpha_jax"));
+    assert!(out.join("a_summary.csv").exists());
+    assert!(std::fs::read_to_string(out.join("scores.csv"))
+        .expect("scores")
+        .contains(&long));
+}
