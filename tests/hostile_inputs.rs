@@ -418,3 +418,49 @@ fn a_submission_name_too_long_for_its_summary_file_is_shortened_with_a_note() {
         .expect("scores")
         .contains(&long));
 }
+
+/// A leaderboard of `n` submissions with distinct step-shaped profiles
+/// (only what the plot reads: names, scores, τ and ρ).
+fn many_submissions(
+    n: usize,
+) -> (
+    algoperf_engine::score::Leaderboard,
+    algoperf_engine::spec::Spec,
+) {
+    let t = two_submissions();
+    let outcome = t.run(false).expect("run");
+    let (_, spec) = t.spec();
+    let mut lb = outcome.leaderboard;
+    let taus = lb.taus.len();
+    lb.submissions = (0..n).map(|i| format!("submission_{i:04}")).collect();
+    lb.scores = (0..n).map(|i| i as f64 / n as f64).collect();
+    lb.profile = nalgebra::DMatrix::from_fn(n, taus, |r, j| {
+        let jump = (r * 7) % taus;
+        if j >= jump {
+            1.0
+        } else {
+            0.5 * ((r % 3) as f64) / 2.0
+        }
+    });
+    (lb, spec)
+}
+
+#[test]
+fn the_plot_grows_linearly_with_submissions() {
+    // Regression: the plotting area grew with the legend, so every curve
+    // (and every dash of it) grew with the number of submissions: 1,000
+    // submissions made a 96 MB SVG, 2,000 a 365 MB one. The size is
+    // counted, not timed: doubling the submissions about doubles it.
+    let size = |n| {
+        let (lb, spec) = many_submissions(n);
+        let svg = algoperf_engine::report::plot::svg(&lb, &spec).expect("svg");
+        let png = algoperf_engine::report::plot::png(&lb, &spec).expect("png");
+        (svg.len(), png.len())
+    };
+    let (svg1, png1) = size(150);
+    let (svg2, png2) = size(300);
+    let ratio = svg2 as f64 / svg1 as f64;
+    assert!(ratio < 2.3, "SVG {svg1} → {svg2} bytes: ×{ratio:.2}");
+    let ratio = png2 as f64 / png1 as f64;
+    assert!(ratio < 2.3, "PNG {png1} → {png2} bytes: ×{ratio:.2}");
+}
