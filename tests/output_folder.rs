@@ -260,14 +260,30 @@ fn a_run_killed_at_any_moment_leaves_one_complete_run() {
     let out: PathBuf = scratch.path().join("out");
     assert!(command(&trees[0], &out).status().expect("run").success());
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
-    let horizon = took.as_micros() as u64 * 5 / 4;
+    // Kill delays are drawn up to a horizon that follows the run's length:
+    // shortened when the run had finished, lengthened when not, so that
+    // about a third of the kills come after the end and most land late in
+    // the run, where it writes, whatever the machine's load.
+    let mut horizon = took.as_micros() as u64 * 5 / 4;
     let (mut old, mut new, mut mid) = (0, 0, 0);
     let mut holds = 0;
     for i in 0..120 {
         let next = (i + 1) % 2;
         let mut child = command(&trees[next], &out).spawn().expect("spawn");
         std::thread::sleep(Duration::from_micros(rng.gen_range(0..horizon)));
-        let _ = child.kill();
+        if child.try_wait().is_ok_and(|s| s.is_some()) {
+            horizon = horizon * 9 / 10;
+        } else {
+            horizon = horizon * 21 / 20;
+        }
+        if i % 3 == 2 {
+            // SIGTERM (its default action) ends the run as abruptly.
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+        } else {
+            let _ = child.kill();
+        }
         let _ = child.wait();
         let view = readable(&out);
         assert!(
@@ -286,7 +302,7 @@ fn a_run_killed_at_any_moment_leaves_one_complete_run() {
         mid += usize::from(leftovers);
         holds = usize::from(view == views[0]);
     }
-    eprintln!("120 kills: {old} left the earlier run, {new} the new one, {mid} mid-write");
+    eprintln!("120 kills (SIGKILL, every third SIGTERM): {old} left the earlier run, {new} the new one, {mid} mid-write");
     assert!(
         old > 0 && new > 0,
         "the kills must land both before and after the commit"
@@ -300,4 +316,105 @@ fn a_run_killed_at_any_moment_leaves_one_complete_run() {
         views[next].len() + 1
     );
     store_is_tidy(&out, false);
+}
+
+// --- immutable files (chattr +i) --------------------------------------------
+
+/// Makes `path` immutable until dropped; `None` where `chattr` cannot.
+struct Immutable(PathBuf);
+
+impl Immutable {
+    fn new(path: &Path) -> Option<Self> {
+        let ok = Command::new("chattr")
+            .arg("+i")
+            .arg(path)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Immutable(path.to_path_buf()))
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn an_immutable_file_never_leaves_a_mix() {
+    // Regression: with one output immutable, the run exited 1 after
+    // replacing scores.csv: a folder of two runs.
+    let t = two_submissions();
+    let out = t.dir.path().join("out");
+    let out_arg = out.to_string_lossy().into_owned();
+    t.cli(&["--output-dir", &out_arg]).expect("first run");
+    let first = readable(&out);
+
+    // A file of an output's name that the engine did not write, and that
+    // cannot be replaced: the run fails and nothing readable changes.
+    std::fs::remove_file(out.join("b_summary.csv")).expect("rm link");
+    std::fs::write(out.join("b_summary.csv"), "mine").expect("write");
+    let Some(lock) = Immutable::new(&out.join("b_summary.csv")) else {
+        eprintln!("skipped: chattr +i is not available here");
+        return;
+    };
+    let mut expected = first.clone();
+    expected.insert("b_summary.csv".into(), b"mine".to_vec());
+    t.submission("b", 50.0, 50.0).submission("c", 60.0, 60.0);
+    let err = t.cli(&["--output-dir", &out_arg]).expect_err("immutable");
+    assert_eq!(
+        err,
+        format!(
+            "{}: cannot write output: Operation not permitted (os error 1)",
+            out.join("b_summary.csv").display()
+        )
+    );
+    assert_eq!(readable_or_mine(&out), expected);
+    assert!(!out.join("c_summary.csv").exists(), "no link left behind");
+    drop(lock);
+    std::fs::remove_file(out.join("b_summary.csv")).expect("rm mine");
+
+    // A file of the current run that cannot be removed: the next run
+    // commits, and the run after it, which must empty that slot, fails
+    // before changing anything readable.
+    t.cli(&["--output-dir", &out_arg]).expect("second run");
+    let second = readable(&out);
+    let slot = std::fs::read_link(out.join(STORE).join("current")).expect("current");
+    let held = out.join(STORE).join(&slot);
+    let lock = Immutable::new(&held.join("scores.csv")).expect("chattr");
+    t.submission("a", 20.0, 20.0);
+    t.cli(&["--output-dir", &out_arg])
+        .expect("third run commits");
+    let third = readable(&out);
+    assert_ne!(third, second);
+    t.submission("a", 30.0, 30.0);
+    let err = t.cli(&["--output-dir", &out_arg]).expect_err("slot held");
+    assert_eq!(
+        err,
+        format!(
+            "{}: cannot write output: Operation not permitted (os error 1)",
+            held.display()
+        )
+    );
+    assert_eq!(readable(&out), third);
+    drop(lock);
+    t.cli(&["--output-dir", &out_arg]).expect("fourth run");
+    store_is_tidy(&out, false);
+}
+
+/// [`readable`], where regular files of the user's are allowed too.
+fn readable_or_mine(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut view = BTreeMap::new();
+    for entry in std::fs::read_dir(out).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == STORE {
+            continue;
+        }
+        if let Ok(bytes) = std::fs::read(entry.path()) {
+            view.insert(name, bytes);
+        }
+    }
+    view
 }
