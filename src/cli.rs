@@ -59,6 +59,10 @@ pub struct ScoreArgs {
     /// Fail on any count mismatch or skipped input instead of warning.
     #[arg(long)]
     pub strict: bool,
+    /// Largest trial file or log read, e.g. 256M or 2G (default 256M); a
+    /// larger one, or one that is not a regular file, is skipped with a warning.
+    #[arg(long, value_name = "SIZE", value_parser = crate::limits::parse_size)]
+    pub max_file_size: Option<u64>,
     /// What to print on stdout: the ranked table, or one JSON document with
     /// every intermediate result (schema/leaderboard.schema.json).
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -67,10 +71,6 @@ pub struct ScoreArgs {
     /// at the cores available).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
-    /// Largest trial file or log read, e.g. 256M or 2G (default 256M); a
-    /// larger one, or one that is not a regular file, is skipped with a warning.
-    #[arg(long, value_name = "SIZE", value_parser = crate::limits::parse_size)]
-    pub max_file_size: Option<u64>,
 }
 
 /// `--format` values.
@@ -400,14 +400,14 @@ fn score_command(args: ScoreArgs) -> Result<()> {
         return Err(Error::Usage("--spec is required".into()));
     };
     let spec = spec::load(&spec_path)?;
+    if let (Some(cache), Some(subs)) = (&args.save_results, &args.submissions) {
+        report::files::check_cache_path(cache, subs)?;
+    }
     if let Some(out) = &args.output_dir {
         report::files::check_output_target(out)?;
     }
     if let (Some(out), Some(subs)) = (&args.output_dir, &args.submissions) {
         report::files::check_output_dir(out, subs)?;
-    }
-    if let (Some(cache), Some(subs)) = (&args.save_results, &args.submissions) {
-        report::files::check_cache_path(cache, subs)?;
     }
     let options = run::Options {
         selection: Selection {
