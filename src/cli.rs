@@ -471,7 +471,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     outcome
         .files
         .push((report::files::MANIFEST.to_string(), manifest));
-    report::files::write_all(out, &outcome.files)?;
+    report::files::write_run(out, &outcome.files)?;
     eprint!("{}", outcome.warnings.render());
     print_result(args.format, &spec, &outcome.leaderboard, &outcome.warnings)?;
     eprintln!("wrote {} files to {}", outcome.files.len(), out.display());

@@ -119,7 +119,7 @@ fn an_unwritable_output_folder_fails_before_reading_and_writes_nothing() {
     assert_eq!(std::fs::read(&file).expect("read"), b"x");
     // The library call says the same when handed such a folder.
     let err =
-        files::write_all(&out, &[("scores.csv".into(), b"x".to_vec())]).expect_err("not a folder");
+        files::write_run(&out, &[("scores.csv".into(), b"x".to_vec())]).expect_err("not a folder");
     assert!(
         err.to_string()
             .starts_with(&format!("{}: cannot write output: ", out.display())),

@@ -23,7 +23,7 @@
 //!     b/                    staging: the next run is written here
 //! ```
 //!
-//! A run (see [`write_all`]):
+//! A run (see [`write_run`]):
 //!
 //! 1. checks every name (a plain file name; no folder in the way), before
 //!    anything is changed;
@@ -183,7 +183,7 @@ pub fn check_output_target(output: &Path) -> Result<()> {
 }
 
 /// Writes one file atomically: to a temporary name beside it, then renamed
-/// over it (the results cache; not the output folder, see [`write_all`]).
+/// over it (the results cache; not the output folder, see [`write_run`]).
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -368,10 +368,26 @@ fn tidy(dir: &Path, store: &Path, names: &[&str], previous: Option<&str>) {
     let _ = remove_any(&store.join(NEW_LINK));
 }
 
-/// Writes a run's `(file name, bytes)` outputs into `dir`, all or none, as
-/// the module documentation describes. On an error nothing readable in
-/// `dir` has changed.
+/// Writes `(file name, bytes)` pairs into `dir`, each one atomically (see
+/// [`write_file`]) but not all at once: for single files a user names (an
+/// HTML page), where no store belongs. A run's outputs go through
+/// [`write_run`].
 pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    check_output_target(dir)?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for (name, bytes) in files {
+        write_file(&dir.join(name), bytes)?;
+    }
+    Ok(())
+}
+
+/// Writes a run's `(file name, bytes)` outputs into the output folder `dir`,
+/// all or none, as the module documentation describes. On an error nothing
+/// readable in `dir` has changed.
+pub fn write_run(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     check_output_target(dir)?;
     std::fs::create_dir_all(dir).map_err(|source| Error::Write {
         path: dir.to_path_buf(),

@@ -338,7 +338,7 @@ pub fn png(lb: &Leaderboard, spec: &Spec) -> std::result::Result<Vec<u8>, String
     Ok(bytes)
 }
 
-/// Both plot files, `(file name, bytes)`, for [`super::files::write_all`].
+/// Both plot files, `(file name, bytes)`, for [`super::files::write_run`].
 /// `dir` is only used to name the file in an error.
 pub fn files(lb: &Leaderboard, spec: &Spec, dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let fail = |name: &str, e: String| Error::Write {
