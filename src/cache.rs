@@ -85,15 +85,7 @@ fn restore(ingested: &mut Ingested) {
 /// Writes the cache file atomically.
 pub fn save(path: &Path, ingested: &Ingested, spec: &Spec) -> Result<()> {
     let bytes = encode(ingested, spec)?;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| Error::Usage(format!("{}: not a file name", path.display())))?;
-    crate::report::files::write_all(dir, &[(name.to_string(), bytes)])
+    crate::report::files::write_file(path, &bytes)
 }
 
 /// Reads and checks a cache file, and checks that it holds the columns `spec`
@@ -107,6 +99,37 @@ pub fn load(path: &Path, spec: &Spec) -> Result<Ingested> {
         path: path.to_path_buf(),
         message,
     })
+}
+
+/// What a valid checksum cannot promise (a cache written by hand, or by a
+/// buggy writer): submission names that are plain folder names (they become
+/// output file names, and `../x` would write outside the output folder), and
+/// a trial's columns of one length (scoring indexes one by another).
+fn validate(ingested: &Ingested) -> std::result::Result<(), String> {
+    for sub in &ingested.submissions {
+        if !crate::report::files::is_plain_name(&sub.name) {
+            return Err(format!(
+                "submission name {:?} is not a plain folder name; refused",
+                sub.name
+            ));
+        }
+        for t in &sub.trials {
+            let s = &t.series;
+            let lengths = [
+                s.time.len(),
+                s.summary_time.len(),
+                s.step.len(),
+                s.metric.len(),
+            ];
+            if lengths.iter().any(|&n| n != lengths[0]) {
+                return Err(format!(
+                    "corrupted results cache: trial {}/{}/{}/{} has columns of unequal length (time {}, summary time {}, step {}, metric {})",
+                    sub.name, t.study, t.folder, t.trial, lengths[0], lengths[1], lengths[2], lengths[3]
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Decodes a cache's bytes; errors say what is wrong with the file.
@@ -165,6 +188,7 @@ pub fn decode(bytes: &[u8], spec: &Spec) -> std::result::Result<Ingested, String
     }
     let mut ingested = payload.ingested;
     restore(&mut ingested);
+    validate(&ingested)?;
     for sub in &mut ingested.submissions {
         let mut kept = Vec::with_capacity(sub.trials.len());
         for t in sub.trials.drain(..) {

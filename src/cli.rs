@@ -64,11 +64,16 @@ pub struct ScoreArgs {
     /// or framework found nowhere): warnings instead of errors.
     #[arg(long)]
     pub allow_empty: bool,
+    /// Largest trial file or log read, e.g. 256M or 2G (default 256M); a
+    /// larger one, or one that is not a regular file, is skipped with a warning.
+    #[arg(long, value_name = "SIZE", value_parser = crate::limits::parse_size)]
+    pub max_file_size: Option<u64>,
     /// What to print on stdout: the ranked table, or one JSON document with
     /// every intermediate result (schema/leaderboard.schema.json).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Worker threads for reading logs (default: all cores).
+    /// Worker threads for reading logs (default: all cores; more are capped
+    /// at the cores available).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// Also write the leaderboard as one self-contained HTML page.
@@ -430,11 +435,30 @@ fn spec_check(files: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// `--threads`, capped at the cores available: more threads than cores only
+/// add contention (100,000 threads ran for minutes at a load of 4,500).
+/// 0 or none is rayon's default, one per core.
+fn capped_threads(asked: Option<usize>) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match asked {
+        Some(n) if n > cores => {
+            eprintln!(
+                "note: --threads {n} is more than the {cores} cores available; using {cores}"
+            );
+            cores
+        }
+        other => other.unwrap_or(0),
+    }
+}
+
 fn score_command(args: ScoreArgs) -> Result<()> {
     let Some(spec_path) = args.spec.clone() else {
         return Err(Error::CommandLine("--spec is required".into()));
     };
     let spec = spec::load(&spec_path)?;
+    if let (Some(cache), Some(subs)) = (&args.save_results, &args.submissions) {
+        report::files::check_cache_path(cache, subs)?;
+    }
     if let Some(out) = &args.output_dir {
         report::files::check_output_target(out)?;
     }
@@ -454,6 +478,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
             exclude: args.exclude,
             source: args.source.into(),
             allow_empty: args.allow_empty,
+            max_file_size: args.max_file_size,
         },
         strict: args.strict,
     };
@@ -467,7 +492,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
             let bar = Bar::new();
             let progress: &dyn Progress = if bar.0.is_some() { &bar } else { &Silent };
             let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(args.threads.unwrap_or(0))
+                .num_threads(capped_threads(args.threads))
                 .build()
                 .map_err(|e| {
                     Error::CommandLine(format!(
@@ -500,7 +525,19 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     // The performance-profile plot goes with the other outputs.
     let plots = report::plot::files(&outcome.leaderboard, &spec, out)?;
     outcome.files.extend(plots);
-    report::files::write_all(out, &outcome.files)?;
+    // What the run read: the cache when there is one, else the tree.
+    let input = args
+        .load_results
+        .as_ref()
+        .map(|c| ("results_cache", c))
+        .or(args.submissions.as_ref().map(|s| ("submissions", s)))
+        .ok_or_else(|| Error::Usage("--submissions or --load-results is required".into()))?;
+    let provenance = report::files::Provenance::of(&spec, input.0, input.1)?;
+    let manifest = report::files::manifest(&provenance, &outcome.files);
+    outcome
+        .files
+        .push((report::files::MANIFEST.to_string(), manifest));
+    report::files::write_run(out, &outcome.files)?;
     if let Some(page) = &args.html {
         let scored = (&spec, &outcome.leaderboard, &ingested, &outcome.warnings);
         report::html::publish(page, scored, args.info_dir.as_deref(), origin)?;

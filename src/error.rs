@@ -190,6 +190,11 @@ pub enum Error {
     /// The command cannot do what was asked with these inputs (a spec
     /// without what the command needs, an unknown submission, a folder that
     /// does not exist): a scoring error, exit status 1.
+    #[error("results cache {} is inside the submissions folder {}: it could overwrite a log, and would be read as one next time", cache.display(), submissions.display())]
+    CacheInsideSubmissions {
+        cache: PathBuf,
+        submissions: PathBuf,
+    },
     #[error("{0}")]
     Usage(String),
     /// `check` found errors (or warnings, with `--deny-warnings`); the

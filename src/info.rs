@@ -96,17 +96,38 @@ pub fn parse(path: &Path, yaml: &str) -> Result<SubmissionInfo> {
 }
 
 /// Reads `<info_dir>/<submission>/submission_info.yml`; `None` when the
-/// submission has no such file.
+/// submission has no such file. The file must be a regular file of at most
+/// [`MAX_INFO_FILE`](crate::limits::MAX_INFO_FILE) bytes, nested at most
+/// [`MAX_INFO_NESTING`](crate::limits::MAX_INFO_NESTING) levels: the YAML
+/// parser took 36 s on 200 KB of `[` before its own recursion limit.
 pub fn load(info_dir: &Path, submission: &str) -> Result<Option<SubmissionInfo>> {
     let path = info_dir.join(submission).join(INFO_FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => parse(&path, &text).map(Some),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::Usage(format!(
-            "{}: cannot read: {e}",
-            path.display()
-        ))),
+    match read_text(&path) {
+        Ok(Some(text)) => parse(&path, &text).map(Some),
+        Ok(None) => Ok(None),
+        Err(message) => Err(Error::Usage(format!("{}: {message}", path.display()))),
     }
+}
+
+/// The text of an info file within the bounds [`load`] names; `None` when
+/// there is no such file, else what is wrong with it (without the path).
+/// `check` reads info files through this too.
+pub fn read_text(path: &Path) -> std::result::Result<Option<String>, String> {
+    let bytes =
+        match crate::limits::read_regular(path, crate::limits::MAX_INFO_FILE, "the limit of") {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("cannot read: {e}")),
+        };
+    let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
+    let depth = crate::limits::nesting_depth(&text);
+    if depth > crate::limits::MAX_INFO_NESTING {
+        return Err(format!(
+            "nested {depth} levels deep, more than {}",
+            crate::limits::MAX_INFO_NESTING
+        ));
+    }
+    Ok(Some(text))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod error;
 pub mod heldout;
 pub mod info;
 pub mod ingest;
+pub mod limits;
 pub mod numeric;
 pub mod rawlog;
 pub mod report;

@@ -89,16 +89,44 @@ pub fn score(ingested: &Ingested, spec: &Spec, options: &Options) -> Result<Outc
     ];
     let mut subs: Vec<_> = ingested.submissions.iter().collect();
     subs.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut warnings = warnings;
     for sub in subs {
         let rows = summary::summarize(sub, spec);
-        files.push((
-            format!("{}_summary.csv", sub.name),
-            report::summary_csv(&rows),
-        ));
+        let name = summary_file_name(&sub.name);
+        if name != format!("{}{SUMMARY_SUFFIX}", sub.name) {
+            warnings.note(
+                format!(
+                    "submission name too long for a file name; its summary is written as {name}"
+                ),
+                sub.name.clone(),
+            );
+        }
+        files.push((name, report::summary_csv(&rows)));
     }
     Ok(Outcome {
         leaderboard,
         files,
         warnings,
     })
+}
+
+const SUMMARY_SUFFIX: &str = "_summary.csv";
+
+/// `<submission>_summary.csv`; when that is longer than a file name may be
+/// (255 bytes: a 250-character folder name would fail the whole run), the
+/// name is cut to fit and made unique again by the first 8 hex digits of
+/// its SHA-256: `<start of name>~<hash>_summary.csv`. Deterministic, so a
+/// rerun writes the same name.
+pub fn summary_file_name(submission: &str) -> String {
+    let full = format!("{submission}{SUMMARY_SUFFIX}");
+    if full.len() <= report::files::NAME_MAX {
+        return full;
+    }
+    let hash = &report::files::sha256_hex(submission.as_bytes())[..8];
+    let room = report::files::NAME_MAX - SUMMARY_SUFFIX.len() - 1 - hash.len();
+    let mut cut = room.min(submission.len());
+    while !submission.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}~{hash}{SUMMARY_SUFFIX}", &submission[..cut])
 }

@@ -16,16 +16,26 @@ fn scored_tree() -> Tree {
     t
 }
 
-/// No `.tmp` (nor any hidden) file in `dir`.
+/// No `.tmp` (nor any hidden) file in `dir`, besides the engine's own
+/// store, which holds nothing but the commit record and the current run.
 fn no_temporaries(dir: &Path) {
     for entry in std::fs::read_dir(dir).expect("read_dir") {
         let name = entry.expect("entry").file_name();
         let name = name.to_string_lossy();
         assert!(
-            !name.ends_with(".tmp") && !name.starts_with('.'),
+            name == files::STORE || (!name.ends_with(".tmp") && !name.starts_with('.')),
             "left behind: {name}"
         );
     }
+    let mut store: Vec<String> = std::fs::read_dir(dir.join(files::STORE))
+        .expect("read_dir store")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    store.sort();
+    assert!(
+        store == ["a", "current"] || store == ["b", "current"],
+        "store holds {store:?}"
+    );
 }
 
 #[test]
@@ -109,7 +119,7 @@ fn an_unwritable_output_folder_fails_before_reading_and_writes_nothing() {
     assert_eq!(std::fs::read(&file).expect("read"), b"x");
     // The library call says the same when handed such a folder.
     let err =
-        files::write_all(&out, &[("scores.csv".into(), b"x".to_vec())]).expect_err("not a folder");
+        files::write_run(&out, &[("scores.csv".into(), b"x".to_vec())]).expect_err("not a folder");
     assert!(
         err.to_string()
             .starts_with(&format!("{}: cannot write output: ", out.display())),

@@ -25,9 +25,9 @@ pub fn info_findings(
         Some(dir) => dir.join(name).join(INFO_FILE),
         None => folder.join(INFO_FILE),
     };
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let text = match info::read_text(&path) {
+        Ok(Some(text)) => text,
+        Ok(None) => {
             if options.info_dir.is_some() || options.require_info {
                 out.push(Finding::new(
                     Code::InfoMissing,
@@ -38,8 +38,7 @@ pub fn info_findings(
             }
             return;
         }
-        Err(e) => {
-            let message = format!("cannot read: {e}");
+        Err(message) => {
             out.push(Finding::new(Code::InfoUnreadable, &path, None, message));
             return;
         }

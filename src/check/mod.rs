@@ -205,6 +205,7 @@ fn check_one(
         source: options.source,
         // A degenerate tree is findings here, not an error that hides them.
         allow_empty: true,
+        max_file_size: None,
     };
     let (ingested, problems) = match ingest::ingest_detailed(&scope.root, spec, &selection, &Silent)
     {

@@ -104,6 +104,10 @@ fn trim(mut b: &[u8]) -> &[u8] {
 /// The values are not judged here (a time going backwards, a negative
 /// time): see `ingest::check_times`, which uses [`read_trial`]'s row
 /// positions to name the line.
+///
+/// A line longer than [`crate::limits::MAX_CSV_LINE`] is refused before
+/// either path reads it; the plain path's memory does not grow with the
+/// number of fields on a line.
 pub fn read_series(bytes: &[u8], wanted: &Wanted) -> Result<Series, (Option<u64>, TrialProblem)> {
     read_trial(bytes, wanted).map(|(series, _)| series)
 }
@@ -116,6 +120,15 @@ pub fn read_trial(
     wanted: &Wanted,
 ) -> Result<(Series, Vec<usize>), (Option<u64>, TrialProblem)> {
     let bytes = without_bom(bytes);
+    if let Some(line) = overlong_line(bytes) {
+        return Err((
+            Some(line),
+            TrialProblem::Unreadable(format!(
+                "line longer than {}",
+                crate::limits::size_text(crate::limits::MAX_CSV_LINE as u64)
+            )),
+        ));
+    }
     let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
     if lone_cr || memchr::memchr(b'"', bytes).is_some() {
         read_series_quoted(bytes, wanted)
@@ -165,45 +178,51 @@ fn read_series_plain(
     let Some((header_line, header)) = it.next() else {
         return Err((None, TrialProblem::Empty));
     };
-    let names: Vec<&[u8]> = header.split(|&b| b == b',').collect();
-    let find = |name: &str| -> Result<usize, (Option<u64>, TrialProblem)> {
-        names
-            .iter()
-            .position(|h| *h == name.as_bytes())
-            .ok_or_else(|| {
-                (
-                    Some(header_line),
-                    TrialProblem::MissingColumn(name.to_string()),
-                )
-            })
-    };
-    let cols = [
-        find(wanted.time)?,
-        find(wanted.summary_time)?,
-        find(wanted.step)?,
-        find(wanted.metric)?,
-    ];
     let labels = [wanted.time, wanted.summary_time, wanted.step, wanted.metric];
-    let n_fields = names.len();
+    // The wanted columns' positions and the field count, without keeping
+    // every header name: memory does not grow with the number of fields.
+    let mut cols = [usize::MAX; 4];
+    let mut n_fields = 0;
+    for (i, h) in header.split(|&b| b == b',').enumerate() {
+        for (c, label) in cols.iter_mut().zip(labels) {
+            if *c == usize::MAX && h == label.as_bytes() {
+                *c = i;
+            }
+        }
+        n_fields = i + 1;
+    }
+    if let Some(k) = cols.iter().position(|&c| c == usize::MAX) {
+        return Err((
+            Some(header_line),
+            TrialProblem::MissingColumn(labels[k].to_string()),
+        ));
+    }
     let mut series = Series::default();
     let mut starts = Vec::new();
-    let mut fields: Vec<&[u8]> = Vec::with_capacity(n_fields);
     for (line_no, line) in it {
-        fields.clear();
-        fields.extend(line.split(|&b| b == b','));
-        if fields.len() != n_fields {
+        let mut raw: [&[u8]; 4] = [b""; 4];
+        let mut found = 0;
+        for (i, field) in line.split(|&b| b == b',').enumerate() {
+            for (r, &c) in raw.iter_mut().zip(&cols) {
+                if c == i {
+                    *r = field;
+                }
+            }
+            found = i + 1;
+        }
+        if found != n_fields {
             return Err((
                 Some(line_no),
                 TrialProblem::WrongFieldCount {
                     expected: n_fields,
-                    found: fields.len(),
+                    found,
                 },
             ));
         }
         let mut values = [0.0; 4];
-        for (k, &c) in cols.iter().enumerate() {
+        for k in 0..4 {
             values[k] =
-                parse_cell(fields[c]).ok_or_else(|| not_a_number(line_no, labels[k], fields[c]))?;
+                parse_cell(raw[k]).ok_or_else(|| not_a_number(line_no, labels[k], raw[k]))?;
         }
         starts.push(line.as_ptr() as usize - bytes.as_ptr() as usize);
         series.time.push(values[0]);
@@ -212,6 +231,25 @@ fn read_series_plain(
         series.metric.push(values[3]);
     }
     Ok((series, starts))
+}
+
+/// The first line longer than [`crate::limits::MAX_CSV_LINE`], if any (its
+/// 1-based number; `\r\n`, `\r` and `\n` each end a line).
+fn overlong_line(bytes: &[u8]) -> Option<u64> {
+    let max = crate::limits::MAX_CSV_LINE;
+    let mut start = 0;
+    let mut line = 1u64;
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            continue;
+        }
+        if i - start > max {
+            return Some(line);
+        }
+        start = i + 1;
+        line += 1;
+    }
+    (bytes.len() - start.min(bytes.len()) > max).then_some(line)
 }
 
 fn not_a_number(line: u64, column: &str, raw: &[u8]) -> (Option<u64>, TrialProblem) {

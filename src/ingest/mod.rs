@@ -78,6 +78,9 @@ pub struct Selection {
     /// Degenerate results (nothing selected or read, a spec column or
     /// framework found nowhere) are warnings instead of errors.
     pub allow_empty: bool,
+    /// Largest file read, in bytes (`--max-file-size`; default
+    /// [`crate::limits::DEFAULT_MAX_FILE_SIZE`]).
+    pub max_file_size: Option<u64>,
 }
 
 /// Where a trial's evaluations come from.
@@ -93,6 +96,12 @@ pub enum Source {
 }
 
 impl Selection {
+    /// The largest file read, in bytes.
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size
+            .unwrap_or(crate::limits::DEFAULT_MAX_FILE_SIZE)
+    }
+
     /// Whether a submission of this name is scored.
     pub fn keeps(&self, name: &str) -> bool {
         (self.include.is_empty() || self.include.iter().any(|i| i == name))
@@ -391,7 +400,7 @@ pub fn ingest_detailed(
     let read: Vec<Read> = pending
         .par_iter()
         .map(|p| {
-            let r = read_pending(p, spec);
+            let r = read_pending(p, spec, selection.max_file_size());
             progress.advance();
             r
         })
@@ -612,10 +621,10 @@ fn walk_submission(
     Ok(())
 }
 
-fn read_pending(p: &Pending, spec: &Spec) -> Read {
+fn read_pending(p: &Pending, spec: &Spec, max_size: u64) -> Read {
     let mut out = Read::default();
     match &p.file {
-        PendingFile::Csv { trial, path } => match read_csv_trial(path, &p.target, spec) {
+        PendingFile::Csv { trial, path } => match read_csv_trial(path, &p.target, spec, max_size) {
             Ok((series, notes)) => {
                 out.trials.push((trial.clone(), path.clone(), series));
                 out.notes
@@ -624,7 +633,7 @@ fn read_pending(p: &Pending, spec: &Spec) -> Read {
             Err(e) => out.errors.push(e),
         },
         PendingFile::Logs { dir, skip, expect } => {
-            read_log_trials(p, dir, skip, expect, spec, &mut out)
+            read_log_trials(p, dir, skip, expect, spec, max_size, &mut out)
         }
     }
     out
@@ -638,9 +647,10 @@ fn read_log_trials(
     skip: &[String],
     expect: &[String],
     spec: &Spec,
+    max_size: u64,
     out: &mut Read,
 ) {
-    let read = match crate::rawlog::read_workload_logs(dir) {
+    let read = match crate::rawlog::read_workload_logs_limited(dir, max_size) {
         Ok(r) => r,
         Err(e) => {
             let (path, detail) = match e {
@@ -737,16 +747,22 @@ fn read_csv_trial(
     path: &Path,
     target: &WorkloadTarget,
     spec: &Spec,
+    max_size: u64,
 ) -> std::result::Result<(Series, Vec<TrialError>), TrialError> {
     let err = |line, problem| TrialError {
         path: path.to_path_buf(),
         line,
         problem,
     };
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => err(None, TrialProblem::Missing),
-        _ => err(None, TrialProblem::Unreadable(e.to_string())),
-    })?;
+    // Only a regular file, and not a huge one: a FIFO would block the run,
+    // /dev/zero or a giant file exhaust memory.
+    let bytes =
+        crate::limits::read_regular(path, max_size, "--max-file-size").map_err(|e| {
+            match e.kind() {
+                std::io::ErrorKind::NotFound => err(None, TrialProblem::Missing),
+                _ => err(None, TrialProblem::Unreadable(e.to_string())),
+            }
+        })?;
     let wanted = csv::Wanted {
         time: &spec.columns.time,
         summary_time: &spec.columns.summary_time,

@@ -169,6 +169,12 @@ pub enum RawLogError {
 /// processes tie, and either gives the same values. Each step appears at
 /// most once, and the result does not depend on the order files are listed.
 pub fn read_workload_logs(dir: &Path) -> Result<LogRead, RawLogError> {
+    read_workload_logs_limited(dir, crate::limits::DEFAULT_MAX_FILE_SIZE)
+}
+
+/// [`read_workload_logs`], refusing a log larger than `max_size` bytes
+/// (`--max-file-size`) or that is not a regular file.
+pub fn read_workload_logs_limited(dir: &Path, max_size: u64) -> Result<LogRead, RawLogError> {
     let listing = std::fs::read_dir(dir).map_err(|source| RawLogError::ReadDir {
         dir: dir.to_path_buf(),
         source,
@@ -190,10 +196,12 @@ pub fn read_workload_logs(dir: &Path) -> Result<LogRead, RawLogError> {
         .par_iter()
         .enumerate()
         .map(|(rank, file)| {
-            let bytes = std::fs::read(file).map_err(|source| RawLogError::Read {
-                file: file.clone(),
-                source,
-            })?;
+            let bytes = crate::limits::read_regular(file, max_size, "--max-file-size").map_err(
+                |source| RawLogError::Read {
+                    file: file.clone(),
+                    source,
+                },
+            )?;
             Ok(scan_log(file, &decode_text(bytes), rank))
         })
         .collect();
@@ -398,6 +406,17 @@ fn scan_log(file: &Path, text: &str, file_rank: usize) -> Scan {
         warnings: Vec::new(),
     };
     for (lineno, line) in candidate_lines(text) {
+        if line.len() > crate::limits::MAX_LOG_LINE {
+            // The parser's memory grows with the line.
+            sc.warn(
+                lineno,
+                format!(
+                    "line longer than {}, skipped",
+                    crate::limits::size_text(crate::limits::MAX_LOG_LINE as u64)
+                ),
+            );
+            continue;
+        }
         if let Some(trial) = tuning_run(line) {
             sc.flush();
             sc.trial = trial;
@@ -420,29 +439,40 @@ fn scan_log(file: &Path, text: &str, file_rank: usize) -> Scan {
 }
 
 /// The lines that contain one of the three markers, with their 1-based
-/// numbers, in order (lines end at `\n`; a `\r` before it is removed). A log is mostly other output (per-step losses, warnings,
-/// tracebacks): searching the whole text once per marker and visiting only
-/// the lines hit is several times faster than searching every line.
+/// numbers, in order (lines end at `\n`; a `\r` before it is removed). A
+/// log is mostly other output (per-step losses, warnings, tracebacks):
+/// searching the whole text once per marker and visiting only the lines hit
+/// is several times faster than searching every line.
+///
+/// Linear in the text: matches inside a line already visited are skipped,
+/// and each line start is searched back only to the end of the previous
+/// line visited (searching back to the start of the text from every match
+/// was quadratic on one long line of repeated markers).
 fn candidate_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut starts: Vec<usize> = [TUNING_MARK, EVAL_MARK, METRICS_MARK]
+    let mut hits: Vec<usize> = [TUNING_MARK, EVAL_MARK, METRICS_MARK]
         .iter()
         .flat_map(|marker| text.match_indices(marker).map(|(pos, _)| pos))
-        .map(|pos| text[..pos].rfind('\n').map_or(0, |nl| nl + 1))
         .collect();
-    starts.sort_unstable();
-    starts.dedup();
+    hits.sort_unstable();
     let bytes = text.as_bytes();
     let mut line_no = 1;
     let mut counted_to = 0;
-    starts.into_iter().map(move |start| {
-        line_no += bytes[counted_to..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+    // End of the last line visited (the index of its `\n`, or the end).
+    let mut visited_to = 0;
+    let mut first = true;
+    hits.into_iter().filter_map(move |pos| {
+        if !first && pos <= visited_to {
+            return None;
+        }
+        first = false;
+        let start = memchr::memrchr(b'\n', &bytes[counted_to..pos])
+            .map_or(counted_to, |i| counted_to + i + 1);
+        line_no += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count();
         counted_to = start;
-        let rest = &text[start..];
-        let line = rest.find('\n').map_or(rest, |end| &rest[..end]);
-        (line_no, line.strip_suffix('\r').unwrap_or(line))
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+        visited_to = end;
+        let line = &text[start..end];
+        Some((line_no, line.strip_suffix('\r').unwrap_or(line)))
     })
 }
 

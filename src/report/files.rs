@@ -1,47 +1,158 @@
-//! Writing output files whole or not at all: every file goes to a temporary
-//! name in the output folder first, and only when all of them are written are
-//! they renamed into place. A failed run leaves earlier outputs untouched.
+//! Writing a run's outputs into the output folder whole or not at all, and
+//! so that a process killed at any moment (`kill -9`, a crash, SIGTERM, a
+//! full disk) leaves the folder showing either the complete earlier run or
+//! the complete new one — never a mix, never a temporary file beside the
+//! outputs.
+//!
+//! # Why not one rename per file
+//!
+//! A folder's entries change one system call at a time, so renaming N files
+//! into place can never be atomic: a run killed between two renames leaves
+//! some files of each run. The outputs therefore live in a folder of their
+//! own and are reached through one symbolic link, which one `rename(2)`
+//! switches:
+//!
+//! ```text
+//! out/
+//!   scores.csv             -> .algoperf-engine/current/scores.csv
+//!   …                      -> .algoperf-engine/current/…
+//!   algoperf-manifest.json -> .algoperf-engine/current/algoperf-manifest.json
+//!   .algoperf-engine/
+//!     current -> a          the commit record: which slot is the run
+//!     a/                    the run's files (the manifest among them)
+//!     b/                    staging: the next run is written here
+//! ```
+//!
+//! A run (see [`write_run`]):
+//!
+//! 1. checks every name (a plain file name; no folder in the way), before
+//!    anything is changed;
+//! 2. empties the slot `current` does not point to — the staging area,
+//!    which holds whatever a killed run left — and writes every file there;
+//! 3. makes the link `out/<name>` for each name that has none (it dangles
+//!    until the commit: the slot `current` points to has no such file);
+//! 4. **commits**: a link `current.new` to the staging slot is renamed over
+//!    `current`, one atomic step;
+//! 5. tidies: removes the links of names the new run does not write (those
+//!    of the previous run, listed in its manifest, and any a killed run
+//!    made), then the previous slot.
+//!
+//! # The guarantee
+//!
+//! Every link reads through `current`, which always names a complete slot,
+//! so at every moment the names of the output folder that can be read are
+//! exactly the files of one complete run, with that run's bytes: the earlier
+//! one up to the commit, the new one from it. What a killed run can leave
+//! besides: the staging slot and `current.new` inside `.algoperf-engine/`,
+//! and links of names that the readable run does not have, which dangle
+//! (they read as "no such file"). The next run clears all three.
+//! `tests/output_folder.rs` kills runs at random moments and checks exactly
+//! this. A failed run (an error, not a kill) also removes what it made.
+//!
+//! The engine removes only what it made: links whose target is
+//! `.algoperf-engine/current/<their own name>`. A file you put in the folder,
+//! or put in place of one of its links, is never removed. A file of an
+//! output's name that the engine did not make (written by an earlier version
+//! of the engine, which wrote plain files) is replaced by the run's link;
+//! that first run into such a folder is not crash-safe.
+//!
+//! Not guaranteed: durability across power loss (nothing is `fsync`ed), and
+//! two runs into one folder at the same time.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
 use crate::error::{Error, Result};
+
+/// The hidden folder inside the output folder holding the runs' files.
+pub const STORE: &str = ".algoperf-engine";
+/// The manifest every run writes beside its outputs.
+pub const MANIFEST: &str = "algoperf-manifest.json";
+/// The two slots: the current run and the staging area.
+const SLOTS: [&str; 2] = ["a", "b"];
+/// The commit record: a link to the current slot.
+const CURRENT: &str = "current";
+/// The commit record being made, renamed over [`CURRENT`].
+const NEXT: &str = "current.new";
+/// A link being made to replace a file the engine did not write.
+const NEW_LINK: &str = "link.new";
+/// Longest file name most file systems take (bytes).
+pub const NAME_MAX: usize = 255;
+
+fn write_error(path: PathBuf, kind: std::io::ErrorKind, message: impl Into<String>) -> Error {
+    Error::Write {
+        path,
+        source: std::io::Error::new(kind, message.into()),
+    }
+}
+
+/// Whether `name` names an entry directly inside a folder: not empty, not
+/// hidden, not `.`/`..`, no path separator or NUL. Names of submissions
+/// (from a folder listing, a results cache or an info file) must be plain:
+/// they become file names and path components.
+pub fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', '\0'])
+        && Path::new(name).components().count() == 1
+}
+
+/// `path` as an absolute path with every symlink and `..` resolved, the
+/// way the system resolves it when a folder is created there: component by
+/// component, each prefix that exists canonicalised (symlinks followed), and
+/// past the first one that does not, `..` removing the previous component
+/// (`create_dir_all("nonexist/../real")` makes `nonexist` and then `real`).
+/// Comparing such paths, not their text, is the only sound test of whether
+/// one is inside the other.
+pub fn resolve(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let mut out = PathBuf::new();
+    let mut exists = true;
+    for c in absolute.components() {
+        match c {
+            std::path::Component::CurDir => continue,
+            std::path::Component::ParentDir if !exists => {
+                out.pop();
+                continue;
+            }
+            other => out.push(other),
+        }
+        if exists {
+            match out.canonicalize() {
+                Ok(real) => out = real,
+                Err(_) => exists = false,
+            }
+        }
+    }
+    out
+}
 
 /// Refuses an output folder inside the submissions tree: the outputs would be
 /// walked as submissions on the next run.
 pub fn check_output_dir(output: &Path, submissions: &Path) -> Result<()> {
-    let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir()
-                .map(|d| d.join(p))
-                .unwrap_or_else(|_| p.to_path_buf())
-        };
-        // Canonicalise the longest existing ancestor, keep the rest.
-        let mut existing = p.as_path();
-        let mut rest = Vec::new();
-        while !existing.exists() {
-            match (existing.parent(), existing.file_name()) {
-                (Some(parent), Some(name)) => {
-                    rest.push(name.to_os_string());
-                    existing = parent;
-                }
-                _ => break,
-            }
-        }
-        let mut out = existing
-            .canonicalize()
-            .unwrap_or_else(|_| existing.to_path_buf());
-        for r in rest.into_iter().rev() {
-            out.push(r);
-        }
-        out
-    };
-    let (o, s) = (abs(output), abs(submissions));
-    if o.starts_with(&s) {
+    if resolve(output).starts_with(resolve(submissions)) {
         return Err(Error::OutputInsideSubmissions {
             output: output.to_path_buf(),
+            submissions: submissions.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// Refuses a results cache (`--save-results`) inside the submissions tree:
+/// it could overwrite an input log, and would be read as one next time.
+pub fn check_cache_path(cache: &Path, submissions: &Path) -> Result<()> {
+    if resolve(cache).starts_with(resolve(submissions)) {
+        return Err(Error::CacheInsideSubmissions {
+            cache: cache.to_path_buf(),
             submissions: submissions.to_path_buf(),
         });
     }
@@ -57,13 +168,11 @@ pub fn check_output_target(output: &Path) -> Result<()> {
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => return Ok(()),
             Ok(_) => {
-                return Err(Error::Write {
-                    path: output.to_path_buf(),
-                    source: std::io::Error::new(
-                        std::io::ErrorKind::NotADirectory,
-                        format!("{} is a file, not a folder", p.display()),
-                    ),
-                })
+                return Err(write_error(
+                    output.to_path_buf(),
+                    std::io::ErrorKind::NotADirectory,
+                    format!("{} is a file, not a folder", p.display()),
+                ))
             }
             // A dangling symbolic link: creating the folder would fail
             // with a bare "File exists".
@@ -89,61 +198,341 @@ pub fn check_output_target(output: &Path) -> Result<()> {
     }
 }
 
-/// Writes `(file name, bytes)` pairs into `dir`, all or none.
-///
-/// Nothing is renamed into place until every temporary file is written and
-/// no final name is taken by a folder (the one way a rename of a file over
-/// a name in the same folder fails in practice), so a failure leaves the
-/// folder's earlier files as they were.
+/// Writes one file atomically: to a temporary name beside it, then renamed
+/// over it (the results cache; not the output folder, see [`write_run`]).
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Error::Usage(format!("{}: not a file name", path.display())))?;
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    result.map_err(|source| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::Write {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
+}
+
+/// The link `out/<name>` points to.
+fn link_target(name: &str) -> PathBuf {
+    Path::new(STORE).join(CURRENT).join(name)
+}
+
+/// Whether `path` is a link the engine made for output `name`.
+fn is_our_link(path: &Path, name: &str) -> bool {
+    std::fs::read_link(path).is_ok_and(|t| t == link_target(name))
+}
+
+/// Checks every output name before anything is changed.
+fn check_names(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    for (name, _) in files {
+        let path = dir.join(name);
+        if !is_plain_name(name) || name.len() > NAME_MAX {
+            return Err(write_error(
+                path,
+                std::io::ErrorKind::InvalidInput,
+                format!("not a plain file name of at most {NAME_MAX} bytes"),
+            ));
+        }
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            return Err(write_error(
+                path,
+                std::io::ErrorKind::IsADirectory,
+                "a folder of that name is in the way",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `out/.algoperf-engine`, made if absent; anything else of that name (a
+/// file, a link that could lead outside the output folder) is refused.
+fn open_store(dir: &Path) -> Result<PathBuf> {
+    let store = dir.join(STORE);
+    match std::fs::symlink_metadata(&store) {
+        Ok(m) if m.is_dir() => Ok(store),
+        Ok(_) => Err(write_error(
+            store,
+            std::io::ErrorKind::AlreadyExists,
+            "not a folder this engine made (a file or a link); remove it",
+        )),
+        Err(_) => std::fs::create_dir(&store)
+            .map(|()| store.clone())
+            .map_err(|source| Error::Write {
+                path: store,
+                source,
+            }),
+    }
+}
+
+/// The slot `current` points to, if it names one.
+fn current_slot(store: &Path) -> Option<&'static str> {
+    let target = std::fs::read_link(store.join(CURRENT)).ok()?;
+    SLOTS.into_iter().find(|s| target == Path::new(s))
+}
+
+/// Removes a file, link or folder tree; absent is fine.
+fn remove_any(path: &Path) -> std::io::Result<()> {
+    let result = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(e) => Err(e),
+    };
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// Writes every file into the (emptied) staging slot.
+fn stage(slot: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Write { path, source }
+    };
+    remove_any(slot).map_err(io(slot))?;
+    std::fs::create_dir(slot).map_err(io(slot))?;
+    for (name, bytes) in files {
+        let path = slot.join(name);
+        std::fs::File::create(&path)
+            .and_then(|mut f| f.write_all(bytes))
+            .map_err(io(&path))?;
+    }
+    Ok(())
+}
+
+/// Makes `out/<name>` a link through `current` for every name without one;
+/// returns the links made (to remove on failure). A file the engine did not
+/// make is replaced by renaming a new link over it.
+fn link_outputs(dir: &Path, store: &Path, names: &[&str], made: &mut Vec<PathBuf>) -> Result<()> {
+    for name in names {
+        let path = dir.join(name);
+        if is_our_link(&path, name) {
+            continue;
+        }
+        let io = |source| Error::Write {
+            path: path.clone(),
+            source,
+        };
+        match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                symlink(&link_target(name), &path).map_err(io)?;
+                made.push(path);
+            }
+            _ => {
+                let tmp = store.join(NEW_LINK);
+                remove_any(&tmp).map_err(io)?;
+                symlink(&link_target(name), &tmp).map_err(io)?;
+                std::fs::rename(&tmp, &path).map_err(io)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
+
+#[cfg(not(unix))]
+fn symlink(_target: &Path, _link: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "the output folder needs symbolic links (a Unix system)",
+    ))
+}
+
+/// The commit: `current` names `slot` after one rename.
+fn commit(store: &Path, slot: &str) -> Result<()> {
+    let next = store.join(NEXT);
+    let current = store.join(CURRENT);
+    remove_any(&next)
+        .and_then(|()| symlink(Path::new(slot), &next))
+        .and_then(|()| std::fs::rename(&next, &current))
+        .map_err(|source| Error::Write {
+            path: current,
+            source,
+        })
+}
+
+/// After the commit: removes the links of names this run does not write
+/// (the previous run's, and any a killed run made) and the previous slot.
+/// Best effort: the run is committed, and what is left is cleared next time.
+fn tidy(dir: &Path, store: &Path, names: &[&str], previous: Option<&str>) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if !names.contains(&name) && is_our_link(&entry.path(), name) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    if let Some(slot) = previous {
+        let _ = remove_any(&store.join(slot));
+    }
+    let _ = remove_any(&store.join(NEW_LINK));
+}
+
+/// Writes `(file name, bytes)` pairs into `dir`, each one atomically (see
+/// [`write_file`]) but not all at once: for single files a user names (an
+/// HTML page), where no store belongs. A run's outputs go through
+/// [`write_run`].
 pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     check_output_target(dir)?;
     std::fs::create_dir_all(dir).map_err(|source| Error::Write {
         path: dir.to_path_buf(),
         source,
     })?;
-    for (name, _) in files {
-        let final_path = dir.join(name);
-        if std::fs::symlink_metadata(&final_path).is_ok_and(|m| m.is_dir()) {
-            return Err(Error::Write {
-                path: final_path,
-                source: std::io::Error::new(
-                    std::io::ErrorKind::IsADirectory,
-                    "a folder of that name is in the way",
-                ),
-            });
-        }
-    }
-    let pid = std::process::id();
-    let mut temps: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
-    let cleanup = |temps: &[(PathBuf, PathBuf)]| {
-        for (t, _) in temps {
-            let _ = std::fs::remove_file(t);
-        }
-    };
     for (name, bytes) in files {
-        let final_path = dir.join(name);
-        let tmp = dir.join(format!(".{name}.{pid}.tmp"));
-        // No fsync: the rename protects readers from partial files when a
-        // run fails; durability across power loss is the file system's job.
-        let result = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(bytes));
-        if let Err(source) = result {
-            let _ = std::fs::remove_file(&tmp);
-            cleanup(&temps);
-            return Err(Error::Write {
-                path: final_path,
-                source,
-            });
-        }
-        temps.push((tmp, final_path));
-    }
-    for (i, (tmp, final_path)) in temps.iter().enumerate() {
-        if let Err(source) = std::fs::rename(tmp, final_path) {
-            cleanup(&temps[i..]);
-            return Err(Error::Write {
-                path: final_path.clone(),
-                source,
-            });
-        }
+        write_file(&dir.join(name), bytes)?;
     }
     Ok(())
+}
+
+/// Writes a run's `(file name, bytes)` outputs into the output folder `dir`,
+/// all or none, as the module documentation describes. On an error nothing
+/// readable in `dir` has changed.
+pub fn write_run(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    check_output_target(dir)?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    check_names(dir, files)?;
+    let store = open_store(dir)?;
+    let previous = current_slot(&store);
+    let staging = if previous == Some(SLOTS[0]) {
+        SLOTS[1]
+    } else {
+        SLOTS[0]
+    };
+    let slot = store.join(staging);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let mut made = Vec::new();
+    let result = stage(&slot, files)
+        .and_then(|()| link_outputs(dir, &store, &names, &mut made))
+        .and_then(|()| commit(&store, staging));
+    if let Err(e) = result {
+        for link in made {
+            let _ = std::fs::remove_file(link);
+        }
+        let _ = remove_any(&slot);
+        let _ = remove_any(&store.join(NEW_LINK));
+        return Err(e);
+    }
+    tidy(dir, &store, &names, previous);
+    Ok(())
+}
+
+/// SHA-256 of `bytes`, in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What a run's manifest records besides its files: where its inputs came
+/// from. No clock time, so that two runs of the same inputs write the same
+/// bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The spec file, as given.
+    pub spec: PathBuf,
+    pub spec_sha256: String,
+    /// The targets file the spec names.
+    pub targets: PathBuf,
+    pub targets_sha256: String,
+    /// `submissions` or `results_cache`, and its path as given.
+    pub input_kind: &'static str,
+    pub input: PathBuf,
+}
+
+impl Provenance {
+    /// Reads and hashes the spec and its targets file.
+    pub fn of(spec: &crate::spec::Spec, input_kind: &'static str, input: &Path) -> Result<Self> {
+        let hash = |path: &Path| -> Result<String> {
+            std::fs::read(path)
+                .map(|b| sha256_hex(&b))
+                .map_err(|e| Error::Usage(format!("{}: cannot read: {e}", path.display())))
+        };
+        Ok(Provenance {
+            spec: spec.path.clone(),
+            spec_sha256: hash(&spec.path)?,
+            targets: spec.targets_path.clone(),
+            targets_sha256: hash(&spec.targets_path)?,
+            input_kind,
+            input: input.to_path_buf(),
+        })
+    }
+}
+
+/// One file in a manifest.
+#[derive(serde::Serialize)]
+struct ManifestFile<'a> {
+    name: &'a str,
+    bytes: usize,
+    sha256: String,
+}
+
+/// A hashed input file in a manifest.
+#[derive(serde::Serialize)]
+struct ManifestInput {
+    path: String,
+    sha256: String,
+}
+
+/// The manifest's fields, in the order they are written.
+#[derive(serde::Serialize)]
+struct ManifestDoc<'a> {
+    engine: String,
+    spec: ManifestInput,
+    targets: ManifestInput,
+    /// `submissions` or `results_cache`.
+    input_kind: &'static str,
+    input: String,
+    files: Vec<ManifestFile<'a>>,
+}
+
+/// The manifest (`algoperf-manifest.json`) of a run writing `files`: the
+/// engine version, the inputs, and each file's name, size and SHA-256 (the
+/// manifest does not list itself), so that a reader can tell which run the
+/// folder holds and check it is whole.
+pub fn manifest(provenance: &Provenance, files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let path = |p: &Path| p.to_string_lossy().into_owned();
+    let doc = ManifestDoc {
+        engine: format!("algoperf-engine {}", env!("CARGO_PKG_VERSION")),
+        spec: ManifestInput {
+            path: path(&provenance.spec),
+            sha256: provenance.spec_sha256.clone(),
+        },
+        targets: ManifestInput {
+            path: path(&provenance.targets),
+            sha256: provenance.targets_sha256.clone(),
+        },
+        input_kind: provenance.input_kind,
+        input: path(&provenance.input),
+        files: files
+            .iter()
+            .map(|(name, bytes)| ManifestFile {
+                name,
+                bytes: bytes.len(),
+                sha256: sha256_hex(bytes),
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text.into_bytes()
 }

@@ -235,6 +235,15 @@ fn draw<DB: DrawingBackend>(
     let legend_width =
         (widest as i32 + LEGEND_SAMPLE + 3 * LEGEND_PAD).clamp(160, WIDTH as i32 / 2);
     let (plot_area, legend_area) = root.split_horizontally(WIDTH as i32 - legend_width);
+    // The curves keep the plot's own height when a long legend makes the
+    // image taller: were they drawn over the whole height, each curve (and
+    // each of its dashes) would grow with the number of submissions, and
+    // the image with its square (1,000 submissions made a 96 MB SVG).
+    let plot_area = if root.dim_in_pixel().1 > MIN_HEIGHT {
+        plot_area.split_vertically(MIN_HEIGHT).0
+    } else {
+        plot_area
+    };
 
     let mut builder = ChartBuilder::on(&plot_area);
     builder
@@ -329,7 +338,7 @@ pub fn png(lb: &Leaderboard, spec: &Spec) -> std::result::Result<Vec<u8>, String
     Ok(bytes)
 }
 
-/// Both plot files, `(file name, bytes)`, for [`super::files::write_all`].
+/// Both plot files, `(file name, bytes)`, for [`super::files::write_run`].
 /// `dir` is only used to name the file in an error.
 pub fn files(lb: &Leaderboard, spec: &Spec, dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let fail = |name: &str, e: String| Error::Write {

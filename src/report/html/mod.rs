@@ -20,7 +20,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
 
 use crate::diagnostics::Warnings;
 use crate::error::{Error, Result};
@@ -89,10 +88,7 @@ fn sha256_of(path: &Path) -> Result<String> {
             path.display()
         ))
     })?;
-    Ok(Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(crate::report::files::sha256_hex(&bytes))
 }
 
 impl Provenance {

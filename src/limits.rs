@@ -1,0 +1,167 @@
+//! Bounds on what the engine reads, so that a hostile or broken input ends
+//! in a message instead of exhausting memory or blocking: only regular files
+//! are read (a FIFO would block forever, `/dev/zero` never ends), each at
+//! most `--max-file-size` bytes, and a trial file's lines are bounded (the
+//! reader's memory per line grows with the line).
+
+use std::io::Read;
+use std::path::Path;
+
+/// Default `--max-file-size`: far above any real trial file (kilobytes) or
+/// training log (megabytes), far below what would exhaust memory when every
+/// core reads one such file at once.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
+
+/// Longest line of an `eval_measurements.csv` (bytes). The logger writes
+/// rows of a few hundred bytes; the bound keeps a line of millions of
+/// fields from costing gigabytes in the quoted-file reader.
+pub const MAX_CSV_LINE: usize = 1024 * 1024;
+
+/// Longest raw-log line parsed as an evaluation or `Metrics:` line (bytes);
+/// longer ones are skipped with a warning. A real `Metrics:` line of a long
+/// run is tens of kilobytes.
+pub const MAX_LOG_LINE: usize = 16 * 1024 * 1024;
+
+/// Largest `submission_info.yml` (bytes); real ones are under 2 KB.
+pub const MAX_INFO_FILE: u64 = 64 * 1024;
+
+/// Deepest nesting of `[`/`{` in a `submission_info.yml` (the YAML parser
+/// takes seconds per level-heavy kilobyte before its own recursion limit).
+pub const MAX_INFO_NESTING: usize = 32;
+
+/// Reads `path` whole if it is a regular file (after following symlinks) of
+/// at most `max` bytes. The errors say which rule failed; `limit` names the
+/// limit in the message (`--max-file-size`, the flag that raises it).
+///
+/// A folder is let through to fail on reading, with the system's own
+/// message ("Is a directory").
+pub fn read_regular(path: &Path, max: u64, limit: &str) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() && !meta.is_dir() {
+        return Err(std::io::Error::other(format!(
+            "not a regular file ({})",
+            kind_of(&meta)
+        )));
+    }
+    if meta.len() > max {
+        return Err(too_large(meta.len(), max, limit));
+    }
+    let file = std::fs::File::open(path)?;
+    // Checked again on the open file: the path may have changed since.
+    let meta = file.metadata()?;
+    if !meta.is_file() && !meta.is_dir() {
+        return Err(std::io::Error::other(format!(
+            "not a regular file ({})",
+            kind_of(&meta)
+        )));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(max) as usize);
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(bytes.len() as u64, max, limit));
+    }
+    Ok(bytes)
+}
+
+fn too_large(len: u64, max: u64, limit: &str) -> std::io::Error {
+    std::io::Error::other(format!(
+        "{} is more than {limit} {}",
+        size_text(len),
+        size_text(max)
+    ))
+}
+
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    "not a file"
+}
+
+/// `n` bytes as the largest whole unit that divides it (`256 MiB`), else
+/// in bytes.
+pub fn size_text(n: u64) -> String {
+    for (unit, size) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
+        if n >= size && n.is_multiple_of(size) {
+            return format!("{} {unit}", n / size);
+        }
+    }
+    format!("{n} bytes")
+}
+
+/// Parses a size: a number of bytes, or with a `K`, `M` or `G` suffix
+/// (powers of 1024; `KiB`, `MB` … are read the same way).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let shift = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        _ => {
+            return Err(format!(
+                "`{text}`: expected a size like 256M, 2G or 1000000"
+            ))
+        }
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1u64 << shift))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("`{text}`: expected a size like 256M, 2G or 1000000"))
+}
+
+/// The deepest nesting of `[` and `{` in `text` (quotes not considered: a
+/// bound, not a parser).
+pub fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for b in text.bytes() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("256M"), Ok(256 << 20));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("64 KiB"), Ok(64 << 10));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("12X").is_err());
+        assert!(parse_size("99999999999999G").is_err());
+        assert_eq!(size_text(256 << 20), "256 MiB");
+        assert_eq!(size_text(1000), "1000 bytes");
+    }
+
+    #[test]
+    fn nesting() {
+        assert_eq!(nesting_depth("a: [1, [2, {b: 3}]]"), 3);
+        assert_eq!(nesting_depth("]]]"), 0);
+    }
+}
