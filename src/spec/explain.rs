@@ -159,6 +159,17 @@ pub fn explain(spec: &Spec) -> String {
                 .join(", ")
         );
     }
+    if !spec.sources.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nMerged spec (`extends`), each key with the file it came from:"
+        );
+        let width = spec.sources.iter().map(|k| k.key.len()).max().unwrap_or(0);
+        for k in &spec.sources {
+            let value = k.value.split_whitespace().collect::<Vec<_>>().join(" ");
+            let _ = writeln!(s, "  {:width$} = {value}    # {}", k.key, k.file.display());
+        }
+    }
     s
 }
 
