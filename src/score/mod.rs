@@ -419,6 +419,7 @@ pub fn apply_rules(
 /// The matrix's layout as the formulas see it: per column its base or
 /// variants, budget, step hint and target; the referenced submissions' rows.
 struct Shape<'a> {
+    submissions: &'a [String],
     workloads: &'a [String],
     base_of: Vec<Option<usize>>,
     variants: Vec<Vec<usize>>,
@@ -432,7 +433,7 @@ struct Shape<'a> {
 impl<'a> Shape<'a> {
     fn new(
         spec: &Spec,
-        submissions: &[String],
+        submissions: &'a [String],
         workloads: &'a [String],
     ) -> crate::error::Result<Self> {
         let column = |w: &str| workloads.iter().position(|x| x == w);
@@ -455,6 +456,7 @@ impl<'a> Shape<'a> {
             }
         }
         Ok(Shape {
+            submissions,
             workloads,
             base_of: workloads
                 .iter()
@@ -569,7 +571,10 @@ fn apply_step(
                     ..Default::default()
                 };
                 let fail = |e: EvalError| {
-                    let cell = format!("step `{}`, {} on {}", step.text, "", shape.workloads[c]);
+                    let cell = format!(
+                        "step `{}`, {} on {}",
+                        step.text, shape.submissions[r], shape.workloads[c]
+                    );
                     formula_error(spec, &cell, e)
                 };
                 if eval(&step.cond, &cx, &mut scratch).map_err(fail)? != 0.0 {

@@ -382,10 +382,10 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
         for w in spec.matrix_workloads() {
             if spec.budget_of(&w).is_none() {
                 late.push(SpecError::whole_file(
-                    &spec.targets_path,
+                    path,
                     format!(
-                        "workload `{w}` has no budget, and {} uses `budget`",
-                        path.display()
+                        "a formula uses `budget`, but workload `{w}` has none in {}",
+                        spec.targets_path.display()
                     ),
                 ));
             }

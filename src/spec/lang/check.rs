@@ -325,7 +325,11 @@ impl Checker<'_, '_> {
                 problem(c.name_span, message).expected(format!("one of: {}", quoted(&known)))
             );
         }
-        let reduce_like = self.is_reduction_call(c, scope);
+        let reduce_arity = defs.iter().find_map(|(_, d)| match d.form {
+            Form::Reduce { param, .. } => Some(if param.is_some() { 2 } else { 1 }),
+            _ => None,
+        });
+        let reduce_like = self.is_reduction_call(c, scope, reduce_arity);
         let pick = defs
             .iter()
             .find(|(_, d)| matches!(d.form, Form::Reduce { .. }) == reduce_like)
@@ -412,7 +416,7 @@ impl Checker<'_, '_> {
 
     /// Whether a call reads as a reduction: over a set token, `over …`, or
     /// a per-item expression at a study or workload slot's own level.
-    fn is_reduction_call(&self, c: &Call, scope: Scope) -> bool {
+    fn is_reduction_call(&self, c: &Call, scope: Scope, arity: Option<usize>) -> bool {
         let Some(first) = c.args.first() else {
             return false;
         };
@@ -426,7 +430,7 @@ impl Checker<'_, '_> {
         }
         scope == Scope::Outer
             && matches!(self.slot, Slot::Study | Slot::Workload)
-            && c.args.len() <= 2
+            && arity == Some(c.args.len())
     }
 
     fn reduce(

@@ -491,3 +491,34 @@ pub fn row_pick_def(pick: RowPick) -> Option<&'static FnDef> {
 pub fn grid_def(log: bool) -> Option<&'static FnDef> {
     def_of(|f| matches!(f, Form::Grid { log: l } if *l == log))
 }
+
+/// The built-ins as Markdown tables, from the registry: the generated part
+/// of docs/language.md (a test keeps the two equal).
+pub fn reference_tables() -> String {
+    let mut s = String::from("| name | stands for | in |\n|---|---|---|\n");
+    for n in NAMES {
+        s.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            n.name,
+            n.about.replace('|', "\\|"),
+            n.scope.describe()
+        ));
+    }
+    s.push_str("\n| function | does | slots | example |\n|---|---|---|---|\n");
+    for f in FUNCTIONS {
+        let slots: Vec<&str> = f.slots.iter().map(|s| s.key()).collect();
+        let slots = if f.slots.len() == 9 {
+            "all".to_string()
+        } else {
+            slots.join(", ")
+        };
+        s.push_str(&format!(
+            "| `{}(…)` | {} | {} | `{}` |\n",
+            f.name,
+            f.about.replace('|', "\\|"),
+            slots,
+            f.example
+        ));
+    }
+    s
+}
