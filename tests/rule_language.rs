@@ -310,3 +310,38 @@ fn the_language_reference_tables_are_the_registry() {
         "docs/language.md's tables differ from the registry: paste spec::lang::reference_tables()"
     );
 }
+
+#[test]
+fn targets_straight_from_the_upstream_json() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("v05_upstream.toml");
+    let quote = |p: &std::path::Path| toml::Value::String(p.display().to_string()).to_string();
+    std::fs::write(
+        &path,
+        format!(
+            "extends = {}\n\n[benchmark]\ntargets = {}\n\n[upstream]\nbudgets = {}\nbudgets_version = \"v0.5\"\n\
+             minimize = [\"loss\", \"ce_loss\", \"error_rate\", \"ctc_loss\", \"wer\", \"l1_loss\", \"ppl\"]\n\
+             maximize = [\"accuracy\", \"ssim\", \"bleu\", \"mean_average_precision\"]\n",
+            quote(&common::repo("rulesets/v05_external.toml")),
+            quote(&data.join("targets/workload_targets_v05.json")),
+            quote(&data.join("targets/max_runtimes.json")),
+        ),
+    )
+    .expect("write");
+    let upstream = spec::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let published = spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec");
+    assert_eq!(upstream.targets, published.targets);
+    // Budgets written in the spec instead of a file.
+    let text = std::fs::read_to_string(&path).expect("read");
+    let text = text.replace(
+        "budgets_version = \"v0.5\"\n",
+        "budget_seconds = { wmt = 1 }\n",
+    );
+    std::fs::write(&path, text.replace("budgets = ", "# budgets = ")).expect("write");
+    let s = spec::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.targets["wmt"].budget, Some(1.0));
+    assert_eq!(s.targets["fastmri"].budget, None);
+}

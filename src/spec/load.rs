@@ -36,6 +36,41 @@ struct RawSpec {
     budget: Option<RawBudget>,
     #[serde(default)]
     held_out_sampling: Option<RawSampling>,
+    /// How to read an upstream `workload_targets*.json` named by `targets`.
+    #[serde(default)]
+    upstream: Option<RawUpstream>,
+}
+
+/// Reading AlgoPerf's own targets files: budgets and metric directions are
+/// not in `workload_targets*.json`, so the spec gives them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUpstream {
+    /// A `max_runtimes.json`-shaped file (relative to the spec that names it)…
+    #[serde(default)]
+    budgets: Option<Spanned<String>>,
+    /// …and the version key in it (`v0.5`).
+    #[serde(default)]
+    budgets_version: Option<String>,
+    /// Or the budgets themselves, in seconds.
+    #[serde(default)]
+    budget_seconds: BTreeMap<String, f64>,
+    /// Metrics reached by going down (losses, error rates) and up.
+    minimize: Vec<String>,
+    maximize: Vec<String>,
+}
+
+/// One workload of an upstream `workload_targets*.json`.
+#[derive(Deserialize)]
+struct RawUpstreamTarget {
+    target_metric_name: String,
+    validation_target_value: f64,
+    step_hint: u64,
+}
+
+#[derive(Deserialize)]
+struct RawUpstreamFile {
+    workloads: BTreeMap<String, RawUpstreamTarget>,
 }
 
 #[derive(Deserialize)]
@@ -189,7 +224,12 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
     // Targets, relative to the file that names them.
     let targets_rel = raw.benchmark.targets.get_ref();
     let targets_path = extends::resolve_path(src.file_of("benchmark.targets"), targets_rel);
-    let targets = match load_targets(&targets_path, &raw.columns.metric_prefix) {
+    let loaded = if targets_path.extension().is_some_and(|e| e == "json") {
+        upstream_targets(&src, &raw, &targets_path)
+    } else {
+        load_targets(&targets_path, &raw.columns.metric_prefix)
+    };
+    let targets = match loaded {
         Ok(t) => t,
         Err(e) => {
             let mut first = at(
@@ -777,6 +817,81 @@ fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> String {
 
 fn join<'a>(it: impl Iterator<Item = &'a str>) -> String {
     it.collect::<Vec<_>>().join(", ")
+}
+
+/// Reads an upstream `workload_targets*.json` with the spec's `[upstream]`
+/// table: directions by metric name, budgets from a `max_runtimes.json`
+/// file or the table itself.
+fn upstream_targets(
+    src: &extends::Source,
+    raw: &RawSpec,
+    path: &Path,
+) -> Result<BTreeMap<String, WorkloadTarget>, SpecErrors> {
+    let Some(up) = &raw.upstream else {
+        return Err(SpecError::whole_file(
+            path,
+            "an upstream targets .json needs an [upstream] table in the spec (minimize, maximize, and budgets or budget_seconds)",
+        )
+        .into());
+    };
+    let text = read(path)?;
+    let file: RawUpstreamFile = serde_json::from_str(&text)
+        .map_err(|e| SpecError::whole_file(path, format!("not an AlgoPerf targets file: {e}")))?;
+    let mut budgets = up.budget_seconds.clone();
+    if let Some(b) = &up.budgets {
+        let bpath = extends::resolve_path(src.file_of("upstream.budgets"), b.get_ref());
+        let version = up.budgets_version.clone().unwrap_or_default();
+        let btext = read(&bpath)?;
+        let all: serde_json::Value = serde_json::from_str(&btext)
+            .map_err(|e| SpecError::whole_file(&bpath, format!("not JSON: {e}")))?;
+        let Some(map) = all[&version]["budgets"].as_object() else {
+            return Err(SpecError::whole_file(
+                &bpath,
+                format!("no \"{version}\": {{ \"budgets\": {{…}} }} here (set [upstream] budgets_version)"),
+            )
+            .into());
+        };
+        for (w, v) in map {
+            if let Some(x) = v.as_f64() {
+                budgets.entry(w.clone()).or_insert(x);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (name, t) in file.workloads {
+        let metric = t.target_metric_name;
+        let goal = if up.minimize.contains(&metric) {
+            Goal::Minimize
+        } else if up.maximize.contains(&metric) {
+            Goal::Maximize
+        } else {
+            // A direction the spec does not know: the workload cannot be
+            // scored; naming it in the spec is then an unknown workload.
+            continue;
+        };
+        let budget = budgets.get(&name).copied();
+        if budget.is_some_and(|b| !(b.is_finite() && b > 0.0))
+            || !t.validation_target_value.is_finite()
+        {
+            return Err(SpecError::whole_file(
+                path,
+                format!("workload `{name}`: target and budget must be finite, the budget > 0"),
+            )
+            .into());
+        }
+        out.insert(
+            name,
+            WorkloadTarget {
+                column: format!("{}{metric}", raw.columns.metric_prefix),
+                metric,
+                goal,
+                target: t.validation_target_value,
+                step_hint: t.step_hint,
+                budget,
+            },
+        );
+    }
+    Ok(out)
 }
 
 /// Loads a targets file: every workload's metric, direction, target, step
