@@ -679,15 +679,13 @@ fn profile(
     let mut profile = DMatrix::from_element(n, taus.len(), 0.0);
     let mut scores = Vec::with_capacity(n);
     let mut rho = vec![0.0; taus.len()];
+    let mut cx = Ctx::default();
     for r in 0..n {
         for (j, &tau) in taus.iter().enumerate() {
             let mut held = 0.0;
+            cx.tau = tau;
             for (k, w) in weights.iter().enumerate() {
-                let cx = Ctx {
-                    ratio: ratios[(r, k)],
-                    tau,
-                    ..Default::default()
-                };
+                cx.ratio = ratios[(r, k)];
                 if eval(&spec.rho.node, &cx, &mut scratch).map_err(fail)? != 0.0 {
                     held += w;
                 }

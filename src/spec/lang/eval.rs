@@ -409,12 +409,12 @@ pub fn select_row(
 ) -> Result<(Option<usize>, f64), EvalError> {
     let n = rows.series.len();
     let mut chosen: Option<(usize, f64)> = None;
+    let mut cx = Ctx {
+        rows: Some(rows),
+        ..Default::default()
+    };
     for row in 0..n {
-        let cx = Ctx {
-            rows: Some(rows),
-            row,
-            ..Default::default()
-        };
+        cx.row = row;
         if let Some(c) = cond {
             if eval(c, &cx, scratch)? == 0.0 {
                 continue;
