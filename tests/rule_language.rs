@@ -345,3 +345,32 @@ fn targets_straight_from_the_upstream_json() {
     assert_eq!(s.targets["wmt"].budget, Some(1.0));
     assert_eq!(s.targets["fastmri"].budget, None);
 }
+
+#[test]
+fn spec_explain_shows_the_merged_spec_and_each_keys_file() {
+    let s = spec::load(&common::repo("rulesets/latest_self.toml")).expect("spec");
+    let text = spec::explain(&s);
+    let at = text
+        .find("Merged spec (`extends`), each key with the file it came from:\n")
+        .expect("merged section");
+    let merged = &text[at..];
+    let line = |key: &str| -> String {
+        merged
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{key} ")))
+            .unwrap_or_else(|| panic!("{key} missing:\n{merged}"))
+            .to_string()
+    };
+    assert!(line("budget.factor").contains("= 1.5 "), "{merged}");
+    assert!(
+        line("budget.factor").ends_with("rulesets/latest_self.toml"),
+        "{merged}"
+    );
+    assert!(line("benchmark.version").ends_with("rulesets/latest_external.toml"));
+    assert!(line("rules.steps").ends_with("rulesets/v06_external.toml"));
+    assert!(line("profile.tau").contains("\"linspace(1, 4, 100)\""));
+    assert!(line("profile.tau").ends_with("rulesets/v05_external.toml"));
+    // Unset keys are gone from the merged spec.
+    assert!(!merged.contains("held_out"), "{merged}");
+    assert!(!merged.contains("held_out_sampling"), "{merged}");
+}
