@@ -544,7 +544,7 @@ pub(super) fn red_trimmed_mean(v: &mut [f64], k: f64) -> Result<f64, String> {
     }
     sort(v);
     let k = k as usize;
-    if 2 * k >= v.len() {
+    if k.saturating_mul(2) >= v.len() {
         return Ok(f64::INFINITY);
     }
     let n = v.len();
@@ -573,5 +573,6 @@ mod tests {
         assert_eq!(red_geomean(&mut [2.0, 8.0], 0.0), Ok(4.0));
         assert_eq!(red_mean(&mut [1.0, f64::INFINITY], 0.0), Ok(f64::INFINITY));
         assert_eq!(red_trimmed_mean(&mut [9.0, 1.0, 2.0, 3.0], 1.0), Ok(2.5));
+        assert_eq!(red_trimmed_mean(&mut [1.0, 2.0], 1e300), Ok(f64::INFINITY));
     }
 }
