@@ -80,7 +80,7 @@ fn budget_for_a_workload_without_one() {
     );
     assert_eq!(
         e,
-        "error: SPEC: a formula uses `budget`, but workload `finewebedu_lm` has none in RULESETS/../targets/algoperf_v06.toml"
+        "error: SPEC:10:10: a formula uses `budget`, but workload `finewebedu_lm` has none in RULESETS/../targets/algoperf_v06.toml\n   |\n10 | steps = [\"all := inf where time > budget\"]\n   |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^"
     );
 }
 

@@ -383,6 +383,7 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
             "incomplete spec",
         )]));
     };
+    let raw_formulas = (raw.aggregate.trial.clone(), raw.rules.steps.clone());
     let spec = Spec {
         path: path.to_path_buf(),
         name: raw.benchmark.name,
@@ -421,13 +422,18 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
     if uses_budget {
         for w in spec.matrix_workloads() {
             if spec.budget_of(&w).is_none() {
-                late.push(SpecError::whole_file(
-                    path,
-                    format!(
-                        "a formula uses `budget`, but workload `{w}` has none in {}",
-                        spec.targets_path.display()
-                    ),
-                ));
+                let message = format!(
+                    "a formula uses `budget`, but workload `{w}` has none in {}",
+                    spec.targets_path.display()
+                );
+                // Point at the first formula that names `budget`.
+                let formula = std::iter::once(&raw_formulas.0)
+                    .chain(raw_formulas.1.iter())
+                    .find(|f| f.get_ref().contains("budget"));
+                late.push(match formula {
+                    Some(f) => at(f.span(), message),
+                    None => SpecError::whole_file(path, message),
+                });
             }
         }
     }
