@@ -3,7 +3,7 @@
 //! malformed formula fails at the expected position with the expected
 //! message.
 
-use algoperf_engine::spec::formula::{parse, Arg, BinOp, CmpOp, Cond, Expr, Formula};
+use algoperf_engine::spec::formula::{parse, BinOp, CmpOp, Expr, Formula, UnOp};
 
 fn expr(text: &str) -> Expr {
     match parse(text) {
@@ -44,10 +44,7 @@ fn named_arguments_keep_their_order() {
     let names: Vec<&str> = c
         .args
         .iter()
-        .filter_map(|a| match a {
-            Arg::Named(n, _, _) => Some(n.as_str()),
-            Arg::Positional(_) => None,
-        })
+        .filter_map(|a| a.name.as_ref().map(|(n, _)| n.as_str()))
         .collect();
     assert_eq!(names, ["by", "then"]);
 }
@@ -57,13 +54,32 @@ fn where_inside_an_argument() {
     let Expr::Call(c) = expr("first(time where reached)") else {
         panic!()
     };
-    match &c.args[0] {
-        Arg::Positional(Expr::Where(value, cond, _)) => {
-            assert!(matches!(value.as_ref(), Expr::Ident(n, _) if n == "time"));
-            assert!(matches!(cond.as_ref(), Cond::Truth(Expr::Ident(n, _)) if n == "reached"));
+    let a = &c.args[0];
+    assert!(matches!(&a.value, Expr::Ident(n, _) if n == "time"));
+    assert!(matches!(&a.filter, Some(Expr::Ident(n, _)) if n == "reached"));
+    assert!(a.name.is_none() && a.over.is_none());
+}
+
+#[test]
+fn over_and_logic_inside_arguments() {
+    let Expr::Call(c) = expr("count(not finite(time) and time > 1 over workloads)") else {
+        panic!()
+    };
+    let a = &c.args[0];
+    assert!(
+        matches!(&a.value, Expr::Binary(BinOp::And, l, _, _) if matches!(l.as_ref(), Expr::Unary(UnOp::Not, ..)))
+    );
+    assert_eq!(a.over.as_ref().map(|(o, _)| o.as_str()), Some("workloads"));
+    // `or` binds looser than `and`, `and` looser than `not`.
+    match expr("a or b and not c") {
+        Expr::Binary(BinOp::Or, _, r, _) => {
+            assert!(
+                matches!(r.as_ref(), Expr::Binary(BinOp::And, _, n, _) if matches!(n.as_ref(), Expr::Unary(UnOp::Not, ..)))
+            )
         }
         other => panic!("{other:?}"),
     }
+    assert!(matches!(expr("[1, 1.5, 2]"), Expr::List(v, _) if v.len() == 3));
 }
 
 #[test]
@@ -85,7 +101,7 @@ fn arithmetic_precedence_and_grouping() {
         other => panic!("{other:?}"),
     }
     // Negative numbers.
-    assert!(matches!(expr("-2"), Expr::Neg(..)));
+    assert!(matches!(expr("-2"), Expr::Unary(UnOp::Neg, ..)));
 }
 
 #[test]
@@ -96,9 +112,9 @@ fn strings_in_both_quotes() {
     ] {
         match expr(text) {
             Expr::Binary(BinOp::Div, _, r, _) => match *r {
-                Expr::Call(c) => assert!(
-                    matches!(&c.args[0], Arg::Positional(Expr::Str(s, _)) if s == "baseline")
-                ),
+                Expr::Call(c) => {
+                    assert!(matches!(&c.args[0].value, Expr::Str(s, _) if s == "baseline"))
+                }
                 other => panic!("{other:?}"),
             },
             other => panic!("{other:?}"),
@@ -120,10 +136,10 @@ fn assignments_with_every_condition_form() {
         }
     }
     match parse("all := inf where time > 4 * best") {
-        Ok(Formula::Assign { cond, .. }) => match *cond {
-            Cond::Compare(CmpOp::Gt, l, r, _) => {
-                assert!(matches!(l, Expr::Ident(ref n, _) if n == "time"));
-                assert!(matches!(r, Expr::Binary(BinOp::Mul, _, _, _)));
+        Ok(Formula::Assign { cond, .. }) => match cond {
+            Expr::Binary(BinOp::Cmp(CmpOp::Gt), l, r, _) => {
+                assert!(matches!(*l, Expr::Ident(ref n, _) if n == "time"));
+                assert!(matches!(*r, Expr::Binary(BinOp::Mul, _, _, _)));
             }
             other => panic!("{other:?}"),
         },
@@ -154,18 +170,18 @@ const ERRORS: &[(&str, usize, &str)] = &[
     (
         "median(studies))",
         15,
-        "expected `*` or `/`, `+` or `-` or end of formula, found `)`",
+        "expected an operator or end of formula, found `)`",
     ),
-    ("first(time where)", 16, "expected a condition, found `)`"),
+    ("first(time where)", 16, "expected an expression, found `)`"),
     (
         "all := inf",
         10,
-        "expected `*` or `/`, `+` or `-` or `where`, found the end of the formula",
+        "expected `where` or an operator, found the end of the formula",
     ),
     (
         "all := inf where",
         16,
-        "expected a condition, found the end of the formula",
+        "expected an expression, found the end of the formula",
     ),
     (
         "where",

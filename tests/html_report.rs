@@ -266,7 +266,10 @@ fn hostile_names_are_escaped_and_cells_say_why() {
         title,
         "cut off by rule 2: all := inf where time > 4.0 * best"
     );
-    assert!(why.contains("100.0 s > 4.0 × best 20.0 s"), "{why}");
+    assert!(
+        why.contains("100.0 s → ∞: time 100.0 s, best 20.0 s"),
+        "{why}"
+    );
     assert!(html_text.contains("&lt;b&gt;&quot;bold&quot; &amp; &#39;x&#39; &lt;script&gt;"));
 }
 

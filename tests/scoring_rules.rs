@@ -398,7 +398,7 @@ fn explain_names_the_step_that_changed_a_time() {
         "{text}"
     );
     assert!(
-        text.contains("step 2 `all := inf where time > 4.0 * best`: 400.5 s → ∞: 400.5 s > 4.0 × best 100.0 s (held by a)"),
+        text.contains("step 2 `all := inf where time > 4.0 * best`: 400.5 s → ∞: time 400.5 s, best 100.0 s (held by a)"),
         "{text}"
     );
     assert!(

@@ -8,7 +8,8 @@ use std::fmt::Write;
 use crate::ingest::Submission;
 use crate::numeric::py_repr;
 use crate::score::{Leaderboard, StepResult};
-use crate::spec::{PickKey, Spec, Step};
+use crate::spec::lang::{Node, PickKey, Var};
+use crate::spec::Spec;
 
 fn t(x: f64) -> String {
     if x.is_nan() {
@@ -81,19 +82,7 @@ pub fn explain(
             );
         }
         Some(o) => {
-            let keys: Vec<&str> = spec
-                .pick
-                .iter()
-                .map(|k| match k {
-                    PickKey::EvalIndex => "earliest evaluation index",
-                    PickKey::Time => "smallest time",
-                })
-                .collect();
-            let _ = writeln!(
-                s,
-                "\nStudies (each keeps the trial with the {}):",
-                keys.join(", then ")
-            );
+            let _ = writeln!(s, "\nStudies ({}):", study_rule(spec));
             for st in &o.studies {
                 let _ = writeln!(s, "  {}: {}", st.study, t(st.time));
                 for (i, out) in &st.trials {
@@ -136,8 +125,8 @@ pub fn explain(
             let times: Vec<String> = o.studies.iter().map(|st| t(st.time)).collect();
             let _ = writeln!(
                 s,
-                "{}({}) = {}",
-                spec.aggregate.name(),
+                "{} with studies ({}) = {}",
+                spec.workload.text,
                 times.join(", "),
                 t(o.time)
             );
@@ -169,23 +158,31 @@ pub fn explain(
         let new = matrix[(row, col)];
         let changed = old.to_bits() != new.to_bits();
         let formula = super::json::step_formula(step);
-        if changed {
-            let why = match step {
-                Step::CutOff { factor, .. } => format!(
-                    "{} > {} × best {} (held by {})",
-                    t(old),
-                    py_repr(*factor),
+        let why = {
+            let mut parts = Vec::new();
+            if step.uses(Var::CellTime) {
+                parts.push(format!("time {}", t(old)));
+            }
+            if step.uses(Var::CellBest) {
+                parts.push(format!(
+                    "best {} (held by {})",
                     t(best[col]),
                     best_holder(lb, before, col).unwrap_or("nobody")
-                ),
-                Step::HeldOutNeedsBase | Step::BaseNeedsHeldOut => {
-                    let other = columns_of_interest.get(1).copied();
-                    match other {
-                        Some(c) => format!("{} is {} here", lb.workloads[c], t(before[(row, c)])),
-                        None => "its partner workload did not run".into(),
-                    }
-                }
-            };
+                ));
+            }
+            if step.uses(Var::CellBase) || step.uses(Var::CellHeldOut) {
+                parts.push(match columns_of_interest.get(1).copied() {
+                    Some(c) => format!("{} is {} here", lb.workloads[c], t(before[(row, c)])),
+                    None => "its partner workload did not run".into(),
+                });
+            }
+            if parts.is_empty() {
+                "its condition holds here".to_string()
+            } else {
+                parts.join(", ")
+            }
+        };
+        if changed {
             let _ = writeln!(
                 s,
                 "  step {} `{formula}`: {} → {}: {why}",
@@ -242,4 +239,21 @@ pub fn explain(
         py_repr(lb.scores[row])
     );
     Ok(s)
+}
+
+/// How a study keeps its time, in words for `pick` and as written otherwise.
+fn study_rule(spec: &Spec) -> String {
+    let Node::Pick(keys) = &spec.study.node else {
+        return format!("each takes `{}`", spec.study.text);
+    };
+    let words: Vec<String> = keys
+        .iter()
+        .map(|k| match k {
+            PickKey::Name => "first name".to_string(),
+            PickKey::Number(Node::Var(Var::TrialEvalIndex)) => "earliest evaluation index".into(),
+            PickKey::Number(Node::Var(Var::TrialTime)) => "smallest time".into(),
+            PickKey::Number(_) => "smallest key".into(),
+        })
+        .collect();
+    format!("each keeps the trial with the {}", words.join(", then "))
 }

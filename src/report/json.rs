@@ -40,17 +40,9 @@ fn matrix(lb: &Leaderboard, columns: &[String], m: &nalgebra::DMatrix<f64>) -> V
     Value::Object(out)
 }
 
-/// The rule step as the spec writes it.
+/// The rule step's canonical text (the AST printed back).
 pub fn step_formula(step: &Step) -> String {
-    match step {
-        Step::HeldOutNeedsBase => "held_out := inf where not finite(base)".into(),
-        Step::BaseNeedsHeldOut => "base := inf where not finite(held_out)".into(),
-        Step::CutOff { scope, factor } => format!(
-            "{} := inf where time > {} * best",
-            scope.name(),
-            crate::numeric::py_repr(*factor)
-        ),
-    }
+    step.text.clone()
 }
 
 /// The JSON document of a scoring run.

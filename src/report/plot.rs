@@ -22,7 +22,7 @@ use plotters::style::FontStyle;
 
 use crate::error::{Error, Result};
 use crate::score::Leaderboard;
-use crate::spec::{Denominator, Spec, TauScale};
+use crate::spec::{Spec, TauScale};
 
 /// File name of the SVG plot.
 pub const SVG_FILE: &str = "performance_profile.svg";
@@ -140,9 +140,14 @@ pub(crate) fn tau_label(v: &f64) -> String {
 }
 
 pub(crate) fn x_label(spec: &Spec) -> String {
-    match &spec.denominator {
-        Denominator::Best => "Ratio of time to best submission (τ)".into(),
-        Denominator::Reference(name) => format!("Ratio of time to {name} (τ)"),
+    use crate::spec::lang::{Node, Var};
+    match &spec.ratio.node {
+        Node::Div(t, d) if **t == Node::Var(Var::CellTime) => match d.as_ref() {
+            Node::Var(Var::CellBest) => "Ratio of time to best submission (τ)".into(),
+            Node::Reference(i) => format!("Ratio of time to {} (τ)", spec.references[*i]),
+            _ => format!("Ratio `{}` (τ)", spec.ratio.text),
+        },
+        _ => format!("Ratio `{}` (τ)", spec.ratio.text),
     }
 }
 

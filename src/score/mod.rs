@@ -11,29 +11,40 @@ use std::collections::BTreeMap;
 use nalgebra::DMatrix;
 
 use crate::diagnostics::Warnings;
+use crate::error::Error;
 use crate::ingest::{Ingested, Submission, Trial};
 use crate::numeric;
-use crate::spec::{Aggregate, Denominator, PickKey, Scope, Spec, Step, WorkloadTarget};
+use crate::spec::lang::check::Target;
+use crate::spec::lang::eval::{pick_index, select_row, Cells, Profile, Rows, TrialPoint};
+use crate::spec::lang::{eval, Ctx, EvalError, Node, Var};
+use crate::spec::{Spec, Step, WorkloadTarget};
 
-/// A trial's result: the first evaluation reaching the target and the time
-/// column there (∞ when the target was never reached).
+/// A trial's result: the row the trial formula chose (`None`: no row
+/// qualified) and the value there (∞ when none).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TrialOutcome {
     pub first: Option<usize>,
     pub time: f64,
 }
 
-/// The time-to-target of one trial (SCORING.md §3).
-pub fn trial_outcome(trial: &Trial, target: &WorkloadTarget) -> TrialOutcome {
-    let first = trial
-        .series
-        .metric
-        .iter()
-        .position(|&v| target.goal.reached(v, target.target));
-    TrialOutcome {
-        first,
-        time: first.map_or(f64::INFINITY, |i| trial.series.time[i]),
-    }
+/// A trial's time under the spec's trial formula (SCORING.md §3).
+pub fn trial_outcome(
+    trial: &Trial,
+    spec: &Spec,
+    target: &WorkloadTarget,
+    budget: f64,
+    scratch: &mut Vec<f64>,
+) -> Result<TrialOutcome, EvalError> {
+    let rows = Rows {
+        series: &trial.series,
+        goal: target.goal,
+        target: target.target,
+        budget,
+        step_hint: target.step_hint as f64,
+    };
+    let t = &spec.trial;
+    let (first, time) = select_row(t.pick, &t.value, t.cond.as_ref(), &rows, scratch)?;
+    Ok(TrialOutcome { first, time })
 }
 
 /// One study of one workload: its trials and the one it picked.
@@ -42,9 +53,11 @@ pub struct StudyOutcome {
     pub study: String,
     /// (index into the submission's trials, outcome), sorted by trial.
     pub trials: Vec<(usize, TrialOutcome)>,
-    /// Index into the submission's trials of the picked trial, if any reached.
+    /// Index into the submission's trials of the picked trial: the one
+    /// `pick` chose, or else a trial that chose a row and whose time is the
+    /// study's time (the first by name).
     pub picked: Option<usize>,
-    /// The study's time: the picked trial's time, ∞ if none reached.
+    /// The study's time from the spec's study formula.
     pub time: f64,
 }
 
@@ -55,46 +68,70 @@ pub struct WorkloadOutcome {
     pub time: f64,
 }
 
-/// Picks a study's trial among those that reached the target (SCORING.md §4):
-/// by the spec's keys in order, remaining ties by time, then trial label.
-fn pick(trials: &[(usize, TrialOutcome)], keys: &[PickKey], all: &[Trial]) -> Option<usize> {
-    trials
-        .iter()
-        .filter(|(_, o)| o.first.is_some())
-        .min_by(|(ia, a), (ib, b)| {
-            let mut ord = std::cmp::Ordering::Equal;
-            for k in keys.iter().chain(std::iter::once(&PickKey::Time)) {
-                ord = ord.then(match k {
-                    PickKey::EvalIndex => a.first.cmp(&b.first),
-                    PickKey::Time => a.time.total_cmp(&b.time),
-                });
-            }
-            ord.then_with(|| {
-                (&all[*ia].trial, &all[*ia].run).cmp(&(&all[*ib].trial, &all[*ib].run))
-            })
-        })
-        .map(|(i, _)| *i)
+/// A run-time error of a formula, naming the spec and the cell.
+fn formula_error(spec: &Spec, cell: &str, e: EvalError) -> Error {
+    Error::Usage(format!("{}: {cell}: {}", spec.path.display(), e.0))
 }
 
-fn aggregate(a: Aggregate, values: &[f64]) -> f64 {
-    match a {
-        Aggregate::Median => numeric::median(values),
-        Aggregate::Mean => numeric::mean(values),
-        Aggregate::Min => {
-            if values.iter().any(|v| v.is_nan()) {
-                f64::NAN
-            } else {
-                values.iter().copied().fold(f64::NAN, f64::min)
-            }
-        }
-        Aggregate::Max => {
-            if values.iter().any(|v| v.is_nan()) {
-                f64::NAN
-            } else {
-                values.iter().copied().fold(f64::NAN, f64::max)
-            }
-        }
+/// One study: its trials' outcomes, then the study formula over them
+/// (SCORING.md §4).
+fn study_outcome(
+    submission: &Submission,
+    spec: &Spec,
+    (workload, study, idx): (&str, &str, Vec<usize>),
+    target: &WorkloadTarget,
+    scratch: &mut Vec<f64>,
+) -> crate::error::Result<StudyOutcome> {
+    let cell = format!("{}/{study}/{workload}", submission.name);
+    let budget = spec.budget_of(workload).unwrap_or(f64::NAN);
+    let mut trials = Vec::with_capacity(idx.len());
+    for i in idx {
+        let o = trial_outcome(&submission.trials[i], spec, target, budget, scratch)
+            .map_err(|e| formula_error(spec, &cell, e))?;
+        trials.push((i, o));
     }
+    let mut by_name: Vec<usize> = (0..trials.len()).collect();
+    let label = |k: usize| {
+        let t = &submission.trials[trials[k].0];
+        (&t.trial, &t.run)
+    };
+    by_name.sort_by(|&a, &b| label(a).cmp(&label(b)));
+    let mut points = vec![
+        TrialPoint {
+            time: 0.0,
+            eval_index: 0.0,
+            name_rank: 0
+        };
+        trials.len()
+    ];
+    for (rank, &k) in by_name.iter().enumerate() {
+        let o = trials[k].1;
+        points[k] = TrialPoint {
+            time: o.time,
+            eval_index: o.first.map_or(f64::INFINITY, |f| f as f64),
+            name_rank: rank,
+        };
+    }
+    let cx = Ctx {
+        trials: &points,
+        ..Default::default()
+    };
+    let time = eval(&spec.study.node, &cx, scratch).map_err(|e| formula_error(spec, &cell, e))?;
+    let chosen = match &spec.study.node {
+        Node::Pick(keys) => {
+            pick_index(keys, &cx, scratch).map_err(|e| formula_error(spec, &cell, e))?
+        }
+        _ => by_name
+            .iter()
+            .copied()
+            .find(|&k| trials[k].1.first.is_some() && trials[k].1.time.to_bits() == time.to_bits()),
+    };
+    Ok(StudyOutcome {
+        study: study.to_string(),
+        picked: chosen.map(|k| trials[k].0),
+        trials,
+        time,
+    })
 }
 
 /// Per workload (name without suffix) of one submission: trial → study →
@@ -102,7 +139,7 @@ fn aggregate(a: Aggregate, values: &[f64]) -> f64 {
 pub fn workload_outcomes(
     submission: &Submission,
     spec: &Spec,
-) -> BTreeMap<String, WorkloadOutcome> {
+) -> crate::error::Result<BTreeMap<String, WorkloadOutcome>> {
     // workload → study → trial indices
     let mut by: BTreeMap<&str, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
     for (i, t) in submission.trials.iter().enumerate() {
@@ -112,40 +149,34 @@ pub fn workload_outcomes(
             .or_default()
             .push(i);
     }
+    let mut scratch = Vec::new();
     let mut out = BTreeMap::new();
     for (workload, studies) in by {
         let Some(target) = spec.targets.get(workload) else {
             continue;
         };
-        let studies: Vec<StudyOutcome> = studies
+        let studies = studies
             .into_iter()
             .map(|(study, idx)| {
-                let trials: Vec<(usize, TrialOutcome)> = idx
-                    .into_iter()
-                    .map(|i| (i, trial_outcome(&submission.trials[i], target)))
-                    .collect();
-                let picked = pick(&trials, &spec.pick, &submission.trials);
-                let time = picked
-                    .and_then(|p| trials.iter().find(|(i, _)| *i == p))
-                    .map_or(f64::INFINITY, |(_, o)| o.time);
-                StudyOutcome {
-                    study: study.to_string(),
-                    trials,
-                    picked,
-                    time,
-                }
+                study_outcome(
+                    submission,
+                    spec,
+                    (workload, study, idx),
+                    target,
+                    &mut scratch,
+                )
             })
-            .collect();
+            .collect::<crate::error::Result<Vec<StudyOutcome>>>()?;
         let times: Vec<f64> = studies.iter().map(|s| s.time).collect();
-        out.insert(
-            workload.to_string(),
-            WorkloadOutcome {
-                time: aggregate(spec.aggregate, &times),
-                studies,
-            },
-        );
+        let cx = Ctx {
+            studies: &times,
+            ..Default::default()
+        };
+        let time = eval(&spec.workload.node, &cx, &mut scratch)
+            .map_err(|e| formula_error(spec, &format!("{}/{workload}", submission.name), e))?;
+        out.insert(workload.to_string(), WorkloadOutcome { time, studies });
     }
-    out
+    Ok(out)
 }
 
 /// A rule step's effect: the matrix after it, and which cells it changed.
@@ -295,8 +326,10 @@ pub fn score(
     subs.sort_by(|a, b| a.name.cmp(&b.name));
     let submissions: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
     let workloads = spec.matrix_workloads();
-    let outcomes: Vec<BTreeMap<String, WorkloadOutcome>> =
-        subs.iter().map(|s| workload_outcomes(s, spec)).collect();
+    let outcomes: Vec<BTreeMap<String, WorkloadOutcome>> = subs
+        .iter()
+        .map(|s| workload_outcomes(s, spec))
+        .collect::<crate::error::Result<_>>()?;
 
     // §6.1: the matrix of base + held-out workloads; NaN where not run.
     let (n, m) = (submissions.len(), workloads.len());
@@ -353,130 +386,24 @@ pub fn apply_rules(
     spec: &Spec,
     submissions: &[String],
     workloads: &[String],
-    mut matrix: DMatrix<f64>,
+    matrix: DMatrix<f64>,
     warnings: &mut Warnings,
 ) -> crate::error::Result<Ruled> {
-    let (n, m) = (matrix.nrows(), matrix.ncols());
-    let column = |w: &str| workloads.iter().position(|x| x == w);
-    let in_scope = |scope: Scope, w: &str| match scope {
-        Scope::All => true,
-        Scope::Base => spec.is_base(w),
-        Scope::HeldOut => spec.base_of(w).is_some(),
-    };
-
+    let shape = Shape::new(spec, submissions, workloads)?;
+    let mut matrix = matrix;
     // §6.2–6.4: the ordered rule steps.
     let mut steps = Vec::with_capacity(spec.steps.len());
     for step in &spec.steps {
-        let mut best = vec![f64::NAN; m];
-        match step {
-            Step::HeldOutNeedsBase => {
-                for h in &spec.held_out {
-                    if let (Some(v), Some(b)) = (column(&h.variant), column(&h.base)) {
-                        for r in 0..n {
-                            if !matrix[(r, b)].is_finite() {
-                                matrix[(r, v)] = f64::INFINITY;
-                            }
-                        }
-                    }
-                }
-            }
-            Step::BaseNeedsHeldOut => {
-                for h in &spec.held_out {
-                    if let (Some(v), Some(b)) = (column(&h.variant), column(&h.base)) {
-                        for r in 0..n {
-                            if !matrix[(r, v)].is_finite() {
-                                matrix[(r, b)] = f64::INFINITY;
-                            }
-                        }
-                    }
-                }
-            }
-            Step::CutOff { scope, factor } => {
-                for (c, w) in workloads.iter().enumerate() {
-                    if !in_scope(*scope, w) {
-                        continue;
-                    }
-                    let b = numeric::nanmin(matrix.column(c).iter().copied());
-                    best[c] = b;
-                    for r in 0..n {
-                        if matrix[(r, c)] > factor * b {
-                            matrix[(r, c)] = f64::INFINITY;
-                        }
-                    }
-                }
-            }
-        }
+        let (after, best) = apply_step(spec, &shape, step, &matrix)?;
+        matrix = after;
         steps.push(StepResult {
             step: step.clone(),
             best,
             matrix: matrix.clone(),
         });
     }
-
-    // §6.5–6.6: base workloads only; ratios to the best (or a reference).
-    let mut base = spec.base.clone();
-    base.sort();
-    let base_cols: Vec<usize> = base.iter().filter_map(|w| column(w)).collect();
-    let reference_row = match &spec.denominator {
-        Denominator::Best => None,
-        Denominator::Reference(name) => match submissions.iter().position(|s| s == name) {
-            Some(r) => Some(r),
-            None => {
-                return Err(crate::error::Error::Usage(format!(
-                "{}: the ratio's reference submission `{name}` is not among the scored submissions",
-                spec.path.display()
-            )))
-            }
-        },
-    };
-    let mut denominators = Vec::with_capacity(base_cols.len());
-    let mut ratios = DMatrix::from_element(n, base_cols.len(), f64::NAN);
-    for (k, &c) in base_cols.iter().enumerate() {
-        let den = match reference_row {
-            None => numeric::nanmin(matrix.column(c).iter().copied()),
-            Some(r) => matrix[(r, c)],
-        };
-        if reference_row.is_some() && den.is_nan() {
-            warnings.push(
-                "the reference submission did not run this workload: nobody is solved on it",
-                base[k].clone(),
-            );
-        }
-        denominators.push(den);
-        for r in 0..n {
-            let t = matrix[(r, c)];
-            let q = t / den;
-            // pandas' `update` keeps the old value where the division gives
-            // NaN: an all-∞ column stays ∞; NaN stays NaN.
-            ratios[(r, k)] = if q.is_nan() { t } else { q };
-            if reference_row.is_some() && den.is_nan() {
-                ratios[(r, k)] = f64::NAN;
-            }
-        }
-    }
-
-    // §6.7–6.8: profile and score.
-    let taus = spec.tau_points();
-    let tau_axis = spec.tau_axis();
-    let denominator = spec.base.len() as f64;
-    let mut profile = DMatrix::from_element(n, taus.len(), 0.0);
-    let mut scores = Vec::with_capacity(n);
-    for r in 0..n {
-        let row_ratios: Vec<f64> = (0..base_cols.len()).map(|k| ratios[(r, k)]).collect();
-        for (j, &tau) in taus.iter().enumerate() {
-            let count = row_ratios.iter().filter(|&&q| q <= tau).count();
-            profile[(r, j)] = count as f64 / denominator;
-        }
-        let rho: Vec<f64> = profile.row(r).iter().copied().collect();
-        let mut s = numeric::trapezoid(&rho, &tau_axis);
-        if spec.score.normalized {
-            let lo = tau_axis.iter().copied().fold(f64::INFINITY, f64::min);
-            let hi = tau_axis.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            s /= hi - lo;
-        }
-        scores.push(s);
-    }
-
+    let (base, denominators, ratios) = ratios(spec, &shape, &matrix, warnings)?;
+    let (taus, tau_axis, profile, scores) = profile(spec, &base, &ratios)?;
     Ok(Ruled {
         steps,
         base,
@@ -487,4 +414,295 @@ pub fn apply_rules(
         profile,
         scores,
     })
+}
+
+/// The matrix's layout as the formulas see it: per column its base or
+/// variants, budget, step hint and target; the referenced submissions' rows.
+struct Shape<'a> {
+    submissions: &'a [String],
+    workloads: &'a [String],
+    base_of: Vec<Option<usize>>,
+    variants: Vec<Vec<usize>>,
+    base_cols: Vec<usize>,
+    budget: Vec<f64>,
+    step_hint: Vec<f64>,
+    target: Vec<f64>,
+    references: Vec<usize>,
+}
+
+impl<'a> Shape<'a> {
+    fn new(
+        spec: &Spec,
+        submissions: &'a [String],
+        workloads: &'a [String],
+    ) -> crate::error::Result<Self> {
+        let column = |w: &str| workloads.iter().position(|x| x == w);
+        let per = |f: &dyn Fn(&WorkloadTarget) -> f64| -> Vec<f64> {
+            workloads
+                .iter()
+                .map(|w| spec.targets.get(w).map_or(f64::NAN, f))
+                .collect()
+        };
+        let mut references = Vec::with_capacity(spec.references.len());
+        for name in &spec.references {
+            match submissions.iter().position(|s| s == name) {
+                Some(r) => references.push(r),
+                None => {
+                    return Err(Error::Usage(format!(
+                        "{}: `reference('{name}')`: submission `{name}` is not among the scored submissions",
+                        spec.path.display()
+                    )))
+                }
+            }
+        }
+        Ok(Shape {
+            submissions,
+            workloads,
+            base_of: workloads
+                .iter()
+                .map(|w| spec.base_of(w).and_then(column))
+                .collect(),
+            variants: workloads
+                .iter()
+                .map(|w| {
+                    spec.held_out
+                        .iter()
+                        .filter(|h| h.base == *w)
+                        .filter_map(|h| column(&h.variant))
+                        .collect()
+                })
+                .collect(),
+            base_cols: (0..workloads.len())
+                .filter(|&c| spec.is_base(&workloads[c]))
+                .collect(),
+            budget: workloads
+                .iter()
+                .map(|w| spec.budget_of(w).unwrap_or(f64::NAN))
+                .collect(),
+            step_hint: per(&|t| t.step_hint as f64),
+            target: per(&|t| t.target),
+            references,
+        })
+    }
+
+    /// The matrix as formulas read it, with room for `reductions` caches.
+    fn cells<'m>(&'m self, m: &'m DMatrix<f64>, best: &'m [f64], reductions: usize) -> Cells<'m> {
+        Cells {
+            m,
+            base_of: &self.base_of,
+            variants: &self.variants,
+            base_cols: &self.base_cols,
+            budget: &self.budget,
+            step_hint: &self.step_hint,
+            target: &self.target,
+            best,
+            references: &self.references,
+            cache: Default::default(),
+            cached: Default::default(),
+        }
+        .with_cache(reductions)
+    }
+
+    /// The columns a step assigns to.
+    fn targets(&self, spec: &Spec, target: &Target) -> Vec<usize> {
+        (0..self.workloads.len())
+            .filter(|&c| match target {
+                Target::All => true,
+                Target::Base => spec.is_base(&self.workloads[c]),
+                Target::HeldOut => self.base_of[c].is_some(),
+                Target::Workload(w) => self.workloads[c] == *w,
+            })
+            .collect()
+    }
+}
+
+/// How many matrix reductions a formula holds (their cache size).
+fn reductions(nodes: &[&Node]) -> usize {
+    let most = std::cell::Cell::new(0usize);
+    for n in nodes {
+        n.any(&|x| {
+            if let Node::Reduce { id, .. } | Node::Count { id, .. } = x {
+                most.set(most.get().max(id + 1));
+            }
+            false
+        });
+    }
+    most.get()
+}
+
+/// Per column: the smallest time, NaN skipped (NaN when none).
+fn column_best(m: &DMatrix<f64>) -> Vec<f64> {
+    (0..m.ncols())
+        .map(|c| numeric::nanmin(m.column(c).iter().copied()))
+        .collect()
+}
+
+/// One step: every cell of its target evaluated against the matrix before
+/// the step, then assigned at once. Returns the new matrix and, where the
+/// step reads `best`, the best time of each target column.
+fn apply_step(
+    spec: &Spec,
+    shape: &Shape,
+    step: &Step,
+    before: &DMatrix<f64>,
+) -> crate::error::Result<(DMatrix<f64>, Vec<f64>)> {
+    let (n, m) = before.shape();
+    let best = column_best(before);
+    let cells = shape.cells(before, &best, reductions(&[&step.value, &step.cond]));
+    let mut after = before.clone();
+    let mut reported = vec![f64::NAN; m];
+    let reads_held_out = step.uses(Var::CellHeldOut);
+    let mut scratch = Vec::new();
+    for c in shape.targets(spec, &step.target) {
+        if step.uses(Var::CellBest) {
+            reported[c] = best[c];
+        }
+        let choices: Vec<Option<usize>> = match (reads_held_out, shape.base_of[c]) {
+            (true, None) => shape.variants[c].iter().map(|&v| Some(v)).collect(),
+            _ => vec![shape.variants[c].first().copied()],
+        };
+        for r in 0..n {
+            for &variant in &choices {
+                let cx = Ctx {
+                    cells: Some(&cells),
+                    r,
+                    c,
+                    variant,
+                    ..Default::default()
+                };
+                let fail = |e: EvalError| {
+                    let cell = format!(
+                        "step `{}`, {} on {}",
+                        step.text, shape.submissions[r], shape.workloads[c]
+                    );
+                    formula_error(spec, &cell, e)
+                };
+                if eval(&step.cond, &cx, &mut scratch).map_err(fail)? != 0.0 {
+                    after[(r, c)] = eval(&step.value, &cx, &mut scratch).map_err(fail)?;
+                    break;
+                }
+            }
+        }
+    }
+    Ok((after, reported))
+}
+
+/// §6.5–6.6: the ratio of every base cell after the steps, and each base
+/// column's denominator when the ratio is `time / D` with D the same for
+/// the whole column.
+fn ratios(
+    spec: &Spec,
+    shape: &Shape,
+    matrix: &DMatrix<f64>,
+    warnings: &mut Warnings,
+) -> crate::error::Result<(Vec<String>, Vec<f64>, DMatrix<f64>)> {
+    let n = matrix.nrows();
+    let mut base = spec.base.clone();
+    base.sort();
+    let column = |w: &str| shape.workloads.iter().position(|x| x == w);
+    let base_cols: Vec<usize> = base.iter().filter_map(|w| column(w)).collect();
+    let best = column_best(matrix);
+    let node = &spec.ratio.node;
+    let cells = shape.cells(matrix, &best, reductions(&[node]));
+    let column_level = match node {
+        Node::Div(_, d)
+            if ![Var::CellTime, Var::CellBase, Var::CellHeldOut]
+                .iter()
+                .any(|v| d.uses(*v)) =>
+        {
+            Some(d.as_ref())
+        }
+        _ => None,
+    };
+    let uses_reference = node.any(&|x| matches!(x, Node::Reference(_)));
+    let mut scratch = Vec::new();
+    let mut denominators = Vec::with_capacity(base_cols.len());
+    let mut ratios = DMatrix::from_element(n, base_cols.len(), f64::NAN);
+    for (k, &c) in base_cols.iter().enumerate() {
+        let variant = shape.variants[c].first().copied();
+        let at = |r: usize| Ctx {
+            cells: Some(&cells),
+            r,
+            c,
+            variant,
+            ..Default::default()
+        };
+        let fail = |e: EvalError| formula_error(spec, &format!("ratio on {}", base[k]), e);
+        let den = match column_level {
+            Some(d) if n > 0 => eval(d, &at(0), &mut scratch).map_err(fail)?,
+            _ => f64::NAN,
+        };
+        if uses_reference && shape.references.iter().any(|&r| matrix[(r, c)].is_nan()) {
+            warnings.push(
+                "the reference submission did not run this workload: nobody is solved on it",
+                base[k].clone(),
+            );
+        }
+        denominators.push(den);
+        for r in 0..n {
+            let t = matrix[(r, c)];
+            let q = eval(node, &at(r), &mut scratch).map_err(fail)?;
+            // pandas' `update` keeps the old value where the division gives
+            // NaN: an all-∞ column stays ∞.
+            ratios[(r, k)] = if q.is_nan() && t == f64::INFINITY {
+                t
+            } else {
+                q
+            };
+        }
+    }
+    Ok((base, denominators, ratios))
+}
+
+/// §6.7–6.8: ρ(τ) per submission (the weighted fraction of base workloads
+/// whose ρ condition holds), and the score formula over it.
+#[allow(clippy::type_complexity)]
+fn profile(
+    spec: &Spec,
+    base: &[String],
+    ratios: &DMatrix<f64>,
+) -> crate::error::Result<(Vec<f64>, Vec<f64>, DMatrix<f64>, Vec<f64>)> {
+    let n = ratios.nrows();
+    let taus = spec.tau_points();
+    let tau_axis = spec.tau_axis();
+    let weights: Vec<f64> = base
+        .iter()
+        .map(|w| spec.weights.get(w).copied().unwrap_or(1.0))
+        .collect();
+    let total: f64 = spec
+        .base
+        .iter()
+        .map(|w| spec.weights.get(w).copied().unwrap_or(1.0))
+        .sum();
+    let fail = |e: EvalError| formula_error(spec, "profile", e);
+    let mut scratch = Vec::new();
+    let mut profile = DMatrix::from_element(n, taus.len(), 0.0);
+    let mut scores = Vec::with_capacity(n);
+    let mut rho = vec![0.0; taus.len()];
+    let mut cx = Ctx::default();
+    for r in 0..n {
+        for (j, &tau) in taus.iter().enumerate() {
+            let mut held = 0.0;
+            cx.tau = tau;
+            for (k, w) in weights.iter().enumerate() {
+                cx.ratio = ratios[(r, k)];
+                if eval(&spec.rho.node, &cx, &mut scratch).map_err(fail)? != 0.0 {
+                    held += w;
+                }
+            }
+            rho[j] = held / total;
+            profile[(r, j)] = rho[j];
+        }
+        let p = Profile {
+            rho: &rho,
+            taus: &taus,
+            axis: &tau_axis,
+        };
+        let cx = Ctx {
+            profile: Some(&p),
+            ..Default::default()
+        };
+        scores.push(eval(&spec.score.node, &cx, &mut scratch).map_err(fail)?);
+    }
+    Ok((taus, tau_axis, profile, scores))
 }

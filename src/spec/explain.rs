@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use super::{Aggregate, Denominator, PickKey, Scope, Spec, Step, TauScale};
+use super::lang;
+use super::{Spec, TauScale};
 use crate::numeric::py_repr;
 
 /// Describes the spec's scoring pipeline step by step.
@@ -37,7 +38,20 @@ pub fn explain(spec: &Spec) -> String {
         if spec.expect.trials_per_study == 1 { "" } else { "s" },
         spec.base.len() + spec.held_out.len()
     );
-    let _ = writeln!(s, "2. A trial's time is the time of its first evaluation that reaches the workload's target (∞ if none does):");
+    let _ = writeln!(
+        s,
+        "2. A trial's time: `{}` over its evaluation rows, against each workload's target:",
+        spec.trial.text
+    );
+    let mut trial_words = Vec::new();
+    if let Some(d) = lang::row_pick_def(spec.trial.pick) {
+        trial_words.push((d.name, d.about));
+    }
+    for n in std::iter::once(&spec.trial.value).chain(spec.trial.cond.as_ref()) {
+        trial_words.extend(lang::builtins(n));
+    }
+    trial_words.dedup();
+    glossary(&mut s, &trial_words);
     for w in spec.matrix_workloads() {
         if let Some(t) = spec.targets.get(&w) {
             let op = match t.goal {
@@ -61,88 +75,76 @@ pub fn explain(spec: &Spec) -> String {
             );
         }
     }
-    let keys: Vec<&str> = spec
-        .pick
-        .iter()
-        .map(|k| match k {
-            PickKey::EvalIndex => "the earliest evaluation index reaching the target",
-            PickKey::Time => "the smallest time-to-target",
-        })
-        .collect();
     let _ = writeln!(
         s,
-        "3. Each study keeps one trial among those that reached the target: {}; remaining ties go to the smaller time, then the smaller trial name. A study where no trial reached the target takes ∞.",
-        keys.join(", then ")
+        "3. A study's time: `{}` over its trials (a trial whose formula chose no row has time ∞).",
+        spec.study.text
     );
-    let agg = match spec.aggregate {
-        Aggregate::Median => {
-            "the median of its studies' times (mean of the two middle ones for an even count)"
-        }
-        Aggregate::Mean => "the mean of its studies' times",
-        Aggregate::Min => "the smallest of its studies' times",
-        Aggregate::Max => "the largest of its studies' times",
-    };
+    glossary(&mut s, &lang::builtins(&spec.study.node));
     let _ = writeln!(
         s,
-        "4. A submission's time on a workload is {agg}; a workload it did not run is empty (NaN)."
+        "4. A submission's time on a workload: `{}` over its studies; a workload it did not run is empty (NaN).",
+        spec.workload.text
     );
+    glossary(&mut s, &lang::builtins(&spec.workload.node));
     let _ = writeln!(
         s,
-        "5. Leaderboard matrix (submissions × base and held-out workloads), then in order:"
+        "5. Leaderboard matrix (submissions × base and held-out workloads), then in order (each step reads the matrix as it was before it):"
     );
     for (i, step) in spec.steps.iter().enumerate() {
-        let text = match step {
-            Step::HeldOutNeedsBase => {
-                "each held-out workload becomes ∞ where its base workload is not finite".to_string()
+        let _ = writeln!(s, "   {}. {}", i + 1, step.text);
+        let mut words = lang::builtins(&step.value);
+        for w in lang::builtins(&step.cond) {
+            if !words.contains(&w) {
+                words.push(w);
             }
-            Step::BaseNeedsHeldOut => {
-                "each base workload becomes ∞ where its held-out variant is not finite".to_string()
-            }
-            Step::CutOff { scope, factor } => format!(
-                "in {} columns, a time above {} × the column's best time becomes ∞",
-                match scope {
-                    Scope::All => "all",
-                    Scope::Base => "base",
-                    Scope::HeldOut => "held-out",
-                },
-                py_repr(*factor)
-            ),
-        };
-        let _ = writeln!(s, "   {}. {text}", i + 1);
+        }
+        glossary_indent(&mut s, &words, "        ");
     }
-    let den = match &spec.denominator {
-        Denominator::Best => "the best time on that workload".to_string(),
-        Denominator::Reference(r) => format!("the time of reference submission `{r}`"),
-    };
-    let _ = writeln!(s, "6. Only base workloads remain; each time is divided by {den}. ∞ and NaN never count as solved.");
+    let _ = writeln!(s, "6. Only base workloads remain; each cell's ratio is `{}`. ∞ and NaN never count as solved.", spec.ratio.text);
+    glossary(&mut s, &lang::builtins(&spec.ratio.node));
     let grid = match spec.tau.scale {
         TauScale::Linear => "linearly",
         TauScale::Log => "logarithmically",
     };
+    let weighted = spec.weights.values().any(|w| *w != 1.0);
+    let total: f64 = spec.weights.values().sum();
     let _ = writeln!(
         s,
-        "7. Performance profile: for {} values of τ spaced {grid} from {} to {}, ρ(τ) = (base workloads with ratio ≤ τ) / {}.",
+        "7. Performance profile: for {} values of τ spaced {grid} from {} to {}, ρ(τ) = `{}`: (base workloads{} where it holds) / {}.",
         spec.tau.points,
         py_repr(spec.tau.min),
         py_repr(spec.tau.max),
-        spec.base.len()
+        spec.rho.text,
+        if weighted { ", weighted" } else { "" },
+        if weighted { py_repr(total) } else { spec.base.len().to_string() }
     );
-    let norm = if spec.score.normalized {
-        match spec.tau.scale {
-            TauScale::Linear => ", divided by the τ range",
-            TauScale::Log => ", divided by the log10 τ range",
-        }
-    } else {
-        ""
-    };
+    if weighted {
+        let list: Vec<String> = spec
+            .weights
+            .iter()
+            .map(|(w, x)| format!("{w} {}", py_repr(*x)))
+            .collect();
+        let _ = writeln!(s, "   Weights: {}.", list.join(", "));
+    }
     let axis = match spec.tau.scale {
         TauScale::Linear => "τ",
         TauScale::Log => "log10 τ",
     };
     let _ = writeln!(
         s,
-        "8. Score: the trapezoid integral of ρ over {axis}{norm}."
+        "8. Score: `{}`; the grid's axis is {axis}.",
+        spec.score.text
     );
+    glossary(&mut s, &lang::builtins(&spec.score.node));
+    if let Some(m) = &spec.missed {
+        let _ = writeln!(
+            s,
+            "Speedups count a missed target as `{}` seconds (factor {}).",
+            m.text,
+            py_repr(spec.budget_factor)
+        );
+    }
     if let Some(sampling) = &spec.sampling {
         let _ = writeln!(
             s,
@@ -157,5 +159,27 @@ pub fn explain(spec: &Spec) -> String {
                 .join(", ")
         );
     }
+    if !spec.sources.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nMerged spec (`extends`), each key with the file it came from:"
+        );
+        let width = spec.sources.iter().map(|k| k.key.len()).max().unwrap_or(0);
+        for k in &spec.sources {
+            let value = k.value.split_whitespace().collect::<Vec<_>>().join(" ");
+            let _ = writeln!(s, "  {:width$} = {value}    # {}", k.key, k.file.display());
+        }
+    }
     s
+}
+
+/// Each built-in a formula uses, with its registry description.
+fn glossary(s: &mut String, words: &[(&str, &str)]) {
+    glossary_indent(s, words, "     ");
+}
+
+fn glossary_indent(s: &mut String, words: &[(&str, &str)], indent: &str) {
+    for (name, about) in words {
+        let _ = writeln!(s, "{indent}{name}: {about}");
+    }
 }

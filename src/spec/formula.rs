@@ -1,8 +1,12 @@
-//! The rule language's parser: `grammar/rules.pest` → a small expression AST.
+//! The rule language's parser: `grammar/rules.pest` → one expression AST.
 //!
-//! Parsing knows nothing of what a slot of the spec accepts; that is
-//! `interpret`'s job. Every node carries its byte span inside the formula so
-//! errors can point at the offending text.
+//! Parsing knows nothing of what a slot of the spec accepts; that is the
+//! checker's job (`spec::lang`). Every node carries its byte span inside the
+//! formula so errors can point at the offending text, and every node prints
+//! back as canonical text (its `Display`), which is what `--format json` and
+//! `spec explain` show.
+
+use std::fmt;
 
 use pest::iterators::Pair;
 use pest::Parser;
@@ -13,22 +17,25 @@ use pest_derive::Parser;
 struct RuleParser;
 
 /// Byte range of a node inside its formula string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
 }
 
-/// Binary operators of the rule language.
+/// Binary operators of the rule language, arithmetic and logical.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BinOp {
     Add,
     Sub,
     Mul,
     Div,
+    And,
+    Or,
+    Cmp(CmpOp),
 }
 
-/// Comparison operators of a condition.
+/// Comparison operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmpOp {
     Lt,
@@ -51,6 +58,52 @@ impl CmpOp {
             CmpOp::Ne => "!=",
         }
     }
+
+    /// IEEE comparison: false whenever NaN is involved (`!=` included, so
+    /// that "every comparison with NaN is false" holds without exception).
+    #[inline]
+    pub fn apply(self, a: f64, b: f64) -> bool {
+        match self {
+            CmpOp::Lt => a < b,
+            CmpOp::Le => a <= b,
+            CmpOp::Gt => a > b,
+            CmpOp::Ge => a >= b,
+            CmpOp::Eq => a == b,
+            CmpOp::Ne => !a.is_nan() && !b.is_nan() && a != b,
+        }
+    }
+}
+
+impl BinOp {
+    fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::And => "and",
+            BinOp::Or => "or",
+            BinOp::Cmp(c) => c.symbol(),
+        }
+    }
+
+    /// Binding strength, loosest first (for printing parentheses).
+    fn precedence(self) -> u8 {
+        match self {
+            BinOp::Or => 1,
+            BinOp::And => 2,
+            BinOp::Cmp(_) => 4,
+            BinOp::Add | BinOp::Sub => 5,
+            BinOp::Mul | BinOp::Div => 6,
+        }
+    }
+}
+
+/// Unary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnOp {
+    Neg,
+    Not,
 }
 
 /// An expression node.
@@ -59,14 +112,14 @@ pub enum Expr {
     Number(f64, Span),
     Str(String, Span),
     Ident(String, Span),
-    Neg(Box<Expr>, Span),
+    Unary(UnOp, Box<Expr>, Span),
     Binary(BinOp, Box<Expr>, Box<Expr>, Span),
     Call(Call),
-    /// `value where condition`, only inside call arguments.
-    Where(Box<Expr>, Box<Cond>, Span),
+    /// `[1, 1.5, 2]`.
+    List(Vec<Expr>, Span),
 }
 
-/// A function call with positional and named arguments in written order.
+/// A function call with its arguments in written order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Call {
     pub name: String,
@@ -75,20 +128,18 @@ pub struct Call {
     pub span: Span,
 }
 
-/// One call argument.
+/// One call argument: `by = time`, `time where reached`,
+/// `time over submissions`, or a plain expression.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Arg {
-    Positional(Expr),
-    Named(String, Span, Expr),
-}
-
-/// A condition after `where`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cond {
-    Not(Box<Cond>, Span),
-    Compare(CmpOp, Expr, Expr, Span),
-    /// A bare expression used as a condition: `reached`, `finite(base)`.
-    Truth(Expr),
+pub struct Arg {
+    /// `by` of `by = time`.
+    pub name: Option<(String, Span)>,
+    pub value: Expr,
+    /// The condition after `where`.
+    pub filter: Option<Expr>,
+    /// `submissions` or `workloads` after `over`.
+    pub over: Option<(String, Span)>,
+    pub span: Span,
 }
 
 /// A whole formula.
@@ -99,8 +150,8 @@ pub enum Formula {
     Assign {
         target: String,
         target_span: Span,
-        value: Box<Expr>,
-        cond: Box<Cond>,
+        value: Expr,
+        cond: Expr,
     },
 }
 
@@ -118,20 +169,122 @@ impl Expr {
             Expr::Number(_, s)
             | Expr::Str(_, s)
             | Expr::Ident(_, s)
-            | Expr::Neg(_, s)
+            | Expr::Unary(_, _, s)
             | Expr::Binary(_, _, _, s)
-            | Expr::Where(_, _, s) => *s,
+            | Expr::List(_, s) => *s,
             Expr::Call(c) => c.span,
+        }
+    }
+
+    /// The name, when this node is a bare name.
+    pub fn ident(&self) -> Option<&str> {
+        match self {
+            Expr::Ident(s, _) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn precedence(&self) -> u8 {
+        match self {
+            Expr::Binary(op, ..) => op.precedence(),
+            Expr::Unary(UnOp::Not, ..) => 3,
+            Expr::Unary(UnOp::Neg, ..) => 7,
+            _ => 8,
         }
     }
 }
 
-impl Cond {
-    /// Where this condition stands in its formula.
-    pub fn span(&self) -> Span {
+/// Numbers print as Python prints a float (`4.0`, `0.75`, `1e+308`): the
+/// canonical text the published JSON reports have always shown.
+fn number(v: f64) -> String {
+    crate::numeric::py_repr(v)
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Cond::Not(_, s) | Cond::Compare(_, _, _, s) => *s,
-            Cond::Truth(e) => e.span(),
+            Expr::Number(v, _) => f.write_str(&number(*v)),
+            Expr::Str(s, _) => write!(f, "'{s}'"),
+            Expr::Ident(s, _) => f.write_str(s),
+            Expr::Unary(UnOp::Neg, e, _) => {
+                let p = e.precedence() < 7;
+                write!(
+                    f,
+                    "-{}{e}{}",
+                    if p { "(" } else { "" },
+                    if p { ")" } else { "" }
+                )
+            }
+            Expr::Unary(UnOp::Not, e, _) => {
+                let p = e.precedence() < 3;
+                write!(
+                    f,
+                    "not {}{e}{}",
+                    if p { "(" } else { "" },
+                    if p { ")" } else { "" }
+                )
+            }
+            Expr::Binary(op, l, r, _) => {
+                let me = op.precedence();
+                // Comparisons do not chain; the right side of - and / binds
+                // tighter than the operator itself.
+                let lp = l.precedence() < me || (l.precedence() == me && me == 4);
+                let rp = r.precedence() <= me
+                    && !(matches!(op, BinOp::Add | BinOp::Mul | BinOp::And | BinOp::Or)
+                        && r.precedence() == me);
+                let wrap = |p: bool, e: &Expr| if p { format!("({e})") } else { e.to_string() };
+                write!(f, "{} {} {}", wrap(lp, l), op.symbol(), wrap(rp, r))
+            }
+            Expr::Call(c) => {
+                write!(f, "{}(", c.name)?;
+                for (i, a) in c.args.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{a}")?;
+                }
+                f.write_str(")")
+            }
+            Expr::List(items, _) => {
+                f.write_str("[")?;
+                for (i, e) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{e}")?;
+                }
+                f.write_str("]")
+            }
+        }
+    }
+}
+
+impl fmt::Display for Arg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some((n, _)) = &self.name {
+            write!(f, "{n} = ")?;
+        }
+        write!(f, "{}", self.value)?;
+        if let Some(c) = &self.filter {
+            write!(f, " where {c}")?;
+        }
+        if let Some((o, _)) = &self.over {
+            write!(f, " over {o}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Formula {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Formula::Expr(e) => write!(f, "{e}"),
+            Formula::Assign {
+                target,
+                value,
+                cond,
+                ..
+            } => write!(f, "{target} := {value} where {cond}"),
         }
     }
 }
@@ -149,8 +302,8 @@ fn span_of(pair: &Pair<Rule>) -> Span {
 /// dropping it) shallow, whatever the spec holds.
 pub const MAX_LEN: usize = 1000;
 
-/// The deepest nesting of parentheses and `not` accepted: the parser
-/// recurses on both, and a few thousand levels overflow the stack.
+/// The deepest nesting of parentheses, brackets and `not` accepted: the
+/// parser recurses on them, and a few thousand levels overflow the stack.
 pub const MAX_DEPTH: usize = 32;
 
 /// Refuses formulas too long or too deeply nested to parse safely.
@@ -183,8 +336,8 @@ fn check_size(text: &str) -> Result<(), SyntaxError> {
                 .is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'));
         match b {
             b'\'' | b'"' => quote = Some(b),
-            b'(' => depth += 1,
-            b')' => depth = depth.saturating_sub(1),
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth = depth.saturating_sub(1),
             _ if not_word => nots += 1,
             _ => {}
         }
@@ -205,17 +358,11 @@ fn check_size(text: &str) -> Result<(), SyntaxError> {
 pub fn parse(text: &str) -> Result<Formula, SyntaxError> {
     check_size(text)?;
     let mut pairs = RuleParser::parse(Rule::formula, text).map_err(|e| syntax_error(text, e))?;
-    let formula = pairs.next().ok_or_else(|| SyntaxError {
-        span: Span { start: 0, end: 0 },
-        message: "empty formula".into(),
-    })?;
+    let formula = pairs.next().ok_or_else(malformed)?;
     let inner = formula
         .into_inner()
         .find(|p| p.as_rule() != Rule::EOI)
-        .ok_or_else(|| SyntaxError {
-            span: Span { start: 0, end: 0 },
-            message: "empty formula".into(),
-        })?;
+        .ok_or_else(malformed)?;
     Ok(match inner.as_rule() {
         Rule::assignment => {
             let mut it = inner.into_inner();
@@ -224,12 +371,12 @@ pub fn parse(text: &str) -> Result<Formula, SyntaxError> {
             let _op = next(&mut it)?;
             let value = build_expr(next(&mut it)?)?;
             let _kw = next(&mut it)?;
-            let cond = build_cond(next(&mut it)?)?;
+            let cond = build_expr(next(&mut it)?)?;
             Formula::Assign {
                 target: target.as_str().to_string(),
                 target_span,
-                value: Box::new(value),
-                cond: Box::new(cond),
+                value,
+                cond,
             }
         }
         _ => Formula::Expr(build_expr(inner)?),
@@ -250,28 +397,77 @@ fn malformed() -> SyntaxError {
     }
 }
 
+fn binary_op(text: &str) -> BinOp {
+    match text {
+        "+" => BinOp::Add,
+        "-" => BinOp::Sub,
+        "*" => BinOp::Mul,
+        "/" => BinOp::Div,
+        "and" => BinOp::And,
+        "or" => BinOp::Or,
+        "<=" => BinOp::Cmp(CmpOp::Le),
+        ">=" => BinOp::Cmp(CmpOp::Ge),
+        "==" => BinOp::Cmp(CmpOp::Eq),
+        "!=" => BinOp::Cmp(CmpOp::Ne),
+        "<" => BinOp::Cmp(CmpOp::Lt),
+        _ => BinOp::Cmp(CmpOp::Gt),
+    }
+}
+
+/// A left-associative chain `a op b op c …`.
+fn build_chain(pair: Pair<Rule>) -> Result<Expr, SyntaxError> {
+    let mut it = pair.into_inner();
+    let mut left = build_expr(next(&mut it)?)?;
+    while let Some(op) = it.next() {
+        let right = build_expr(next(&mut it)?)?;
+        let s = Span {
+            start: left.span().start,
+            end: right.span().end,
+        };
+        left = Expr::Binary(binary_op(op.as_str()), Box::new(left), Box::new(right), s);
+    }
+    Ok(left)
+}
+
 fn build_expr(pair: Pair<Rule>) -> Result<Expr, SyntaxError> {
+    // Descend through single-child levels without recursing: a formula's
+    // nesting depth, not the grammar's, bounds the stack.
+    let mut pair = pair;
+    loop {
+        match pair.as_rule() {
+            Rule::expr
+            | Rule::conjunction
+            | Rule::comparison
+            | Rule::sum
+            | Rule::term
+            | Rule::condition
+            | Rule::primary => {
+                let mut inner = pair.clone().into_inner();
+                let first = next(&mut inner)?;
+                if inner.next().is_some() {
+                    return build_chain(pair);
+                }
+                pair = first;
+            }
+            Rule::negation => {
+                let span = span_of(&pair);
+                let mut it = pair.into_inner();
+                let first = next(&mut it)?;
+                if first.as_rule() != Rule::kw_not {
+                    pair = first;
+                    continue;
+                }
+                let inner = build_expr(next(&mut it)?)?;
+                return Ok(Expr::Unary(UnOp::Not, Box::new(inner), span));
+            }
+            _ => return build_leaf(pair),
+        }
+    }
+}
+
+fn build_leaf(pair: Pair<Rule>) -> Result<Expr, SyntaxError> {
     let span = span_of(&pair);
     match pair.as_rule() {
-        Rule::expr | Rule::term => {
-            let mut it = pair.into_inner();
-            let mut left = build_expr(next(&mut it)?)?;
-            while let Some(op) = it.next() {
-                let right = build_expr(next(&mut it)?)?;
-                let op = match op.as_str() {
-                    "+" => BinOp::Add,
-                    "-" => BinOp::Sub,
-                    "*" => BinOp::Mul,
-                    _ => BinOp::Div,
-                };
-                let s = Span {
-                    start: left.span().start,
-                    end: right.span().end,
-                };
-                left = Expr::Binary(op, Box::new(left), Box::new(right), s);
-            }
-            Ok(left)
-        }
         Rule::unary => {
             let mut negs = 0;
             let mut primary = None;
@@ -282,16 +478,12 @@ fn build_expr(pair: Pair<Rule>) -> Result<Expr, SyntaxError> {
                     primary = Some(build_expr(p)?);
                 }
             }
-            let mut e = match primary {
-                Some(e) => e,
-                None => return Err(malformed()),
-            };
+            let mut e = primary.ok_or_else(malformed)?;
             for _ in 0..negs {
-                e = Expr::Neg(Box::new(e), span);
+                e = Expr::Unary(UnOp::Neg, Box::new(e), span);
             }
             Ok(e)
         }
-        Rule::primary => build_expr(next(&mut pair.into_inner())?),
         Rule::number => Ok(Expr::Number(
             pair.as_str().parse().unwrap_or(f64::NAN),
             span,
@@ -305,6 +497,12 @@ fn build_expr(pair: Pair<Rule>) -> Result<Expr, SyntaxError> {
             Ok(Expr::Str(body, span))
         }
         Rule::ident => Ok(Expr::Ident(pair.as_str().to_string(), span)),
+        Rule::list => Ok(Expr::List(
+            pair.into_inner()
+                .map(build_expr)
+                .collect::<Result<_, _>>()?,
+            span,
+        )),
         Rule::call => {
             let mut it = pair.into_inner();
             let name = next(&mut it)?;
@@ -322,64 +520,33 @@ fn build_expr(pair: Pair<Rule>) -> Result<Expr, SyntaxError> {
 }
 
 fn build_arg(pair: Pair<Rule>) -> Result<Arg, SyntaxError> {
-    let inner = next(&mut pair.into_inner())?;
-    Ok(match inner.as_rule() {
-        Rule::named => {
-            let mut it = inner.into_inner();
-            let name = next(&mut it)?;
-            let name_span = span_of(&name);
-            Arg::Named(
-                name.as_str().to_string(),
-                name_span,
-                build_expr(next(&mut it)?)?,
-            )
-        }
-        _ => {
-            // filtered: expr (where condition)?
-            let span = span_of(&inner);
-            let mut it = inner.into_inner();
-            let value = build_expr(next(&mut it)?)?;
-            match it.next() {
-                Some(_kw) => {
-                    let cond = build_cond(next(&mut it)?)?;
-                    Arg::Positional(Expr::Where(Box::new(value), Box::new(cond), span))
-                }
-                None => Arg::Positional(value),
-            }
-        }
-    })
-}
-
-fn build_cond(pair: Pair<Rule>) -> Result<Cond, SyntaxError> {
     let span = span_of(&pair);
-    Ok(match pair.as_rule() {
-        Rule::condition => build_cond(next(&mut pair.into_inner())?)?,
-        Rule::negation => {
-            let mut it = pair.into_inner();
-            let _kw = next(&mut it)?;
-            Cond::Not(Box::new(build_cond(next(&mut it)?)?), span)
+    let inner = next(&mut pair.into_inner())?;
+    let mut arg = Arg {
+        name: None,
+        value: Expr::Number(0.0, span),
+        filter: None,
+        over: None,
+        span,
+    };
+    let named = inner.as_rule() == Rule::named;
+    let mut it = inner.into_inner();
+    let first = next(&mut it)?;
+    if named {
+        arg.name = Some((first.as_str().to_string(), span_of(&first)));
+        arg.value = build_expr(next(&mut it)?)?;
+        return Ok(arg);
+    }
+    arg.value = build_expr(first)?;
+    while let Some(kw) = it.next() {
+        let operand = next(&mut it)?;
+        if kw.as_rule() == Rule::kw_where {
+            arg.filter = Some(build_expr(operand)?);
+        } else {
+            arg.over = Some((operand.as_str().to_string(), span_of(&operand)));
         }
-        _ => {
-            // comparison
-            let mut it = pair.into_inner();
-            let left = build_expr(next(&mut it)?)?;
-            match it.next() {
-                Some(op) => {
-                    let op = match op.as_str() {
-                        "<=" => CmpOp::Le,
-                        ">=" => CmpOp::Ge,
-                        "==" => CmpOp::Eq,
-                        "!=" => CmpOp::Ne,
-                        "<" => CmpOp::Lt,
-                        _ => CmpOp::Gt,
-                    };
-                    let right = build_expr(next(&mut it)?)?;
-                    Cond::Compare(op, left, right, span)
-                }
-                None => Cond::Truth(left),
-            }
-        }
-    })
+    }
+    Ok(arg)
 }
 
 /// Human names for the grammar's rules, used in "expected …" messages.
@@ -389,6 +556,9 @@ fn rule_name(rule: &Rule) -> &'static str {
         Rule::assign_op => "`:=`",
         Rule::kw_where => "`where`",
         Rule::kw_not => "`not`",
+        Rule::kw_and => "`and`",
+        Rule::kw_or => "`or`",
+        Rule::kw_over => "`over`",
         Rule::cmp_op => "a comparison (`<`, `<=`, `>`, `>=`, `==`, `!=`)",
         Rule::add_op => "`+` or `-`",
         Rule::mul_op => "`*` or `/`",
@@ -397,8 +567,16 @@ fn rule_name(rule: &Rule) -> &'static str {
         Rule::string => "a string",
         Rule::ident => "a name",
         Rule::call => "a function call",
-        Rule::expr | Rule::term | Rule::unary | Rule::primary => "an expression",
-        Rule::condition | Rule::comparison | Rule::negation => "a condition",
+        Rule::list => "a list",
+        Rule::expr
+        | Rule::conjunction
+        | Rule::negation
+        | Rule::comparison
+        | Rule::sum
+        | Rule::term
+        | Rule::unary
+        | Rule::primary => "an expression",
+        Rule::condition => "a condition",
         Rule::argument | Rule::named | Rule::filtered => "an argument",
         Rule::assignment => "an assignment",
         Rule::formula => "an expression or a rule step",
@@ -415,6 +593,19 @@ fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> SyntaxError {
     let mut message = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let mut names: Vec<&str> = positives.iter().map(rule_name).collect();
+            // After a complete operand every binary operator fits: one name.
+            let operators = [
+                Rule::add_op,
+                Rule::mul_op,
+                Rule::cmp_op,
+                Rule::kw_and,
+                Rule::kw_or,
+            ];
+            if operators.iter().all(|r| positives.contains(r)) {
+                let op_names: Vec<&str> = operators.iter().map(rule_name).collect();
+                names.retain(|n| !op_names.contains(n));
+                names.push("an operator");
+            }
             names.sort_unstable();
             names.dedup();
             match names.len() {
@@ -464,25 +655,31 @@ mod tests {
         match f {
             Formula::Assign { target, cond, .. } => {
                 assert_eq!(target, "held_out");
-                assert!(matches!(*cond, Cond::Not(..)));
+                assert!(matches!(cond, Expr::Unary(UnOp::Not, ..)));
             }
             other => panic!("unexpected {other:?}"),
         }
     }
 
     #[test]
-    fn parses_named_arguments_and_where() {
-        let f = parse("pick(trials, by = eval_index, then = time)").expect("valid");
-        let Formula::Expr(Expr::Call(c)) = f else {
-            panic!("not a call")
-        };
-        assert_eq!(c.name, "pick");
-        assert_eq!(c.args.len(), 3);
-        let f = parse("first(time where reached)").expect("valid");
-        let Formula::Expr(Expr::Call(c)) = f else {
-            panic!("not a call")
-        };
-        assert!(matches!(c.args[0], Arg::Positional(Expr::Where(..))));
+    fn canonical_text_round_trips() {
+        for text in [
+            "held_out := inf where not finite(base)",
+            "all := inf where time > 4.0 * best",
+            "all := inf where time > 2.0 * median(time over submissions)",
+            "pick(trials, by = eval_index, then = time)",
+            "first(time where reached and step <= step_hint)",
+            "trapezoid(rho) / (tau_max - tau_min)",
+            "a - (b - c)",
+            "-(a + b) * c",
+            "not (a or b) and c",
+            "[1.0, 1.25, 1.5]",
+            "0.75 * budget",
+            "count(not finite(time) over workloads) > 4.0",
+        ] {
+            let f = parse(text).expect(text);
+            assert_eq!(f.to_string(), text);
+        }
     }
 
     #[test]

@@ -8,12 +8,23 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::diagnostic::{SpecError, SpecErrors};
-use super::interpret::{self, Slot};
-use super::{Columns, Expect, Goal, HeldOut, Sampling, Spec, WorkloadTarget};
+use super::lang::{self, check, Compiled, Problem, Slot, Var};
+use super::{extends, formula};
+use super::{
+    Columns, Expect, Goal, HeldOut, Rule, Sampling, Spec, Step, TauGrid, TauScale, TrialRule,
+    WorkloadTarget,
+};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSpec {
+    /// Handled by `extends::resolve`; never in the merged text.
+    #[serde(default)]
+    #[allow(dead_code)]
+    extends: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    unset: Option<Vec<String>>,
     benchmark: RawBenchmark,
     workloads: RawWorkloads,
     columns: RawColumns,
@@ -25,6 +36,41 @@ struct RawSpec {
     budget: Option<RawBudget>,
     #[serde(default)]
     held_out_sampling: Option<RawSampling>,
+    /// How to read an upstream `workload_targets*.json` named by `targets`.
+    #[serde(default)]
+    upstream: Option<RawUpstream>,
+}
+
+/// Reading AlgoPerf's own targets files: budgets and metric directions are
+/// not in `workload_targets*.json`, so the spec gives them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUpstream {
+    /// A `max_runtimes.json`-shaped file (relative to the spec that names it)…
+    #[serde(default)]
+    budgets: Option<Spanned<String>>,
+    /// …and the version key in it (`v0.5`).
+    #[serde(default)]
+    budgets_version: Option<String>,
+    /// Or the budgets themselves, in seconds.
+    #[serde(default)]
+    budget_seconds: BTreeMap<String, f64>,
+    /// Metrics reached by going down (losses, error rates) and up.
+    minimize: Vec<String>,
+    maximize: Vec<String>,
+}
+
+/// One workload of an upstream `workload_targets*.json`.
+#[derive(Deserialize)]
+struct RawUpstreamTarget {
+    target_metric_name: String,
+    validation_target_value: f64,
+    step_hint: u64,
+}
+
+#[derive(Deserialize)]
+struct RawUpstreamFile {
+    workloads: BTreeMap<String, RawUpstreamTarget>,
 }
 
 #[derive(Deserialize)]
@@ -45,6 +91,9 @@ struct RawWorkloads {
     #[serde(default)]
     held_out: BTreeMap<Spanned<String>, Spanned<String>>,
     frameworks: Vec<String>,
+    /// ρ's weight of each base workload (default 1).
+    #[serde(default)]
+    weights: BTreeMap<Spanned<String>, Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -82,14 +131,23 @@ struct RawRules {
 struct RawProfile {
     tau: Spanned<String>,
     ratio: Spanned<String>,
+    #[serde(default)]
+    rho: Option<Spanned<String>>,
     score: Spanned<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawBudget {
-    factor: Spanned<f64>,
-    missed_extra_seconds: Spanned<f64>,
+    #[serde(default)]
+    factor: Option<Spanned<f64>>,
+    #[serde(default)]
+    missed_extra_seconds: Option<Spanned<f64>>,
+    /// The time a missed target counts as, e.g. `budget * factor + 1`.
+    #[serde(default)]
+    missed: Option<Spanned<String>>,
+    /// How far past budget × factor `check` lets a trial's last time go
+    /// with a warning (a fraction of the budget).
     #[serde(default)]
     overshoot_tolerance: Option<Spanned<f64>>,
 }
@@ -153,19 +211,29 @@ fn toml_error(path: &Path, text: &str, e: toml::de::Error) -> SpecError {
     }
 }
 
-/// Loads and checks a ruleset spec and the targets file it names.
+/// Loads and checks a ruleset spec (and every spec it extends) and the
+/// targets file it names.
 pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
-    let text = read(path)?;
-    let raw: RawSpec = toml::from_str(&text).map_err(|e| toml_error(path, &text, e))?;
+    let src = extends::resolve(path)?;
+    let raw: RawSpec = toml::from_str(&src.text).map_err(|e| {
+        let message = e.message().trim().to_string();
+        match e.span() {
+            Some(r) => src.at(r.start, r.end, message),
+            None => SpecError::whole_file(path, message),
+        }
+    })?;
     let mut errors = Vec::new();
-    let at = |span: std::ops::Range<usize>, msg: String| {
-        SpecError::at(path, &text, span.start, span.end, msg)
-    };
+    let at = |span: std::ops::Range<usize>, msg: String| src.at(span.start, span.end, msg);
 
-    // Targets, relative to the spec's folder.
+    // Targets, relative to the file that names them.
     let targets_rel = raw.benchmark.targets.get_ref();
-    let targets_path = path.parent().unwrap_or(Path::new(".")).join(targets_rel);
-    let targets = match load_targets(&targets_path, &raw.columns.metric_prefix) {
+    let targets_path = extends::resolve_path(src.file_of("benchmark.targets"), targets_rel);
+    let loaded = if targets_path.extension().is_some_and(|e| e == "json") {
+        upstream_targets(&src, &raw, &targets_path)
+    } else {
+        load_targets(&targets_path, &raw.columns.metric_prefix)
+    };
+    let targets = match loaded {
         Ok(t) => t,
         Err(e) => {
             let mut first = at(
@@ -177,89 +245,12 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
         }
     };
 
-    // Workloads.
-    let mut base = Vec::new();
-    for b in &raw.workloads.base {
-        if !targets.contains_key(b.get_ref()) {
-            errors.push(
-                at(b.span(), format!("unknown workload `{}`", b.get_ref())).expected(format!(
-                    "a workload of {}{}",
-                    targets_path.display(),
-                    suggest(b.get_ref(), targets.keys())
-                )),
-            );
-        } else if base.contains(b.get_ref()) {
-            errors.push(at(
-                b.span(),
-                format!("workload `{}` listed twice", b.get_ref()),
-            ));
-        } else {
-            base.push(b.get_ref().clone());
-        }
-    }
+    let (base, held_out) = workloads(&raw.workloads, &targets, &targets_path, &at, &mut errors);
     if raw.workloads.base.is_empty() {
         errors.push(SpecError::whole_file(
             path,
             "[workloads] base is empty: nothing to score",
         ));
-    }
-    let mut held_out = Vec::new();
-    for (variant, of) in &raw.workloads.held_out {
-        if !targets.contains_key(variant.get_ref()) {
-            errors.push(
-                at(
-                    variant.span(),
-                    format!("unknown held-out workload `{}`", variant.get_ref()),
-                )
-                .expected(format!(
-                    "a workload of {}{}",
-                    targets_path.display(),
-                    suggest(variant.get_ref(), targets.keys())
-                )),
-            );
-            continue;
-        }
-        if !raw
-            .workloads
-            .base
-            .iter()
-            .any(|b| b.get_ref() == of.get_ref())
-        {
-            errors.push(
-                at(
-                    of.span(),
-                    format!(
-                        "`{}` is not a base workload, so it cannot be the base of `{}`",
-                        of.get_ref(),
-                        variant.get_ref()
-                    ),
-                )
-                .expected(format!(
-                    "one of: {}",
-                    join(raw.workloads.base.iter().map(|b| b.get_ref().as_str()))
-                )),
-            );
-            continue;
-        }
-        if raw
-            .workloads
-            .base
-            .iter()
-            .any(|b| b.get_ref() == variant.get_ref())
-        {
-            errors.push(at(
-                variant.span(),
-                format!(
-                    "`{}` is both a base and a held-out workload",
-                    variant.get_ref()
-                ),
-            ));
-            continue;
-        }
-        held_out.push(HeldOut {
-            variant: variant.get_ref().clone(),
-            base: of.get_ref().clone(),
-        });
     }
     if raw.workloads.frameworks.is_empty() {
         errors.push(SpecError::whole_file(
@@ -267,6 +258,7 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
             "[workloads] frameworks is empty: no folder could be read",
         ));
     }
+    let weights = weights(&raw.workloads, &base, &at, &mut errors);
 
     // Counts.
     let count = |v: &Spanned<i64>, what: &str, errors: &mut Vec<SpecError>| -> usize {
@@ -290,195 +282,557 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
     };
 
     // Formulas.
-    let ctx = interpret::Context { path, text: &text };
-    let trial_rule = ctx
-        .slot(&raw.aggregate.trial, Slot::Trial, &mut errors)
-        .and_then(|v| v.trial());
-    let pick = ctx
-        .slot(&raw.aggregate.study, Slot::Study, &mut errors)
-        .and_then(|v| v.study());
-    let aggregate = ctx
-        .slot(&raw.aggregate.workload, Slot::Workload, &mut errors)
-        .and_then(|v| v.workload());
+    let mut matrix: Vec<String> = base.clone();
+    matrix.extend(held_out.iter().map(|h: &HeldOut| h.variant.clone()));
+    let mut cx = check::Context {
+        workloads: &matrix,
+        taus: None,
+        references: Vec::new(),
+    };
+    let mut f = Formulas {
+        src: &src,
+        errors: &mut errors,
+    };
+    let trial = f.compile(&raw.aggregate.trial, Slot::Trial, &mut cx);
+    let study = f.compile(&raw.aggregate.study, Slot::Study, &mut cx);
+    let workload = f.compile(&raw.aggregate.workload, Slot::Workload, &mut cx);
     let mut steps = Vec::new();
     for s in &raw.rules.steps {
-        if let Some(step) = ctx.slot(s, Slot::Step, &mut errors).and_then(|v| v.step()) {
-            steps.push(step);
-        }
-    }
-    let tau = ctx
-        .slot(&raw.profile.tau, Slot::Tau, &mut errors)
-        .and_then(|v| v.tau());
-    let denominator = ctx
-        .slot(&raw.profile.ratio, Slot::Ratio, &mut errors)
-        .and_then(|v| v.ratio());
-    let score = ctx
-        .slot(&raw.profile.score, Slot::Score, &mut errors)
-        .and_then(|v| v.score());
-
-    let missed_extra_seconds = match &raw.budget {
-        Some(b)
-            if !(b.missed_extra_seconds.get_ref().is_finite()
-                && *b.missed_extra_seconds.get_ref() >= 0.0) =>
+        if let Some((
+            Compiled::Step {
+                target,
+                value,
+                cond,
+            },
+            text,
+        )) = f.compile(s, Slot::Step, &mut cx)
         {
-            errors.push(at(
-                b.missed_extra_seconds.span(),
-                format!(
-                    "missed_extra_seconds must be a number of seconds ≥ 0, found {}",
-                    b.missed_extra_seconds.get_ref()
-                ),
-            ));
-            None
-        }
-        Some(b) => Some(*b.missed_extra_seconds.get_ref()),
-        None => None,
-    };
-    let budget_factor = match &raw.budget {
-        Some(b) if !(b.factor.get_ref().is_finite() && *b.factor.get_ref() > 0.0) => {
-            errors.push(at(
-                b.factor.span(),
-                format!(
-                    "budget factor must be a positive number, found {}",
-                    b.factor.get_ref()
-                ),
-            ));
-            1.0
-        }
-        Some(b) => *b.factor.get_ref(),
-        None => 1.0,
-    };
-
-    let budget_overshoot_tolerance = overshoot_tolerance(raw.budget.as_ref(), &mut errors, &at);
-
-    let sampling = raw.held_out_sampling.as_ref().and_then(|s| {
-        let seed = match s.seed.get_ref() {
-            RawSeed::Int(i) if *i >= 0 => Some(*i as u128),
-            RawSeed::Text(t) => t.trim().parse::<u128>().ok(),
-            _ => None,
-        };
-        let Some(seed) = seed else {
-            errors.push(
-                at(
-                    s.seed.span(),
-                    "held-out sampling seed is not a non-negative integer".into(),
-                )
-                .expected("an integer, or a decimal string for seeds above 2^63"),
-            );
-            return None;
-        };
-        let mut groups = Vec::new();
-        for g in &s.groups {
-            if g.pool.is_empty() {
-                errors.push(SpecError::whole_file(
-                    path,
-                    format!("held-out sampling group `{}` has an empty pool", g.name),
-                ));
-                return None;
-            }
-            for w in &g.pool {
-                if !targets.contains_key(w.get_ref()) {
-                    errors.push(
-                        at(
-                            w.span(),
-                            format!(
-                                "unknown workload `{}` in held-out pool `{}`",
-                                w.get_ref(),
-                                g.name
-                            ),
-                        )
-                        .expected(format!(
-                            "a workload of {}{}",
-                            targets_path.display(),
-                            suggest(w.get_ref(), targets.keys())
-                        )),
-                    );
-                }
-            }
-            groups.push((
-                g.name.clone(),
-                g.pool.iter().map(|w| w.get_ref().clone()).collect(),
-            ));
-        }
-        Some(Sampling { seed, groups })
-    });
-
-    if let Some(super::Denominator::Reference(name)) = &denominator {
-        if name.is_empty() {
-            errors.push(at(
-                raw.profile.ratio.span(),
-                "the reference submission's name is empty".into(),
-            ));
+            steps.push(Step {
+                target,
+                value,
+                cond,
+                text,
+            });
         }
     }
+    let tau = match f.compile(&raw.profile.tau, Slot::Tau, &mut cx) {
+        Some((
+            Compiled::Tau {
+                log,
+                bounds,
+                values,
+                axis,
+            },
+            _,
+        )) => Some(TauGrid {
+            scale: if log { TauScale::Log } else { TauScale::Linear },
+            min: bounds.0,
+            max: bounds.1,
+            points: values.len(),
+            values,
+            axis,
+        }),
+        _ => None,
+    };
+    cx.taus = tau.as_ref().map(|t| t.values.as_slice());
+    let ratio = f.compile(&raw.profile.ratio, Slot::Ratio, &mut cx);
+    let default_rho = Spanned::new(0..0, DEFAULT_RHO.to_string());
+    let rho = match &raw.profile.rho {
+        Some(r) => f.compile(r, Slot::Rho, &mut cx),
+        None => f.compile(&default_rho, Slot::Rho, &mut cx),
+    };
+    let score = f.compile(&raw.profile.score, Slot::Score, &mut cx);
+    let budget = budget(&raw.budget, &mut f, &mut cx);
+    let references = std::mem::take(&mut cx.references);
+
+    let sampling = sampling(&raw, &targets, &targets_path, &at, &mut errors);
+
+    let uses_budget = trial.as_ref().is_some_and(|(c, _)| match c {
+        Compiled::Trial { value, cond, .. } => {
+            value.uses(Var::RowBudget) || cond.as_ref().is_some_and(|c| c.uses(Var::RowBudget))
+        }
+        _ => false,
+    }) || steps.iter().any(|s| s.uses(Var::CellBudget));
 
     if !errors.is_empty() {
         errors.sort_by_key(|e| (e.line, e.column));
         return Err(SpecErrors(errors));
     }
-    match (trial_rule, pick, aggregate, tau, denominator, score) {
-        (
-            Some(trial_rule),
-            Some(pick),
-            Some(aggregate),
-            Some(tau),
-            Some(denominator),
-            Some(score),
-        ) => Ok(Spec {
-            path: path.to_path_buf(),
-            name: raw.benchmark.name,
-            version: raw.benchmark.version,
-            ruleset: raw.benchmark.ruleset,
-            description: raw.benchmark.description,
-            targets_path,
-            targets,
-            base,
-            held_out,
-            frameworks: raw.workloads.frameworks,
-            columns: Columns {
-                time: raw.columns.time,
-                summary_time: raw.columns.summary_time,
-                step: raw.columns.step,
-                metric_prefix: raw.columns.metric_prefix,
-            },
-            expect,
-            trial_rule,
+    let rule = |c: Option<(Compiled, String)>| match c {
+        Some((Compiled::Value(node), text)) | Some((Compiled::Rho(node), text)) => {
+            Some(Rule { node, text })
+        }
+        _ => None,
+    };
+    let trial = match trial {
+        Some((Compiled::Trial { pick, value, cond }, text)) => Some(TrialRule {
             pick,
-            aggregate,
-            steps,
-            tau,
-            denominator,
-            score,
-            budget_factor,
-            missed_extra_seconds,
-            budget_overshoot_tolerance,
-            sampling,
+            value,
+            cond,
+            text,
         }),
-        _ => Err(SpecErrors(vec![SpecError::whole_file(
+        _ => None,
+    };
+    let (Some(trial), Some(study), Some(workload), Some(tau), Some(ratio), Some(rho), Some(score)) = (
+        trial,
+        rule(study),
+        rule(workload),
+        tau,
+        rule(ratio),
+        rule(rho),
+        rule(score),
+    ) else {
+        return Err(SpecErrors(vec![SpecError::whole_file(
             path,
             "incomplete spec",
-        )])),
+        )]));
+    };
+    let raw_formulas = (raw.aggregate.trial.clone(), raw.rules.steps.clone());
+    let spec = Spec {
+        path: path.to_path_buf(),
+        name: raw.benchmark.name,
+        version: raw.benchmark.version,
+        ruleset: raw.benchmark.ruleset,
+        description: raw.benchmark.description,
+        targets_path,
+        targets,
+        base,
+        held_out,
+        frameworks: raw.workloads.frameworks,
+        columns: Columns {
+            time: raw.columns.time,
+            summary_time: raw.columns.summary_time,
+            step: raw.columns.step,
+            metric_prefix: raw.columns.metric_prefix,
+        },
+        expect,
+        trial,
+        study,
+        workload,
+        steps,
+        tau,
+        ratio,
+        rho,
+        weights,
+        score,
+        references,
+        budget_factor: budget.factor,
+        missed_extra_seconds: budget.extra,
+        missed: budget.missed,
+        budget_overshoot_tolerance: budget.overshoot_tolerance,
+        sources: src.sources.clone(),
+        sampling,
+    };
+    let mut late = Vec::new();
+    if uses_budget {
+        for w in spec.matrix_workloads() {
+            if spec.budget_of(&w).is_none() {
+                let message = format!(
+                    "a formula uses `budget`, but workload `{w}` has none in {}",
+                    spec.targets_path.display()
+                );
+                // Point at the first formula that names `budget`.
+                let formula = std::iter::once(&raw_formulas.0)
+                    .chain(raw_formulas.1.iter())
+                    .find(|f| f.get_ref().contains("budget"));
+                late.push(match formula {
+                    Some(f) => at(f.span(), message),
+                    None => SpecError::whole_file(path, message),
+                });
+            }
+        }
+    }
+    if let (Some(m), Some(span)) = (&spec.missed, budget.span) {
+        for w in &spec.base {
+            if let Some(err) = missed_problem(&spec, m, w) {
+                late.push(at(span.clone(), err));
+            }
+        }
+    }
+    if late.is_empty() {
+        Ok(spec)
+    } else {
+        Err(SpecErrors(late))
     }
 }
 
-/// `[budget] overshoot_tolerance`: 0 when absent (any overshoot is over);
-/// a fraction in [0, 1) otherwise.
-fn overshoot_tolerance(
-    budget: Option<&RawBudget>,
-    errors: &mut Vec<SpecError>,
-    at: &dyn Fn(std::ops::Range<usize>, String) -> SpecError,
-) -> f64 {
-    let Some(t) = budget.and_then(|b| b.overshoot_tolerance.as_ref()) else {
+/// ρ when the spec does not say: the fraction of base workloads solved at τ.
+const DEFAULT_RHO: &str = "fraction(ratio <= tau)";
+
+/// Compiles formulas and places their errors in the spec's files.
+struct Formulas<'s, 'e> {
+    src: &'s extends::Source,
+    errors: &'e mut Vec<SpecError>,
+}
+
+impl Formulas<'_, '_> {
+    /// Parses, checks and compiles one formula; on failure records an error
+    /// and returns `None`. Also returns the formula's canonical text.
+    fn compile(
+        &mut self,
+        s: &Spanned<String>,
+        slot: Slot,
+        cx: &mut check::Context,
+    ) -> Option<(Compiled, String)> {
+        let text = s.get_ref();
+        let result = formula::parse(text)
+            .map_err(|e| Problem {
+                span: e.span,
+                message: format!("syntax error: {}", e.message),
+                expected: None,
+            })
+            .and_then(|f| check::compile(&f, slot, cx).map(|c| (c, f.to_string())));
+        match result {
+            Ok(v) => Some(v),
+            Err(p) => {
+                let e = self.place(s, p);
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+
+    /// Maps a formula's byte offsets to the file when the TOML string holds
+    /// the formula verbatim; otherwise points at the whole value.
+    fn place(&self, s: &Spanned<String>, p: Problem) -> SpecError {
+        let span = s.span();
+        let formula_text = s.get_ref();
+        let raw = self.src.text.get(span.clone()).unwrap_or("");
+        let verbatim = (raw.starts_with('"') && !raw.starts_with("\"\"\"") && !raw.contains('\\'))
+            || (raw.starts_with('\'') && !raw.starts_with("'''"));
+        let mut e = if span.is_empty() {
+            SpecError::whole_file(
+                &self.src.path,
+                format!("{} (in `{formula_text}`)", p.message),
+            )
+        } else if verbatim {
+            let base = span.start + 1;
+            let end = if p.span.end > p.span.start {
+                p.span.end
+            } else {
+                p.span.start + 1
+            };
+            self.src.at(
+                base + p.span.start,
+                base + end.min(formula_text.len().max(1)),
+                p.message,
+            )
+        } else {
+            self.src.at(span.start, span.end, p.message)
+        };
+        e.expected = p.expected;
+        e
+    }
+}
+
+/// The `[budget]` table, checked.
+struct Budget {
+    factor: f64,
+    extra: Option<f64>,
+    missed: Option<Rule>,
+    /// Where a missed time that is not finite is reported.
+    span: Option<std::ops::Range<usize>>,
+    overshoot_tolerance: f64,
+}
+
+fn budget(raw: &Option<RawBudget>, f: &mut Formulas, cx: &mut check::Context) -> Budget {
+    let Some(b) = raw else {
+        return Budget {
+            factor: 1.0,
+            extra: None,
+            missed: None,
+            span: None,
+            overshoot_tolerance: 0.0,
+        };
+    };
+    let mut factor = 1.0;
+    if let Some(v) = &b.factor {
+        if v.get_ref().is_finite() && *v.get_ref() > 0.0 {
+            factor = *v.get_ref();
+        } else {
+            let e = f.src.at(
+                v.span().start,
+                v.span().end,
+                format!(
+                    "budget factor must be a positive number, found {}",
+                    v.get_ref()
+                ),
+            );
+            f.errors.push(e);
+        }
+    }
+    let mut extra = None;
+    if let Some(v) = &b.missed_extra_seconds {
+        if v.get_ref().is_finite() && *v.get_ref() >= 0.0 {
+            extra = Some(*v.get_ref());
+        } else {
+            let e = f.src.at(
+                v.span().start,
+                v.span().end,
+                format!(
+                    "missed_extra_seconds must be a number of seconds ≥ 0, found {}",
+                    v.get_ref()
+                ),
+            );
+            f.errors.push(e);
+        }
+    }
+    let (missed, span) = match (&b.missed, &b.missed_extra_seconds) {
+        (Some(m), None) => (
+            f.compile(m, Slot::Missed, cx)
+                .and_then(|(c, text)| match c {
+                    Compiled::Value(node) => Some(Rule { node, text }),
+                    _ => None,
+                }),
+            Some(m.span()),
+        ),
+        (Some(m), Some(_)) => {
+            let e = f.src.at(
+                m.span().start,
+                m.span().end,
+                "give `missed` or `missed_extra_seconds`, not both",
+            );
+            f.errors.push(e);
+            (None, None)
+        }
+        (None, Some(v)) => {
+            let text = format!(
+                "budget * factor + {}",
+                crate::numeric::py_repr(extra.unwrap_or(0.0))
+            );
+            let node = formula::parse(&text)
+                .ok()
+                .and_then(|p| check::compile(&p, Slot::Missed, cx).ok())
+                .and_then(|c| match c {
+                    Compiled::Value(node) => Some(node),
+                    _ => None,
+                });
+            let span = b.factor.as_ref().map_or_else(|| v.span(), |x| x.span());
+            (extra.and(node).map(|node| Rule { node, text }), Some(span))
+        }
+        (None, None) => {
+            f.errors.push(SpecError::whole_file(
+                &f.src.path,
+                "[budget] needs `missed` (e.g. \"budget * factor + 1\") or `missed_extra_seconds`",
+            ));
+            (None, None)
+        }
+    };
+    Budget {
+        factor,
+        extra,
+        missed,
+        span,
+        overshoot_tolerance: overshoot_tolerance(b, f),
+    }
+}
+
+/// `[budget] overshoot_tolerance`: a fraction ≥ 0 and < 1; 0 without one.
+fn overshoot_tolerance(b: &RawBudget, f: &mut Formulas) -> f64 {
+    let Some(t) = &b.overshoot_tolerance else {
         return 0.0;
     };
     let v = *t.get_ref();
     if !(v.is_finite() && (0.0..1.0).contains(&v)) {
-        errors.push(at(
-            t.span(),
-            format!("overshoot_tolerance must be a fraction ≥ 0 and < 1 (0.005 = 0.5%), found {v}"),
-        ));
+        let message =
+            format!("overshoot_tolerance must be a fraction ≥ 0 and < 1 (0.005 = 0.5%), found {v}");
+        let e = f.src.at(t.span().start, t.span().end, message);
+        f.errors.push(e);
         return 0.0;
     }
     v
+}
+
+/// Why a missed target on `workload` would not count as a finite time.
+fn missed_problem(spec: &Spec, missed: &Rule, workload: &str) -> Option<String> {
+    let t = spec.targets.get(workload)?;
+    let budget = t.budget?;
+    let cx = lang::Ctx {
+        budget,
+        factor: spec.budget_factor,
+        step_hint: t.step_hint as f64,
+        ..Default::default()
+    };
+    let v = lang::eval(&missed.node, &cx, &mut Vec::new()).ok()?;
+    (!(v.is_finite() && v > 0.0)).then(|| {
+        format!(
+            "a missed target on `{workload}` would count as {} s (`{}` with budget {}): speedups need a finite time above 0",
+            crate::numeric::py_repr(v),
+            missed.text,
+            crate::numeric::py_repr(budget)
+        )
+    })
+}
+
+type At<'a> = dyn Fn(std::ops::Range<usize>, String) -> SpecError + 'a;
+
+/// Base and held-out workloads, checked against the targets.
+fn workloads(
+    raw: &RawWorkloads,
+    targets: &BTreeMap<String, WorkloadTarget>,
+    targets_path: &Path,
+    at: &At,
+    errors: &mut Vec<SpecError>,
+) -> (Vec<String>, Vec<HeldOut>) {
+    let mut base = Vec::new();
+    for b in &raw.base {
+        if !targets.contains_key(b.get_ref()) {
+            errors.push(
+                at(b.span(), format!("unknown workload `{}`", b.get_ref())).expected(format!(
+                    "a workload of {}{}",
+                    targets_path.display(),
+                    suggest(b.get_ref(), targets.keys())
+                )),
+            );
+        } else if base.contains(b.get_ref()) {
+            errors.push(at(
+                b.span(),
+                format!("workload `{}` listed twice", b.get_ref()),
+            ));
+        } else {
+            base.push(b.get_ref().clone());
+        }
+    }
+    let mut held_out = Vec::new();
+    for (variant, of) in &raw.held_out {
+        if !targets.contains_key(variant.get_ref()) {
+            errors.push(
+                at(
+                    variant.span(),
+                    format!("unknown held-out workload `{}`", variant.get_ref()),
+                )
+                .expected(format!(
+                    "a workload of {}{}",
+                    targets_path.display(),
+                    suggest(variant.get_ref(), targets.keys())
+                )),
+            );
+            continue;
+        }
+        if !raw.base.iter().any(|b| b.get_ref() == of.get_ref()) {
+            errors.push(
+                at(
+                    of.span(),
+                    format!(
+                        "`{}` is not a base workload, so it cannot be the base of `{}`",
+                        of.get_ref(),
+                        variant.get_ref()
+                    ),
+                )
+                .expected(format!(
+                    "one of: {}",
+                    join(raw.base.iter().map(|b| b.get_ref().as_str()))
+                )),
+            );
+            continue;
+        }
+        if raw.base.iter().any(|b| b.get_ref() == variant.get_ref()) {
+            errors.push(at(
+                variant.span(),
+                format!(
+                    "`{}` is both a base and a held-out workload",
+                    variant.get_ref()
+                ),
+            ));
+            continue;
+        }
+        held_out.push(HeldOut {
+            variant: variant.get_ref().clone(),
+            base: of.get_ref().clone(),
+        });
+    }
+    (base, held_out)
+}
+
+/// ρ's weights: one per base workload, 1 unless given; each > 0.
+fn weights(
+    raw: &RawWorkloads,
+    base: &[String],
+    at: &At,
+    errors: &mut Vec<SpecError>,
+) -> BTreeMap<String, f64> {
+    let mut out: BTreeMap<String, f64> = base.iter().map(|b| (b.clone(), 1.0)).collect();
+    for (w, v) in &raw.weights {
+        if !base.contains(w.get_ref()) {
+            errors.push(
+                at(
+                    w.span(),
+                    format!("weight for `{}`, which is not a base workload", w.get_ref()),
+                )
+                .expected(format!("one of: {}", join(base.iter().map(String::as_str)))),
+            );
+        } else if !(v.get_ref().is_finite() && *v.get_ref() > 0.0) {
+            errors.push(at(
+                v.span(),
+                format!(
+                    "a weight must be a finite number > 0, found {}",
+                    v.get_ref()
+                ),
+            ));
+        } else {
+            out.insert(w.get_ref().clone(), *v.get_ref());
+        }
+    }
+    out
+}
+
+fn sampling(
+    raw: &RawSpec,
+    targets: &BTreeMap<String, WorkloadTarget>,
+    targets_path: &Path,
+    at: &At,
+    errors: &mut Vec<SpecError>,
+) -> Option<Sampling> {
+    let s = raw.held_out_sampling.as_ref()?;
+    let seed = match s.seed.get_ref() {
+        RawSeed::Int(i) if *i >= 0 => Some(*i as u128),
+        RawSeed::Text(t) => t.trim().parse::<u128>().ok(),
+        _ => None,
+    };
+    let Some(seed) = seed else {
+        errors.push(
+            at(
+                s.seed.span(),
+                "held-out sampling seed is not a non-negative integer".into(),
+            )
+            .expected("an integer, or a decimal string for seeds above 2^63"),
+        );
+        return None;
+    };
+    let mut groups = Vec::new();
+    for g in &s.groups {
+        if g.pool.is_empty() {
+            errors.push(at(
+                s.seed.span(),
+                format!("held-out sampling group `{}` has an empty pool", g.name),
+            ));
+            return None;
+        }
+        for w in &g.pool {
+            if !targets.contains_key(w.get_ref()) {
+                errors.push(
+                    at(
+                        w.span(),
+                        format!(
+                            "unknown workload `{}` in held-out pool `{}`",
+                            w.get_ref(),
+                            g.name
+                        ),
+                    )
+                    .expected(format!(
+                        "a workload of {}{}",
+                        targets_path.display(),
+                        suggest(w.get_ref(), targets.keys())
+                    )),
+                );
+            }
+        }
+        groups.push((
+            g.name.clone(),
+            g.pool.iter().map(|w| w.get_ref().clone()).collect(),
+        ));
+    }
+    Some(Sampling { seed, groups })
 }
 
 /// ` (did you mean `x`?)` for the closest known name, if one is close.
@@ -493,6 +847,81 @@ fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> String {
 
 fn join<'a>(it: impl Iterator<Item = &'a str>) -> String {
     it.collect::<Vec<_>>().join(", ")
+}
+
+/// Reads an upstream `workload_targets*.json` with the spec's `[upstream]`
+/// table: directions by metric name, budgets from a `max_runtimes.json`
+/// file or the table itself.
+fn upstream_targets(
+    src: &extends::Source,
+    raw: &RawSpec,
+    path: &Path,
+) -> Result<BTreeMap<String, WorkloadTarget>, SpecErrors> {
+    let Some(up) = &raw.upstream else {
+        return Err(SpecError::whole_file(
+            path,
+            "an upstream targets .json needs an [upstream] table in the spec (minimize, maximize, and budgets or budget_seconds)",
+        )
+        .into());
+    };
+    let text = read(path)?;
+    let file: RawUpstreamFile = serde_json::from_str(&text)
+        .map_err(|e| SpecError::whole_file(path, format!("not an AlgoPerf targets file: {e}")))?;
+    let mut budgets = up.budget_seconds.clone();
+    if let Some(b) = &up.budgets {
+        let bpath = extends::resolve_path(src.file_of("upstream.budgets"), b.get_ref());
+        let version = up.budgets_version.clone().unwrap_or_default();
+        let btext = read(&bpath)?;
+        let all: serde_json::Value = serde_json::from_str(&btext)
+            .map_err(|e| SpecError::whole_file(&bpath, format!("not JSON: {e}")))?;
+        let Some(map) = all[&version]["budgets"].as_object() else {
+            return Err(SpecError::whole_file(
+                &bpath,
+                format!("no \"{version}\": {{ \"budgets\": {{…}} }} here (set [upstream] budgets_version)"),
+            )
+            .into());
+        };
+        for (w, v) in map {
+            if let Some(x) = v.as_f64() {
+                budgets.entry(w.clone()).or_insert(x);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (name, t) in file.workloads {
+        let metric = t.target_metric_name;
+        let goal = if up.minimize.contains(&metric) {
+            Goal::Minimize
+        } else if up.maximize.contains(&metric) {
+            Goal::Maximize
+        } else {
+            // A direction the spec does not know: the workload cannot be
+            // scored; naming it in the spec is then an unknown workload.
+            continue;
+        };
+        let budget = budgets.get(&name).copied();
+        if budget.is_some_and(|b| !(b.is_finite() && b > 0.0))
+            || !t.validation_target_value.is_finite()
+        {
+            return Err(SpecError::whole_file(
+                path,
+                format!("workload `{name}`: target and budget must be finite, the budget > 0"),
+            )
+            .into());
+        }
+        out.insert(
+            name,
+            WorkloadTarget {
+                column: format!("{}{metric}", raw.columns.metric_prefix),
+                metric,
+                goal,
+                target: t.validation_target_value,
+                step_hint: t.step_hint,
+                budget,
+            },
+        );
+    }
+    Ok(out)
 }
 
 /// Loads a targets file: every workload's metric, direction, target, step

@@ -7,8 +7,9 @@
 
 mod diagnostic;
 mod explain;
+mod extends;
 pub mod formula;
-mod interpret;
+pub mod lang;
 mod load;
 
 use std::collections::BTreeMap;
@@ -79,105 +80,69 @@ pub struct Columns {
     pub metric_prefix: String,
 }
 
-/// How a trial becomes a time: the time column at the first evaluation that
-/// reaches the target (the only form published versions use).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TrialRule {
-    FirstReached,
-}
-
-/// A key by which a study picks one of its trials that reached the target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PickKey {
-    /// The index of the first evaluation reaching the target.
-    EvalIndex,
-    /// The trial's time-to-target.
-    Time,
-}
-
-/// How studies become a workload time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Aggregate {
-    Median,
-    Mean,
-    Min,
-    Max,
-}
-
-impl Aggregate {
-    /// The function's name in the rule language.
-    pub fn name(self) -> &'static str {
-        match self {
-            Aggregate::Median => "median",
-            Aggregate::Mean => "mean",
-            Aggregate::Min => "min",
-            Aggregate::Max => "max",
-        }
-    }
-}
-
-/// Which columns of the submissions × workloads matrix a step changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    Base,
-    HeldOut,
-    All,
-}
-
-impl Scope {
-    /// The scope's name in the rule language.
-    pub fn name(self) -> &'static str {
-        match self {
-            Scope::Base => "base",
-            Scope::HeldOut => "held_out",
-            Scope::All => "all",
-        }
-    }
-}
-
-/// One step of the ordered rules applied to the leaderboard matrix.
+/// A compiled formula and its canonical text.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Step {
-    /// `held_out := inf where not finite(base)`: a variant counts only where
-    /// its base workload was solved.
-    HeldOutNeedsBase,
-    /// `base := inf where not finite(held_out)`: a base workload counts only
-    /// where its held-out variant was solved.
-    BaseNeedsHeldOut,
-    /// `<scope> := inf where time > factor * best`: the cut-off.
-    CutOff { scope: Scope, factor: f64 },
+pub struct Rule {
+    pub node: lang::Node,
+    /// The formula as the AST prints it (what reports show).
+    pub text: String,
+}
+
+/// How a trial becomes a time: one row's value (`first(time where reached)`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrialRule {
+    pub pick: lang::RowPick,
+    pub value: lang::Node,
+    pub cond: Option<lang::Node>,
+    pub text: String,
+}
+
+/// One step of the ordered rules applied to the leaderboard matrix:
+/// `TARGET := VALUE where COND`, evaluated for every cell of TARGET against
+/// the matrix as it was before the step, then assigned at once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub target: lang::check::Target,
+    pub value: lang::Node,
+    pub cond: lang::Node,
+    pub text: String,
+}
+
+impl Step {
+    /// Whether the step reads `var` (in its value or its condition).
+    pub fn uses(&self, var: lang::Var) -> bool {
+        self.value.uses(var) || self.cond.uses(var)
+    }
 }
 
 /// The τ grid of the performance profile.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TauGrid {
     pub scale: TauScale,
     pub min: f64,
     pub max: f64,
     pub points: usize,
+    /// The τ values.
+    pub values: Vec<f64>,
+    /// The axis the score integrates over: τ, or log10 τ on a log grid.
+    pub axis: Vec<f64>,
 }
 
-/// Linear or logarithmic spacing of τ.
+/// Linear or logarithmic spacing of τ (a list is linear).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TauScale {
     Linear,
     Log,
 }
 
-/// The denominator of a workload's ratios.
+/// Where one key of a merged spec came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Denominator {
-    /// The best (smallest) time on the workload.
-    Best,
-    /// A named reference submission's time.
-    Reference(String),
-}
-
-/// How the profile becomes a score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ScoreRule {
-    /// Divide the trapezoid integral by the τ range (on the grid's own axis).
-    pub normalized: bool,
+pub struct KeySource {
+    /// `table.key`, e.g. `profile.tau`.
+    pub key: String,
+    /// The value as written.
+    pub value: String,
+    pub file: PathBuf,
 }
 
 /// Held-out sampling: one variant drawn per group with numpy's generator.
@@ -214,26 +179,37 @@ pub struct Spec {
     pub frameworks: Vec<String>,
     pub columns: Columns,
     pub expect: Expect,
-    pub trial_rule: TrialRule,
-    /// Keys a study picks its trial by, in order; remaining ties go to the
-    /// smaller time, then the smaller trial name.
-    pub pick: Vec<PickKey>,
-    pub aggregate: Aggregate,
+    pub trial: TrialRule,
+    /// How a study's trials become its time (`pick(…)` or a reduction).
+    pub study: Rule,
+    /// How a workload's studies become its time.
+    pub workload: Rule,
     pub steps: Vec<Step>,
     pub tau: TauGrid,
-    pub denominator: Denominator,
-    pub score: ScoreRule,
+    /// A cell's ratio after the steps (`time / best`).
+    pub ratio: Rule,
+    /// ρ's condition per (ratio, τ); `ratio <= tau` by default.
+    pub rho: Rule,
+    /// Per base workload (sorted): its weight in ρ (1 unless `[workloads] weights`).
+    pub weights: BTreeMap<String, f64>,
+    pub score: Rule,
+    /// Submissions named by `reference('…')`, in order of appearance.
+    pub references: Vec<String>,
     /// Multiplier of the targets' budgets (self-tuning runs get longer); 1
     /// without a `[budget]` table.
     pub budget_factor: f64,
-    /// Speedups count a missed target as budget × factor + this; `None`
-    /// without a `[budget]` table (no speedups then).
+    /// `missed_extra_seconds` when the spec gives it.
     pub missed_extra_seconds: Option<f64>,
     /// How far past budget × factor a trial's last time may go before
     /// `check` calls it an error rather than a warning, as a fraction of
     /// the budget (runs stop at the first evaluation past the budget);
     /// `[budget] overshoot_tolerance`, 0 without one.
     pub budget_overshoot_tolerance: f64,
+    /// The time a missed target counts as in speedups (`budget * factor + 1`);
+    /// `None` without a `[budget]` table (no speedups then).
+    pub missed: Option<Rule>,
+    /// Where each key of the spec came from, when it `extends` another.
+    pub sources: Vec<KeySource>,
     pub sampling: Option<Sampling>,
 }
 
@@ -262,32 +238,24 @@ impl Spec {
 
     /// The τ grid's points, numpy-exact (`linspace`, or `logspace` over log10).
     pub fn tau_points(&self) -> Vec<f64> {
-        let TauGrid {
-            scale,
-            min,
-            max,
-            points,
-        } = self.tau;
-        match scale {
-            TauScale::Linear => crate::numeric::linspace(min, max, points),
-            TauScale::Log => crate::numeric::linspace(min.log10(), max.log10(), points)
-                .into_iter()
-                .map(|e| 10f64.powf(e))
-                .collect(),
-        }
+        self.tau.values.clone()
     }
 
     /// The profile's x axis: τ itself on a linear grid, log10 τ on a log grid
     /// (what the score integrates over).
     pub fn tau_axis(&self) -> Vec<f64> {
-        match self.tau.scale {
-            TauScale::Linear => self.tau_points(),
-            TauScale::Log => crate::numeric::linspace(
-                self.tau.min.log10(),
-                self.tau.max.log10(),
-                self.tau.points,
-            ),
-        }
+        self.tau.axis.clone()
+    }
+
+    /// A workload's budget: its own, or for a held-out variant without one,
+    /// its base workload's (as the AlgoPerf rules do).
+    pub fn budget_of(&self, workload: &str) -> Option<f64> {
+        let own = self.targets.get(workload).and_then(|t| t.budget);
+        own.or_else(|| {
+            self.base_of(workload)
+                .and_then(|b| self.targets.get(b))
+                .and_then(|t| t.budget)
+        })
     }
 
     /// The workload name of a workload folder (`fastmri_jax` → `fastmri`), if

@@ -80,6 +80,11 @@ pub fn spec_variant(base: &str, from: &str, to: &str) -> (tempfile::TempDir, Pat
     let dir = tempfile::tempdir().expect("tempdir");
     let rulesets = dir.path().join("rulesets");
     std::fs::create_dir_all(&rulesets).expect("mkdir");
+    // Every published ruleset, for the ones that `extends` another.
+    for entry in std::fs::read_dir(repo("rulesets")).expect("rulesets") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), rulesets.join(entry.file_name())).expect("copy");
+    }
     let targets = dir.path().join("targets");
     std::fs::create_dir_all(&targets).expect("mkdir");
     for entry in std::fs::read_dir(repo("targets")).expect("targets") {

@@ -20,7 +20,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 
-
 use crate::diagnostics::Warnings;
 use crate::error::{Error, Result};
 use crate::info::SubmissionInfo;
@@ -342,11 +341,8 @@ fn stability_cells(page: &Page, name: &str) -> String {
 }
 
 fn leaderboard_head(s: &mut String, page: &Page) {
-    let score = if page.spec.score.normalized {
-        "the area under the performance profile over the τ range, divided by its width"
-    } else {
-        "the area under the performance profile over the τ range"
-    };
+    // The spec's own score formula: any the language allows.
+    let score = format!("<code>{}</code>", esc(&page.spec.score.text));
     let _ = write!(
         s,
         "<section id=\"leaderboard\">\n<h2>Leaderboard</h2>\n<div class=\"scroll\">\

@@ -1,0 +1,925 @@
+//! The checker: types a parsed formula in its slot and compiles it to a
+//! [`Node`] tree, or says what is wrong and where.
+
+use super::{Form, NameDef, Node, PickKey, RowPick, Scope, Set, Slot, Type, Var, FUNCTIONS, NAMES};
+use crate::spec::formula::{BinOp, Call, Expr, Formula, Span, UnOp};
+
+/// An error inside one formula, before it is placed in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub span: Span,
+    pub message: String,
+    pub expected: Option<String>,
+}
+
+fn problem(span: Span, message: impl Into<String>) -> Problem {
+    Problem {
+        span,
+        message: message.into(),
+        expected: None,
+    }
+}
+
+impl Problem {
+    fn expected(mut self, e: impl Into<String>) -> Self {
+        self.expected = Some(e.into());
+        self
+    }
+}
+
+/// What the checker needs to know of the spec around the formula.
+#[derive(Default)]
+pub struct Context<'a> {
+    /// The matrix's workloads (targets of a step).
+    pub workloads: &'a [String],
+    /// The τ grid, once known (for `trapezoid(rho, x = …)`).
+    pub taus: Option<&'a [f64]>,
+    /// Submissions named by `reference('…')` so far, shared by all formulas.
+    pub references: Vec<String>,
+}
+
+/// What a step assigns to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    All,
+    Base,
+    HeldOut,
+    Workload(String),
+}
+
+/// A compiled formula of any slot.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Compiled {
+    /// One number per item (study, workload, ratio, score, missed).
+    Value(Node),
+    /// `first(X where C)` and its kin.
+    Trial {
+        pick: RowPick,
+        value: Node,
+        cond: Option<Node>,
+    },
+    Step {
+        target: Target,
+        value: Node,
+        cond: Node,
+    },
+    /// The τ values, and the axis the score integrates over.
+    Tau {
+        log: bool,
+        /// The grid's ends as written (a list's first and last value).
+        bounds: (f64, f64),
+        values: Vec<f64>,
+        axis: Vec<f64>,
+    },
+    /// ρ's condition per (ratio, τ).
+    Rho(Node),
+}
+
+/// Parses nothing: checks and compiles one parsed formula for `slot`.
+pub fn compile(f: &Formula, slot: Slot, cx: &mut Context) -> Result<Compiled, Problem> {
+    let mut ck = Checker {
+        slot,
+        cx,
+        next_id: 0,
+    };
+    match (slot, f) {
+        (Slot::Step, Formula::Assign { .. }) => ck.step(f),
+        (Slot::Step, Formula::Expr(e)) => Err(problem(e.span(), "a rule step is an assignment")
+            .expected(
+                "`TARGET := VALUE where CONDITION`, e.g. `all := inf where time > 4 * best`",
+            )),
+        (_, Formula::Assign { target_span, .. }) => Err(problem(
+            *target_span,
+            "an assignment is only allowed in [rules] steps",
+        )),
+        (Slot::Trial, Formula::Expr(e)) => ck.trial(e),
+        (Slot::Tau, Formula::Expr(e)) => ck.tau(e),
+        (Slot::Rho, Formula::Expr(e)) => ck.rho(e),
+        (_, Formula::Expr(e)) => {
+            let scope = match slot {
+                Slot::Ratio => Scope::Cell,
+                Slot::Score => Scope::Profile,
+                Slot::Missed => Scope::Missed,
+                _ => Scope::Outer,
+            };
+            ck.typed(e, scope, Type::Number).map(Compiled::Value)
+        }
+    }
+}
+
+struct Checker<'c, 'a> {
+    slot: Slot,
+    cx: &'c mut Context<'a>,
+    next_id: usize,
+}
+
+/// ` (did you mean `x`?)` for the closest known name, if one is close.
+pub fn did_you_mean<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
+    known
+        .map(|k| (strsim::damerau_levenshtein(name, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 5))
+        .min()
+        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default()
+}
+
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The set tokens a slot's own level accepts as a reduction's argument.
+fn set_token(slot: Slot) -> Option<(&'static str, Set, Scope)> {
+    match slot {
+        Slot::Study => Some(("trials", Set::Trials, Scope::Trial)),
+        Slot::Workload => Some(("studies", Set::Studies, Scope::Study)),
+        Slot::Score => Some(("rho", Set::Profile, Scope::Profile)),
+        _ => None,
+    }
+}
+
+fn arity(c: &Call, n: usize) -> Result<(), Problem> {
+    if c.args.len() != n {
+        return Err(problem(
+            c.span,
+            format!(
+                "`{}` takes {n} argument{}, found {}",
+                c.name,
+                if n == 1 { "" } else { "s" },
+                c.args.len()
+            ),
+        ));
+    }
+    plain_args(c)
+}
+
+/// Refuses `name = …`, `where` and `over` on a function that has none.
+fn plain_args(c: &Call) -> Result<(), Problem> {
+    for a in &c.args {
+        if let Some((n, span)) = &a.name {
+            return Err(problem(
+                *span,
+                format!("`{}` takes no named argument `{n}`", c.name),
+            ));
+        }
+        if let Some(f) = &a.filter {
+            return Err(
+                problem(f.span(), format!("`where` is not allowed in `{}`", c.name))
+                    .expected("`where` in the trial slot's `first`, `last`, `min` or `max`"),
+            );
+        }
+        if let Some((_, span)) = &a.over {
+            return Err(over_misplaced(*span));
+        }
+    }
+    Ok(())
+}
+
+fn over_misplaced(span: Span) -> Problem {
+    problem(
+        span,
+        "a reduction `over submissions` or `over workloads` is only allowed in [rules] steps and [profile] ratio",
+    )
+}
+
+impl Checker<'_, '_> {
+    fn id(&mut self) -> usize {
+        self.next_id += 1;
+        self.next_id - 1
+    }
+
+    /// Compiles `e` in `scope` and requires type `want`.
+    fn typed(&mut self, e: &Expr, scope: Scope, want: Type) -> Result<Node, Problem> {
+        let (node, ty) = self.expr(e, scope)?;
+        if ty != want {
+            let hint = match want {
+                Type::Condition => "e.g. `finite(x)`, `x > 0` or `reached`",
+                Type::Number => "a number, e.g. `time` or `if(c, a, b)`",
+                Type::Text => "`name`",
+            };
+            return Err(problem(
+                e.span(),
+                format!("expected {}, found {}", want.describe(), ty.describe()),
+            )
+            .expected(hint));
+        }
+        Ok(node)
+    }
+
+    fn expr(&mut self, e: &Expr, scope: Scope) -> Result<(Node, Type), Problem> {
+        use Type::{Condition as C, Number as N};
+        let b = Box::new;
+        Ok(match e {
+            Expr::Number(v, _) => (Node::Const(*v), N),
+            Expr::Str(s, span) => {
+                return Err(problem(*span, format!("unexpected text '{s}'"))
+                    .expected("text only as the argument of `reference('NAME')`"))
+            }
+            Expr::List(_, span) => {
+                return Err(problem(*span, "a list is only allowed as [profile] tau"))
+            }
+            Expr::Ident(name, span) => return self.name(name, *span, scope),
+            Expr::Unary(UnOp::Neg, a, _) => (Node::Neg(b(self.typed(a, scope, N)?)), N),
+            Expr::Unary(UnOp::Not, a, _) => (Node::Not(b(self.typed(a, scope, C)?)), C),
+            Expr::Binary(op, l, r, _) => {
+                let (want, out) = match op {
+                    BinOp::And | BinOp::Or => (C, C),
+                    BinOp::Cmp(_) => (N, C),
+                    _ => (N, N),
+                };
+                let (l, r) = (
+                    b(self.typed(l, scope, want)?),
+                    b(self.typed(r, scope, want)?),
+                );
+                let node = match op {
+                    BinOp::Add => Node::Add(l, r),
+                    BinOp::Sub => Node::Sub(l, r),
+                    BinOp::Mul => Node::Mul(l, r),
+                    BinOp::Div => Node::Div(l, r),
+                    BinOp::And => Node::And(l, r),
+                    BinOp::Or => Node::Or(l, r),
+                    BinOp::Cmp(c) => Node::Cmp(*c, l, r),
+                };
+                (node, out)
+            }
+            Expr::Call(c) => self.call(c, scope)?,
+        })
+    }
+
+    fn names_in(&self, scope: Scope) -> Vec<&'static str> {
+        let mut v: Vec<&str> = NAMES
+            .iter()
+            .filter(|n| n.scope == scope)
+            .map(|n| n.name)
+            .collect();
+        if let Some((token, _, _)) = set_token(self.slot) {
+            if scope == Scope::Outer || scope == Scope::Profile {
+                v.push(token);
+            }
+        }
+        v.push("inf");
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    fn name(&mut self, name: &str, span: Span, scope: Scope) -> Result<(Node, Type), Problem> {
+        if name == "inf" {
+            return Ok((Node::Const(f64::INFINITY), Type::Number));
+        }
+        if let Some(def) = NAMES.iter().find(|n| n.name == name && n.scope == scope) {
+            return Ok((Node::Var(def.var), def.ty));
+        }
+        if set_token(self.slot).is_some_and(|(t, _, _)| t == name) {
+            return Err(
+                problem(span, format!("`{name}` is a set: reduce it to a number"))
+                    .expected(format!("e.g. `median({name})`")),
+            );
+        }
+        let known = self.names_in(scope);
+        let mut message = format!(
+            "unknown name `{name}` in {}{}",
+            self.slot.key(),
+            did_you_mean(name, known.iter().copied())
+        );
+        if scope == Scope::Outer && self.slot == Slot::Study {
+            message.push_str(": per-trial names stand inside a reduction, e.g. `min(time)`");
+        }
+        Err(problem(span, message).expected(format!("one of: {}", quoted(&known))))
+    }
+
+    fn functions_of_slot(&self) -> Vec<&'static str> {
+        let mut v: Vec<&str> = FUNCTIONS
+            .iter()
+            .filter(|f| f.slots.contains(&self.slot))
+            .map(|f| f.name)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Picks the form of `c.name` that fits the slot and the arguments.
+    fn call(&mut self, c: &Call, scope: Scope) -> Result<(Node, Type), Problem> {
+        let defs: Vec<(usize, &super::FnDef)> = FUNCTIONS
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.name == c.name && f.slots.contains(&self.slot))
+            .collect();
+        if defs.is_empty() {
+            let known = self.functions_of_slot();
+            let anywhere = FUNCTIONS.iter().any(|f| f.name == c.name);
+            let message = if anywhere {
+                format!("`{}` is not allowed in {}", c.name, self.slot.key())
+            } else {
+                format!(
+                    "unknown function `{}`{}",
+                    c.name,
+                    did_you_mean(&c.name, known.iter().copied())
+                )
+            };
+            return Err(
+                problem(c.name_span, message).expected(format!("one of: {}", quoted(&known)))
+            );
+        }
+        let reduce_arity = defs.iter().find_map(|(_, d)| match d.form {
+            Form::Reduce { param, .. } => Some(if param.is_some() { 2 } else { 1 }),
+            _ => None,
+        });
+        let reduce_like = self.is_reduction_call(c, scope, reduce_arity);
+        let pick = defs
+            .iter()
+            .find(|(_, d)| matches!(d.form, Form::Reduce { .. }) == reduce_like)
+            .or_else(|| defs.first())
+            .copied();
+        let Some((index, def)) = pick else {
+            return Err(problem(c.name_span, "internal error: no form"));
+        };
+        match def.form {
+            Form::Math(_) => {
+                arity(c, 1)?;
+                let a = self.typed(&c.args[0].value, scope, Type::Number)?;
+                Ok((Node::Math(index, Box::new(a)), Type::Number))
+            }
+            Form::Extreme { max } => {
+                plain_args(c)?;
+                if c.args.len() < 2 {
+                    return Err(problem(
+                        c.span,
+                        format!(
+                            "`{}` of one number takes at least 2 arguments, found {}",
+                            c.name,
+                            c.args.len()
+                        ),
+                    )
+                    .expected(self.reduction_hint(&c.name)));
+                }
+                let args = c
+                    .args
+                    .iter()
+                    .map(|a| self.typed(&a.value, scope, Type::Number))
+                    .collect::<Result<_, _>>()?;
+                Ok((Node::Extreme(max, args), Type::Number))
+            }
+            Form::Finite => {
+                arity(c, 1)?;
+                let a = self.typed(&c.args[0].value, scope, Type::Number)?;
+                Ok((Node::Finite(Box::new(a)), Type::Condition))
+            }
+            Form::If => {
+                arity(c, 3)?;
+                let k = self.typed(&c.args[0].value, scope, Type::Condition)?;
+                let a = self.typed(&c.args[1].value, scope, Type::Number)?;
+                let b = self.typed(&c.args[2].value, scope, Type::Number)?;
+                Ok((
+                    Node::If(Box::new(k), Box::new(a), Box::new(b)),
+                    Type::Number,
+                ))
+            }
+            Form::Reduce { param, .. } => self.reduce(c, scope, index, param),
+            Form::Count => self.count(c, scope),
+            Form::Pick => self.pick(c, scope),
+            Form::Reference => self.reference(c, scope),
+            Form::RhoAt => {
+                arity(c, 1)?;
+                let t = self.typed(&c.args[0].value, scope, Type::Number)?;
+                Ok((Node::RhoAt(Box::new(t)), Type::Number))
+            }
+            Form::Trapezoid => self.trapezoid(c, scope),
+            Form::Rows(_) => Err(problem(
+                c.span,
+                format!("`{}(X where C)` must be the whole trial formula", c.name),
+            )
+            .expected("e.g. `first(time where reached)`")),
+            Form::Grid { .. } => Err(problem(
+                c.span,
+                format!("`{}` must be the whole τ formula", c.name),
+            )),
+            Form::Fraction => Err(problem(c.span, "`fraction(C)` must be the whole ρ formula")),
+        }
+    }
+
+    fn reduction_hint(&self, name: &str) -> String {
+        match self.slot {
+            Slot::Study => format!("`{name}(trials)` or `{name}(a, b)`"),
+            Slot::Workload => format!("`{name}(studies)` or `{name}(a, b)`"),
+            Slot::Step | Slot::Ratio => {
+                format!("`{name}(time over submissions)` or `{name}(a, b)`")
+            }
+            Slot::Score => format!("`{name}(rho)` or `{name}(a, b)`"),
+            _ => format!("`{name}(a, b)`"),
+        }
+    }
+
+    /// Whether a call reads as a reduction: over a set token, `over …`, or
+    /// a per-item expression at a study or workload slot's own level.
+    fn is_reduction_call(&self, c: &Call, scope: Scope, arity: Option<usize>) -> bool {
+        let Some(first) = c.args.first() else {
+            return false;
+        };
+        if first.over.is_some() {
+            return true;
+        }
+        if let Some((token, _, _)) = set_token(self.slot) {
+            if first.value.ident() == Some(token) {
+                return true;
+            }
+        }
+        scope == Scope::Outer
+            && matches!(self.slot, Slot::Study | Slot::Workload)
+            && arity == Some(c.args.len())
+    }
+
+    fn reduce(
+        &mut self,
+        c: &Call,
+        scope: Scope,
+        index: usize,
+        param: Option<&'static str>,
+    ) -> Result<(Node, Type), Problem> {
+        let want = if param.is_some() { 2 } else { 1 };
+        if c.args.len() != want {
+            return Err(problem(
+                c.span,
+                format!(
+                    "`{}` takes {want} argument{}, found {}",
+                    c.name,
+                    if want == 1 { "" } else { "s" },
+                    c.args.len()
+                ),
+            )
+            .expected(self.reduction_hint(&c.name)));
+        }
+        let first = &c.args[0];
+        if let Some((n, span)) = &first.name {
+            return Err(problem(
+                *span,
+                format!("`{}` takes no named argument `{n}`", c.name),
+            ));
+        }
+        if let Some(f) = &first.filter {
+            return Err(problem(
+                f.span(),
+                format!("`where` is not allowed in `{}`", c.name),
+            ));
+        }
+        let (set, arg) = match (&first.over, set_token(self.slot)) {
+            (Some((over, span)), _) => {
+                if !matches!(self.slot, Slot::Step | Slot::Ratio) || scope != Scope::Cell {
+                    return Err(over_misplaced(*span));
+                }
+                let set = match over.as_str() {
+                    "submissions" => Set::Submissions,
+                    "workloads" => Set::Workloads,
+                    other => {
+                        return Err(problem(*span, format!("cannot reduce over `{other}`"))
+                            .expected("`submissions` or `workloads`"))
+                    }
+                };
+                (set, self.typed(&first.value, Scope::Cell, Type::Number)?)
+            }
+            (None, Some((token, set, inner)))
+                if scope == Scope::Outer || scope == Scope::Profile =>
+            {
+                if first.value.ident() == Some(token) {
+                    let var = match set {
+                        Set::Trials => Node::Var(Var::TrialTime),
+                        Set::Studies => Node::Var(Var::StudyTime),
+                        _ => Node::Const(0.0),
+                    };
+                    (set, var)
+                } else if set == Set::Profile {
+                    return Err(problem(first.value.span(), "the profile's set is `rho`")
+                        .expected(format!("`{}(rho)`", c.name)));
+                } else {
+                    (set, self.typed(&first.value, inner, Type::Number)?)
+                }
+            }
+            _ => {
+                return Err(problem(
+                    c.span,
+                    format!(
+                        "`{}` of one argument reduces a set, and {} has none here",
+                        c.name,
+                        self.slot.key()
+                    ),
+                )
+                .expected(self.reduction_hint(&c.name)))
+            }
+        };
+        let param = match c.args.get(1) {
+            Some(a) => {
+                if a.name.is_some() || a.filter.is_some() || a.over.is_some() {
+                    return Err(problem(a.span, "expected a plain number"));
+                }
+                Some(Box::new(self.typed(&a.value, scope, Type::Number)?))
+            }
+            None => None,
+        };
+        let id = self.id();
+        Ok((
+            Node::Reduce {
+                f: index,
+                set,
+                arg: Box::new(arg),
+                param,
+                id,
+            },
+            Type::Number,
+        ))
+    }
+
+    fn count(&mut self, c: &Call, scope: Scope) -> Result<(Node, Type), Problem> {
+        if c.args.len() != 1 {
+            return Err(problem(
+                c.span,
+                format!("`count` takes 1 argument, found {}", c.args.len()),
+            )
+            .expected("`count(CONDITION over submissions)`"));
+        }
+        let a = &c.args[0];
+        let set = match &a.over {
+            Some((o, _)) if o == "submissions" => Set::Submissions,
+            Some((o, _)) if o == "workloads" => Set::Workloads,
+            Some((o, span)) => {
+                return Err(problem(*span, format!("cannot count over `{o}`"))
+                    .expected("`submissions` or `workloads`"))
+            }
+            None => {
+                return Err(problem(a.span, "`count` runs over a column or a row")
+                    .expected("`count(CONDITION over submissions)` or `… over workloads)`"))
+            }
+        };
+        if scope != Scope::Cell {
+            return Err(over_misplaced(a.span));
+        }
+        let cond = self.typed(&a.value, Scope::Cell, Type::Condition)?;
+        let id = self.id();
+        Ok((
+            Node::Count {
+                set,
+                cond: Box::new(cond),
+                id,
+            },
+            Type::Number,
+        ))
+    }
+
+    fn pick(&mut self, c: &Call, scope: Scope) -> Result<(Node, Type), Problem> {
+        let usage = "`pick(trials, by = KEY, then = KEY …)`";
+        if scope != Scope::Outer {
+            return Err(problem(c.span, "`pick` chooses one trial of the study").expected(usage));
+        }
+        match c.args.first() {
+            Some(a) if a.name.is_none() && a.value.ident() == Some("trials") => {}
+            _ => {
+                return Err(
+                    problem(c.span, "`pick` needs `trials` as its first argument").expected(usage),
+                )
+            }
+        }
+        let mut keys = Vec::new();
+        for a in &c.args[1..] {
+            let wanted = if keys.is_empty() { "by" } else { "then" };
+            let Some((name, span)) = &a.name else {
+                return Err(problem(a.span, "unexpected argument").expected(usage));
+            };
+            if name != wanted {
+                return Err(problem(*span, format!("unknown argument `{name}`"))
+                    .expected(format!("`{wanted}`")));
+            }
+            let (node, ty) = self.expr(&a.value, Scope::Trial)?;
+            keys.push(match ty {
+                Type::Text => PickKey::Name,
+                Type::Number => PickKey::Number(node),
+                Type::Condition => {
+                    return Err(
+                        problem(a.value.span(), "expected a number, found a condition")
+                            .expected("a key such as `time` or `eval_index`"),
+                    )
+                }
+            });
+        }
+        if keys.is_empty() {
+            return Err(
+                problem(c.span, "`pick` needs a key").expected("`by = eval_index` or `by = time`")
+            );
+        }
+        Ok((Node::Pick(keys), Type::Number))
+    }
+
+    fn reference(&mut self, c: &Call, scope: Scope) -> Result<(Node, Type), Problem> {
+        arity(c, 1)?;
+        let Expr::Str(name, span) = &c.args[0].value else {
+            return Err(problem(
+                c.args[0].value.span(),
+                "expected the submission's name as a string",
+            )
+            .expected("`reference('baseline')`"));
+        };
+        if scope != Scope::Cell {
+            return Err(problem(c.span, "`reference` is a cell's value"));
+        }
+        if name.is_empty() {
+            return Err(problem(*span, "the reference submission's name is empty"));
+        }
+        let index = match self.cx.references.iter().position(|r| r == name) {
+            Some(i) => i,
+            None => {
+                self.cx.references.push(name.clone());
+                self.cx.references.len() - 1
+            }
+        };
+        Ok((Node::Reference(index), Type::Number))
+    }
+
+    fn trapezoid(&mut self, c: &Call, _scope: Scope) -> Result<(Node, Type), Problem> {
+        let usage = "`trapezoid(rho)` or `trapezoid(rho, x = log2(tau))`";
+        match c.args.first() {
+            Some(a) if a.name.is_none() && a.value.ident() == Some("rho") => {}
+            _ => return Err(problem(c.span, "`trapezoid` integrates `rho`").expected(usage)),
+        }
+        let x = match c.args.get(1) {
+            None => None,
+            Some(a) => {
+                if a.name.as_ref().map(|(n, _)| n.as_str()) != Some("x") || c.args.len() > 2 {
+                    return Err(problem(a.span, "unexpected argument").expected(usage));
+                }
+                let node = self.typed(&a.value, Scope::TauPoint, Type::Number)?;
+                let taus = self.cx.taus.unwrap_or(&[]);
+                let mut xs = Vec::with_capacity(taus.len());
+                for &t in taus {
+                    let ctx = super::Ctx {
+                        tau: t,
+                        ..Default::default()
+                    };
+                    let v = super::eval(&node, &ctx, &mut Vec::new())
+                        .map_err(|e| problem(a.value.span(), e.0))?;
+                    if !v.is_finite() {
+                        return Err(problem(
+                            a.value.span(),
+                            format!(
+                                "x is {} at τ = {}: the axis must be finite",
+                                crate::numeric::py_repr(v),
+                                crate::numeric::py_repr(t)
+                            ),
+                        ));
+                    }
+                    xs.push(v);
+                }
+                Some(xs)
+            }
+        };
+        Ok((Node::Trapezoid(x), Type::Number))
+    }
+
+    fn trial(&mut self, e: &Expr) -> Result<Compiled, Problem> {
+        let usage =
+            "`first(X where C)`, `last(…)`, `min(…)` or `max(…)`, e.g. `first(time where reached)`";
+        let Expr::Call(c) = e else {
+            return Err(problem(e.span(), "a trial's result is one row's value").expected(usage));
+        };
+        let def = FUNCTIONS
+            .iter()
+            .find(|f| f.name == c.name && matches!(f.form, Form::Rows(_)));
+        let Some(super::FnDef {
+            form: Form::Rows(pick),
+            ..
+        }) = def
+        else {
+            let known: Vec<&str> = FUNCTIONS
+                .iter()
+                .filter(|f| matches!(f.form, Form::Rows(_)))
+                .map(|f| f.name)
+                .collect();
+            return Err(problem(
+                c.name_span,
+                format!(
+                    "unknown function `{}`{}",
+                    c.name,
+                    did_you_mean(&c.name, known.iter().copied())
+                ),
+            )
+            .expected(format!("one of: {}", quoted(&known))));
+        };
+        if c.args.len() != 1 {
+            return Err(problem(
+                c.span,
+                format!("`{}` takes 1 argument, found {}", c.name, c.args.len()),
+            )
+            .expected(usage));
+        }
+        let a = &c.args[0];
+        if let Some((_, span)) = &a.over {
+            return Err(over_misplaced(*span));
+        }
+        if let Some((n, span)) = &a.name {
+            return Err(problem(
+                *span,
+                format!("`{}` takes no named argument `{n}`", c.name),
+            ));
+        }
+        let value = self.typed(&a.value, Scope::Row, Type::Number)?;
+        let cond = match &a.filter {
+            Some(f) => Some(self.typed(f, Scope::Row, Type::Condition)?),
+            None => None,
+        };
+        Ok(Compiled::Trial {
+            pick: *pick,
+            value,
+            cond,
+        })
+    }
+
+    fn step(&mut self, f: &Formula) -> Result<Compiled, Problem> {
+        let Formula::Assign {
+            target,
+            target_span,
+            value,
+            cond,
+        } = f
+        else {
+            return Err(problem(Span::default(), "a rule step is an assignment"));
+        };
+        let target = match target.as_str() {
+            "all" => Target::All,
+            "base" => Target::Base,
+            "held_out" => Target::HeldOut,
+            w if self.cx.workloads.iter().any(|x| x == w) => Target::Workload(w.to_string()),
+            w => {
+                let mut known = vec!["all", "base", "held_out"];
+                known.extend(self.cx.workloads.iter().map(String::as_str));
+                return Err(problem(
+                    *target_span,
+                    format!(
+                        "unknown step target `{w}`{}",
+                        did_you_mean(w, known.iter().copied())
+                    ),
+                )
+                .expected("`all`, `base`, `held_out` or a workload of the matrix"));
+            }
+        };
+        let value = self.typed(value, Scope::Cell, Type::Number)?;
+        let cond = self.typed(cond, Scope::Cell, Type::Condition)?;
+        Ok(Compiled::Step {
+            target,
+            value,
+            cond,
+        })
+    }
+
+    /// A constant number: evaluated now.
+    fn constant(&mut self, e: &Expr) -> Result<f64, Problem> {
+        let node = self.typed(e, Scope::Outer, Type::Number)?;
+        super::eval(&node, &super::Ctx::default(), &mut Vec::new())
+            .map_err(|err| problem(e.span(), err.0))
+    }
+
+    fn tau(&mut self, e: &Expr) -> Result<Compiled, Problem> {
+        let (log, bounds, values) = match e {
+            Expr::List(items, span) => {
+                if items.is_empty() {
+                    return Err(problem(*span, "an empty τ list").expected("at least one τ value"));
+                }
+                let mut v = Vec::with_capacity(items.len());
+                for item in items {
+                    let x = self.constant(item)?;
+                    if !x.is_finite() {
+                        return Err(problem(
+                            item.span(),
+                            format!("τ must be finite, found {}", crate::numeric::py_repr(x)),
+                        ));
+                    }
+                    if v.last().is_some_and(|&p| x <= p) {
+                        return Err(problem(item.span(), "τ values must be strictly ascending"));
+                    }
+                    v.push(x);
+                }
+                (false, (v[0], v[v.len() - 1]), v)
+            }
+            Expr::Call(c) => self.grid(c)?,
+            other => {
+                return Err(problem(other.span(), "expected a τ grid")
+                    .expected("`linspace(a, b, n)`, `logspace(a, b, n)` or a list `[1, 1.5, 2]`"))
+            }
+        };
+        let axis: Vec<f64> = if log {
+            let (a, b) = (values[0], values[values.len() - 1]);
+            crate::numeric::linspace(a.log10(), b.log10(), values.len())
+        } else {
+            values.clone()
+        };
+        let span = e.span();
+        let width = axis[axis.len() - 1] - axis[0];
+        let ones = vec![1.0; axis.len()];
+        if !width.is_finite() || !crate::numeric::trapezoid(&ones, &axis).is_finite() {
+            return Err(problem(
+                span,
+                "the τ range is too wide: integrating ρ over it overflows to inf",
+            )
+            .expected("a τ range whose width is a finite number well below 1.8e308"));
+        }
+        Ok(Compiled::Tau {
+            log,
+            bounds,
+            values,
+            axis,
+        })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn grid(&mut self, c: &Call) -> Result<(bool, (f64, f64), Vec<f64>), Problem> {
+        let def = FUNCTIONS
+            .iter()
+            .find(|f| f.name == c.name && matches!(f.form, Form::Grid { .. }));
+        let Some(super::FnDef {
+            form: Form::Grid { log },
+            ..
+        }) = def
+        else {
+            return Err(problem(
+                c.name_span,
+                format!(
+                    "unknown function `{}`{}",
+                    c.name,
+                    did_you_mean(&c.name, ["linspace", "logspace"].into_iter())
+                ),
+            )
+            .expected("`linspace`, `logspace`, or a list `[1, 1.5, 2]`"));
+        };
+        arity(c, 3)?;
+        let min = self.constant(&c.args[0].value)?;
+        let max = self.constant(&c.args[1].value)?;
+        let points = self.constant(&c.args[2].value)?;
+        let py = crate::numeric::py_repr;
+        if !(min.is_finite() && max.is_finite()) || min >= max {
+            return Err(problem(
+                c.span,
+                format!(
+                    "empty τ range: min {} must be below max {}",
+                    fmt_num(min),
+                    fmt_num(max)
+                ),
+            ));
+        }
+        if *log && min <= 0.0 {
+            return Err(problem(
+                c.args[0].span,
+                format!("a log grid needs τ min > 0, found {}", py(min)),
+            ));
+        }
+        if points.fract() != 0.0 || !(2.0..=1e6).contains(&points) {
+            return Err(problem(
+                c.args[2].span,
+                format!(
+                    "the number of points must be a whole number from 2 to 1000000, found {}",
+                    fmt_num(points)
+                ),
+            ));
+        }
+        let n = points as usize;
+        let values = if *log {
+            crate::numeric::linspace(min.log10(), max.log10(), n)
+                .into_iter()
+                .map(|e| 10f64.powf(e))
+                .collect()
+        } else {
+            crate::numeric::linspace(min, max, n)
+        };
+        Ok((*log, (min, max), values))
+    }
+
+    fn rho(&mut self, e: &Expr) -> Result<Compiled, Problem> {
+        let usage = "`fraction(CONDITION)`, e.g. `fraction(ratio <= tau)`";
+        let Expr::Call(c) = e else {
+            return Err(problem(e.span(), "ρ is a fraction of base workloads").expected(usage));
+        };
+        if c.name != "fraction" {
+            return Err(problem(
+                c.name_span,
+                format!(
+                    "unknown function `{}`{}",
+                    c.name,
+                    did_you_mean(&c.name, ["fraction"].into_iter())
+                ),
+            )
+            .expected(usage));
+        }
+        arity(c, 1)?;
+        let cond = self.typed(&c.args[0].value, Scope::RhoCell, Type::Condition)?;
+        Ok(Compiled::Rho(cond))
+    }
+}
+
+/// A number as the old messages printed it (`4`, `2.5`).
+fn fmt_num(v: f64) -> String {
+    format!("{v}")
+}
+
+/// The built-in names of a scope, for the language reference.
+pub fn names_of(scope: Scope) -> impl Iterator<Item = &'static NameDef> {
+    NAMES.iter().filter(move |n| n.scope == scope)
+}
