@@ -146,6 +146,14 @@ pub enum Command {
         after_help = "Example:\n  algoperf-engine leaderboard --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning \\\n      --info-dir ../shared/algoperf/submission_info/algoperf_v05/external_tuning \\\n      --update README.md --marker \"EXTERNAL TUNING LEADERBOARD\""
     )]
     Leaderboard(LeaderboardArgs),
+    /// How sure the ranking is: the leaderboard re-scored on bootstrap
+    /// resamples of the studies and/or workloads, or with one study left out
+    /// at a time (jackknife); score and rank intervals, P(rank 1), pairwise
+    /// P(A above B) and the group tied with #1.
+    #[command(
+        after_help = "Example:\n  algoperf-engine stability --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning --resamples 10000 --seed 1"
+    )]
+    Stability(StabilityArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  algoperf-engine completions bash > ~/.local/share/bash-completion/completions/algoperf-engine"
@@ -327,6 +335,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
         }
         Some(Command::Speedup(args)) => speedup_command(args),
         Some(Command::Leaderboard(args)) => leaderboard_command(args),
+        Some(Command::Stability(args)) => stability_command(args),
         Some(Command::Completions { shell }) => {
             write_completions(shell, &mut std::io::stdout()).map_err(stdout_error)
         }
@@ -606,4 +615,102 @@ pub fn write_completions(
 /// Writes the man page (roff).
 pub fn write_man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
     clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)
+}
+
+/// `stability`: see `score::stability`.
+#[derive(Debug, Args)]
+pub struct StabilityArgs {
+    /// Ruleset spec (rulesets/*.toml).
+    #[arg(long, value_name = "FILE")]
+    pub spec: PathBuf,
+    /// Submissions folder: one sub-folder per submission.
+    #[arg(long, value_name = "DIR")]
+    pub submissions: PathBuf,
+    #[arg(long, value_enum, default_value_t = SourceArg::Csv)]
+    pub source: SourceArg,
+    /// Only these submissions (comma-separated folder names).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub include: Vec<String>,
+    /// Leave out these submissions (comma-separated folder names).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub exclude: Vec<String>,
+    /// Bootstrap (random resamples) or jackknife (leave one study out).
+    #[arg(long, value_enum, default_value_t = MethodArg::Bootstrap)]
+    pub method: MethodArg,
+    /// What a bootstrap resample draws with replacement.
+    #[arg(long, value_enum, default_value_t = OverArg::Studies)]
+    pub over: OverArg,
+    /// Number of bootstrap resamples.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub resamples: usize,
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+    /// Interval level.
+    #[arg(long, value_name = "P", default_value_t = 0.95)]
+    pub level: f64,
+    /// The table, or one JSON document (schema/stability.schema.json).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Worker threads for reading and resampling (default: all cores); the
+    /// output does not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// `--method` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MethodArg {
+    Bootstrap,
+    Jackknife,
+}
+
+/// `--over` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OverArg {
+    Studies,
+    Workloads,
+    Both,
+}
+
+fn stability_command(args: StabilityArgs) -> Result<()> {
+    use crate::score::stability::{self, Method, Over};
+    let spec = spec::load(&args.spec)?;
+    let options = stability::Options {
+        method: match args.method {
+            MethodArg::Bootstrap => Method::Bootstrap,
+            MethodArg::Jackknife => Method::Jackknife,
+        },
+        over: match args.over {
+            OverArg::Studies => Over::Studies,
+            OverArg::Workloads => Over::Workloads,
+            OverArg::Both => Over::Both,
+        },
+        resamples: args.resamples,
+        seed: args.seed,
+        level: args.level,
+    };
+    let selection = Selection {
+        include: args.include,
+        exclude: args.exclude,
+        source: args.source.into(),
+    };
+    let threads = args.threads.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    let result = pool.install(|| {
+        let outcome = score_tree(&spec, &args.submissions, selection)?;
+        stability::stability(&spec, &outcome.leaderboard, &options)
+    })?;
+    match args.format {
+        Format::Table => print!("{}", report::stability::table(&result)),
+        Format::Json => {
+            let doc = report::stability::document(&spec, &result);
+            let text = serde_json::to_string_pretty(&doc)
+                .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
+            println!("{text}");
+        }
+    }
+    Ok(())
 }

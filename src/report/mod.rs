@@ -8,6 +8,7 @@ pub mod json;
 pub mod markdown;
 pub mod plot;
 pub mod speedup;
+pub mod stability;
 
 use crate::numeric::{csv_cell, py_repr};
 use crate::score::summary::SummaryRow;

@@ -4,6 +4,7 @@
 //! Pure computation on ingested trials and a spec: no file is touched here.
 
 pub mod speedup;
+pub mod stability;
 pub mod summary;
 
 use std::collections::BTreeMap;
@@ -168,15 +169,29 @@ pub fn workload_outcomes(
             })
             .collect::<crate::error::Result<Vec<StudyOutcome>>>()?;
         let times: Vec<f64> = studies.iter().map(|s| s.time).collect();
-        let cx = Ctx {
-            studies: &times,
-            ..Default::default()
-        };
-        let time = eval(&spec.workload.node, &cx, &mut scratch)
-            .map_err(|e| formula_error(spec, &format!("{}/{workload}", submission.name), e))?;
+        let cell = || format!("{}/{workload}", submission.name);
+        let time = workload_time(spec, cell, &times, &mut scratch)?;
         out.insert(workload.to_string(), WorkloadOutcome { time, studies });
     }
     Ok(out)
+}
+
+/// A workload's time from its studies' times under the spec's workload
+/// formula (SCORING.md §5). `cell` gives the cell's name
+/// (`submission/workload`) for an error, only when there is one. Public so
+/// that resampling (`stability`) aggregates drawn study times exactly as
+/// scoring does.
+pub fn workload_time(
+    spec: &Spec,
+    cell: impl FnOnce() -> String,
+    studies: &[f64],
+    scratch: &mut Vec<f64>,
+) -> crate::error::Result<f64> {
+    let cx = Ctx {
+        studies,
+        ..Default::default()
+    };
+    eval(&spec.workload.node, &cx, scratch).map_err(|e| formula_error(spec, &cell(), e))
 }
 
 /// A rule step's effect: the matrix after it, and which cells it changed.

@@ -1,0 +1,177 @@
+//! `stability` output: the terminal table and the JSON document
+//! (`schema/stability.schema.json`).
+
+use serde_json::{json, Value};
+
+use super::json::number;
+use crate::score::stability::{Method, Over, Stability};
+use crate::spec::Spec;
+
+/// `2` when a rank is separable, `1–3` when the interval spans ranks.
+fn rank_span((lo, hi): (usize, usize)) -> String {
+    if lo == hi {
+        lo.to_string()
+    } else {
+        format!("{lo}–{hi}")
+    }
+}
+
+fn method_name(s: &Stability) -> &'static str {
+    match s.options.method {
+        Method::Bootstrap => "bootstrap",
+        Method::Jackknife => "jackknife",
+    }
+}
+
+fn over_name(s: &Stability) -> &'static str {
+    match s.options.over {
+        Over::Studies => "studies",
+        Over::Workloads => "workloads",
+        Over::Both => "both",
+    }
+}
+
+/// The header line: what was resampled, how often, at which level.
+fn heading(s: &Stability) -> String {
+    match s.options.method {
+        Method::Bootstrap => format!(
+            "bootstrap over {}: {} resamples, seed {}, {}% percentile intervals\n",
+            over_name(s),
+            s.leaderboards,
+            s.options.seed,
+            fmt_level(s.options.level)
+        ),
+        Method::Jackknife => format!(
+            "jackknife over studies: {} leave-one-study-out leaderboards, intervals are min–max\n",
+            s.leaderboards
+        ),
+    }
+}
+
+fn fmt_level(level: f64) -> String {
+    let p = level * 100.0;
+    if (p - p.round()).abs() < 1e-9 {
+        format!("{}", p.round())
+    } else {
+        format!("{p}")
+    }
+}
+
+/// The table: per submission (point order) its rank interval, score and
+/// score interval, P(rank 1) and `*` for the group tied with #1; then the
+/// pairwise P(row above column), columns numbered by point order.
+pub fn table(s: &Stability) -> String {
+    let width = s
+        .rows
+        .iter()
+        .map(|r| r.name.len())
+        .max()
+        .unwrap_or(10)
+        .max(10);
+    let mut out = heading(s);
+    out.push_str(&format!(
+        "{:>5}  {:<width$}  {:>6}  {:>17}  {:>6}  tied\n",
+        "rank", "submission", "score", "interval", "P(#1)"
+    ));
+    for (i, r) in s.rows.iter().enumerate() {
+        let tied = if s.tied_with_first.contains(&i) {
+            "*"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "{:>5}  {:<width$}  {:>6.4}  {:>17}  {:>6.4}  {}\n",
+            rank_span(r.rank_interval),
+            r.name,
+            r.score,
+            format!("[{:.4}, {:.4}]", r.score_interval.0, r.score_interval.1),
+            r.p_first,
+            tied,
+        ));
+    }
+    out.push_str(&format!(
+        "* tied with #1: P(above #1) >= {:.4} ((1 - level)/2)\n\n",
+        (1.0 - s.options.level) / 2.0
+    ));
+    out.push_str(&pairwise_table(s, width));
+    out
+}
+
+/// P(row scores above column), columns by point order (#1, #2, …).
+fn pairwise_table(s: &Stability, width: usize) -> String {
+    let mut out = format!("P(row above column)\n{:>3}  {:<width$}", "", "");
+    for i in 0..s.rows.len() {
+        out.push_str(&format!("  {:>5}", format!("#{}", i + 1)));
+    }
+    out.push('\n');
+    for (i, r) in s.rows.iter().enumerate() {
+        out.push_str(&format!("{:>3}  {:<width$}", format!("#{}", i + 1), r.name));
+        for (j, p) in s.above[i].iter().enumerate() {
+            if i == j {
+                out.push_str(&format!("  {:>5}", "-"));
+            } else {
+                out.push_str(&format!("  {p:>5.3}"));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The JSON document (schema/stability.schema.json).
+pub fn document(spec: &Spec, s: &Stability) -> Value {
+    let rows: Vec<Value> = s
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            json!({
+                "submission": r.name,
+                "score": number(r.score),
+                "rank": r.rank,
+                "score_interval": [number(r.score_interval.0), number(r.score_interval.1)],
+                "rank_interval": [r.rank_interval.0, r.rank_interval.1],
+                "p_rank_1": r.p_first,
+                "score_range": [number(r.score_range.0), number(r.score_range.1)],
+                "rank_range": [r.rank_range.0, r.rank_range.1],
+                "tied_with_first": s.tied_with_first.contains(&i),
+            })
+        })
+        .collect();
+    let above: serde_json::Map<String, Value> = s
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let row: serde_json::Map<String, Value> = s
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(j, b)| (b.name.clone(), json!(s.above[i][j])))
+                .collect();
+            (a.name.clone(), Value::Object(row))
+        })
+        .collect();
+    json!({
+        "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
+        "spec": {
+            "path": spec.path.display().to_string(),
+            "name": spec.name,
+            "version": spec.version,
+            "ruleset": spec.ruleset,
+        },
+        "method": method_name(s),
+        "over": over_name(s),
+        "resamples": s.leaderboards,
+        "seed": match s.options.method {
+            Method::Bootstrap => json!(s.options.seed),
+            Method::Jackknife => Value::Null,
+        },
+        "level": s.options.level,
+        "tie_rule": "tied with #1: #1 and every submission whose P(above #1) >= (1 - level)/2",
+        "submissions": rows,
+        "p_above": above,
+        "tied_with_first": s.tied_with_first.iter().map(|&i| s.rows[i].name.clone()).collect::<Vec<_>>(),
+    })
+}
