@@ -669,6 +669,24 @@ fn ratios(
     Ok((base, denominators, ratios))
 }
 
+/// Whether the ρ condition holds for a ratio at τ. The usual condition,
+/// a comparison of `ratio` with `tau`, is applied directly (the same IEEE
+/// comparison `eval` makes): the profile asks it submissions × workloads ×
+/// τ points times, and `stability` re-scores thousands of leaderboards.
+fn rho_holds(node: &Node, ratio: f64, tau: f64, scratch: &mut Vec<f64>) -> Result<bool, EvalError> {
+    if let Node::Cmp(op, a, b) = node {
+        if let (Node::Var(Var::RhoRatio), Node::Var(Var::RhoTau)) = (a.as_ref(), b.as_ref()) {
+            return Ok(op.apply(ratio, tau));
+        }
+    }
+    let cx = Ctx {
+        ratio,
+        tau,
+        ..Default::default()
+    };
+    Ok(eval(node, &cx, scratch)? != 0.0)
+}
+
 /// §6.7–6.8: ρ(τ) per submission (the weighted fraction of base workloads
 /// whose ρ condition holds), and the score formula over it.
 #[allow(clippy::type_complexity)]
@@ -698,12 +716,7 @@ fn profile(
         for (j, &tau) in taus.iter().enumerate() {
             let mut held = 0.0;
             for (k, w) in weights.iter().enumerate() {
-                let cx = Ctx {
-                    ratio: ratios[(r, k)],
-                    tau,
-                    ..Default::default()
-                };
-                if eval(&spec.rho.node, &cx, &mut scratch).map_err(fail)? != 0.0 {
+                if rho_holds(&spec.rho.node, ratios[(r, k)], tau, &mut scratch).map_err(fail)? {
                     held += w;
                 }
             }
