@@ -125,13 +125,17 @@ impl StudyTimes {
     }
 }
 
+/// Chooses a cell's study times: (row, column, the cell's times in folder
+/// order, the buffer to fill).
+pub type Pick<'a> = dyn FnMut(usize, usize, &[f64], &mut Vec<f64>) + 'a;
+
 /// Scores of the leaderboard whose cell (r, c) has the study times `pick`
 /// puts in its buffer (given the cell's times in folder order). A cell left
 /// with no study is not run (NaN), as when its folders are absent.
 pub fn rescore(
     spec: &Spec,
     times: &StudyTimes,
-    pick: &mut dyn FnMut(usize, usize, &[f64], &mut Vec<f64>),
+    pick: &mut Pick,
     scratch: &mut Vec<f64>,
 ) -> Result<Vec<f64>> {
     let (n, m) = (times.submissions.len(), times.workloads.len());
