@@ -651,6 +651,10 @@ pub struct StabilityArgs {
     /// The table, or one JSON document (schema/stability.schema.json).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Also write the plot (each score with its interval, ordered by score)
+    /// to FILE: PNG when FILE ends in .png, else SVG.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
     /// Worker threads for reading and resampling (default: all cores); the
     /// output does not depend on it.
     #[arg(long, value_name = "N")]
@@ -703,6 +707,24 @@ fn stability_command(args: StabilityArgs) -> Result<()> {
         let outcome = score_tree(&spec, &args.submissions, selection)?;
         stability::stability(&spec, &outcome.leaderboard, &options)
     })?;
+    if let Some(file) = &args.plot {
+        let is_png = file
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("png"));
+        let drawn = if is_png {
+            report::stability::png(&spec, &result)
+        } else {
+            report::stability::svg(&spec, &result).map(String::into_bytes)
+        };
+        let bytes = drawn.map_err(|e| Error::Write {
+            path: file.clone(),
+            source: std::io::Error::other(format!("cannot draw the plot: {e}")),
+        })?;
+        std::fs::write(file, bytes).map_err(|source| Error::Write {
+            path: file.clone(),
+            source,
+        })?;
+    }
     match args.format {
         Format::Table => print!("{}", report::stability::table(&result)),
         Format::Json => {

@@ -357,3 +357,24 @@ fn bad_options_are_refused() {
     let e = stability::stability(&spec, &lb, &o).expect_err("jackknife over workloads");
     assert!(e.to_string().contains("--over studies"), "{e}");
 }
+
+#[test]
+fn plot_names_every_submission() {
+    let tree = hand_tree();
+    let (_, spec) = tree.spec();
+    let lb = scored(&tree.subs(), &spec);
+    let o = options(Method::Bootstrap, Over::Studies, 200, 1);
+    let s = stability::stability(&spec, &lb, &o).expect("stability");
+    let svg = render::svg(&spec, &s).expect("svg");
+    assert!(svg.starts_with("<svg"), "{}", &svg[..40.min(svg.len())]);
+    for name in ["a", "b", "c"] {
+        assert!(
+            svg.contains(&format!(">\n{name}\n</text>")),
+            "{name} missing"
+        );
+    }
+    // One point-score dot per submission.
+    assert_eq!(svg.matches("<circle").count(), 3, "{svg}");
+    let png = render::png(&spec, &s).expect("png");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+}

@@ -175,3 +175,122 @@ pub fn document(spec: &Spec, s: &Stability) -> Value {
         "tied_with_first": s.tied_with_first.iter().map(|&i| s.rows[i].name.clone()).collect::<Vec<_>>(),
     })
 }
+
+/// Plot size: width, and height for `n` submissions (pixels).
+const PLOT_WIDTH: u32 = 1000;
+fn plot_height(n: usize) -> u32 {
+    160 + 34 * n.max(1) as u32
+}
+
+/// The stability plot as SVG: each submission's score (dot) with its
+/// interval (bar), best on top, on the score axis [0, 1].
+pub fn svg(spec: &Spec, s: &Stability) -> std::result::Result<String, String> {
+    use plotters::prelude::*;
+    super::plot::register_font()?;
+    let mut out = String::new();
+    {
+        let size = (PLOT_WIDTH, plot_height(s.rows.len()));
+        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
+        draw(root, spec, s)?;
+    }
+    Ok(out)
+}
+
+/// The same plot as PNG bytes (8-bit RGB), text drawn as in the
+/// performance-profile plot.
+pub fn png(spec: &Spec, s: &Stability) -> std::result::Result<Vec<u8>, String> {
+    use plotters::prelude::*;
+    super::plot::register_font()?;
+    let (w, h) = (PLOT_WIDTH, plot_height(s.rows.len()));
+    let mut pixels = vec![0u8; w as usize * h as usize * 3];
+    {
+        let font =
+            ab_glyph::FontRef::try_from_slice(super::plot::FONT).map_err(|e| e.to_string())?;
+        let root = super::plot::glyphs::Glyphs {
+            inner: BitMapBackend::with_buffer(&mut pixels, (w, h)),
+            font,
+        }
+        .into_drawing_area();
+        draw(root, spec, s)?;
+    }
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = ::png::Encoder::new(&mut bytes, w, h);
+        encoder.set_color(::png::ColorType::Rgb);
+        encoder.set_depth(::png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        writer
+            .write_image_data(&pixels)
+            .map_err(|e| e.to_string())?;
+        writer.finish().map_err(|e| e.to_string())?;
+    }
+    Ok(bytes)
+}
+
+fn plot_title(spec: &Spec, s: &Stability) -> String {
+    let what = match s.options.method {
+        Method::Bootstrap => format!(
+            "{}% bootstrap intervals over {}, {} resamples",
+            fmt_level(s.options.level),
+            over_name(s),
+            s.leaderboards
+        ),
+        Method::Jackknife => format!("jackknife ranges, {} leaderboards", s.leaderboards),
+    };
+    format!(
+        "{} v{} {}: scores with {what}",
+        spec.name, spec.version, spec.ruleset
+    )
+}
+
+fn draw<DB: plotters::prelude::DrawingBackend>(
+    root: plotters::drawing::DrawingArea<DB, plotters::coord::Shift>,
+    spec: &Spec,
+    s: &Stability,
+) -> std::result::Result<(), String> {
+    use plotters::prelude::*;
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let n = s.rows.len() as i32;
+    root.fill(&WHITE).map_err(e)?;
+    // Row i (point order) sits at y = n − 1 − i: the leader on top.
+    let name_at = |y: &i32| {
+        usize::try_from(n - 1 - *y)
+            .ok()
+            .and_then(|i| s.rows.get(i))
+            .map_or(String::new(), |r| r.name.clone())
+    };
+    let mut chart = ChartBuilder::on(&root)
+        .caption(plot_title(spec, s), ("sans-serif", 20).into_font())
+        .margin(16)
+        .x_label_area_size(48)
+        .y_label_area_size(200)
+        .build_cartesian_2d(0f64..1f64, -1i32..n)
+        .map_err(e)?;
+    chart
+        .configure_mesh()
+        .x_desc("Score")
+        .y_labels((n + 1) as usize)
+        .y_label_formatter(&name_at)
+        .x_labels(11)
+        .label_style(("sans-serif", 15).into_font())
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.12))
+        .draw()
+        .map_err(e)?;
+    let y = |i: usize| n - 1 - i as i32;
+    let bars = s.rows.iter().enumerate().map(|(i, r)| {
+        PathElement::new(
+            vec![(r.score_interval.0, y(i)), (r.score_interval.1, y(i))],
+            BLUE.stroke_width(3),
+        )
+    });
+    chart.draw_series(bars).map_err(e)?;
+    let dots = s
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Circle::new((r.score, y(i)), 5, BLACK.filled()));
+    chart.draw_series(dots).map_err(e)?;
+    root.present().map_err(e)?;
+    Ok(())
+}
