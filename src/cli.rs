@@ -154,6 +154,13 @@ pub enum Command {
         after_help = "Example:\n  algoperf-engine stability --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning --resamples 10000 --seed 1"
     )]
     Stability(StabilityArgs),
+    /// Two leaderboards side by side (two specs, or two submissions trees):
+    /// score and rank per submission, and every (submission, workload) whose
+    /// time or ratio differs with the first stage where they diverge.
+    #[command(
+        after_help = "Example:\n  algoperf-engine compare --spec rulesets/v05_external.toml \\\n      --spec examples/v05_external_fastest.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning"
+    )]
+    Compare(CompareArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  algoperf-engine completions bash > ~/.local/share/bash-completion/completions/algoperf-engine"
@@ -336,6 +343,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
         Some(Command::Speedup(args)) => speedup_command(args),
         Some(Command::Leaderboard(args)) => leaderboard_command(args),
         Some(Command::Stability(args)) => stability_command(args),
+        Some(Command::Compare(args)) => compare_command(args),
         Some(Command::Completions { shell }) => {
             write_completions(shell, &mut std::io::stdout()).map_err(stdout_error)
         }
@@ -730,6 +738,58 @@ fn stability_command(args: StabilityArgs) -> Result<()> {
         Format::Json => {
             let doc = report::stability::document(&spec, &result);
             let text = serde_json::to_string_pretty(&doc)
+                .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
+            println!("{text}");
+        }
+    }
+    Ok(())
+}
+
+/// `compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Spec A, and optionally spec B (default: A again).
+    #[arg(long, value_name = "FILE", num_args = 1, action = clap::ArgAction::Append, required = true)]
+    pub spec: Vec<PathBuf>,
+    /// Submissions folder (leaderboard A, and B unless --submissions-b).
+    #[arg(long, value_name = "DIR")]
+    pub submissions: PathBuf,
+    /// Submissions folder of leaderboard B.
+    #[arg(long, value_name = "DIR")]
+    pub submissions_b: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = SourceArg::Csv)]
+    pub source: SourceArg,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+fn compare_command(args: CompareArgs) -> Result<()> {
+    if args.spec.len() > 2 {
+        return Err(Error::Usage("compare takes one or two --spec".into()));
+    }
+    let spec_a = spec::load(&args.spec[0])?;
+    let spec_b = match args.spec.get(1) {
+        Some(p) => spec::load(p)?,
+        None => spec_a.clone(),
+    };
+    let options = run::Options {
+        selection: Selection {
+            source: args.source.into(),
+            ..Selection::default()
+        },
+        strict: false,
+    };
+    let tree_b = args.submissions_b.as_ref().unwrap_or(&args.submissions);
+    let ia = run::read(&args.submissions, &spec_a, &options, &Silent)?;
+    let ib = run::read(tree_b, &spec_b, &options, &Silent)?;
+    let (a, wa) = run::score_only(&ia, &spec_a, &options)?;
+    let (b, wb) = run::score_only(&ib, &spec_b, &options)?;
+    eprint!("{}{}", wa.render(), wb.render());
+    let c = crate::score::compare::compare(&ia, &a, &ib, &b);
+    match args.format {
+        Format::Table => print!("{}", report::compare::table(&c)),
+        Format::Json => {
+            let text = serde_json::to_string_pretty(&report::compare::document(&c))
                 .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
             println!("{text}");
         }

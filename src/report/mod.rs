@@ -1,6 +1,7 @@
 //! Reports: the reference-compatible CSV files, the terminal leaderboard, and
 //! writing files whole or not at all. Nothing is computed here.
 
+pub mod compare;
 pub mod explain;
 pub mod files;
 pub mod json;

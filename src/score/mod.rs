@@ -3,6 +3,7 @@
 //!
 //! Pure computation on ingested trials and a spec: no file is touched here.
 
+pub mod compare;
 pub mod speedup;
 pub mod stability;
 pub mod summary;
