@@ -378,3 +378,48 @@ fn plot_names_every_submission() {
     let png = render::png(&spec, &s).expect("png");
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
 }
+
+#[test]
+fn cli_plot_is_the_same_bytes_with_one_or_two_threads() {
+    let tree = hand_tree();
+    let (spec_path, _) = tree.spec();
+    let subs = tree.subs();
+    let plot = |threads: &str, method: &str| {
+        let file = tree.dir.path().join(format!("plot_{method}_{threads}.svg"));
+        let args = [
+            "stability",
+            "--spec",
+            spec_path.to_str().expect("utf-8 path"),
+            "--submissions",
+            subs.to_str().expect("utf-8 path"),
+            "--method",
+            method,
+            "--over",
+            "studies",
+            "--resamples",
+            "500",
+            "--seed",
+            "9",
+            "--threads",
+            threads,
+            "--plot",
+            file.to_str().expect("utf-8 path"),
+        ];
+        fixtures::cli(&args).expect("stability runs");
+        std::fs::read(&file).expect("plot written")
+    };
+    for method in ["bootstrap", "jackknife"] {
+        assert_eq!(plot("1", method), plot("2", method), "{method}");
+    }
+    let e = fixtures::cli(&[
+        "stability",
+        "--spec",
+        spec_path.to_str().expect("utf-8 path"),
+        "--submissions",
+        subs.to_str().expect("utf-8 path"),
+        "--level",
+        "95",
+    ])
+    .expect_err("level 95");
+    assert!(e.contains("--level 95"), "{e}");
+}
