@@ -3,6 +3,7 @@
 //! time_to_targets cells the two golden outputs differ in.
 
 mod common;
+mod fixtures;
 
 use algoperf_engine::ingest::Silent;
 use algoperf_engine::run::{self, Options};
@@ -90,4 +91,80 @@ fn fastest_trial_pick_changes_the_golden_cells() {
         "{}",
         c.cells[0].stage
     );
+}
+
+/// One trial per study; `alpha[s]` and `beta[s]` are study s's times.
+fn submission(tree: &fixtures::Tree, sub: &str, alpha: &[f64], beta: &[f64]) {
+    for (s, (&a, &b)) in alpha.iter().zip(beta).enumerate() {
+        let study = format!("study_{s}");
+        tree.trial(
+            sub,
+            &study,
+            "alpha_jax",
+            "trial_1",
+            &[(a / 2.0, 3.0), (a, 0.9)],
+        );
+        tree.trial(
+            sub,
+            &study,
+            "beta_pytorch",
+            "trial_1",
+            &[(b / 2.0, 0.1), (b, 0.6)],
+        );
+    }
+}
+
+#[test]
+fn two_trees_differ_where_a_study_time_changed() {
+    let a = fixtures::Tree::expecting(3, 1);
+    let b = fixtures::Tree::expecting(3, 1);
+    submission(&a, "x", &[100.0, 200.0, 100.0], &[100.0; 3]);
+    submission(&a, "y", &[150.0; 3], &[120.0; 3]);
+    // B: x's study_0 on alpha is slower (the median moves, 100 → 200) and
+    // its study_1 on beta is slower (the median hides it).
+    submission(&b, "x", &[300.0, 200.0, 100.0], &[100.0, 110.0, 100.0]);
+    submission(&b, "y", &[150.0; 3], &[120.0; 3]);
+    let (_, spec) = a.spec();
+    let o = Options::default();
+    let ia = run::read(&a.subs(), &spec, &o, &Silent).expect("read A");
+    let ib = run::read(&b.subs(), &spec, &o, &Silent).expect("read B");
+    let (la, _) = run::score_only(&ia, &spec, &o).expect("score A");
+    let (lb, _) = run::score_only(&ib, &spec, &o).expect("score B");
+    let c = compare(&ia, &la, &ib, &lb);
+    // alpha for x (its time) and for y (the best moved: its ratio).
+    let cells: Vec<(&str, &str, &str)> = c
+        .cells
+        .iter()
+        .map(|x| (x.submission.as_str(), x.workload.as_str(), x.stage.as_str()))
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            ("x", "alpha", "trial time (study_0 trial_1: 100 → 300)"),
+            ("y", "alpha", "ratio"),
+        ]
+    );
+    assert_eq!((c.cells[0].raw.0, c.cells[0].raw.1), (100.0, 200.0));
+    assert_eq!((c.cells[1].ratio.0, c.cells[1].ratio.1), (1.5, 1.0));
+    let studies: Vec<(&str, &str, &str)> = c
+        .studies
+        .iter()
+        .map(|s| (s.submission.as_str(), s.workload.as_str(), s.study.as_str()))
+        .collect();
+    assert_eq!(
+        studies,
+        [("x", "alpha", "study_0"), ("x", "beta", "study_1")]
+    );
+    // The same through the command line (two trees, one spec).
+    let (spec_path, _) = a.spec();
+    fixtures::cli(&[
+        "compare".as_ref(),
+        "--spec".as_ref(),
+        spec_path.as_os_str(),
+        "--submissions".as_ref(),
+        a.subs().as_os_str(),
+        "--submissions-b".as_ref(),
+        b.subs().as_os_str(),
+    ])
+    .expect("compare runs");
 }
