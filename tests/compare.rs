@@ -155,6 +155,17 @@ fn two_trees_differ_where_a_study_time_changed() {
         studies,
         [("x", "alpha", "study_0"), ("x", "beta", "study_1")]
     );
+    // The JSON document matches schema/compare.schema.json; a broken one fails.
+    let doc = algoperf_engine::report::compare::document(&c);
+    let text = std::fs::read_to_string(common::repo("schema/compare.schema.json")).expect("schema");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    assert_eq!(doc["cells"][0]["time"], serde_json::json!([100.0, 200.0]));
+    let mut bad = doc.clone();
+    bad["cells"][0]["time"] = serde_json::json!([100.0]);
+    assert!(!validator.is_valid(&bad));
     // The same through the command line (two trees, one spec).
     let (spec_path, _) = a.spec();
     fixtures::cli(&[
