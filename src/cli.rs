@@ -173,6 +173,21 @@ pub enum Command {
         after_help = "Example:\n  algoperf-engine report --spec rulesets/v05_external.toml \\\n      --load-results v05.cache --html leaderboard.html"
     )]
     Report(ReportArgs),
+    /// How sure the ranking is: the leaderboard re-scored on bootstrap
+    /// resamples of the studies and/or workloads, or with one study left out
+    /// at a time (jackknife); score and rank intervals, P(rank 1), pairwise
+    /// P(A above B) and the group tied with #1.
+    #[command(
+        after_help = "Example:\n  algoperf-engine stability --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning --resamples 10000 --seed 1"
+    )]
+    Stability(StabilityArgs),
+    /// Two leaderboards side by side (two specs, or two submissions trees):
+    /// score and rank per submission, and every (submission, workload) whose
+    /// time or ratio differs with the first stage where they diverge.
+    #[command(
+        after_help = "Example:\n  algoperf-engine compare --spec rulesets/v05_external.toml \\\n      --spec examples/v05_external_fastest.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning"
+    )]
+    Compare(CompareArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  algoperf-engine completions bash > ~/.local/share/bash-completion/completions/algoperf-engine"
@@ -360,6 +375,8 @@ pub fn main_with(cli: Cli) -> Result<()> {
         Some(Command::Speedup(args)) => speedup_command(args),
         Some(Command::Leaderboard(args)) => leaderboard_command(args),
         Some(Command::Report(args)) => report_command(args),
+        Some(Command::Stability(args)) => stability_command(args),
+        Some(Command::Compare(args)) => compare_command(args),
         Some(Command::Completions { shell }) => {
             let mut buf = Vec::new();
             write_completions(shell, &mut buf).map_err(stdout_error)?;
@@ -442,9 +459,9 @@ fn capped_threads(asked: Option<usize>) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     match asked {
         Some(n) if n > cores => {
-            eprintln!(
-                "note: --threads {n} is more than the {cores} cores available; using {cores}"
-            );
+            print_err(&format!(
+                "note: --threads {n} is more than the {cores} cores available; using {cores}\n"
+            ));
             cores
         }
         other => other.unwrap_or(0),
@@ -849,7 +866,7 @@ fn check_command(args: CheckArgs) -> Result<()> {
                 names.join(", ")
             ))
         })?;
-        print!("{}", code.explain_text());
+        print_out(&code.explain_text())?;
         return Ok(());
     }
     let Some(spec_path) = &args.spec else {
@@ -871,16 +888,16 @@ fn check_command(args: CheckArgs) -> Result<()> {
     };
     let report = check::check(&spec, &args.paths, &options);
     match args.format {
-        CheckFormat::Terminal => print!("{}", check::terminal(&report)),
+        CheckFormat::Terminal => print_out(&check::terminal(&report))?,
         CheckFormat::Json => {
             let doc = check::json(&report, &spec, &args.paths);
             let text = serde_json::to_string_pretty(&doc)
                 .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
-            println!("{text}");
+            print_out(&format!("{text}\n"))?;
         }
         CheckFormat::Github => {
-            print!("{}", check::github(&report));
-            eprintln!("{}", check::output_summary(&report));
+            print_out(&check::github(&report))?;
+            print_err(&format!("{}\n", check::output_summary(&report)));
         }
     }
     if report.fails(args.deny_warnings) {
@@ -898,6 +915,179 @@ fn check_command(args: CheckArgs) -> Result<()> {
                 ""
             }
         )));
+    }
+    Ok(())
+}
+
+/// `stability`: see `score::stability`.
+#[derive(Debug, Args)]
+pub struct StabilityArgs {
+    /// Ruleset spec (rulesets/*.toml).
+    #[arg(long, value_name = "FILE")]
+    pub spec: PathBuf,
+    /// Submissions folder: one sub-folder per submission.
+    #[arg(long, value_name = "DIR")]
+    pub submissions: PathBuf,
+    #[arg(long, value_enum, default_value_t = SourceArg::Csv)]
+    pub source: SourceArg,
+    /// Only these submissions (comma-separated folder names).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub include: Vec<String>,
+    /// Leave out these submissions (comma-separated folder names).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub exclude: Vec<String>,
+    /// Bootstrap (random resamples) or jackknife (leave one study out).
+    #[arg(long, value_enum, default_value_t = MethodArg::Bootstrap)]
+    pub method: MethodArg,
+    /// What a bootstrap resample draws with replacement.
+    #[arg(long, value_enum, default_value_t = OverArg::Studies)]
+    pub over: OverArg,
+    /// Number of bootstrap resamples.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub resamples: usize,
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+    /// Interval level.
+    #[arg(long, value_name = "P", default_value_t = 0.95)]
+    pub level: f64,
+    /// The table, or one JSON document (schema/stability.schema.json).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Also write the plot (each score with its interval, ordered by score)
+    /// to FILE: PNG when FILE ends in .png, else SVG.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+    /// Worker threads for reading and resampling (default: all cores); the
+    /// output does not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// `--method` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MethodArg {
+    Bootstrap,
+    Jackknife,
+}
+
+/// `--over` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OverArg {
+    Studies,
+    Workloads,
+    Both,
+}
+
+fn stability_command(args: StabilityArgs) -> Result<()> {
+    use crate::score::stability::{self, Method, Over};
+    let spec = spec::load(&args.spec)?;
+    let options = stability::Options {
+        method: match args.method {
+            MethodArg::Bootstrap => Method::Bootstrap,
+            MethodArg::Jackknife => Method::Jackknife,
+        },
+        over: match args.over {
+            OverArg::Studies => Over::Studies,
+            OverArg::Workloads => Over::Workloads,
+            OverArg::Both => Over::Both,
+        },
+        resamples: args.resamples,
+        seed: args.seed,
+        level: args.level,
+    };
+    let selection = Selection {
+        include: args.include,
+        exclude: args.exclude,
+        source: args.source.into(),
+        ..Selection::default()
+    };
+    let threads = capped_threads(args.threads);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    let result = pool.install(|| {
+        let outcome = score_tree(&spec, &args.submissions, selection)?;
+        stability::stability(&spec, &outcome.leaderboard, &options)
+    })?;
+    if let Some(file) = &args.plot {
+        let is_png = file
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("png"));
+        let drawn = if is_png {
+            report::stability::png(&spec, &result)
+        } else {
+            report::stability::svg(&spec, &result).map(String::into_bytes)
+        };
+        let bytes = drawn.map_err(|e| Error::Write {
+            path: file.clone(),
+            source: std::io::Error::other(format!("cannot draw the plot: {e}")),
+        })?;
+        std::fs::write(file, bytes).map_err(|source| Error::Write {
+            path: file.clone(),
+            source,
+        })?;
+    }
+    match args.format {
+        Format::Table => print_out(&report::stability::table(&result))?,
+        Format::Json => {
+            let doc = report::stability::document(&spec, &result);
+            let text = serde_json::to_string_pretty(&doc)
+                .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
+            print_out(&format!("{text}\n"))?;
+        }
+    }
+    Ok(())
+}
+
+/// `compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Spec A, and optionally spec B (default: A again).
+    #[arg(long, value_name = "FILE", num_args = 1, action = clap::ArgAction::Append, required = true)]
+    pub spec: Vec<PathBuf>,
+    /// Submissions folder (leaderboard A, and B unless --submissions-b).
+    #[arg(long, value_name = "DIR")]
+    pub submissions: PathBuf,
+    /// Submissions folder of leaderboard B.
+    #[arg(long, value_name = "DIR")]
+    pub submissions_b: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = SourceArg::Csv)]
+    pub source: SourceArg,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+fn compare_command(args: CompareArgs) -> Result<()> {
+    if args.spec.len() > 2 {
+        return Err(Error::Usage("compare takes one or two --spec".into()));
+    }
+    let spec_a = spec::load(&args.spec[0])?;
+    let spec_b = match args.spec.get(1) {
+        Some(p) => spec::load(p)?,
+        None => spec_a.clone(),
+    };
+    let options = run::Options {
+        selection: Selection {
+            source: args.source.into(),
+            ..Selection::default()
+        },
+        strict: false,
+    };
+    let tree_b = args.submissions_b.as_ref().unwrap_or(&args.submissions);
+    let ia = run::read(&args.submissions, &spec_a, &options, &Silent)?;
+    let ib = run::read(tree_b, &spec_b, &options, &Silent)?;
+    let (a, wa) = run::score_only(&ia, &spec_a, &options)?;
+    let (b, wb) = run::score_only(&ib, &spec_b, &options)?;
+    print_err(&format!("{}{}", wa.render(), wb.render()));
+    let c = crate::score::compare::compare(&ia, &a, &ib, &b);
+    match args.format {
+        Format::Table => print_out(&report::compare::table(&c))?,
+        Format::Json => {
+            let text = serde_json::to_string_pretty(&report::compare::document(&c))
+                .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
+            print_out(&format!("{text}\n"))?;
+        }
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Reports: the reference-compatible CSV files, the terminal leaderboard, and
 //! writing files whole or not at all. Nothing is computed here.
 
+pub mod compare;
 pub mod explain;
 pub mod files;
 pub mod html;
@@ -9,6 +10,7 @@ pub mod json;
 pub mod markdown;
 pub mod plot;
 pub mod speedup;
+pub mod stability;
 
 use crate::numeric::{csv_cell, py_repr};
 use crate::score::summary::SummaryRow;

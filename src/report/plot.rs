@@ -8,7 +8,7 @@
 //! font bundled in `assets/` (see `assets/DejaVuSans-LICENSE.txt`), so no
 //! system font library is needed.
 
-mod glyphs;
+pub(crate) mod glyphs;
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -33,7 +33,7 @@ pub const WIDTH: u32 = 1200;
 /// Height of the plot in pixels, unless the legend needs more.
 pub const MIN_HEIGHT: u32 = 700;
 
-static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+pub(crate) static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 
 /// Legend: row height, sample line length, paddings (pixels).
 const LEGEND_ROW: u32 = 26;
@@ -72,7 +72,7 @@ pub(crate) fn style_of(i: usize) -> (RGBColor, Option<(u32, u32)>) {
     (colour, dash)
 }
 
-fn register_font() -> std::result::Result<(), String> {
+pub(crate) fn register_font() -> std::result::Result<(), String> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| {
         plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_ok()

@@ -3,7 +3,9 @@
 //!
 //! Pure computation on ingested trials and a spec: no file is touched here.
 
+pub mod compare;
 pub mod speedup;
+pub mod stability;
 pub mod summary;
 
 use std::collections::BTreeMap;
@@ -168,15 +170,29 @@ pub fn workload_outcomes(
             })
             .collect::<crate::error::Result<Vec<StudyOutcome>>>()?;
         let times: Vec<f64> = studies.iter().map(|s| s.time).collect();
-        let cx = Ctx {
-            studies: &times,
-            ..Default::default()
-        };
-        let time = eval(&spec.workload.node, &cx, &mut scratch)
-            .map_err(|e| formula_error(spec, &format!("{}/{workload}", submission.name), e))?;
+        let cell = || format!("{}/{workload}", submission.name);
+        let time = workload_time(spec, cell, &times, &mut scratch)?;
         out.insert(workload.to_string(), WorkloadOutcome { time, studies });
     }
     Ok(out)
+}
+
+/// A workload's time from its studies' times under the spec's workload
+/// formula (SCORING.md §5). `cell` gives the cell's name
+/// (`submission/workload`) for an error, only when there is one. Public so
+/// that resampling (`stability`) aggregates drawn study times exactly as
+/// scoring does.
+pub fn workload_time(
+    spec: &Spec,
+    cell: impl FnOnce() -> String,
+    studies: &[f64],
+    scratch: &mut Vec<f64>,
+) -> crate::error::Result<f64> {
+    let cx = Ctx {
+        studies,
+        ..Default::default()
+    };
+    eval(&spec.workload.node, &cx, scratch).map_err(|e| formula_error(spec, &cell(), e))
 }
 
 /// A rule step's effect: the matrix after it, and which cells it changed.
@@ -654,6 +670,19 @@ fn ratios(
     Ok((base, denominators, ratios))
 }
 
+/// Whether the ρ condition holds for a ratio at τ. The usual condition,
+/// a comparison of `ratio` with `tau`, is applied directly (the same IEEE
+/// comparison `eval` makes): the profile asks it submissions × workloads ×
+/// τ points times, and `stability` re-scores thousands of leaderboards.
+fn rho_holds(node: &Node, cx: &Ctx, scratch: &mut Vec<f64>) -> Result<bool, EvalError> {
+    if let Node::Cmp(op, a, b) = node {
+        if let (Node::Var(Var::RhoRatio), Node::Var(Var::RhoTau)) = (a.as_ref(), b.as_ref()) {
+            return Ok(op.apply(cx.ratio, cx.tau));
+        }
+    }
+    Ok(eval(node, cx, scratch)? != 0.0)
+}
+
 /// §6.7–6.8: ρ(τ) per submission (the weighted fraction of base workloads
 /// whose ρ condition holds), and the score formula over it.
 #[allow(clippy::type_complexity)]
@@ -686,7 +715,7 @@ fn profile(
             cx.tau = tau;
             for (k, w) in weights.iter().enumerate() {
                 cx.ratio = ratios[(r, k)];
-                if eval(&spec.rho.node, &cx, &mut scratch).map_err(fail)? != 0.0 {
+                if rho_holds(&spec.rho.node, &cx, &mut scratch).map_err(fail)? {
                     held += w;
                 }
             }
