@@ -329,15 +329,22 @@ pub fn png(lb: &Leaderboard, spec: &Spec) -> std::result::Result<Vec<u8>, String
         .into_drawing_area();
         draw(root, lb, spec).map_err(|e| e.to_string())?;
     }
+    encode_png(&pixels, WIDTH, height)
+}
+
+/// 8-bit RGB pixels as PNG bytes: every plot of the engine ends here.
+pub(crate) fn encode_png(
+    pixels: &[u8],
+    width: u32,
+    height: u32,
+) -> std::result::Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     {
-        let mut encoder = ::png::Encoder::new(&mut bytes, WIDTH, height);
+        let mut encoder = ::png::Encoder::new(&mut bytes, width, height);
         encoder.set_color(::png::ColorType::Rgb);
         encoder.set_depth(::png::BitDepth::Eight);
         let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-        writer
-            .write_image_data(&pixels)
-            .map_err(|e| e.to_string())?;
+        writer.write_image_data(pixels).map_err(|e| e.to_string())?;
         writer.finish().map_err(|e| e.to_string())?;
     }
     Ok(bytes)

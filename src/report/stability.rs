@@ -213,18 +213,7 @@ pub fn png(spec: &Spec, s: &Stability) -> std::result::Result<Vec<u8>, String> {
         .into_drawing_area();
         draw(root, spec, s)?;
     }
-    let mut bytes = Vec::new();
-    {
-        let mut encoder = ::png::Encoder::new(&mut bytes, w, h);
-        encoder.set_color(::png::ColorType::Rgb);
-        encoder.set_depth(::png::BitDepth::Eight);
-        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-        writer
-            .write_image_data(&pixels)
-            .map_err(|e| e.to_string())?;
-        writer.finish().map_err(|e| e.to_string())?;
-    }
-    Ok(bytes)
+    super::plot::encode_png(&pixels, w, h)
 }
 
 fn plot_title(spec: &Spec, s: &Stability) -> String {

@@ -139,12 +139,14 @@ impl Source {
     }
 }
 
-fn read(path: &Path) -> Result<String, SpecError> {
+/// A spec or targets file's text; an error names the file.
+pub(super) fn read(path: &Path) -> Result<String, SpecError> {
     std::fs::read_to_string(path)
         .map_err(|e| SpecError::whole_file(path, format!("cannot read: {e}")))
 }
 
-fn toml_error(path: &Path, text: &str, e: toml::de::Error) -> SpecError {
+/// A TOML error at its place in `path`.
+pub(super) fn toml_error(path: &Path, text: &str, e: toml::de::Error) -> SpecError {
     let message = e.message().trim().to_string();
     match e.span() {
         Some(r) => SpecError::at(path, text, r.start, r.end, message),

@@ -198,18 +198,7 @@ struct RawTarget {
     budget: Option<Spanned<f64>>,
 }
 
-fn read(path: &Path) -> Result<String, SpecError> {
-    std::fs::read_to_string(path)
-        .map_err(|e| SpecError::whole_file(path, format!("cannot read: {e}")))
-}
-
-fn toml_error(path: &Path, text: &str, e: toml::de::Error) -> SpecError {
-    let message = e.message().trim().to_string();
-    match e.span() {
-        Some(r) => SpecError::at(path, text, r.start, r.end, message),
-        None => SpecError::whole_file(path, message),
-    }
-}
+use super::extends::{read, toml_error};
 
 /// Loads and checks a ruleset spec (and every spec it extends) and the
 /// targets file it names.
