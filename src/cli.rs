@@ -83,6 +83,10 @@ pub struct ScoreArgs {
     /// authors, affiliation, framework and logs link.
     #[arg(long, value_name = "DIR", requires = "html")]
     pub info_dir: Option<PathBuf>,
+    /// Show on the HTML page each score's and rank's 95% interval from N
+    /// bootstrap resamples over studies (seed 0; `stability` has every option).
+    #[arg(long, value_name = "N", requires = "html")]
+    pub html_stability: Option<usize>,
 }
 
 /// `--format` values.
@@ -532,8 +536,10 @@ fn score_command(args: ScoreArgs) -> Result<()> {
         // Nothing to write: no file is rendered.
         let (leaderboard, warnings) = run::score_only(&ingested, &spec, &options)?;
         if let Some(page) = &args.html {
+            let stability = page_stability(args.html_stability, &spec, &leaderboard)?;
             let scored = (&spec, &leaderboard, &ingested, &warnings);
-            report::html::publish(page, scored, args.info_dir.as_deref(), origin)?;
+            let info = args.info_dir.as_deref();
+            report::html::publish(page, scored, info, origin, stability.as_ref())?;
         }
         print_err(&warnings.render());
         return print_result(args.format, &spec, &leaderboard, &warnings);
@@ -556,8 +562,10 @@ fn score_command(args: ScoreArgs) -> Result<()> {
         .push((report::files::MANIFEST.to_string(), manifest));
     report::files::write_run(out, &outcome.files)?;
     if let Some(page) = &args.html {
+        let stability = page_stability(args.html_stability, &spec, &outcome.leaderboard)?;
         let scored = (&spec, &outcome.leaderboard, &ingested, &outcome.warnings);
-        report::html::publish(page, scored, args.info_dir.as_deref(), origin)?;
+        let info = args.info_dir.as_deref();
+        report::html::publish(page, scored, info, origin, stability.as_ref())?;
     }
     print_err(&outcome.warnings.render());
     print_result(args.format, &spec, &outcome.leaderboard, &outcome.warnings)?;
@@ -635,7 +643,7 @@ fn report_command(args: ReportArgs) -> Result<()> {
     print_err(&warnings.render());
     let origin = report::html::Origin::cache(&args.load_results);
     let scored = (&spec, &leaderboard, &ingested, &warnings);
-    report::html::publish(&args.html, scored, args.info_dir.as_deref(), origin)
+    report::html::publish(&args.html, scored, args.info_dir.as_deref(), origin, None)
 }
 
 /// Ends a command: prints its error (one `error:` prefix, control characters
@@ -917,6 +925,30 @@ fn check_command(args: CheckArgs) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// `--html-stability N`: the page's intervals, from N bootstrap resamples
+/// over studies with `stability`'s defaults otherwise.
+fn page_stability(
+    resamples: Option<usize>,
+    spec: &spec::Spec,
+    leaderboard: &crate::score::Leaderboard,
+) -> Result<Option<report::html::Stability>> {
+    use crate::score::stability;
+    let Some(resamples) = resamples else {
+        return Ok(None);
+    };
+    if resamples == 0 {
+        return Err(Error::CommandLine(
+            "--html-stability must be at least 1".into(),
+        ));
+    }
+    let options = stability::Options {
+        resamples,
+        ..stability::Options::default()
+    };
+    let result = stability::stability(spec, leaderboard, &options)?;
+    Ok(Some(report::html::Stability::of(&result)))
 }
 
 /// `stability`: see `score::stability`.

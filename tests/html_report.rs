@@ -513,3 +513,58 @@ fn v05_page_is_complete_and_small() {
     assert!(page_text.contains(&sha(&spec.targets_path)));
     assert!(page_text.contains(concat!("algoperf-engine ", env!("CARGO_PKG_VERSION"))));
 }
+
+/// `--html-stability N` puts `stability`'s own intervals on the page: the
+/// same numbers the library computes for that leaderboard.
+#[test]
+fn html_stability_shows_the_bootstrap_intervals() {
+    use algoperf_engine::score::stability;
+    let (tree, spec_path) = hostile_tree();
+    let dir = tree.dir.path();
+    let page = dir.join("page.html");
+    let subs = tree.subs();
+    let args = [
+        "--spec",
+        s(&spec_path),
+        "--submissions",
+        s(&subs),
+        "--html",
+        s(&page),
+    ];
+    let with_stability: Vec<&str> = args
+        .iter()
+        .copied()
+        .chain(["--html-stability", "50"])
+        .collect();
+    cli(&with_stability).expect("scoring with --html-stability");
+    let text = std::fs::read_to_string(&page).expect("page written");
+    parse(&text);
+    assert!(
+        text.contains("95% bootstrap over studies, 50 resamples, seed 0"),
+        "the analysis is named"
+    );
+    let spec = spec::load(&spec_path).expect("spec");
+    let ingested = run::read(&tree.subs(), &spec, &Options::default(), &Silent).expect("read");
+    let (lb, _) = run::score_only(&ingested, &spec, &Options::default()).expect("score");
+    let options = stability::Options {
+        resamples: 50,
+        ..stability::Options::default()
+    };
+    let result = stability::stability(&spec, &lb, &options).expect("stability");
+    for row in &result.rows {
+        let (lo, hi) = row.score_interval;
+        let (a, b) = row.rank_interval;
+        let cells =
+            format!("<td class=\"num\">{lo:.4} – {hi:.4}</td><td class=\"num\">{a} – {b}</td>");
+        assert!(text.contains(&cells), "{}: {cells}", row.name);
+    }
+    let zero: Vec<&str> = args
+        .iter()
+        .copied()
+        .chain(["--html-stability", "0"])
+        .collect();
+    assert_eq!(
+        cli(&zero),
+        Err("--html-stability must be at least 1".to_string())
+    );
+}

@@ -112,15 +112,51 @@ pub struct Interval {
     pub hi: f64,
 }
 
-/// Stability results (issue 13): per submission, the score interval and
-/// the rank interval at `level`. The engine does not compute these yet;
-/// when a [`Page`] carries them the leaderboard shows two more columns.
+/// Stability results (`stability`, `--html-stability N`): per submission,
+/// the score interval and the rank interval at `level`; when a [`Page`]
+/// carries them the leaderboard shows two more columns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stability {
     /// E.g. `95% bootstrap over studies`.
     pub level: String,
     pub score: BTreeMap<String, Interval>,
     pub rank: BTreeMap<String, (usize, usize)>,
+}
+
+impl Stability {
+    /// The page's view of a stability analysis (its intervals, as computed).
+    pub fn of(result: &crate::score::stability::Stability) -> Stability {
+        use crate::score::stability::{Method, Over};
+        let o = &result.options;
+        let what = match (o.method, o.over) {
+            (Method::Jackknife, _) => "jackknife over studies (min–max)".to_string(),
+            (Method::Bootstrap, over) => format!(
+                "bootstrap over {}, {} resamples, seed {}",
+                match over {
+                    Over::Studies => "studies",
+                    Over::Workloads => "workloads",
+                    Over::Both => "studies and workloads",
+                },
+                o.resamples,
+                o.seed
+            ),
+        };
+        let rows = &result.rows;
+        Stability {
+            level: format!("{}% {what}", o.level * 100.0),
+            score: rows
+                .iter()
+                .map(|r| {
+                    let (lo, hi) = r.score_interval;
+                    (r.name.clone(), Interval { lo, hi })
+                })
+                .collect(),
+            rank: rows
+                .iter()
+                .map(|r| (r.name.clone(), r.rank_interval))
+                .collect(),
+        }
+    }
 }
 
 /// Everything the page shows.
@@ -220,7 +256,13 @@ pub type Scored<'a> = (&'a Spec, &'a Leaderboard, &'a Ingested, &'a Warnings);
 
 /// `--html FILE`: reads the metadata under `info_dir`, hashes the spec,
 /// renders the page and writes it.
-pub fn publish(path: &Path, scored: Scored, info_dir: Option<&Path>, origin: Origin) -> Result<()> {
+pub fn publish(
+    path: &Path,
+    scored: Scored,
+    info_dir: Option<&Path>,
+    origin: Origin,
+    stability: Option<&Stability>,
+) -> Result<()> {
     let (spec, leaderboard, ingested, warnings) = scored;
     let info = load_info(info_dir, leaderboard)?;
     let provenance = Provenance::new(spec, origin.input, origin.source)?;
@@ -231,7 +273,7 @@ pub fn publish(path: &Path, scored: Scored, info_dir: Option<&Path>, origin: Ori
         warnings,
         info: &info,
         provenance: &provenance,
-        stability: None,
+        stability,
     };
     write(path, &render(&page))?;
     eprintln!("wrote {}", path.display());
