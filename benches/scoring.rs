@@ -97,6 +97,7 @@ fn bench_ingest_trial(c: &mut Criterion) {
         }
     };
     let wanted = csv::Wanted {
+        extra: &[],
         time: "score",
         summary_time: "accumulated_submission_time",
         step: "global_step",

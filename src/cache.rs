@@ -17,7 +17,7 @@ use crate::spec::Spec;
 
 const MAGIC: &[u8; 8] = b"APERFRC\0";
 /// Bumped whenever the payload's shape changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 #[derive(Serialize, Deserialize)]
@@ -26,6 +26,8 @@ struct Payload {
     time: String,
     summary_time: String,
     step: String,
+    /// The spec's `column('…')` columns the series hold (format 2).
+    extra: Vec<String>,
     ingested: Ingested,
 }
 
@@ -36,6 +38,7 @@ pub fn encode(ingested: &Ingested, spec: &Spec) -> Result<Vec<u8>> {
         time: spec.columns.time.clone(),
         summary_time: spec.columns.summary_time.clone(),
         step: spec.columns.step.clone(),
+        extra: spec.extra_columns.clone(),
         ingested: dedupe(ingested),
     };
     let body = bincode::serialize(&payload)
@@ -121,7 +124,8 @@ fn validate(ingested: &Ingested) -> std::result::Result<(), String> {
                 s.step.len(),
                 s.metric.len(),
             ];
-            if lengths.iter().any(|&n| n != lengths[0]) {
+            let extra_ok = s.extra.iter().all(|c| c.len() == lengths[0]);
+            if !extra_ok || lengths.iter().any(|&n| n != lengths[0]) {
                 return Err(format!(
                     "corrupted results cache: trial {}/{}/{}/{} has columns of unequal length (time {}, summary time {}, step {}, metric {})",
                     sub.name, t.study, t.folder, t.trial, lengths[0], lengths[1], lengths[2], lengths[3]
@@ -184,6 +188,14 @@ pub fn decode(bytes: &[u8], spec: &Spec) -> std::result::Result<Ingested, String
             needed.0,
             needed.1,
             needed.2
+        ));
+    }
+    if payload.extra != spec.extra_columns {
+        return Err(format!(
+            "the cache holds the extra columns [{}] but {} reads column(…) of [{}]; re-create it from the logs",
+            payload.extra.join(", "),
+            spec.path.display(),
+            spec.extra_columns.join(", ")
         ));
     }
     let mut ingested = payload.ingested;

@@ -6,6 +6,7 @@ use algoperf_engine::ingest::csv::{read_series, Wanted};
 use libfuzzer_sys::fuzz_target;
 
 const WANTED: Wanted = Wanted {
+    extra: &[],
     time: "score",
     summary_time: "accumulated_submission_time",
     step: "global_step",

@@ -10,6 +10,9 @@ pub struct Wanted<'a> {
     pub summary_time: &'a str,
     pub step: &'a str,
     pub metric: &'a str,
+    /// Further columns the spec's formulas read (`column('NAME')`): kept
+    /// leniently, a missing column or a cell that is not a number is NaN.
+    pub extra: &'a [String],
 }
 
 /// A trial's evaluations, one value per row, in file order.
@@ -19,6 +22,8 @@ pub struct Series {
     pub summary_time: Vec<f64>,
     pub step: Vec<f64>,
     pub metric: Vec<f64>,
+    /// One series per `Wanted::extra` column, in its order.
+    pub extra: Vec<Vec<f64>>,
 }
 
 impl Series {
@@ -197,14 +202,25 @@ fn read_series_plain(
             TrialProblem::MissingColumn(labels[k].to_string()),
         ));
     }
-    let mut series = Series::default();
+    let extra_cols = extra_positions(header.split(|&b| b == b','), wanted.extra);
+    let mut extra_raw: Vec<&[u8]> = vec![b""; extra_cols.len()];
+    let mut series = Series {
+        extra: vec![Vec::new(); extra_cols.len()],
+        ..Series::default()
+    };
     let mut starts = Vec::new();
     for (line_no, line) in it {
         let mut raw: [&[u8]; 4] = [b""; 4];
         let mut found = 0;
+        extra_raw.fill(b"");
         for (i, field) in line.split(|&b| b == b',').enumerate() {
             for (r, &c) in raw.iter_mut().zip(&cols) {
                 if c == i {
+                    *r = field;
+                }
+            }
+            for (r, &c) in extra_raw.iter_mut().zip(&extra_cols) {
+                if c == Some(i) {
                     *r = field;
                 }
             }
@@ -229,6 +245,9 @@ fn read_series_plain(
         series.summary_time.push(values[1]);
         series.step.push(values[2]);
         series.metric.push(values[3]);
+        for (column, raw) in series.extra.iter_mut().zip(&extra_raw) {
+            column.push(lenient_cell(raw));
+        }
     }
     Ok((series, starts))
 }
@@ -322,7 +341,11 @@ fn read_series_quoted(
         find(wanted.metric)?,
     ];
     let names = [wanted.time, wanted.summary_time, wanted.step, wanted.metric];
-    let mut series = Series::default();
+    let extra_cols = extra_positions(headers.iter(), wanted.extra);
+    let mut series = Series {
+        extra: vec![Vec::new(); extra_cols.len()],
+        ..Series::default()
+    };
     let mut record = csv::ByteRecord::new();
     let mut starts = Vec::new();
     loop {
@@ -352,8 +375,33 @@ fn read_series_quoted(
         series.summary_time.push(values[1]);
         series.step.push(values[2]);
         series.metric.push(values[3]);
+        for (column, c) in series.extra.iter_mut().zip(&extra_cols) {
+            column.push(c.and_then(|c| record.get(c)).map_or(f64::NAN, lenient_cell));
+        }
     }
     Ok((series, starts))
+}
+
+/// Where each `column('NAME')` column is in a header (`None`: not there).
+fn extra_positions<'h>(
+    header: impl Iterator<Item = &'h [u8]>,
+    extra: &[String],
+) -> Vec<Option<usize>> {
+    let mut positions = vec![None; extra.len()];
+    for (i, h) in header.enumerate() {
+        for (p, name) in positions.iter_mut().zip(extra) {
+            if p.is_none() && h == name.as_bytes() {
+                *p = Some(i);
+            }
+        }
+    }
+    positions
+}
+
+/// A `column('NAME')` cell: a number as [`parse_cell`] reads it, else NaN
+/// (RULES.md: a row where the column is missing or not a number is NaN).
+fn lenient_cell(raw: &[u8]) -> f64 {
+    parse_cell(raw).unwrap_or(f64::NAN)
 }
 
 fn csv_problem(bytes: &[u8], e: csv::Error) -> (Option<u64>, TrialProblem) {
@@ -381,6 +429,7 @@ mod tests {
     use super::*;
 
     const W: Wanted = Wanted {
+        extra: &[],
         time: "score",
         summary_time: "accumulated_submission_time",
         step: "global_step",

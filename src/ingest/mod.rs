@@ -711,6 +711,15 @@ fn read_log_trials(
                 summary_time: column(&spec.columns.summary_time)?,
                 step: column(&spec.columns.step)?,
                 metric: column(&p.metric_column)?,
+                // `column('NAME')`: a key a log does not have is NaN.
+                extra: spec
+                    .extra_columns
+                    .iter()
+                    .map(|name| {
+                        t.column(name)
+                            .map_or_else(|| vec![f64::NAN; t.len()], <[f64]>::to_vec)
+                    })
+                    .collect(),
             };
             let notes = check_times(&series, &spec.columns.time, &p.target)
                 .map_err(|(row, problem)| err(Some(row), problem))?;
@@ -768,6 +777,7 @@ fn read_csv_trial(
         summary_time: &spec.columns.summary_time,
         step: &spec.columns.step,
         metric: &target.column,
+        extra: &spec.extra_columns,
     };
     let (series, starts) =
         csv::read_trial(&bytes, &wanted).map_err(|(line, problem)| err(line, problem))?;

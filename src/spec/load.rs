@@ -277,6 +277,7 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
         workloads: &matrix,
         taus: None,
         references: Vec::new(),
+        columns: Vec::new(),
     };
     let mut f = Formulas {
         src: &src,
@@ -333,6 +334,7 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
     let score = f.compile(&raw.profile.score, Slot::Score, &mut cx);
     let budget = budget(&raw.budget, &mut f, &mut cx);
     let references = std::mem::take(&mut cx.references);
+    let extra_columns = std::mem::take(&mut cx.columns);
 
     let sampling = sampling(&raw, &targets, &targets_path, &at, &mut errors);
 
@@ -405,6 +407,7 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
         weights,
         score,
         references,
+        extra_columns,
         budget_factor: budget.factor,
         missed_extra_seconds: budget.extra,
         missed: budget.missed,

@@ -195,6 +195,9 @@ pub struct Spec {
     pub score: Rule,
     /// Submissions named by `reference('…')`, in order of appearance.
     pub references: Vec<String>,
+    /// Columns named by `column('…')`, in order of appearance: ingest keeps
+    /// them beside the four `[columns]`.
+    pub extra_columns: Vec<String>,
     /// Multiplier of the targets' budgets (self-tuning runs get longer); 1
     /// without a `[budget]` table.
     pub budget_factor: f64,

@@ -36,6 +36,8 @@ pub struct Context<'a> {
     pub taus: Option<&'a [f64]>,
     /// Submissions named by `reference('…')` so far, shared by all formulas.
     pub references: Vec<String>,
+    /// Columns named by `column('…')` so far, shared by all formulas.
+    pub columns: Vec<String>,
 }
 
 /// What a step assigns to.
@@ -383,6 +385,7 @@ impl Checker<'_, '_> {
             Form::Count => self.count(c, scope),
             Form::Pick => self.pick(c, scope),
             Form::Reference => self.reference(c, scope),
+            Form::Column => self.column(c, scope),
             Form::RhoAt => {
                 arity(c, 1)?;
                 let t = self.typed(&c.args[0].value, scope, Type::Number)?;
@@ -634,6 +637,32 @@ impl Checker<'_, '_> {
             }
         };
         Ok((Node::Reference(index), Type::Number))
+    }
+
+    fn column(&mut self, c: &Call, scope: Scope) -> Result<(Node, Type), Problem> {
+        arity(c, 1)?;
+        let Expr::Str(name, span) = &c.args[0].value else {
+            return Err(problem(
+                c.args[0].value.span(),
+                "expected the column's name as a string",
+            )
+            .expected("`column('train/loss')`"));
+        };
+        if scope != Scope::Row {
+            return Err(problem(c.span, "`column` is a value of an evaluation row")
+                .expected("`column('NAME')` inside the trial slot's `first(… where …)`"));
+        }
+        if name.is_empty() {
+            return Err(problem(*span, "the column's name is empty"));
+        }
+        let index = match self.cx.columns.iter().position(|n| n == name) {
+            Some(i) => i,
+            None => {
+                self.cx.columns.push(name.clone());
+                self.cx.columns.len() - 1
+            }
+        };
+        Ok((Node::Column(index), Type::Number))
     }
 
     fn trapezoid(&mut self, c: &Call, _scope: Scope) -> Result<(Node, Type), Problem> {

@@ -221,6 +221,11 @@ pub fn eval(node: &Node, cx: &Ctx, scratch: &mut Vec<f64>) -> Result<f64, EvalEr
             let k = cx.cells.ok_or_else(|| missing("reference"))?;
             k.m[(k.references[*i], cx.c)]
         }
+        Node::Column(i) => {
+            let r = cx.rows.ok_or_else(|| missing("column"))?;
+            let column = r.series.extra.get(*i).and_then(|c| c.get(cx.row));
+            column.copied().unwrap_or(f64::NAN)
+        }
         Node::Trapezoid(x) => {
             let p = cx.profile.ok_or_else(|| missing("trapezoid"))?;
             numeric::trapezoid(p.rho, x.as_deref().unwrap_or(p.axis))

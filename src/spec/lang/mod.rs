@@ -262,6 +262,8 @@ pub enum Form {
     Pick,
     /// `reference('NAME')`.
     Reference,
+    /// `column('NAME')`: another column of the trial file, at this row.
+    Column,
     /// `linspace(a, b, n)` / `logspace(a, b, n)`.
     Grid { log: bool },
     /// `fraction(C)`: ρ's weighted fraction of base workloads.
@@ -328,6 +330,7 @@ pub const FUNCTIONS: &[FnDef] = &[
     FnDef { name: "trimmed_mean", form: Form::Reduce { f: eval::red_trimmed_mean, param: Some("k") }, slots: SETS_NO_PROFILE, about: "the mean after dropping the k smallest and the k largest values", example: "trimmed_mean(studies, 1)" },
     FnDef { name: "count", form: Form::Count, slots: &[Slot::Step, Slot::Ratio], about: "how many cells of the column or row the condition holds for", example: "count(not finite(time) over workloads)" },
     FnDef { name: "pick", form: Form::Pick, slots: &[Slot::Study], about: "the time of the trial (among those whose trial slot chose a row) with the smallest key, ties broken by the next keys, then time, then name", example: "pick(trials, by = eval_index, then = time)" },
+    FnDef { name: "column", form: Form::Column, slots: &[Slot::Trial], about: "the trial file's column NAME at this row (NaN where it is missing or not a number)", example: "first(time where reached and column('train/loss') < 3)" },
     FnDef { name: "reference", form: Form::Reference, slots: &[Slot::Step, Slot::Ratio], about: "the named submission's time on this workload (an error when it is not scored)", example: "time / reference('baseline')" },
     FnDef { name: "linspace", form: Form::Grid { log: false }, slots: &[Slot::Tau], about: "n τ values evenly spaced from a to b (numpy's linspace)", example: "linspace(1, 4, 100)" },
     FnDef { name: "logspace", form: Form::Grid { log: true }, slots: &[Slot::Tau], about: "n τ values from a to b evenly spaced in log10 (values, not exponents)", example: "logspace(1, 4, 100)" },
@@ -389,6 +392,8 @@ pub enum Node {
     Pick(Vec<PickKey>),
     /// Index into the spec's list of referenced submissions.
     Reference(usize),
+    /// Index into the spec's list of `column('…')` columns.
+    Column(usize),
     /// `trapezoid(rho)` over the grid's axis, or over a precomputed x.
     Trapezoid(Option<Vec<f64>>),
     RhoAt(Box<Node>),
@@ -408,7 +413,11 @@ impl Node {
             return true;
         }
         match self {
-            Node::Const(_) | Node::Var(_) | Node::Reference(_) | Node::Trapezoid(_) => false,
+            Node::Const(_)
+            | Node::Var(_)
+            | Node::Reference(_)
+            | Node::Column(_)
+            | Node::Trapezoid(_) => false,
             Node::Neg(a) | Node::Not(a) | Node::Math(_, a) | Node::Finite(a) | Node::RhoAt(a) => {
                 a.any(f)
             }
@@ -465,6 +474,7 @@ pub fn builtins(node: &Node) -> Vec<(&'static str, &'static str)> {
             Node::Reference(_) => {
                 def_of(|f| matches!(f, Form::Reference)).map(|d| (d.name, d.about))
             }
+            Node::Column(_) => def_of(|f| matches!(f, Form::Column)).map(|d| (d.name, d.about)),
             Node::Trapezoid(_) => {
                 def_of(|f| matches!(f, Form::Trapezoid)).map(|d| (d.name, d.about))
             }
