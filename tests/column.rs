@@ -138,3 +138,20 @@ fn column_errors() {
         "error: SPEC:4:31: `column` is not allowed in [aggregate] workload\n  |\n4 | workload = \"median(studies) + column('x')\"\n  |                               ^^^^^^\n  = expected one of: `abs`, `exp`, `finite`, `geomean`, `if`, `log`, `log10`, `log2`, `max`, `mean`, `median`, `min`, `quantile`, `sqrt`, `trimmed_mean`"
     );
 }
+
+/// RULES.md §4: a reduction over the matrix outside the steps is an error,
+/// in `[profile] ratio` too (the ratio reads the steps' result).
+#[test]
+fn a_matrix_reduction_in_the_ratio_is_refused() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = extending(
+        dir.path(),
+        "ratio",
+        "[profile]\nratio = \"time / median(time over submissions)\"\n",
+    );
+    let e = spec::load(&path).expect_err("refused").to_string();
+    assert_eq!(
+        e.replace(&path.display().to_string(), "SPEC"),
+        "error: SPEC:4:34: a reduction `over submissions` or `over workloads` is only allowed in [rules] steps\n  |\n4 | ratio = \"time / median(time over submissions)\"\n  |                                  ^^^^^^^^^^^"
+    );
+}

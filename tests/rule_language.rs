@@ -55,7 +55,7 @@ fn unknown_name_in_the_trial_slot_lists_its_names() {
 fn a_reduction_over_submissions_outside_the_matrix_slots() {
     assert_eq!(
         error_of("\"median(studies)\"", "\"median(time over submissions)\""),
-        "error: SPEC:34:30: a reduction `over submissions` or `over workloads` is only allowed in [rules] steps and [profile] ratio\n   |\n34 | workload = \"median(time over submissions)\"\n   |                              ^^^^^^^^^^^"
+        "error: SPEC:34:30: a reduction `over submissions` or `over workloads` is only allowed in [rules] steps\n   |\n34 | workload = \"median(time over submissions)\"\n   |                              ^^^^^^^^^^^"
     );
 }
 

@@ -183,7 +183,7 @@ fn plain_args(c: &Call) -> Result<(), Problem> {
 fn over_misplaced(span: Span) -> Problem {
     problem(
         span,
-        "a reduction `over submissions` or `over workloads` is only allowed in [rules] steps and [profile] ratio",
+        "a reduction `over submissions` or `over workloads` is only allowed in [rules] steps",
     )
 }
 
@@ -306,6 +306,12 @@ impl Checker<'_, '_> {
 
     /// Picks the form of `c.name` that fits the slot and the arguments.
     fn call(&mut self, c: &Call, scope: Scope) -> Result<(Node, Type), Problem> {
+        // `R(X over …)` outside the steps says so, whatever R is.
+        if self.slot != Slot::Step {
+            if let Some((_, span)) = c.args.first().and_then(|a| a.over.as_ref()) {
+                return Err(over_misplaced(*span));
+            }
+        }
         let defs: Vec<(usize, &super::FnDef)> = FUNCTIONS
             .iter()
             .enumerate()
@@ -409,9 +415,7 @@ impl Checker<'_, '_> {
         match self.slot {
             Slot::Study => format!("`{name}(trials)` or `{name}(a, b)`"),
             Slot::Workload => format!("`{name}(studies)` or `{name}(a, b)`"),
-            Slot::Step | Slot::Ratio => {
-                format!("`{name}(time over submissions)` or `{name}(a, b)`")
-            }
+            Slot::Step => format!("`{name}(time over submissions)` or `{name}(a, b)`"),
             Slot::Score => format!("`{name}(rho)` or `{name}(a, b)`"),
             _ => format!("`{name}(a, b)`"),
         }
@@ -471,7 +475,9 @@ impl Checker<'_, '_> {
         }
         let (set, arg) = match (&first.over, set_token(self.slot)) {
             (Some((over, span)), _) => {
-                if !matches!(self.slot, Slot::Step | Slot::Ratio) || scope != Scope::Cell {
+                // RULES.md §4: a matrix reduction outside the steps is an
+                // error (the ratio reads the steps' result: `best`, `time`).
+                if self.slot != Slot::Step || scope != Scope::Cell {
                     return Err(over_misplaced(*span));
                 }
                 let set = match over.as_str() {

@@ -294,14 +294,8 @@ const ALL: &[Slot] = &[
     Slot::Score,
     Slot::Missed,
 ];
-const SETS: &[Slot] = &[
-    Slot::Study,
-    Slot::Workload,
-    Slot::Step,
-    Slot::Ratio,
-    Slot::Score,
-];
-const SETS_NO_PROFILE: &[Slot] = &[Slot::Study, Slot::Workload, Slot::Step, Slot::Ratio];
+const SETS: &[Slot] = &[Slot::Study, Slot::Workload, Slot::Step, Slot::Score];
+const SETS_NO_PROFILE: &[Slot] = &[Slot::Study, Slot::Workload, Slot::Step];
 
 /// Every built-in function. A name may have several forms (`min(a, b)`,
 /// `min(trials)`, `min(X where C)`): the checker picks the form by the slot
@@ -328,7 +322,7 @@ pub const FUNCTIONS: &[FnDef] = &[
     FnDef { name: "geomean", form: Form::Reduce { f: eval::red_geomean, param: None }, slots: SETS_NO_PROFILE, about: "the geometric mean; inf when any value is inf; an error for a value ≤ 0", example: "geomean(studies)" },
     FnDef { name: "quantile", form: Form::Reduce { f: eval::red_quantile, param: Some("q") }, slots: SETS_NO_PROFILE, about: "numpy's linear quantile q (0 ≤ q ≤ 1)", example: "quantile(studies, 0.25)" },
     FnDef { name: "trimmed_mean", form: Form::Reduce { f: eval::red_trimmed_mean, param: Some("k") }, slots: SETS_NO_PROFILE, about: "the mean after dropping the k smallest and the k largest values", example: "trimmed_mean(studies, 1)" },
-    FnDef { name: "count", form: Form::Count, slots: &[Slot::Step, Slot::Ratio], about: "how many cells of the column or row the condition holds for", example: "count(not finite(time) over workloads)" },
+    FnDef { name: "count", form: Form::Count, slots: &[Slot::Step], about: "how many cells of the column or row the condition holds for", example: "count(not finite(time) over workloads)" },
     FnDef { name: "pick", form: Form::Pick, slots: &[Slot::Study], about: "the time of the trial (among those whose trial slot chose a row) with the smallest key, ties broken by the next keys, then time, then name", example: "pick(trials, by = eval_index, then = time)" },
     FnDef { name: "column", form: Form::Column, slots: &[Slot::Trial], about: "the trial file's column NAME at this row (NaN where it is missing or not a number)", example: "first(time where reached and column('train/loss') < 3)" },
     FnDef { name: "reference", form: Form::Reference, slots: &[Slot::Step, Slot::Ratio], about: "the named submission's time on this workload (an error when it is not scored)", example: "time / reference('baseline')" },
