@@ -93,37 +93,16 @@ fn fastest_trial_pick_changes_the_golden_cells() {
     );
 }
 
-/// One trial per study; `alpha[s]` and `beta[s]` are study s's times.
-fn submission(tree: &fixtures::Tree, sub: &str, alpha: &[f64], beta: &[f64]) {
-    for (s, (&a, &b)) in alpha.iter().zip(beta).enumerate() {
-        let study = format!("study_{s}");
-        tree.trial(
-            sub,
-            &study,
-            "alpha_jax",
-            "trial_1",
-            &[(a / 2.0, 3.0), (a, 0.9)],
-        );
-        tree.trial(
-            sub,
-            &study,
-            "beta_pytorch",
-            "trial_1",
-            &[(b / 2.0, 0.1), (b, 0.6)],
-        );
-    }
-}
-
 #[test]
 fn two_trees_differ_where_a_study_time_changed() {
     let a = fixtures::Tree::expecting(3, 1);
     let b = fixtures::Tree::expecting(3, 1);
-    submission(&a, "x", &[100.0, 200.0, 100.0], &[100.0; 3]);
-    submission(&a, "y", &[150.0; 3], &[120.0; 3]);
+    a.one_trial_studies("x", &[100.0, 200.0, 100.0], &[100.0; 3]);
+    a.one_trial_studies("y", &[150.0; 3], &[120.0; 3]);
     // B: x's study_0 on alpha is slower (the median moves, 100 → 200) and
     // its study_1 on beta is slower (the median hides it).
-    submission(&b, "x", &[300.0, 200.0, 100.0], &[100.0, 110.0, 100.0]);
-    submission(&b, "y", &[150.0; 3], &[120.0; 3]);
+    b.one_trial_studies("x", &[300.0, 200.0, 100.0], &[100.0, 110.0, 100.0]);
+    b.one_trial_studies("y", &[150.0; 3], &[120.0; 3]);
     let (_, spec) = a.spec();
     let o = Options::default();
     let ia = run::read(&a.subs(), &spec, &o, &Silent).expect("read A");

@@ -16,27 +16,6 @@ use algoperf_engine::score::Leaderboard;
 use algoperf_engine::spec::Spec;
 use fixtures::Tree;
 
-/// One trial per study; `alpha[s]` and `beta[s]` are study s's times.
-fn submission(tree: &Tree, sub: &str, alpha: &[f64], beta: &[f64]) {
-    for (s, (&a, &b)) in alpha.iter().zip(beta).enumerate() {
-        let study = format!("study_{s}");
-        tree.trial(
-            sub,
-            &study,
-            "alpha_jax",
-            "trial_1",
-            &[(a / 2.0, 3.0), (a, 0.9)],
-        );
-        tree.trial(
-            sub,
-            &study,
-            "beta_pytorch",
-            "trial_1",
-            &[(b / 2.0, 0.1), (b, 0.6)],
-        );
-    }
-}
-
 /// Three submissions, three studies. Every ratio (median of the studies
 /// left, over the column's best) is 1 or lies halfway between two points
 /// of the 100-point τ grid on [1, 4] (1.5, 2.5, 3.5: grid step 1/33), where
@@ -44,9 +23,9 @@ fn submission(tree: &Tree, sub: &str, alpha: &[f64], beta: &[f64]) {
 /// submission's score is Σ over the two workloads of (4 − ratio)/3 × 1/2.
 fn hand_tree() -> Tree {
     let tree = Tree::expecting(3, 1);
-    submission(&tree, "a", &[100.0, 200.0, 100.0], &[100.0, 100.0, 100.0]);
-    submission(&tree, "b", &[150.0, 150.0, 150.0], &[250.0, 250.0, 450.0]);
-    submission(&tree, "c", &[100.0, 100.0, 100.0], &[150.0, 150.0, 350.0]);
+    tree.one_trial_studies("a", &[100.0, 200.0, 100.0], &[100.0, 100.0, 100.0]);
+    tree.one_trial_studies("b", &[150.0, 150.0, 150.0], &[250.0, 250.0, 450.0]);
+    tree.one_trial_studies("c", &[100.0, 100.0, 100.0], &[150.0, 150.0, 350.0]);
     tree
 }
 
@@ -189,7 +168,7 @@ fn jackknife_equals_rescoring(subs: &Path, spec: &Spec, link: bool) {
 fn jackknife_equals_rescoring_a_copied_tree_without_each_study() {
     let tree = hand_tree();
     // A submission with fewer studies keeps them all for the k it lacks.
-    submission(&tree, "d", &[90.0, 400.0], &[120.0, 130.0]);
+    tree.one_trial_studies("d", &[90.0, 400.0], &[120.0, 130.0]);
     let (_, spec) = tree.spec();
     jackknife_equals_rescoring(&tree.subs(), &spec, false);
 }
@@ -269,9 +248,9 @@ fn fastest_everywhere_is_first_in_every_resample() {
     let tree = Tree::expecting(3, 1);
     // Each of best's studies beats every study of the others on both
     // workloads, so any draw of studies keeps it fastest.
-    submission(&tree, "best", &[90.0, 80.0, 99.0], &[50.0, 60.0, 70.0]);
-    submission(&tree, "other", &[100.0, 300.0, 120.0], &[75.0, 71.0, 90.0]);
-    submission(&tree, "third", &[140.0, 101.0, 400.0], &[71.0, 200.0, 80.0]);
+    tree.one_trial_studies("best", &[90.0, 80.0, 99.0], &[50.0, 60.0, 70.0]);
+    tree.one_trial_studies("other", &[100.0, 300.0, 120.0], &[75.0, 71.0, 90.0]);
+    tree.one_trial_studies("third", &[140.0, 101.0, 400.0], &[71.0, 200.0, 80.0]);
     let (_, spec) = tree.spec();
     let lb = scored(&tree.subs(), &spec);
     for over in [Over::Studies, Over::Workloads, Over::Both] {
@@ -301,7 +280,7 @@ fn rendered(spec: &Spec, lb: &Leaderboard, seed: u64, threads: usize) -> String 
 #[test]
 fn same_seed_same_bytes_with_one_or_two_threads() {
     let tree = hand_tree();
-    submission(&tree, "d", &[90.0, 400.0, 100.0], &[120.0, 130.0, 300.0]);
+    tree.one_trial_studies("d", &[90.0, 400.0, 100.0], &[120.0, 130.0, 300.0]);
     let (_, spec) = tree.spec();
     let lb = scored(&tree.subs(), &spec);
     let one = rendered(&spec, &lb, 42, 1);

@@ -213,8 +213,7 @@ impl Code {
             Code::BudgetOvershoot => e("budget-overshoot", W,
                 "a trial's last time passes the workload's budget × the spec's factor, within the spec's tolerance",
                 "Runs stop at the first evaluation past the budget, so a last time a little over the budget \
-                 is normal (30 of the 3,654 scored v0.5 external trials, by at most 0.45%). The tolerance is \
-                 the spec's [budget] overshoot_tolerance. A held-out variant has its base workload's budget. \
+                 is normal. The tolerance is the spec's [budget] overshoot_tolerance. A held-out variant has its base workload's budget. \
                  Fix: nothing, if the run stopped by itself."),
             Code::BudgetExceeded => e("budget-exceeded", E,
                 "a trial's last time passes the workload's budget × the spec's factor by more than the spec's tolerance",
