@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use algoperf_engine::rawlog::{parse_log, read_workload_logs};
+use algoperf_engine::ingest::rawlog::{parse_log, read_workload_logs};
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 
 fn data_dir() -> PathBuf {

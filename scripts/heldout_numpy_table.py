@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Write tests/data/heldout_numpy.json: what real numpy draws, for src/heldout.rs to match.
+"""Write tests/data/heldout_numpy.json: what real numpy draws, for src/spec/heldout.rs to match.
 
 AlgoPerf v0.5 drew its held-out workloads with
 
     rng = numpy.random.default_rng(seed)
     for pool in groups: rng.integers(len(pool))
 
-src/heldout.rs re-implements that chain (SeedSequence -> PCG64 -> Generator.integers)
+src/spec/heldout.rs re-implements that chain (SeedSequence -> PCG64 -> Generator.integers)
 in Rust. This script records numpy's own answers so tests/heldout_numpy.rs can check
 the port row by row. Every large number is written as a decimal string, since seeds,
 pool sizes and state words exceed 2**53 and JSON readers may go through doubles.
@@ -142,7 +142,7 @@ def main():
     assert draw(3438810845, "int64", [5, 6, 3, 3, 3, 3]) == [1, 2, 2, 2, 1, 1]
 
     table = {
-        "_about": "numpy's own answers for src/heldout.rs (default_rng(seed), then "
+        "_about": "numpy's own answers for src/spec/heldout.rs (default_rng(seed), then "
                   "integers(n) per pool size in order). Written by "
                   "scripts/heldout_numpy_table.py; numbers are decimal strings.",
         "numpy_version": np.__version__,

@@ -309,7 +309,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
             };
             let seed = seed.unwrap_or(sampling.seed);
             let sizes: Vec<usize> = sampling.groups.iter().map(|(_, pool)| pool.len()).collect();
-            let drawn = crate::heldout::draw_indices(seed, &sizes);
+            let drawn = crate::spec::heldout::draw_indices(seed, &sizes);
             let mut text = String::new();
             for ((_, pool), i) in sampling.groups.iter().zip(drawn) {
                 text.push_str(&pool[i]);
@@ -505,7 +505,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     };
     let ingested = match (&args.load_results, &args.submissions) {
         (Some(cache), _) => {
-            let mut ingested = crate::cache::load(cache, &spec)?;
+            let mut ingested = crate::ingest::cache::load(cache, &spec)?;
             crate::ingest::degenerate::select_loaded(&mut ingested, &options.selection, cache)?;
             ingested
         }
@@ -530,7 +530,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
         }
     };
     if let Some(cache) = &args.save_results {
-        crate::cache::save(cache, &ingested, &spec)?;
+        crate::ingest::cache::save(cache, &ingested, &spec)?;
     }
     let Some(out) = &args.output_dir else {
         // Nothing to write: no file is rendered.
@@ -638,7 +638,7 @@ pub struct ReportArgs {
 fn report_command(args: ReportArgs) -> Result<()> {
     let spec = spec::load(&args.spec)?;
     report::html::check_target(&args.html)?;
-    let ingested = crate::cache::load(&args.load_results, &spec)?;
+    let ingested = crate::ingest::cache::load(&args.load_results, &spec)?;
     let (leaderboard, warnings) = run::score_only(&ingested, &spec, &run::Options::default())?;
     print_err(&warnings.render());
     let origin = report::html::Origin::cache(&args.load_results);
@@ -770,7 +770,7 @@ fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
     };
     let mut rows = std::collections::BTreeMap::new();
     for name in &outcome.leaderboard.submissions {
-        let info = crate::info::load(&args.info_dir, name)?;
+        let info = crate::report::info::load(&args.info_dir, name)?;
         let logs = info
             .as_ref()
             .and_then(|i| i.logs.clone())

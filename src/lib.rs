@@ -5,17 +5,13 @@
 //! [`ingest`] (trials read from a submissions tree) → [`score`] (trial →
 //! study → workload → matrix → rules → profile → score) → [`report`] (files).
 
-pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod error;
-pub mod heldout;
-pub mod info;
 pub mod ingest;
 pub mod limits;
 pub mod numeric;
-pub mod rawlog;
 pub mod report;
 pub mod run;
 pub mod score;

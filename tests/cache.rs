@@ -3,7 +3,7 @@
 
 mod common;
 
-use algoperf_engine::cache;
+use algoperf_engine::ingest::cache;
 use algoperf_engine::ingest::Silent;
 use algoperf_engine::run::{self, Options};
 use algoperf_engine::{spec, synth};

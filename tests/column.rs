@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use algoperf_engine::ingest::{Ingested, Silent};
 use algoperf_engine::run::{self, Options};
-use algoperf_engine::{cache, spec};
+use algoperf_engine::{ingest::cache, spec};
 
 /// A spec extending the published v0.5 one with `overrides`.
 fn extending(dir: &Path, name: &str, overrides: &str) -> PathBuf {

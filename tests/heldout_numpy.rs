@@ -1,4 +1,4 @@
-//! Checks src/heldout.rs against real numpy, row by row.
+//! Checks src/spec/heldout.rs against real numpy, row by row.
 //!
 //! The table tests/data/heldout_numpy.json is written by
 //! scripts/heldout_numpy_table.py with numpy itself; all numbers in it are decimal
@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use algoperf_engine::heldout::{draw_indices, NumpyRng, SeedSequence};
+use algoperf_engine::spec::heldout::{draw_indices, NumpyRng, SeedSequence};
 use serde_json::Value;
 
 fn table() -> Value {

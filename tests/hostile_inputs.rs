@@ -8,7 +8,7 @@ mod fixtures;
 use std::path::Path;
 use std::process::Command;
 
-use algoperf_engine::cache;
+use algoperf_engine::ingest::cache;
 use algoperf_engine::ingest::Silent;
 use algoperf_engine::run::{self, Options};
 use fixtures::Tree;
@@ -179,7 +179,8 @@ fn a_long_line_of_repeated_markers_is_read_in_linear_time() {
         let line = marker.repeat(8 * 1024 * 1024 / marker.len());
         let text = format!("first\n{line}\nlast Time since start: x\n");
         let start = std::time::Instant::now();
-        let read = algoperf_engine::rawlog::parse_log(Path::new("long.log"), &text).expect("read");
+        let read =
+            algoperf_engine::ingest::rawlog::parse_log(Path::new("long.log"), &text).expect("read");
         let took = start.elapsed();
         assert!(read.trials.is_empty());
         assert!(
@@ -367,14 +368,14 @@ fn a_deeply_nested_or_huge_info_file_is_refused_before_parsing() {
     std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
     std::fs::write(&file, format!("authors: {}", "[".repeat(60_000))).expect("write");
     let start = std::time::Instant::now();
-    let err = algoperf_engine::info::load(dir.path(), "sub").expect_err("refused");
+    let err = algoperf_engine::report::info::load(dir.path(), "sub").expect_err("refused");
     assert!(start.elapsed() < std::time::Duration::from_secs(2));
     assert_eq!(
         err.to_string(),
         format!("{}: nested 60000 levels deep, more than 32", file.display())
     );
     std::fs::write(&file, "a".repeat(200 * 1024)).expect("write");
-    let err = algoperf_engine::info::load(dir.path(), "sub").expect_err("refused");
+    let err = algoperf_engine::report::info::load(dir.path(), "sub").expect_err("refused");
     assert_eq!(
         err.to_string(),
         format!(

@@ -4,8 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use algoperf_engine::rawlog::pylit::{parse_literal, PyValue};
-use algoperf_engine::rawlog::{parse_log, read_workload_logs, LogRead, LogTrial, RawLogError};
+use algoperf_engine::ingest::rawlog::pylit::{parse_literal, PyValue};
+use algoperf_engine::ingest::rawlog::{
+    parse_log, read_workload_logs, LogRead, LogTrial, RawLogError,
+};
 use rand::{Rng, SeedableRng};
 
 /// The AlgoPerf reference data: `$ALGOPERF_DATA`, else

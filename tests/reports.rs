@@ -440,7 +440,7 @@ fn leaderboard_table_uses_a_logs_field() {
     .expect("write");
     let mut rows = std::collections::BTreeMap::new();
     for name in &lb.submissions {
-        let info = algoperf_engine::info::load(info_dir, name).expect("info");
+        let info = algoperf_engine::report::info::load(info_dir, name).expect("info");
         let logs = info
             .as_ref()
             .and_then(|i| i.logs.clone())

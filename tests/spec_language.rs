@@ -516,7 +516,7 @@ fn v05_held_out_sampling_draws_the_published_set() {
     let sampling = spec.sampling.as_ref().expect("[held_out_sampling]");
     assert_eq!(sampling.seed, 3438810845);
     let sizes: Vec<usize> = sampling.groups.iter().map(|(_, p)| p.len()).collect();
-    let drawn: Vec<String> = algoperf_engine::heldout::draw_indices(sampling.seed, &sizes)
+    let drawn: Vec<String> = algoperf_engine::spec::heldout::draw_indices(sampling.seed, &sizes)
         .into_iter()
         .zip(&sampling.groups)
         .map(|(i, (_, pool))| pool[i].clone())

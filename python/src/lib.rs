@@ -264,7 +264,7 @@ fn heldout_sample(py: Python<'_>, spec: String, seed: Option<u128>) -> PyResult<
     };
     let seed = seed.unwrap_or(sampling.seed);
     let sizes: Vec<usize> = sampling.groups.iter().map(|(_, pool)| pool.len()).collect();
-    let drawn = algoperf_engine::heldout::draw_indices(seed, &sizes);
+    let drawn = algoperf_engine::spec::heldout::draw_indices(seed, &sizes);
     Ok(sampling
         .groups
         .iter()

@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use super::{Code, Finding, Options};
-use crate::info::{self, INFO_FILE};
+use crate::report::info::{self, INFO_FILE};
 use crate::spec::Spec;
 
 /// Checks one submission's info file, if it has one or one is required.

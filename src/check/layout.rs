@@ -76,7 +76,8 @@ pub(crate) fn classify(
         }
         s if s.starts_with("file where a ") => {
             let path = Path::new(location);
-            let is_info = path.file_name().and_then(|n| n.to_str()) == Some(crate::info::INFO_FILE)
+            let is_info = path.file_name().and_then(|n| n.to_str())
+                == Some(crate::report::info::INFO_FILE)
                 && path
                     .parent()
                     .and_then(|p| p.strip_prefix(&scope.root).ok())

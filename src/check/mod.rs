@@ -247,7 +247,7 @@ fn check_one(
 /// folder of submissions: it holds `submission_info.yml`, or a sub-folder
 /// holding a workload folder of the spec (`study_0/wmt_jax`).
 fn submission_of(path: &Path, spec: &Spec) -> Option<(PathBuf, String)> {
-    let is_submission = path.join(crate::info::INFO_FILE).is_file()
+    let is_submission = path.join(crate::report::info::INFO_FILE).is_file()
         || sub_folders(path).iter().any(|study| {
             sub_folders(study).iter().any(|w| {
                 w.file_name()

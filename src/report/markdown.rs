@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::info::SubmissionInfo;
+use crate::report::info::SubmissionInfo;
 use crate::score::Leaderboard;
 
 /// What the table shows of one submission beyond its score.

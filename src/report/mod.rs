@@ -5,6 +5,7 @@ pub mod compare;
 pub mod explain;
 pub mod files;
 pub mod html;
+pub mod info;
 pub mod json;
 // Leaderboard-maintainer reports (plot, speedups, Markdown leaderboard).
 pub mod markdown;

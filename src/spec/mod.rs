@@ -9,6 +9,7 @@ mod diagnostic;
 mod explain;
 mod extends;
 pub mod formula;
+pub mod heldout;
 pub mod lang;
 mod load;
 

@@ -22,8 +22,8 @@ use std::path::Path;
 
 use crate::diagnostics::Warnings;
 use crate::error::{Error, Result};
-use crate::info::SubmissionInfo;
 use crate::ingest::{Ingested, Source};
+use crate::report::info::SubmissionInfo;
 use crate::score::Leaderboard;
 use crate::spec::Spec;
 
@@ -189,7 +189,7 @@ pub fn load_info(
         )));
     }
     for name in &lb.submissions {
-        if let Some(info) = crate::info::load(dir, name)? {
+        if let Some(info) = crate::report::info::load(dir, name)? {
             out.insert(name.clone(), info);
         }
     }

@@ -14,7 +14,7 @@ use pest_derive::Parser;
 
 /// The generated pest parser for `grammar/pylit.pest`.
 #[derive(Parser)]
-#[grammar = "grammar/pylit.pest"]
+#[grammar = "../grammar/pylit.pest"]
 pub struct PyLitParser;
 
 /// Deepest bracket nesting accepted. The logs need 4 (dict → list → tuple →

@@ -1,0 +1,326 @@
+//! Walking a submissions tree: which submissions, studies, workloads and
+//! trial files there are (SCORING.md §1), in sorted order, before anything
+//! is read. What is found becomes a list of [`Pending`] files for
+//! [`super::ingest_detailed`] to read in parallel.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Warnings;
+use crate::error::{Error, Result, TrialProblem};
+use crate::spec::{Spec, WorkloadTarget};
+
+use super::degenerate::Seen;
+use super::{Source, MEASUREMENTS};
+/// The base name of a re-run folder `<name>-YYYY-MM-DD-HH-MM-SS`, if it is one.
+pub fn rerun_base(name: &str) -> Option<&str> {
+    let b = name.as_bytes();
+    const SUFFIX: usize = 20; // "-YYYY-MM-DD-HH-MM-SS"
+    if b.len() <= SUFFIX {
+        return None;
+    }
+    let tail = &b[b.len() - SUFFIX..];
+    let pattern = b"-dddd-dd-dd-dd-dd-dd";
+    let ok = tail.iter().zip(pattern.iter()).all(|(c, p)| {
+        if *p == b'd' {
+            c.is_ascii_digit()
+        } else {
+            c == p
+        }
+    });
+    if ok {
+        Some(&name[..name.len() - SUFFIX])
+    } else {
+        None
+    }
+}
+
+/// Whether a folder name is a trial folder: `trial_` followed by a digit.
+pub fn is_trial_folder(name: &str) -> bool {
+    name.strip_prefix("trial_")
+        .is_some_and(|rest| rest.as_bytes().first().is_some_and(u8::is_ascii_digit))
+}
+
+/// A folder's entries as (name, path).
+type Entries = Vec<(String, PathBuf)>;
+
+/// Sorted sub-folders of `dir` as (name, path); files are returned apart.
+pub(super) fn list(dir: &Path, warnings: &mut Warnings) -> Result<(Entries, Entries)> {
+    let rd = std::fs::read_dir(dir).map_err(|source| Error::ReadDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut dirs = Vec::new();
+    let mut files = Vec::new();
+    let mut canonical_dir: Option<Option<PathBuf>> = None;
+    for entry in rd {
+        let entry = entry.map_err(|source| Error::ReadDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = entry.path();
+        if entry.file_name().as_encoded_bytes().first() == Some(&b'.') {
+            warnings.note("hidden file or folder ignored", path.display().to_string());
+            continue;
+        }
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            warnings.push(
+                "name is not valid UTF-8, skipped",
+                path.display().to_string(),
+            );
+            continue;
+        };
+        // The entry's own type costs no system call on most file systems;
+        // only symlinks are followed with `metadata`, and a dangling or
+        // looping link fails there and is reported rather than followed.
+        let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+        let is_dir = match entry.file_type() {
+            Ok(t) if t.is_symlink() => std::fs::metadata(&path).map(|m| m.is_dir()),
+            Ok(t) => Ok(t.is_dir()),
+            Err(e) => Err(e),
+        };
+        match is_dir {
+            Ok(true) => {
+                // A link to a folder that contains it (a workload folder
+                // linking to its study) makes a loop: the walk has a fixed
+                // depth so it would not hang, but the folder's data would be
+                // silently missing. Say so.
+                if is_link {
+                    let here = canonical_dir
+                        .get_or_insert_with(|| std::fs::canonicalize(dir).ok())
+                        .as_deref();
+                    let target = std::fs::canonicalize(&path).ok();
+                    if let (Some(here), Some(target)) = (here, target) {
+                        if here.starts_with(&target) {
+                            warnings.push(
+                                "symlink to a folder that contains it (a loop), skipped",
+                                path.display().to_string(),
+                            );
+                            continue;
+                        }
+                    }
+                }
+                dirs.push((name, path))
+            }
+            Ok(false) => files.push((name, path)),
+            Err(e) => warnings.push(
+                format!("unreadable entry skipped ({})", e.kind()),
+                path.display().to_string(),
+            ),
+        }
+    }
+    dirs.sort();
+    files.sort();
+    Ok((dirs, files))
+}
+
+/// [`list`] for a folder inside the tree: one that cannot be read is
+/// skipped with a warning (like an unreadable trial file), not the end of
+/// the run; only the submissions folder itself must be readable.
+fn list_inside(dir: &Path, warnings: &mut Warnings) -> Option<(Entries, Entries)> {
+    match list(dir, warnings) {
+        Ok(listed) => Some(listed),
+        Err(e) => {
+            let detail = match &e {
+                Error::ReadDir { source, .. } => source.to_string(),
+                other => other.to_string(),
+            };
+            warnings.push(
+                "unreadable folder, skipped",
+                format!("{}: {detail}", dir.display()),
+            );
+            None
+        }
+    }
+}
+
+/// Notes files found where only folders belong (`what` folders).
+pub(super) fn stray_files(files: &Entries, what: &str, warnings: &mut Warnings) {
+    for (_, path) in files {
+        warnings.note(
+            format!("file where a {what} folder is expected, ignored"),
+            path.display().to_string(),
+        );
+    }
+}
+
+/// A trial file to read, with where it belongs.
+pub(super) struct Pending {
+    pub(super) submission: usize,
+    pub(super) study: String,
+    pub(super) folder: String,
+    pub(super) workload: String,
+    pub(super) run: String,
+    pub(super) metric_column: String,
+    /// The workload's target: the first evaluation reaching it needs a time.
+    pub(super) target: WorkloadTarget,
+    pub(super) file: PendingFile,
+}
+
+/// The file(s) a pending item reads.
+pub(super) enum PendingFile {
+    /// One trial's eval_measurements.csv.
+    Csv { trial: String, path: PathBuf },
+    /// A workload folder's raw logs: every trial in them except `skip`
+    /// (those have a CSV); `expect` are trial folders the logs must supply.
+    Logs {
+        dir: PathBuf,
+        skip: Vec<String>,
+        expect: Vec<String>,
+    },
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn walk_submission(
+    source: Source,
+    name: &str,
+    index: usize,
+    run: &str,
+    folder: &Path,
+    spec: &Spec,
+    pending: &mut Vec<Pending>,
+    warnings: &mut Warnings,
+    seen: &mut Seen,
+) -> Result<()> {
+    let Some((studies, files)) = list_inside(folder, warnings) else {
+        return Ok(());
+    };
+    stray_files(&files, "study", warnings);
+    if let Some(s) = seen.submissions.get_mut(index) {
+        s.studies += studies.len();
+    }
+    for (study, study_path) in studies {
+        let Some((workloads, files)) = list_inside(&study_path, warnings) else {
+            continue;
+        };
+        stray_files(&files, "workload", warnings);
+        if workloads.is_empty() {
+            warnings.push(
+                "study folder without any workload folder, skipped",
+                study_path.display().to_string(),
+            );
+        }
+        for (wl_folder, wl_path) in workloads {
+            let Some(workload) = spec.workload_of_folder(&wl_folder) else {
+                seen.other_folder(&wl_folder, format!("{name}/{study}/{wl_folder}"), spec);
+                warnings.note(
+                    format!(
+                        "folder is not a workload folder <workload>_<{}>, ignored",
+                        spec.frameworks.join("|")
+                    ),
+                    format!("{name}/{study}/{wl_folder}"),
+                );
+                continue;
+            };
+            let Some(target) = spec.targets.get(workload) else {
+                warnings.note(
+                    format!(
+                        "workload `{workload}` has no target in this spec's targets file, ignored"
+                    ),
+                    format!("{name}/{study}/{wl_folder}"),
+                );
+                continue;
+            };
+            let Some((trials, files)) = list_inside(&wl_path, warnings) else {
+                continue;
+            };
+            // Other files (training logs) belong here; a file named like a
+            // trial folder does not.
+            for (name, path) in &files {
+                if is_trial_folder(name) {
+                    warnings.note(
+                        "file where a trial folder is expected, ignored",
+                        path.display().to_string(),
+                    );
+                }
+            }
+            for (name, path) in &trials {
+                if !is_trial_folder(name) {
+                    warnings.note(
+                        "folder is not a trial folder trial_<n>, ignored",
+                        path.display().to_string(),
+                    );
+                }
+            }
+            let trials: Vec<(String, PathBuf)> = trials
+                .into_iter()
+                .filter(|(t, _)| is_trial_folder(t))
+                .collect();
+            let has_logs = files.iter().any(|(n, _)| n.ends_with(".log"));
+            let framework = &wl_folder[workload.len() + 1..];
+            *seen.frameworks.entry(framework.to_string()).or_default() += 1;
+            seen.workload_folders += 1;
+            seen.with_logs += usize::from(has_logs);
+            if let Some(s) = seen.submissions.get_mut(index) {
+                s.workload_folders += 1;
+            }
+            let item = |file: PendingFile| Pending {
+                submission: index,
+                study: study.clone(),
+                folder: wl_folder.clone(),
+                workload: workload.to_string(),
+                run: run.to_string(),
+                metric_column: target.column.clone(),
+                target: target.clone(),
+                file,
+            };
+            match source {
+                Source::Csv => {
+                    for (trial, trial_path) in trials {
+                        // A missing file is found when it is opened (one
+                        // system call fewer per trial than checking first).
+                        pending.push(item(PendingFile::Csv {
+                            trial,
+                            path: trial_path.join(MEASUREMENTS),
+                        }));
+                    }
+                }
+                Source::Logs => {
+                    seen.with_csv += trials
+                        .iter()
+                        .filter(|(_, t)| t.join(MEASUREMENTS).is_file())
+                        .count();
+                    if has_logs {
+                        pending.push(item(PendingFile::Logs {
+                            dir: wl_path.clone(),
+                            skip: Vec::new(),
+                            expect: Vec::new(),
+                        }));
+                    } else {
+                        warnings.push(
+                            "workload folder without raw logs (*.log), skipped",
+                            wl_path.display().to_string(),
+                        );
+                    }
+                }
+                Source::Auto => {
+                    let mut with_csv = Vec::new();
+                    let mut without = Vec::new();
+                    for (trial, trial_path) in trials {
+                        let csv = trial_path.join(MEASUREMENTS);
+                        if csv.is_file() {
+                            with_csv.push(trial.clone());
+                            pending.push(item(PendingFile::Csv { trial, path: csv }));
+                        } else {
+                            without.push((trial, csv));
+                        }
+                    }
+                    if has_logs && (!without.is_empty() || with_csv.is_empty()) {
+                        pending.push(item(PendingFile::Logs {
+                            dir: wl_path.clone(),
+                            skip: with_csv,
+                            expect: without.into_iter().map(|(t, _)| t).collect(),
+                        }));
+                    } else {
+                        for (_, csv) in without {
+                            warnings.push(
+                                TrialProblem::Missing.kind(),
+                                format!("{}: {}", csv.display(), TrialProblem::Missing),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
