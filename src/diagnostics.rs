@@ -406,3 +406,276 @@ impl Warnings {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::TrialProblem;
+
+    fn p(s: &str) -> PathBuf {
+        PathBuf::from(s)
+    }
+
+    fn s(x: &str) -> String {
+        x.to_string()
+    }
+
+    /// Every variant: its kind (the grouping key), its location, and whether
+    /// `--strict` makes it fatal — the texts the engine has always printed.
+    #[allow(clippy::type_complexity)]
+    fn table() -> Vec<(Warning, &'static str, &'static str, bool)> {
+        use Warning::*;
+        let trial = |problem| {
+            Trial(TrialError {
+                path: p("s/a/study_0/wmt_jax/trial_1/eval_measurements.csv"),
+                line: Some(3),
+                problem,
+            })
+        };
+        vec![
+            (HiddenEntry { path: p("s/.git") }, "hidden file or folder ignored", "s/.git", false),
+            (NonUtf8Name { path: p("s/x") }, "name is not valid UTF-8, skipped", "s/x", true),
+            (
+                SymlinkLoop { path: p("s/a/l") },
+                "symlink to a folder that contains it (a loop), skipped",
+                "s/a/l",
+                true,
+            ),
+            (
+                UnreadableEntry { path: p("s/a/e"), reason: s("permission denied") },
+                "unreadable entry skipped (permission denied)",
+                "s/a/e",
+                true,
+            ),
+            (
+                UnreadableFolder { path: p("s/a"), reason: s("Permission denied (os error 13)") },
+                "unreadable folder, skipped",
+                "s/a: Permission denied (os error 13)",
+                true,
+            ),
+            (
+                StrayFile { path: p("s/a/notes.txt"), expected: Level::Study },
+                "file where a study folder is expected, ignored",
+                "s/a/notes.txt",
+                false,
+            ),
+            (
+                StrayFile { path: p("s/a/st/wl/trial_1"), expected: Level::Trial },
+                "file where a trial folder is expected, ignored",
+                "s/a/st/wl/trial_1",
+                false,
+            ),
+            (
+                StudyWithoutWorkloads { path: p("s/a/study_0") },
+                "study folder without any workload folder, skipped",
+                "s/a/study_0",
+                true,
+            ),
+            (
+                NotAWorkloadFolder {
+                    submission: s("a"),
+                    study: s("study_0"),
+                    folder: s("wmt_tf"),
+                    frameworks: vec![s("jax"), s("pytorch")],
+                },
+                "folder is not a workload folder <workload>_<jax|pytorch>, ignored",
+                "a/study_0/wmt_tf",
+                false,
+            ),
+            (
+                NoTarget {
+                    workload: s("mnist"),
+                    submission: s("a"),
+                    study: s("study_0"),
+                    folder: s("mnist_jax"),
+                },
+                "workload `mnist` has no target in this spec's targets file, ignored",
+                "a/study_0/mnist_jax",
+                false,
+            ),
+            (
+                NotATrialFolder { path: p("s/a/st/wl/run_1") },
+                "folder is not a trial folder trial_<n>, ignored",
+                "s/a/st/wl/run_1",
+                false,
+            ),
+            (
+                NoRawLogs { path: p("s/a/st/wmt_jax") },
+                "workload folder without raw logs (*.log), skipped",
+                "s/a/st/wmt_jax",
+                true,
+            ),
+            (
+                trial(TrialProblem::NotANumber { column: s("score"), value: s("x") }),
+                "eval_measurements.csv with a non-numeric `score` value, trial skipped",
+                "s/a/study_0/wmt_jax/trial_1/eval_measurements.csv:3: `score` value `x` is not a number",
+                true,
+            ),
+            (
+                trial(TrialProblem::TimeBackwards { column: s("score") }),
+                "eval_measurements.csv whose `score` goes backwards, scored in file order",
+                "s/a/study_0/wmt_jax/trial_1/eval_measurements.csv:3: `score` goes backwards",
+                true,
+            ),
+            (
+                MalformedLogLine(LogWarning { file: p("s/a/w.log"), line: 7, message: s("bad dict") }),
+                "malformed raw log line, skipped",
+                "s/a/w.log:7: bad dict",
+                true,
+            ),
+            (
+                Degenerate(Problem {
+                    location: s("--include x"),
+                    summary: s("no submission `x` in s"),
+                    detail: s(" (found: a)"),
+                }),
+                "no submission `x` in s",
+                "--include x (found: a)",
+                true,
+            ),
+            (
+                MissingWorkloads {
+                    submission: s("a"),
+                    expected: 8,
+                    found: 6,
+                    missing: vec![s("ogbg"), s("wmt")],
+                },
+                "expected 8 workloads, found 6",
+                "a (missing ogbg, wmt)",
+                true,
+            ),
+            (
+                UnscoredWorkload { submission: s("a"), workload: s("mnist") },
+                "workload ran but not scored by this spec (its summary rows are still written)",
+                "a/mnist",
+                false,
+            ),
+            (
+                StudyCount { submission: s("a"), workload: s("wmt"), expected: 5, found: 3 },
+                "expected 5 studies, found 3",
+                "a/wmt",
+                true,
+            ),
+            (
+                TrialCount {
+                    submission: s("a"),
+                    study: s("study_0"),
+                    workload: s("wmt"),
+                    expected: 5,
+                    found: 4,
+                },
+                "expected 5 trials per study, found 4",
+                "a/study_0/wmt",
+                true,
+            ),
+            (
+                WorkloadNobodyRan { workload: s("wmt"), held_out: false },
+                "base workload that no submission ran: it counts as unsolved for everyone",
+                "wmt",
+                true,
+            ),
+            (
+                WorkloadNobodyRan { workload: s("wmt_glu_tanh"), held_out: true },
+                "held-out workload that no submission ran: it counts as unsolved for everyone",
+                "wmt_glu_tanh",
+                true,
+            ),
+            (
+                ReferenceMissed { workload: s("ogbg") },
+                "the reference submission did not run this workload: nobody is solved on it",
+                "ogbg",
+                true,
+            ),
+            (
+                LongSummaryName { submission: s("long"), file: s("lo-1a2b_summary.csv") },
+                "submission name too long for a file name; its summary is written as lo-1a2b_summary.csv",
+                "long",
+                false,
+            ),
+        ]
+    }
+
+    #[test]
+    fn each_variant_has_its_kind_location_display_and_strictness() {
+        for (w, kind, location, fatal) in table() {
+            assert_eq!(w.kind(), kind, "{w:?}");
+            assert_eq!(w.location(), location, "{w:?}");
+            assert_eq!(w.to_string(), format!("{location}: {kind}"), "{w:?}");
+            assert_eq!(w.fatal_under_strict(), fatal, "{w:?}");
+        }
+    }
+
+    /// Warnings of one kind are one line with a count and three examples;
+    /// a warning given twice counts once.
+    #[test]
+    fn warnings_group_by_kind() {
+        let mut ws = Warnings::default();
+        for (submission, found) in [("d", 3), ("a", 3), ("c", 3), ("b", 3), ("e", 4)] {
+            ws.push(Warning::StudyCount {
+                submission: s(submission),
+                workload: s("wmt"),
+                expected: 5,
+                found,
+            });
+        }
+        ws.push(Warning::HiddenEntry { path: p("s/.git") });
+        ws.push(Warning::HiddenEntry { path: p("s/.git") });
+        assert_eq!(ws.len(), 7);
+        assert_eq!(ws.items().len(), 6);
+        assert_eq!(
+            ws.render(),
+            "warning: expected 5 studies, found 3 (4×: a/wmt, b/wmt, c/wmt, …)\n\
+             warning: expected 5 studies, found 4 (e/wmt)\n\
+             warning: hidden file or folder ignored (s/.git)\n\
+             6 warnings of 3 kinds\n"
+        );
+    }
+
+    /// `--strict` fails on the warnings whose variant is fatal, and on no other.
+    #[test]
+    fn strict_fatalness_comes_from_the_variant() {
+        let mut notes = Warnings::default();
+        for (w, _, _, fatal) in table() {
+            if !fatal {
+                notes.push(w);
+            }
+        }
+        assert!(notes.fatal_under_strict().is_empty());
+        assert!(crate::run::enforce_strict(&notes, true).is_ok());
+
+        let mut all = notes.clone();
+        all.push(Warning::ReferenceMissed {
+            workload: s("ogbg"),
+        });
+        all.push(Warning::NoRawLogs {
+            path: p("s/a/st/wmt_jax"),
+        });
+        assert!(crate::run::enforce_strict(&all, false).is_ok());
+        let e = crate::run::enforce_strict(&all, true).expect_err("fatal under --strict");
+        assert_eq!(
+            e.to_string(),
+            "--strict: 2 problems:\n  \
+             ogbg: the reference submission did not run this workload: nobody is solved on it\n  \
+             s/a/st/wmt_jax: workload folder without raw logs (*.log), skipped"
+        );
+        assert_eq!(e.exit_code(), crate::error::exit::SCORING);
+    }
+
+    /// Warnings go into the results cache; a name that is not UTF-8 (the
+    /// very thing one warning is about) is kept as it is shown.
+    #[cfg(unix)]
+    #[test]
+    fn warnings_round_trip_through_bincode_with_a_non_utf8_path() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = PathBuf::from(std::ffi::OsStr::from_bytes(b"s/a\xff"));
+        let mut ws = Warnings::default();
+        ws.push(Warning::NonUtf8Name { path });
+        for (w, ..) in table() {
+            ws.push(w);
+        }
+        let bytes = bincode::serialize(&ws).expect("encode");
+        let back: Warnings = bincode::deserialize(&bytes).expect("decode");
+        assert_eq!(back.render(), ws.render());
+        assert!(back.render().contains("s/a\u{fffd}"));
+    }
+}
