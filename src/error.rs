@@ -94,3 +94,30 @@ fn spec_errors(e: &SpecErrors) -> String {
 
 /// The engine's result type.
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::error::{CommandLineError, RunError};
+
+    /// The exit status comes from the wrapper: the command line's errors 2,
+    /// every area's error 1, a closed standard output 0 (and quiet).
+    #[test]
+    fn exit_statuses_follow_the_table() {
+        let usage: Error = CommandLineError::SpecRequired.into();
+        assert_eq!(
+            (usage.exit_code(), usage.to_string().as_str()),
+            (exit::USAGE, "--spec is required")
+        );
+        let late: Error = RunError::Option(CommandLineError::SpecRequired).into();
+        assert_eq!(
+            (late.exit_code(), late.to_string().as_str()),
+            (exit::SCORING, "--spec is required")
+        );
+        let scoring: Error = crate::score::error::ScoreError::NoResamples.into();
+        assert_eq!(scoring.exit_code(), exit::SCORING);
+        assert_eq!(scoring.to_string(), "--resamples must be at least 1");
+        assert_eq!(Error::StdoutClosed.exit_code(), exit::SUCCESS);
+        assert!(Error::StdoutClosed.is_quiet() && !scoring.is_quiet());
+    }
+}

@@ -155,7 +155,8 @@ pub fn ingest(
 }
 
 /// The problems of [`ingest`]'s skipped trials and log lines, as data
-/// (they are also in its warnings, as text): `check` reports them with
+/// (they are also in its warnings, as [`Warning::Trial`] and
+/// [`Warning::MalformedLogLine`]): `check` reports them with
 /// their file and line.
 #[derive(Debug, Clone, Default)]
 pub struct Problems {
