@@ -8,6 +8,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::error::{exit, Error, Result};
 use crate::ingest::{Progress, Selection, Silent, Source};
+use crate::report::error::ReportError;
+use crate::run::error::{CommandLineError, RunError};
 use crate::{report, run, spec, synth};
 
 /// Scores AlgoPerf leaderboards from training logs, driven by ruleset specs.
@@ -302,10 +304,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
         Some(Command::Heldout(HeldoutCommand::Sample { spec: path, seed })) => {
             let s = spec::load(&path)?;
             let Some(sampling) = &s.sampling else {
-                return Err(Error::Usage(format!(
-                    "{}: no [held_out_sampling] table: nothing to draw",
-                    path.display()
-                )));
+                return Err(RunError::NoHeldoutSampling { spec: path }.into());
             };
             let seed = seed.unwrap_or(sampling.seed);
             let sizes: Vec<usize> = sampling.groups.iter().map(|(_, pool)| pool.len()).collect();
@@ -334,10 +333,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
                     .map(|mut d| d.next().is_some())
                     .unwrap_or(true)
             {
-                return Err(Error::Usage(format!(
-                    "{}: output folder exists and is not empty",
-                    out.display()
-                )));
+                return Err(RunError::OutputNotEmpty { path: out }.into());
             }
             let files = synth::generate(&s, &opts);
             synth::write(&out, &files)?;
@@ -363,16 +359,12 @@ pub fn main_with(cli: Cli) -> Result<()> {
                 .submissions
                 .iter()
                 .find(|x| x.name == a.submission)
-                .ok_or_else(|| {
-                    Error::Usage(format!(
-                        "{}: no submission `{}` (there are: {})",
-                        a.submissions.display(),
-                        a.submission,
-                        leaderboard.submissions.join(", ")
-                    ))
+                .ok_or_else(|| RunError::UnknownSubmission {
+                    submissions: a.submissions.clone(),
+                    name: a.submission.clone(),
+                    scored: leaderboard.submissions.clone(),
                 })?;
-            let text = report::explain::explain(&s, &leaderboard, submission, &a.workload)
-                .map_err(Error::Usage)?;
+            let text = report::explain::explain(&s, &leaderboard, submission, &a.workload)?;
             print_out(&text)
         }
         Some(Command::Check(args)) => check_command(args),
@@ -405,8 +397,7 @@ fn print_result(
         Format::Table => print_out(&report::leaderboard_table(leaderboard, spec.tau.max)),
         Format::Json => {
             let doc = report::json::document(spec, leaderboard, warnings);
-            let text = serde_json::to_string_pretty(&doc)
-                .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
+            let text = serde_json::to_string_pretty(&doc).map_err(ReportError::Json)?;
             print_out(&(text + "\n"))
         }
     }
@@ -447,11 +438,11 @@ fn spec_check(files: &[PathBuf]) -> Result<()> {
         }
     }
     if failed > 0 {
-        return Err(Error::Usage(format!(
-            "{failed} of {} spec{} failed the check",
-            files.len(),
-            if files.len() == 1 { "" } else { "s" }
-        )));
+        return Err(RunError::SpecsFailed {
+            failed,
+            total: files.len(),
+        }
+        .into());
     }
     Ok(())
 }
@@ -474,7 +465,7 @@ fn capped_threads(asked: Option<usize>) -> usize {
 
 fn score_command(args: ScoreArgs) -> Result<()> {
     let Some(spec_path) = args.spec.clone() else {
-        return Err(Error::CommandLine("--spec is required".into()));
+        return Err(CommandLineError::SpecRequired.into());
     };
     let spec = spec::load(&spec_path)?;
     if let (Some(cache), Some(subs)) = (&args.save_results, &args.submissions) {
@@ -515,19 +506,13 @@ fn score_command(args: ScoreArgs) -> Result<()> {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(capped_threads(args.threads))
                 .build()
-                .map_err(|e| {
-                    Error::CommandLine(format!(
-                        "cannot start {} threads: {e}",
-                        args.threads.unwrap_or(0)
-                    ))
+                .map_err(|source| CommandLineError::Threads {
+                    threads: args.threads.unwrap_or(0),
+                    source,
                 })?;
             pool.install(|| run::read(submissions, &spec, &options, progress))?
         }
-        (None, None) => {
-            return Err(Error::CommandLine(
-                "--submissions or --load-results is required".into(),
-            ))
-        }
+        (None, None) => return Err(CommandLineError::InputRequired.into()),
     };
     if let Some(cache) = &args.save_results {
         crate::ingest::cache::save(cache, &ingested, &spec)?;
@@ -554,7 +539,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
         .as_ref()
         .map(|c| ("results_cache", c))
         .or(args.submissions.as_ref().map(|s| ("submissions", s)))
-        .ok_or_else(|| Error::Usage("--submissions or --load-results is required".into()))?;
+        .ok_or(RunError::Option(CommandLineError::InputRequired))?;
     let provenance = report::files::Provenance::of(&spec, input.0, input.1)?;
     let manifest = report::files::manifest(&provenance, &outcome.files);
     outcome
@@ -672,10 +657,11 @@ fn stdout_error(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         return Error::StdoutClosed;
     }
-    Error::Write {
+    ReportError::Write {
         path: PathBuf::from("<stdout>"),
         source: e,
     }
+    .into()
 }
 
 /// The main command's `--help` epilogue (also the man page's): an example
@@ -730,10 +716,11 @@ fn speedup_command(args: SpeedupArgs) -> Result<()> {
     // After reading, so that a submission made only of re-run folders counts.
     for name in [&args.base, &args.comparison] {
         if outcome.leaderboard.row(name).is_none() {
-            return Err(Error::Usage(format!(
-                "{}: no submission `{name}` (no folder `{name}` or `{name}-<date>`)",
-                args.submissions.display()
-            )));
+            return Err(RunError::NoSubmissionFolder {
+                submissions: args.submissions.clone(),
+                name: name.clone(),
+            }
+            .into());
         }
     }
     let s =
@@ -744,14 +731,14 @@ fn speedup_command(args: SpeedupArgs) -> Result<()> {
 fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
     let spec = spec::load(&args.spec)?;
     if !args.info_dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "{}: info folder does not exist",
-            args.info_dir.display()
-        )));
+        return Err(ReportError::NoInfoFolder {
+            path: args.info_dir.clone(),
+        }
+        .into());
     }
     if let (Some(file), Some(marker)) = (&args.update, &args.marker) {
         // Missing markers are an error before any log is read.
-        let text = std::fs::read_to_string(file).map_err(|source| Error::Write {
+        let text = std::fs::read_to_string(file).map_err(|source| ReportError::Read {
             path: file.clone(),
             source,
         })?;
@@ -867,26 +854,23 @@ fn check_command(args: CheckArgs) -> Result<()> {
                 .map(|n| (strsim::jaro_winkler(n, name), *n))
                 .filter(|(d, _)| *d > 0.8)
                 .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, n)| format!(" (did you mean `{n}`?)"))
-                .unwrap_or_default();
-            Error::Usage(format!(
-                "no check code `{name}`{close}; the codes are: {}",
-                names.join(", ")
-            ))
+                .map(|(_, n)| n.to_string());
+            RunError::UnknownCheckCode {
+                name: name.clone(),
+                suggestion: close,
+                codes: names.iter().map(|n| n.to_string()).collect(),
+            }
         })?;
         print_out(&code.explain_text())?;
         return Ok(());
     }
     let Some(spec_path) = &args.spec else {
-        return Err(Error::Usage("--spec is required".into()));
+        return Err(RunError::Option(CommandLineError::SpecRequired).into());
     };
     let spec = spec::load(spec_path)?;
     if let Some(dir) = &args.info_dir {
         if !dir.is_dir() {
-            return Err(Error::Usage(format!(
-                "{}: info folder does not exist",
-                dir.display()
-            )));
+            return Err(ReportError::NoInfoFolder { path: dir.clone() }.into());
         }
     }
     let options = check::Options {
@@ -899,8 +883,7 @@ fn check_command(args: CheckArgs) -> Result<()> {
         CheckFormat::Terminal => print_out(&check::terminal(&report))?,
         CheckFormat::Json => {
             let doc = check::json(&report, &spec, &args.paths);
-            let text = serde_json::to_string_pretty(&doc)
-                .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
+            let text = serde_json::to_string_pretty(&doc).map_err(ReportError::Json)?;
             print_out(&format!("{text}\n"))?;
         }
         CheckFormat::Github => {
@@ -913,16 +896,12 @@ fn check_command(args: CheckArgs) -> Result<()> {
             report.count(check::Severity::Error),
             report.count(check::Severity::Warning),
         );
-        return Err(Error::CheckFailed(format!(
-            "check failed: {e} error{}, {w} warning{}{}",
-            if e == 1 { "" } else { "s" },
-            if w == 1 { "" } else { "s" },
-            if args.deny_warnings && e == 0 {
-                " (--deny-warnings)"
-            } else {
-                ""
-            }
-        )));
+        return Err(RunError::CheckFailed {
+            errors: e,
+            warnings: w,
+            deny_warnings: args.deny_warnings,
+        }
+        .into());
     }
     Ok(())
 }
@@ -939,9 +918,7 @@ fn page_stability(
         return Ok(None);
     };
     if resamples == 0 {
-        return Err(Error::CommandLine(
-            "--html-stability must be at least 1".into(),
-        ));
+        return Err(CommandLineError::HtmlStabilityZero.into());
     }
     let options = stability::Options {
         resamples,
@@ -1037,7 +1014,7 @@ fn stability_command(args: StabilityArgs) -> Result<()> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+        .map_err(|source| RunError::Option(CommandLineError::Threads { threads, source }))?;
     let result = pool.install(|| {
         let outcome = score_tree(&spec, &args.submissions, selection)?;
         stability::stability(&spec, &outcome.leaderboard, &options)
@@ -1051,11 +1028,11 @@ fn stability_command(args: StabilityArgs) -> Result<()> {
         } else {
             report::stability::svg(&spec, &result).map(String::into_bytes)
         };
-        let bytes = drawn.map_err(|e| Error::Write {
+        let bytes = drawn.map_err(|source| ReportError::Plot {
             path: file.clone(),
-            source: std::io::Error::other(format!("cannot draw the plot: {e}")),
+            source,
         })?;
-        std::fs::write(file, bytes).map_err(|source| Error::Write {
+        std::fs::write(file, bytes).map_err(|source| ReportError::Write {
             path: file.clone(),
             source,
         })?;
@@ -1064,8 +1041,7 @@ fn stability_command(args: StabilityArgs) -> Result<()> {
         Format::Table => print_out(&report::stability::table(&result))?,
         Format::Json => {
             let doc = report::stability::document(&spec, &result);
-            let text = serde_json::to_string_pretty(&doc)
-                .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
+            let text = serde_json::to_string_pretty(&doc).map_err(ReportError::Json)?;
             print_out(&format!("{text}\n"))?;
         }
     }
@@ -1092,7 +1068,7 @@ pub struct CompareArgs {
 
 fn compare_command(args: CompareArgs) -> Result<()> {
     if args.spec.len() > 2 {
-        return Err(Error::Usage("compare takes one or two --spec".into()));
+        return Err(RunError::Option(CommandLineError::CompareSpecs).into());
     }
     let spec_a = spec::load(&args.spec[0])?;
     let spec_b = match args.spec.get(1) {
@@ -1117,7 +1093,7 @@ fn compare_command(args: CompareArgs) -> Result<()> {
         Format::Table => print_out(&report::compare::table(&c))?,
         Format::Json => {
             let text = serde_json::to_string_pretty(&report::compare::document(&c))
-                .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
+                .map_err(ReportError::Json)?;
             print_out(&format!("{text}\n"))?;
         }
     }

@@ -3,22 +3,301 @@
 //! problem with a count and a few examples, not a wall of text.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
+use std::fmt::{self, Write};
+use std::path::PathBuf;
 
-/// One warning: `summary` says what is wrong (and is the grouping key),
-/// `location` says where (a path, or submission/study/workload).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-pub struct Warning {
-    pub summary: String,
-    pub location: String,
-    /// Whether `--strict` turns this warning into an error.
-    pub strict_fatal: bool,
+use serde::{Deserialize, Serialize};
+
+use crate::error::TrialError;
+use crate::ingest::degenerate::Problem;
+use crate::ingest::rawlog::LogWarning;
+
+/// The level of the tree a folder is expected at (`file where a <level>
+/// folder is expected`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Level {
+    Submission,
+    Study,
+    Workload,
+    Trial,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Submission => "submission",
+            Level::Study => "study",
+            Level::Workload => "workload",
+            Level::Trial => "trial",
+        })
+    }
+}
+
+/// One warning, one variant per kind of problem, with what locates it.
+/// Its text ([`Warning::kind`], [`Warning::location`], `Display`) and
+/// whether `--strict` makes it fatal ([`Warning::fatal_under_strict`]) are
+/// decided here and nowhere else.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Warning {
+    /// A name starting with `.` (not part of the layout).
+    HiddenEntry {
+        #[serde(with = "lossy_path")]
+        path: PathBuf,
+    },
+    NonUtf8Name {
+        #[serde(with = "lossy_path")]
+        path: PathBuf,
+    },
+    /// A symlink to a folder that contains it.
+    SymlinkLoop {
+        #[serde(with = "lossy_path")]
+        path: PathBuf,
+    },
+    /// An entry whose type cannot be read (`reason`: the I/O error's kind).
+    UnreadableEntry {
+        #[serde(with = "lossy_path")]
+        path: PathBuf,
+        reason: String,
+    },
+    /// A folder inside the tree that cannot be listed.
+    UnreadableFolder {
+        #[serde(with = "lossy_path")]
+        path: PathBuf,
+        reason: String,
+    },
+    /// A file where a `expected` folder belongs.
+    StrayFile {
+        #[serde(with = "lossy_path")]
+        path: PathBuf,
+        expected: Level,
+    },
+    StudyWithoutWorkloads {
+        #[serde(with = "lossy_path")]
+        path: PathBuf,
+    },
+    /// A folder of a study not named `<workload>_<framework>`.
+    NotAWorkloadFolder {
+        submission: String,
+        study: String,
+        folder: String,
+        frameworks: Vec<String>,
+    },
+    /// A workload folder (or cached trial) of a workload the spec's
+    /// targets file does not know.
+    NoTarget {
+        workload: String,
+        submission: String,
+        study: String,
+        folder: String,
+    },
+    NotATrialFolder {
+        #[serde(with = "lossy_path")]
+        path: PathBuf,
+    },
+    /// `--source logs` on a workload folder without `*.log`.
+    NoRawLogs {
+        #[serde(with = "lossy_path")]
+        path: PathBuf,
+    },
+    /// A trial file that cannot be scored (or, for a clock going
+    /// backwards, is scored in file order).
+    Trial(TrialError),
+    /// A raw-log line skipped instead of read.
+    MalformedLogLine(LogWarning),
+    /// A degenerate result let through by `--allow-empty`.
+    Degenerate(Problem),
+    /// A submission without some of the spec's workloads.
+    MissingWorkloads {
+        submission: String,
+        expected: usize,
+        found: usize,
+        missing: Vec<String>,
+    },
+    /// A workload a submission ran that the spec does not score.
+    UnscoredWorkload {
+        submission: String,
+        workload: String,
+    },
+    StudyCount {
+        submission: String,
+        workload: String,
+        expected: usize,
+        found: usize,
+    },
+    TrialCount {
+        submission: String,
+        study: String,
+        workload: String,
+        expected: usize,
+        found: usize,
+    },
+    /// A base (or held-out) workload no submission ran.
+    WorkloadNobodyRan { workload: String, held_out: bool },
+    /// The reference submission of a ratio did not run the workload.
+    ReferenceMissed { workload: String },
+    /// A submission name too long for its summary file's name.
+    LongSummaryName { submission: String, file: String },
+}
+
+impl Warning {
+    /// What is wrong, without where: the grouping key of the warnings'
+    /// summary (`warning: <kind> (N×: …)`).
+    pub fn kind(&self) -> String {
+        use Warning::*;
+        match self {
+            HiddenEntry { .. } => "hidden file or folder ignored".into(),
+            NonUtf8Name { .. } => "name is not valid UTF-8, skipped".into(),
+            SymlinkLoop { .. } => "symlink to a folder that contains it (a loop), skipped".into(),
+            UnreadableEntry { reason, .. } => format!("unreadable entry skipped ({reason})"),
+            UnreadableFolder { .. } => "unreadable folder, skipped".into(),
+            StrayFile { expected, .. } => {
+                format!("file where a {expected} folder is expected, ignored")
+            }
+            StudyWithoutWorkloads { .. } => {
+                "study folder without any workload folder, skipped".into()
+            }
+            NotAWorkloadFolder { frameworks, .. } => format!(
+                "folder is not a workload folder <workload>_<{}>, ignored",
+                frameworks.join("|")
+            ),
+            NoTarget { workload, .. } => {
+                format!("workload `{workload}` has no target in this spec's targets file, ignored")
+            }
+            NotATrialFolder { .. } => "folder is not a trial folder trial_<n>, ignored".into(),
+            NoRawLogs { .. } => "workload folder without raw logs (*.log), skipped".into(),
+            Trial(e) => e.kind(),
+            MalformedLogLine(_) => "malformed raw log line, skipped".into(),
+            Degenerate(p) => p.summary.clone(),
+            MissingWorkloads {
+                expected, found, ..
+            } => format!("expected {expected} workloads, found {found}"),
+            UnscoredWorkload { .. } => {
+                "workload ran but not scored by this spec (its summary rows are still written)"
+                    .into()
+            }
+            StudyCount {
+                expected, found, ..
+            } => format!("expected {expected} studies, found {found}"),
+            TrialCount {
+                expected, found, ..
+            } => format!("expected {expected} trials per study, found {found}"),
+            WorkloadNobodyRan { held_out, .. } => format!(
+                "{} workload that no submission ran: it counts as unsolved for everyone",
+                if *held_out { "held-out" } else { "base" }
+            ),
+            ReferenceMissed { .. } => {
+                "the reference submission did not run this workload: nobody is solved on it".into()
+            }
+            LongSummaryName { file, .. } => format!(
+                "submission name too long for a file name; its summary is written as {file}"
+            ),
+        }
+    }
+
+    /// Where: a path (with a line and the detail, for a trial file), or
+    /// submission/study/workload.
+    pub fn location(&self) -> String {
+        use Warning::*;
+        match self {
+            HiddenEntry { path }
+            | NonUtf8Name { path }
+            | SymlinkLoop { path }
+            | UnreadableEntry { path, .. }
+            | StrayFile { path, .. }
+            | StudyWithoutWorkloads { path }
+            | NotATrialFolder { path }
+            | NoRawLogs { path } => path.display().to_string(),
+            UnreadableFolder { path, reason } => format!("{}: {reason}", path.display()),
+            NotAWorkloadFolder {
+                submission,
+                study,
+                folder,
+                ..
+            }
+            | NoTarget {
+                submission,
+                study,
+                folder,
+                ..
+            } => format!("{submission}/{study}/{folder}"),
+            Trial(e) => e.to_string(),
+            MalformedLogLine(w) => w.to_string(),
+            Degenerate(p) => format!("{}{}", p.location, p.detail),
+            MissingWorkloads {
+                submission,
+                missing,
+                ..
+            } => format!("{submission} (missing {})", missing.join(", ")),
+            UnscoredWorkload {
+                submission,
+                workload,
+            }
+            | StudyCount {
+                submission,
+                workload,
+                ..
+            } => format!("{submission}/{workload}"),
+            TrialCount {
+                submission,
+                study,
+                workload,
+                ..
+            } => format!("{submission}/{study}/{workload}"),
+            WorkloadNobodyRan { workload, .. } | ReferenceMissed { workload } => workload.clone(),
+            LongSummaryName { submission, .. } => submission.clone(),
+        }
+    }
+
+    /// Whether `--strict` turns this warning into an error. The notes that
+    /// stay warnings are about what this spec does not score (a hidden or
+    /// stray entry, a workload without a target) or how a file is named,
+    /// never about data that was dropped.
+    pub fn fatal_under_strict(&self) -> bool {
+        use Warning::*;
+        !matches!(
+            self,
+            HiddenEntry { .. }
+                | StrayFile { .. }
+                | NotAWorkloadFolder { .. }
+                | NoTarget { .. }
+                | NotATrialFolder { .. }
+                | UnscoredWorkload { .. }
+                | LongSummaryName { .. }
+        )
+    }
+
+    /// (kind, location, fatal): the order and identity of warnings.
+    fn key(&self) -> (String, String, bool) {
+        (self.kind(), self.location(), self.fatal_under_strict())
+    }
+}
+
+/// `<location>: <kind>`, as `--strict` lists the warnings it fails on.
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location(), self.kind())
+    }
 }
 
 /// Every warning of a run, in a deterministic order.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Warnings {
     items: Vec<Warning>,
+}
+
+/// Paths in warnings and trial errors are kept as the text they are shown
+/// as: a results cache holds a warning about a name that is not UTF-8 (which
+/// serde's own `PathBuf` encoding refuses).
+pub mod lossy_path {
+    use std::path::{Path, PathBuf};
+
+    pub fn serialize<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&path.to_string_lossy())
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
+        <String as serde::Deserialize>::deserialize(d).map(PathBuf::from)
+    }
 }
 
 /// `text` with every control character (an escape sequence in a folder
@@ -50,23 +329,10 @@ pub fn escape_controls_but<'a>(text: &'a str, keep: &[char]) -> std::borrow::Cow
 const EXAMPLES: usize = 3;
 
 impl Warnings {
-    /// Records a warning that `--strict` makes fatal.
-    pub fn push(&mut self, summary: impl Into<String>, location: impl Into<String>) {
-        self.items.push(Warning {
-            summary: summary.into(),
-            location: location.into(),
-            strict_fatal: true,
-        });
-    }
-
-    /// Records a warning that stays a warning under `--strict` (e.g. a folder
-    /// this spec does not score).
-    pub fn note(&mut self, summary: impl Into<String>, location: impl Into<String>) {
-        self.items.push(Warning {
-            summary: summary.into(),
-            location: location.into(),
-            strict_fatal: false,
-        });
+    /// Records a warning (whether `--strict` makes it fatal is the
+    /// warning's own [`Warning::fatal_under_strict`]).
+    pub fn push(&mut self, warning: Warning) {
+        self.items.push(warning);
     }
 
     /// Adds all of `other`'s warnings.
@@ -82,19 +348,21 @@ impl Warnings {
         self.items.len()
     }
 
-    /// All warnings, sorted.
+    /// All warnings, sorted by kind, then location; a warning given twice
+    /// is listed once.
     pub fn items(&self) -> Vec<&Warning> {
-        let mut v: Vec<&Warning> = self.items.iter().collect();
-        v.sort();
-        v.dedup();
-        v
+        let mut keyed: Vec<((String, String, bool), &Warning)> =
+            self.items.iter().map(|w| (w.key(), w)).collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        keyed.dedup_by(|a, b| a.0 == b.0);
+        keyed.into_iter().map(|(_, w)| w).collect()
     }
 
     /// The warnings `--strict` turns into errors.
     pub fn fatal_under_strict(&self) -> Vec<&Warning> {
         self.items()
             .into_iter()
-            .filter(|w| w.strict_fatal)
+            .filter(|w| w.fatal_under_strict())
             .collect()
     }
 
@@ -106,8 +374,8 @@ impl Warnings {
             .iter()
             .map(|w| {
                 (
-                    escape_controls(&w.summary).into_owned(),
-                    escape_controls(&w.location).into_owned(),
+                    escape_controls(&w.kind()).into_owned(),
+                    escape_controls(&w.location()).into_owned(),
                 )
             })
             .collect();
@@ -129,12 +397,285 @@ impl Warnings {
             let _ = writeln!(
                 out,
                 "{} warning{} of {} kind{}",
-                self.items().len(),
-                if self.items().len() == 1 { "" } else { "s" },
+                items.len(),
+                if items.len() == 1 { "" } else { "s" },
                 groups.len(),
                 if groups.len() == 1 { "" } else { "s" }
             );
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::TrialProblem;
+
+    fn p(s: &str) -> PathBuf {
+        PathBuf::from(s)
+    }
+
+    fn s(x: &str) -> String {
+        x.to_string()
+    }
+
+    /// Every variant: its kind (the grouping key), its location, and whether
+    /// `--strict` makes it fatal — the texts the engine has always printed.
+    #[allow(clippy::type_complexity)]
+    fn table() -> Vec<(Warning, &'static str, &'static str, bool)> {
+        use Warning::*;
+        let trial = |problem| {
+            Trial(TrialError {
+                path: p("s/a/study_0/wmt_jax/trial_1/eval_measurements.csv"),
+                line: Some(3),
+                problem,
+            })
+        };
+        vec![
+            (HiddenEntry { path: p("s/.git") }, "hidden file or folder ignored", "s/.git", false),
+            (NonUtf8Name { path: p("s/x") }, "name is not valid UTF-8, skipped", "s/x", true),
+            (
+                SymlinkLoop { path: p("s/a/l") },
+                "symlink to a folder that contains it (a loop), skipped",
+                "s/a/l",
+                true,
+            ),
+            (
+                UnreadableEntry { path: p("s/a/e"), reason: s("permission denied") },
+                "unreadable entry skipped (permission denied)",
+                "s/a/e",
+                true,
+            ),
+            (
+                UnreadableFolder { path: p("s/a"), reason: s("Permission denied (os error 13)") },
+                "unreadable folder, skipped",
+                "s/a: Permission denied (os error 13)",
+                true,
+            ),
+            (
+                StrayFile { path: p("s/a/notes.txt"), expected: Level::Study },
+                "file where a study folder is expected, ignored",
+                "s/a/notes.txt",
+                false,
+            ),
+            (
+                StrayFile { path: p("s/a/st/wl/trial_1"), expected: Level::Trial },
+                "file where a trial folder is expected, ignored",
+                "s/a/st/wl/trial_1",
+                false,
+            ),
+            (
+                StudyWithoutWorkloads { path: p("s/a/study_0") },
+                "study folder without any workload folder, skipped",
+                "s/a/study_0",
+                true,
+            ),
+            (
+                NotAWorkloadFolder {
+                    submission: s("a"),
+                    study: s("study_0"),
+                    folder: s("wmt_tf"),
+                    frameworks: vec![s("jax"), s("pytorch")],
+                },
+                "folder is not a workload folder <workload>_<jax|pytorch>, ignored",
+                "a/study_0/wmt_tf",
+                false,
+            ),
+            (
+                NoTarget {
+                    workload: s("mnist"),
+                    submission: s("a"),
+                    study: s("study_0"),
+                    folder: s("mnist_jax"),
+                },
+                "workload `mnist` has no target in this spec's targets file, ignored",
+                "a/study_0/mnist_jax",
+                false,
+            ),
+            (
+                NotATrialFolder { path: p("s/a/st/wl/run_1") },
+                "folder is not a trial folder trial_<n>, ignored",
+                "s/a/st/wl/run_1",
+                false,
+            ),
+            (
+                NoRawLogs { path: p("s/a/st/wmt_jax") },
+                "workload folder without raw logs (*.log), skipped",
+                "s/a/st/wmt_jax",
+                true,
+            ),
+            (
+                trial(TrialProblem::NotANumber { column: s("score"), value: s("x") }),
+                "eval_measurements.csv with a non-numeric `score` value, trial skipped",
+                "s/a/study_0/wmt_jax/trial_1/eval_measurements.csv:3: `score` value `x` is not a number",
+                true,
+            ),
+            (
+                trial(TrialProblem::TimeBackwards { column: s("score") }),
+                "eval_measurements.csv whose `score` goes backwards, scored in file order",
+                "s/a/study_0/wmt_jax/trial_1/eval_measurements.csv:3: `score` goes backwards",
+                true,
+            ),
+            (
+                MalformedLogLine(LogWarning { file: p("s/a/w.log"), line: 7, message: s("bad dict") }),
+                "malformed raw log line, skipped",
+                "s/a/w.log:7: bad dict",
+                true,
+            ),
+            (
+                Degenerate(Problem {
+                    location: s("--include x"),
+                    summary: s("no submission `x` in s"),
+                    detail: s(" (found: a)"),
+                }),
+                "no submission `x` in s",
+                "--include x (found: a)",
+                true,
+            ),
+            (
+                MissingWorkloads {
+                    submission: s("a"),
+                    expected: 8,
+                    found: 6,
+                    missing: vec![s("ogbg"), s("wmt")],
+                },
+                "expected 8 workloads, found 6",
+                "a (missing ogbg, wmt)",
+                true,
+            ),
+            (
+                UnscoredWorkload { submission: s("a"), workload: s("mnist") },
+                "workload ran but not scored by this spec (its summary rows are still written)",
+                "a/mnist",
+                false,
+            ),
+            (
+                StudyCount { submission: s("a"), workload: s("wmt"), expected: 5, found: 3 },
+                "expected 5 studies, found 3",
+                "a/wmt",
+                true,
+            ),
+            (
+                TrialCount {
+                    submission: s("a"),
+                    study: s("study_0"),
+                    workload: s("wmt"),
+                    expected: 5,
+                    found: 4,
+                },
+                "expected 5 trials per study, found 4",
+                "a/study_0/wmt",
+                true,
+            ),
+            (
+                WorkloadNobodyRan { workload: s("wmt"), held_out: false },
+                "base workload that no submission ran: it counts as unsolved for everyone",
+                "wmt",
+                true,
+            ),
+            (
+                WorkloadNobodyRan { workload: s("wmt_glu_tanh"), held_out: true },
+                "held-out workload that no submission ran: it counts as unsolved for everyone",
+                "wmt_glu_tanh",
+                true,
+            ),
+            (
+                ReferenceMissed { workload: s("ogbg") },
+                "the reference submission did not run this workload: nobody is solved on it",
+                "ogbg",
+                true,
+            ),
+            (
+                LongSummaryName { submission: s("long"), file: s("lo-1a2b_summary.csv") },
+                "submission name too long for a file name; its summary is written as lo-1a2b_summary.csv",
+                "long",
+                false,
+            ),
+        ]
+    }
+
+    #[test]
+    fn each_variant_has_its_kind_location_display_and_strictness() {
+        for (w, kind, location, fatal) in table() {
+            assert_eq!(w.kind(), kind, "{w:?}");
+            assert_eq!(w.location(), location, "{w:?}");
+            assert_eq!(w.to_string(), format!("{location}: {kind}"), "{w:?}");
+            assert_eq!(w.fatal_under_strict(), fatal, "{w:?}");
+        }
+    }
+
+    /// Warnings of one kind are one line with a count and three examples;
+    /// a warning given twice counts once.
+    #[test]
+    fn warnings_group_by_kind() {
+        let mut ws = Warnings::default();
+        for (submission, found) in [("d", 3), ("a", 3), ("c", 3), ("b", 3), ("e", 4)] {
+            ws.push(Warning::StudyCount {
+                submission: s(submission),
+                workload: s("wmt"),
+                expected: 5,
+                found,
+            });
+        }
+        ws.push(Warning::HiddenEntry { path: p("s/.git") });
+        ws.push(Warning::HiddenEntry { path: p("s/.git") });
+        assert_eq!(ws.len(), 7);
+        assert_eq!(ws.items().len(), 6);
+        assert_eq!(
+            ws.render(),
+            "warning: expected 5 studies, found 3 (4×: a/wmt, b/wmt, c/wmt, …)\n\
+             warning: expected 5 studies, found 4 (e/wmt)\n\
+             warning: hidden file or folder ignored (s/.git)\n\
+             6 warnings of 3 kinds\n"
+        );
+    }
+
+    /// `--strict` fails on the warnings whose variant is fatal, and on no other.
+    #[test]
+    fn strict_fatalness_comes_from_the_variant() {
+        let mut notes = Warnings::default();
+        for (w, _, _, fatal) in table() {
+            if !fatal {
+                notes.push(w);
+            }
+        }
+        assert!(notes.fatal_under_strict().is_empty());
+        assert!(crate::run::enforce_strict(&notes, true).is_ok());
+
+        let mut all = notes.clone();
+        all.push(Warning::ReferenceMissed {
+            workload: s("ogbg"),
+        });
+        all.push(Warning::NoRawLogs {
+            path: p("s/a/st/wmt_jax"),
+        });
+        assert!(crate::run::enforce_strict(&all, false).is_ok());
+        let e = crate::run::enforce_strict(&all, true).expect_err("fatal under --strict");
+        assert_eq!(
+            e.to_string(),
+            "--strict: 2 problems:\n  \
+             ogbg: the reference submission did not run this workload: nobody is solved on it\n  \
+             s/a/st/wmt_jax: workload folder without raw logs (*.log), skipped"
+        );
+        assert_eq!(e.exit_code(), crate::error::exit::SCORING);
+    }
+
+    /// Warnings go into the results cache; a name that is not UTF-8 (the
+    /// very thing one warning is about) is kept as it is shown.
+    #[cfg(unix)]
+    #[test]
+    fn warnings_round_trip_through_bincode_with_a_non_utf8_path() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = PathBuf::from(std::ffi::OsStr::from_bytes(b"s/a\xff"));
+        let mut ws = Warnings::default();
+        ws.push(Warning::NonUtf8Name { path });
+        for (w, ..) in table() {
+            ws.push(w);
+        }
+        let bytes = bincode::serialize(&ws).expect("encode");
+        let back: Warnings = bincode::deserialize(&bytes).expect("decode");
+        assert_eq!(back.render(), ws.render());
+        assert!(back.render().contains("s/a\u{fffd}"));
     }
 }

@@ -100,9 +100,15 @@ pub fn size_text(n: u64) -> String {
     format!("{n} bytes")
 }
 
+/// A `--max-file-size` value that is not a size (clap shows it after the
+/// option's name).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}`: expected a size like 256M, 2G or 1000000")]
+pub struct SizeError(pub String);
+
 /// Parses a size: a number of bytes, or with a `K`, `M` or `G` suffix
 /// (powers of 1024; `KiB`, `MB` … are read the same way).
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub fn parse_size(text: &str) -> Result<u64, SizeError> {
     let t = text.trim();
     let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (number, unit) = t.split_at(digits);
@@ -111,18 +117,14 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "K" | "KB" | "KIB" => 10,
         "M" | "MB" | "MIB" => 20,
         "G" | "GB" | "GIB" => 30,
-        _ => {
-            return Err(format!(
-                "`{text}`: expected a size like 256M, 2G or 1000000"
-            ))
-        }
+        _ => return Err(SizeError(text.to_string())),
     };
     number
         .parse::<u64>()
         .ok()
         .and_then(|n| n.checked_mul(1u64 << shift))
         .filter(|&n| n > 0)
-        .ok_or_else(|| format!("`{text}`: expected a size like 256M, 2G or 1000000"))
+        .ok_or_else(|| SizeError(text.to_string()))
 }
 
 /// The deepest nesting of `[` and `{` in `text` (quotes not considered: a

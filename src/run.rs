@@ -4,12 +4,15 @@
 
 use std::path::Path;
 
-use crate::diagnostics::Warnings;
-use crate::error::{Error, Result};
+pub mod error;
+
+use crate::diagnostics::{Warning, Warnings};
+use crate::error::Result;
 use crate::ingest::{self, Ingested, Progress, Selection};
 use crate::report;
 use crate::score::{self, summary, Leaderboard};
 use crate::spec::Spec;
+use error::RunError;
 
 /// Options of a scoring run beyond the spec.
 #[derive(Debug, Clone, Default)]
@@ -37,15 +40,10 @@ pub fn enforce_strict(warnings: &Warnings, strict: bool) -> Result<()> {
     if fatal.is_empty() {
         return Ok(());
     }
-    let list = fatal
-        .iter()
-        .map(|w| format!("  {}: {}", w.location, w.summary))
-        .collect::<Vec<_>>()
-        .join("\n");
-    Err(Error::Strict {
-        count: fatal.len(),
-        list,
-    })
+    Err(RunError::Strict {
+        warnings: fatal.into_iter().cloned().collect(),
+    }
+    .into())
 }
 
 /// Reads the submissions tree (see [`ingest::ingest`]).
@@ -94,12 +92,10 @@ pub fn score(ingested: &Ingested, spec: &Spec, options: &Options) -> Result<Outc
         let rows = summary::summarize(sub, spec);
         let name = summary_file_name(&sub.name);
         if name != format!("{}{SUMMARY_SUFFIX}", sub.name) {
-            warnings.note(
-                format!(
-                    "submission name too long for a file name; its summary is written as {name}"
-                ),
-                sub.name.clone(),
-            );
+            warnings.push(Warning::LongSummaryName {
+                submission: sub.name.clone(),
+                file: name.clone(),
+            });
         }
         files.push((name, report::summary_csv(&rows)));
     }

@@ -10,8 +10,9 @@ use std::path::Path;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::numeric::py_repr;
+use crate::report::error::ReportError;
 use crate::spec::{Goal, Spec};
 
 /// Shape of a synthetic tree.
@@ -171,12 +172,12 @@ pub fn write(out: &Path, files: &[File]) -> Result<()> {
     for (rel, contents) in files {
         let path = out.join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| Error::Write {
+            std::fs::create_dir_all(parent).map_err(|source| ReportError::Write {
                 path: parent.to_path_buf(),
                 source,
             })?;
         }
-        std::fs::write(&path, contents).map_err(|source| Error::Write { path, source })?;
+        std::fs::write(&path, contents).map_err(|source| ReportError::Write { path, source })?;
     }
     Ok(())
 }

@@ -39,7 +39,7 @@ fn cache_round_trips_and_refuses_bad_files() {
     let bytes = std::fs::read(&path).expect("read");
     let check = |bytes: &[u8], want: &str| {
         let e = cache::decode(bytes, &spec).expect_err("must be refused");
-        assert!(e.contains(want), "{e}");
+        assert!(e.to_string().contains(want), "{e}");
     };
     check(&bytes[..bytes.len() / 2], "truncated results cache");
     check(&bytes[..10], "truncated results cache (incomplete header)");
@@ -64,7 +64,8 @@ fn cache_round_trips_and_refuses_bad_files() {
     let other = spec::load(&other).expect("spec");
     let e = cache::decode(&bytes, &other).expect_err("columns");
     assert!(
-        e.contains("the cache holds columns (score, accumulated_submission_time, global_step)"),
+        e.to_string()
+            .contains("the cache holds columns (score, accumulated_submission_time, global_step)"),
         "{e}"
     );
 

@@ -67,7 +67,7 @@ fn a_named_column_scores_as_the_same_column_by_its_slot_name() {
     assert!(again.files == files, "the cache scores as the logs");
     let published = spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec");
     assert_eq!(
-        cache::decode(&bytes, &published).err(),
+        cache::decode(&bytes, &published).err().map(|e| e.to_string()),
         Some(format!(
             "the cache holds the extra columns [global_step] but {} reads column(…) of []; re-create it from the logs",
             published.path.display()

@@ -232,7 +232,7 @@ fn warnings_of(
         .warnings
         .items()
         .iter()
-        .map(|w| (w.summary.clone(), w.location.clone()))
+        .map(|w| (w.kind(), w.location()))
         .collect()
 }
 

@@ -15,6 +15,8 @@ use serde_json::{json, Value};
 
 use algoperf_engine::error::Error;
 use algoperf_engine::ingest::{Selection, Silent, Source};
+use algoperf_engine::report::error::ReportError;
+use algoperf_engine::run::error::{CommandLineError, RunError};
 use algoperf_engine::{cli, report, run, spec};
 
 create_exception!(
@@ -74,9 +76,7 @@ fn source_of(name: &str) -> Result<Source, Error> {
         "csv" => Ok(Source::Csv),
         "logs" => Ok(Source::Logs),
         "auto" => Ok(Source::Auto),
-        other => Err(Error::Usage(format!(
-            "source `{other}`: expected one of csv, logs, auto"
-        ))),
+        other => Err(RunError::Option(CommandLineError::UnknownSource(other.to_string())).into()),
     }
 }
 
@@ -104,13 +104,12 @@ fn score_run(
     let ingested = run::read(Path::new(submissions), &spec, &options, &Silent)?;
     let outcome = run::score(&ingested, &spec, &options)?;
     let doc = report::json::document(&spec, &outcome.leaderboard, &outcome.warnings);
-    let text = serde_json::to_string_pretty(&doc)
-        .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
+    let text = serde_json::to_string_pretty(&doc).map_err(ReportError::Json)?;
     let warnings = outcome
         .warnings
         .items()
         .into_iter()
-        .map(|w| (w.summary.clone(), w.location.clone(), w.strict_fatal))
+        .map(|w| (w.kind(), w.location(), w.fatal_under_strict()))
         .collect();
     Ok((outcome.files, text, warnings))
 }
@@ -166,9 +165,11 @@ fn speedup_run(
     let (leaderboard, _) = run::score_only(&ingested, &spec, &options)?;
     for name in [base, comparison] {
         if leaderboard.row(name).is_none() {
-            return Err(Error::Usage(format!(
-                "{submissions}: no submission `{name}` (no folder `{name}` or `{name}-<date>`)"
-            )));
+            return Err(RunError::NoSubmissionFolder {
+                submissions: submissions.into(),
+                name: name.to_string(),
+            }
+            .into());
         }
     }
     let s = algoperf_engine::score::speedup::speedup(&leaderboard, &spec, base, comparison)?;
@@ -226,12 +227,19 @@ fn explain_run(
     let ingested = run::read(Path::new(submissions), &spec, &options, &Silent)?;
     let (leaderboard, _) = run::score_only(&ingested, &spec, &options)?;
     let Some(sub) = ingested.submissions.iter().find(|x| x.name == submission) else {
-        return Err(Error::Usage(format!(
-            "{submissions}: no submission `{submission}` (there are: {})",
-            leaderboard.submissions.join(", ")
-        )));
+        return Err(RunError::UnknownSubmission {
+            submissions: submissions.into(),
+            name: submission.to_string(),
+            scored: leaderboard.submissions.clone(),
+        }
+        .into());
     };
-    report::explain::explain(&spec, &leaderboard, sub, workload).map_err(Error::Usage)
+    Ok(report::explain::explain(
+        &spec,
+        &leaderboard,
+        sub,
+        workload,
+    )?)
 }
 
 /// The text of `algoperf-engine explain`.

@@ -38,7 +38,8 @@ pub fn info_findings(
             }
             return;
         }
-        Err(message) => {
+        Err(problem) => {
+            let message = problem.to_string();
             out.push(Finding::new(Code::InfoUnreadable, &path, None, message));
             return;
         }

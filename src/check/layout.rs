@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::{Code, Finding, Scope};
-use crate::diagnostics::Warnings;
+use crate::diagnostics::{Warning, Warnings};
+use crate::error::{TrialError, TrialProblem};
 use crate::ingest::{self, Ingested, Problems, MEASUREMENTS};
 use crate::spec::Spec;
 
@@ -26,10 +27,10 @@ pub fn walk_findings(
         .chain(problems.log_lines.iter().map(|w| w.to_string()))
         .collect();
     for w in warnings.items() {
-        if as_data.contains(&w.location) {
+        if as_data.contains(&w.location()) {
             continue;
         }
-        let Some(f) = classify(&w.summary, &w.location, spec, scope) else {
+        let Some(f) = classify(w, spec, scope) else {
             continue;
         };
         if f.file.as_deref().is_none_or(|p| scope.contains(p)) {
@@ -39,43 +40,27 @@ pub fn walk_findings(
 }
 
 /// The finding for one walk warning (`None` for what is not a problem here:
-/// `submission_info.yml` in a submission folder).
-pub(crate) fn classify(
-    summary: &str,
-    location: &str,
-    spec: &Spec,
-    scope: &Scope,
-) -> Option<Finding> {
-    let at = |code: Code, path: &str, message: &str| {
-        Some(Finding::new(code, path, None, message.to_string()))
-    };
+/// `submission_info.yml` in a submission folder). The finding's message is
+/// the warning's kind, unless said otherwise.
+pub(crate) fn classify(w: &Warning, spec: &Spec, scope: &Scope) -> Option<Finding> {
+    let at = |code: Code, path: &Path| Some(Finding::new(code, path, None, w.kind()));
     let in_root = |rel: &str| scope.root.join(rel);
-    match summary {
-        "hidden file or folder ignored" | "folder is not a trial folder trial_<n>, ignored" => {
-            at(Code::StrayEntry, location, summary)
+    match w {
+        Warning::HiddenEntry { path } | Warning::NotATrialFolder { path } => {
+            at(Code::StrayEntry, path)
         }
-        "name is not valid UTF-8, skipped" => at(Code::UnreadableEntry, location, summary),
-        "unreadable folder, skipped" => {
-            let (path, detail) = location.split_once(": ").unwrap_or((location, ""));
-            at(
-                Code::UnreadableEntry,
-                path,
-                &format!("unreadable folder, skipped: {detail}"),
-            )
-        }
-        "study folder without any workload folder, skipped" => {
-            at(Code::EmptyStudy, location, summary)
-        }
-        "workload folder without raw logs (*.log), skipped" => {
-            at(Code::LogsMissing, location, summary)
-        }
-        s if s.starts_with("symlink to a folder that contains it")
-            || s.starts_with("unreadable entry skipped") =>
-        {
-            at(Code::UnreadableEntry, location, summary)
-        }
-        s if s.starts_with("file where a ") => {
-            let path = Path::new(location);
+        Warning::NonUtf8Name { path }
+        | Warning::SymlinkLoop { path }
+        | Warning::UnreadableEntry { path, .. } => at(Code::UnreadableEntry, path),
+        Warning::UnreadableFolder { path, reason } => Some(Finding::new(
+            Code::UnreadableEntry,
+            path,
+            None,
+            format!("{}: {reason}", w.kind()),
+        )),
+        Warning::StudyWithoutWorkloads { path } => at(Code::EmptyStudy, path),
+        Warning::NoRawLogs { path } => at(Code::LogsMissing, path),
+        Warning::StrayFile { path, .. } => {
             let is_info = path.file_name().and_then(|n| n.to_str())
                 == Some(crate::report::info::INFO_FILE)
                 && path
@@ -85,17 +70,16 @@ pub(crate) fn classify(
             if is_info {
                 None
             } else {
-                at(Code::StrayEntry, location, summary)
+                at(Code::StrayEntry, path)
             }
         }
-        s if s.starts_with("folder is not a workload folder") => {
-            let path = in_root(location);
-            let folder = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        Warning::NotAWorkloadFolder { folder, .. } => {
+            let path = in_root(&w.location());
             let finding = match folder.rsplit_once('_') {
                 Some((workload, framework)) if spec.targets.contains_key(workload) => {
                     Finding::new(
                         Code::UnknownFramework,
-                        path.clone(),
+                        path,
                         None,
                         format!(
                             "framework suffix `{framework}` is not one of the spec's ({}): the folder is not scored",
@@ -103,35 +87,32 @@ pub(crate) fn classify(
                         ),
                     )
                 }
-                _ => Finding::new(Code::StrayEntry, path.clone(), None, summary.to_string()),
+                _ => Finding::new(Code::StrayEntry, path, None, w.kind()),
             };
             Some(finding)
         }
         // Scored in file order (as the reference does), still a finding.
-        s if s.ends_with("goes backwards, scored in file order") => {
-            let (at_line, message) = location.split_once(": ").unwrap_or((location, s));
-            let (path, line) = match at_line.rsplit_once(':') {
-                Some((path, line)) => (path, line.parse::<u64>().ok()),
-                None => (at_line, None),
-            };
-            Some(Finding::new(
-                Code::TimeBackwards,
-                path,
-                line,
-                message.to_string(),
-            ))
-        }
-        s if s.starts_with("workload `") && s.contains("has no target") => Some(Finding::new(
+        Warning::Trial(TrialError {
+            path,
+            line,
+            problem: problem @ TrialProblem::TimeBackwards { .. },
+        }) => Some(Finding::new(
+            Code::TimeBackwards,
+            path,
+            *line,
+            problem.to_string(),
+        )),
+        Warning::NoTarget { .. } => Some(Finding::new(
             Code::UnknownWorkload,
-            in_root(location),
+            in_root(&w.location()),
             None,
-            summary.to_string(),
+            w.kind(),
         )),
         _ => Some(Finding {
             file: None,
             line: None,
             code: Code::WalkWarning,
-            message: format!("{summary} ({location})"),
+            message: format!("{} ({})", w.kind(), w.location()),
         }),
     }
 }
@@ -303,7 +284,12 @@ mod tests {
             root: PathBuf::from("subs"),
             only: None,
         };
-        let f = classify("something new", "subs/x", &spec, &scope).expect("kept");
+        let w = Warning::Degenerate(crate::ingest::degenerate::Problem {
+            location: "subs/x".into(),
+            summary: "something new".into(),
+            detail: String::new(),
+        });
+        let f = classify(&w, &spec, &scope).expect("kept");
         assert_eq!(f.code, Code::WalkWarning);
         assert_eq!(f.message, "something new (subs/x)");
         assert_eq!(f.file, None);

@@ -11,13 +11,77 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::diagnostics::Warning;
+use crate::error::Result;
 use crate::ingest::Ingested;
 use crate::spec::Spec;
 
+/// Errors of saving and loading a results cache.
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("cannot encode the results cache: {0}")]
+    Encode(bincode::Error),
+    #[error("{}: cannot read results cache: {source}", path.display())]
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// The file is not a cache this engine can use with this spec.
+    #[error("{}: {problem}", path.display())]
+    Refused {
+        path: std::path::PathBuf,
+        problem: Box<CacheProblem>,
+    },
+}
+
+/// What is wrong with a cache file's bytes (without the file's name).
+#[derive(Debug, thiserror::Error)]
+pub enum CacheProblem {
+    #[error("not an algoperf-engine results cache (wrong magic bytes)")]
+    WrongMagic,
+    #[error("truncated results cache (incomplete header)")]
+    TruncatedHeader,
+    #[error("stale results cache: format version {found}, this engine reads version {FORMAT}; re-create it with --save-results")]
+    Stale { found: u32 },
+    #[error("truncated results cache: {found} of {expected} payload bytes")]
+    TruncatedPayload { found: u64, expected: u64 },
+    #[error("results cache has {0} bytes after its payload")]
+    TrailingBytes(u64),
+    #[error("corrupted results cache (checksum mismatch)")]
+    Checksum,
+    #[error("corrupted results cache: {0}")]
+    Corrupted(bincode::Error),
+    #[error("submission name {0:?} is not a plain folder name; refused")]
+    NotAPlainName(String),
+    /// A trial whose columns differ in length: `trial` is
+    /// submission/study/folder/trial, `lengths` time, summary time, step, metric.
+    #[error("corrupted results cache: trial {trial} has columns of unequal length (time {}, summary time {}, step {}, metric {})", lengths[0], lengths[1], lengths[2], lengths[3])]
+    UnequalColumns { trial: String, lengths: [usize; 4] },
+    /// The cache's (time, summary time, step) columns are not the spec's.
+    #[error("the cache holds columns ({}, {}, {}) but {} needs ({}, {}, {}); re-create it from the logs", held[0], held[1], held[2], spec.display(), needed[0], needed[1], needed[2])]
+    Columns {
+        held: Vec<String>,
+        spec: std::path::PathBuf,
+        needed: Vec<String>,
+    },
+    #[error("the cache holds the extra columns [{}] but {} reads column(…) of [{}]; re-create it from the logs", held.join(", "), spec.display(), needed.join(", "))]
+    ExtraColumns {
+        held: Vec<String>,
+        spec: std::path::PathBuf,
+        needed: Vec<String>,
+    },
+    #[error("the cache holds `{held}` for {workload}, but {} compares `{needed}`; re-create it from the logs", spec.display())]
+    MetricColumn {
+        held: String,
+        workload: String,
+        spec: std::path::PathBuf,
+        needed: String,
+    },
+}
+
 const MAGIC: &[u8; 8] = b"APERFRC\0";
 /// Bumped whenever the payload's shape changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 #[derive(Serialize, Deserialize)]
@@ -41,8 +105,7 @@ pub fn encode(ingested: &Ingested, spec: &Spec) -> Result<Vec<u8>> {
         extra: spec.extra_columns.clone(),
         ingested: dedupe(ingested),
     };
-    let body = bincode::serialize(&payload)
-        .map_err(|e| Error::Usage(format!("cannot encode the results cache: {e}")))?;
+    let body = bincode::serialize(&payload).map_err(CacheError::Encode)?;
     let mut out = Vec::with_capacity(HEADER + body.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT.to_le_bytes());
@@ -94,13 +157,16 @@ pub fn save(path: &Path, ingested: &Ingested, spec: &Spec) -> Result<()> {
 /// Reads and checks a cache file, and checks that it holds the columns `spec`
 /// needs.
 pub fn load(path: &Path, spec: &Spec) -> Result<Ingested> {
-    let bytes = std::fs::read(path).map_err(|e| Error::Cache {
+    let bytes = std::fs::read(path).map_err(|source| CacheError::Read {
         path: path.to_path_buf(),
-        message: format!("cannot read results cache: {e}"),
+        source,
     })?;
-    decode(&bytes, spec).map_err(|message| Error::Cache {
-        path: path.to_path_buf(),
-        message,
+    decode(&bytes, spec).map_err(|problem| {
+        CacheError::Refused {
+            path: path.to_path_buf(),
+            problem: Box::new(problem),
+        }
+        .into()
     })
 }
 
@@ -108,13 +174,10 @@ pub fn load(path: &Path, spec: &Spec) -> Result<Ingested> {
 /// buggy writer): submission names that are plain folder names (they become
 /// output file names, and `../x` would write outside the output folder), and
 /// a trial's columns of one length (scoring indexes one by another).
-fn validate(ingested: &Ingested) -> std::result::Result<(), String> {
+fn validate(ingested: &Ingested) -> std::result::Result<(), CacheProblem> {
     for sub in &ingested.submissions {
         if !crate::report::files::is_plain_name(&sub.name) {
-            return Err(format!(
-                "submission name {:?} is not a plain folder name; refused",
-                sub.name
-            ));
+            return Err(CacheProblem::NotAPlainName(sub.name.clone()));
         }
         for t in &sub.trials {
             let s = &t.series;
@@ -126,10 +189,10 @@ fn validate(ingested: &Ingested) -> std::result::Result<(), String> {
             ];
             let extra_ok = s.extra.iter().all(|c| c.len() == lengths[0]);
             if !extra_ok || lengths.iter().any(|&n| n != lengths[0]) {
-                return Err(format!(
-                    "corrupted results cache: trial {}/{}/{}/{} has columns of unequal length (time {}, summary time {}, step {}, metric {})",
-                    sub.name, t.study, t.folder, t.trial, lengths[0], lengths[1], lengths[2], lengths[3]
-                ));
+                return Err(CacheProblem::UnequalColumns {
+                    trial: format!("{}/{}/{}/{}", sub.name, t.study, t.folder, t.trial),
+                    lengths,
+                });
             }
         }
     }
@@ -137,66 +200,54 @@ fn validate(ingested: &Ingested) -> std::result::Result<(), String> {
 }
 
 /// Decodes a cache's bytes; errors say what is wrong with the file.
-pub fn decode(bytes: &[u8], spec: &Spec) -> std::result::Result<Ingested, String> {
+pub fn decode(bytes: &[u8], spec: &Spec) -> std::result::Result<Ingested, CacheProblem> {
     if bytes.len() < 8 || &bytes[..8] != MAGIC {
-        return Err("not an algoperf-engine results cache (wrong magic bytes)".into());
+        return Err(CacheProblem::WrongMagic);
     }
     if bytes.len() < HEADER {
-        return Err("truncated results cache (incomplete header)".into());
+        return Err(CacheProblem::TruncatedHeader);
     }
     let u32_at =
         |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
     let format = u32_at(8);
     if format != FORMAT {
-        return Err(format!(
-            "stale results cache: format version {format}, this engine reads version {FORMAT}; re-create it with --save-results"
-        ));
+        return Err(CacheProblem::Stale { found: format });
     }
     let mut len_bytes = [0u8; 8];
     len_bytes.copy_from_slice(&bytes[12..20]);
     let len = u64::from_le_bytes(len_bytes);
     let body = &bytes[HEADER..];
     if (body.len() as u64) < len {
-        return Err(format!(
-            "truncated results cache: {} of {len} payload bytes",
-            body.len()
-        ));
+        return Err(CacheProblem::TruncatedPayload {
+            found: body.len() as u64,
+            expected: len,
+        });
     }
     if (body.len() as u64) > len {
-        return Err(format!(
-            "results cache has {} bytes after its payload",
-            body.len() as u64 - len
-        ));
+        return Err(CacheProblem::TrailingBytes(body.len() as u64 - len));
     }
     if crc32fast::hash(body) != u32_at(20) {
-        return Err("corrupted results cache (checksum mismatch)".into());
+        return Err(CacheProblem::Checksum);
     }
-    let payload: Payload =
-        bincode::deserialize(body).map_err(|e| format!("corrupted results cache: {e}"))?;
+    let payload: Payload = bincode::deserialize(body).map_err(CacheProblem::Corrupted)?;
     let needed = (
         &spec.columns.time,
         &spec.columns.summary_time,
         &spec.columns.step,
     );
     if (&payload.time, &payload.summary_time, &payload.step) != needed {
-        return Err(format!(
-            "the cache holds columns ({}, {}, {}) but {} needs ({}, {}, {}); re-create it from the logs",
-            payload.time,
-            payload.summary_time,
-            payload.step,
-            spec.path.display(),
-            needed.0,
-            needed.1,
-            needed.2
-        ));
+        return Err(CacheProblem::Columns {
+            held: vec![payload.time, payload.summary_time, payload.step],
+            spec: spec.path.clone(),
+            needed: vec![needed.0.clone(), needed.1.clone(), needed.2.clone()],
+        });
     }
     if payload.extra != spec.extra_columns {
-        return Err(format!(
-            "the cache holds the extra columns [{}] but {} reads column(…) of [{}]; re-create it from the logs",
-            payload.extra.join(", "),
-            spec.path.display(),
-            spec.extra_columns.join(", ")
-        ));
+        return Err(CacheProblem::ExtraColumns {
+            held: payload.extra,
+            spec: spec.path.clone(),
+            needed: spec.extra_columns.clone(),
+        });
     }
     let mut ingested = payload.ingested;
     restore(&mut ingested);
@@ -207,21 +258,19 @@ pub fn decode(bytes: &[u8], spec: &Spec) -> std::result::Result<Ingested, String
             match spec.targets.get(&t.workload) {
                 Some(target) if target.column == t.metric_column => kept.push(t),
                 Some(target) => {
-                    return Err(format!(
-                    "the cache holds `{}` for {}, but {} compares `{}`; re-create it from the logs",
-                    t.metric_column,
-                    t.workload,
-                    spec.path.display(),
-                    target.column
-                ))
+                    return Err(CacheProblem::MetricColumn {
+                        held: t.metric_column,
+                        workload: t.workload,
+                        spec: spec.path.clone(),
+                        needed: target.column.clone(),
+                    })
                 }
-                None => ingested.warnings.note(
-                    format!(
-                        "workload `{}` has no target in this spec's targets file, ignored",
-                        t.workload
-                    ),
-                    format!("{}/{}/{}", sub.name, t.study, t.folder),
-                ),
+                None => ingested.warnings.push(Warning::NoTarget {
+                    workload: t.workload,
+                    submission: sub.name.clone(),
+                    study: t.study,
+                    folder: t.folder,
+                }),
             }
         }
         sub.trials = kept;

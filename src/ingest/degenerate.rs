@@ -8,14 +8,15 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::diagnostics::Warnings;
-use crate::error::{Error, Result, TrialError, TrialProblem};
+use crate::diagnostics::{Warning, Warnings};
+use crate::error::{Result, TrialError, TrialProblem};
 use crate::spec::Spec;
 
+use super::error::IngestError;
 use super::{Selection, Source, Submission, MEASUREMENTS};
 
 /// One degenerate result: `<location>: <summary><detail>`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// Where: a folder, or the option that selected nothing.
     pub location: String,
@@ -26,7 +27,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn line(&self) -> String {
+    pub(super) fn line(&self) -> String {
         format!("{}: {}{}", self.location, self.summary, self.detail)
     }
 }
@@ -39,22 +40,11 @@ pub fn report(problems: Vec<Problem>, allow_empty: bool, warnings: &mut Warnings
     }
     if allow_empty {
         for p in problems {
-            warnings.push(p.summary, format!("{}{}", p.location, p.detail));
+            warnings.push(Warning::Degenerate(p));
         }
         return Ok(());
     }
-    if let [p] = problems.as_slice() {
-        return Err(Error::Degenerate(format!(
-            "{} (--allow-empty scores anyway)",
-            p.line()
-        )));
-    }
-    let lines: Vec<String> = problems.iter().map(|p| format!("  {}", p.line())).collect();
-    Err(Error::Degenerate(format!(
-        "{} problems leave the result empty or meaningless (--allow-empty scores anyway):\n{}",
-        problems.len(),
-        lines.join("\n")
-    )))
+    Err(IngestError::Degenerate(problems).into())
 }
 
 /// ` (did you mean `x`?)` for the candidate closest to `name`, if one is
@@ -161,7 +151,7 @@ pub fn unknown_name(
 /// under their submission's name), sorted; hidden entries and files aside.
 pub fn submission_names(root: &Path) -> Result<Vec<String>> {
     let mut names: Vec<String> = std::fs::read_dir(root)
-        .map_err(|source| Error::ReadDir {
+        .map_err(|source| IngestError::ReadDir {
             path: root.to_path_buf(),
             source,
         })?

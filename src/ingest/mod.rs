@@ -12,6 +12,7 @@
 pub mod cache;
 pub mod csv;
 pub mod degenerate;
+pub mod error;
 pub mod rawlog;
 mod walk;
 
@@ -22,8 +23,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diagnostics::Warnings;
-use crate::error::{Error, Result, TrialError, TrialProblem};
+use crate::diagnostics::{Level, Warning, Warnings};
+use crate::error::{IngestError, Result, TrialError, TrialProblem};
 use crate::spec::{Spec, WorkloadTarget};
 pub use csv::Series;
 use degenerate::Seen;
@@ -137,8 +138,8 @@ struct Read {
     /// (trial name, file the series came from, series)
     trials: Vec<(String, PathBuf, Series)>,
     errors: Vec<TrialError>,
-    /// Warnings about skipped log lines: (summary, location).
-    notes: Vec<(String, String)>,
+    /// Warnings about trials still scored and skipped log lines.
+    notes: Vec<Warning>,
     /// The same skipped log lines, as data.
     log_lines: Vec<crate::ingest::rawlog::LogWarning>,
 }
@@ -154,7 +155,8 @@ pub fn ingest(
 }
 
 /// The problems of [`ingest`]'s skipped trials and log lines, as data
-/// (they are also in its warnings, as text): `check` reports them with
+/// (they are also in its warnings, as [`Warning::Trial`] and
+/// [`Warning::MalformedLogLine`]): `check` reports them with
 /// their file and line.
 #[derive(Debug, Clone, Default)]
 pub struct Problems {
@@ -174,20 +176,23 @@ pub fn ingest_detailed(
     match std::fs::metadata(root) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => {
-            return Err(Error::NotAFolder {
+            return Err(IngestError::NotAFolder {
                 path: root.to_path_buf(),
-            })
+            }
+            .into())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::NoSubmissions {
+            return Err(IngestError::NoSubmissions {
                 path: root.to_path_buf(),
-            })
+            }
+            .into())
         }
         Err(source) => {
-            return Err(Error::ReadDir {
+            return Err(IngestError::ReadDir {
                 path: root.to_path_buf(),
                 source,
-            })
+            }
+            .into())
         }
     }
     let mut warnings = Warnings::default();
@@ -196,7 +201,7 @@ pub fn ingest_detailed(
         let problem = degenerate::empty_root(root);
         degenerate::report(vec![problem], selection.allow_empty, &mut warnings)?;
     }
-    stray_files(&files, "submission", &mut warnings);
+    stray_files(&files, Level::Submission, &mut warnings);
 
     // Group re-run folders under their submission: name → folders (own first).
     let mut groups: std::collections::BTreeMap<String, Vec<(String, PathBuf)>> = Default::default();
@@ -284,11 +289,11 @@ pub fn ingest_detailed(
             });
         }
         for e in r.errors {
-            warnings.push(e.kind(), e.to_string());
+            warnings.push(Warning::Trial(e.clone()));
             problems.trials.push(e);
         }
-        for (summary, location) in r.notes {
-            warnings.push(summary, location);
+        for w in r.notes {
+            warnings.push(w);
         }
         problems.log_lines.extend(r.log_lines);
     }
@@ -319,8 +324,7 @@ fn read_pending(p: &Pending, spec: &Spec, max_size: u64) -> Read {
         PendingFile::Csv { trial, path } => match read_csv_trial(path, &p.target, spec, max_size) {
             Ok((series, notes)) => {
                 out.trials.push((trial.clone(), path.clone(), series));
-                out.notes
-                    .extend(notes.into_iter().map(|n| (n.kind(), n.to_string())));
+                out.notes.extend(notes.into_iter().map(Warning::Trial));
             }
             Err(e) => out.errors.push(e),
         },
@@ -363,8 +367,7 @@ fn read_log_trials(
         }
     };
     for w in &read.warnings {
-        out.notes
-            .push(("malformed raw log line, skipped".into(), w.to_string()));
+        out.notes.push(Warning::MalformedLogLine(w.clone()));
         out.log_lines.push(w.clone());
     }
     let mut found = Vec::new();
@@ -429,8 +432,7 @@ fn read_log_trials(
             Ok((s, notes)) => {
                 let (path, _) = origin(0);
                 out.trials.push((t.trial.clone(), path, s));
-                out.notes
-                    .extend(notes.into_iter().map(|n| (n.kind(), n.to_string())));
+                out.notes.extend(notes.into_iter().map(Warning::Trial));
             }
             Err(e) => out.errors.push(e),
         }

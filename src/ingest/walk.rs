@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Warnings;
-use crate::error::{Error, Result, TrialProblem};
+use crate::diagnostics::{Level, Warning, Warnings};
+use crate::error::{Error, IngestError, Result, TrialError, TrialProblem};
 use crate::spec::{Spec, WorkloadTarget};
 
 use super::degenerate::Seen;
@@ -45,7 +45,7 @@ type Entries = Vec<(String, PathBuf)>;
 
 /// Sorted sub-folders of `dir` as (name, path); files are returned apart.
 pub(super) fn list(dir: &Path, warnings: &mut Warnings) -> Result<(Entries, Entries)> {
-    let rd = std::fs::read_dir(dir).map_err(|source| Error::ReadDir {
+    let rd = std::fs::read_dir(dir).map_err(|source| IngestError::ReadDir {
         path: dir.to_path_buf(),
         source,
     })?;
@@ -53,20 +53,17 @@ pub(super) fn list(dir: &Path, warnings: &mut Warnings) -> Result<(Entries, Entr
     let mut files = Vec::new();
     let mut canonical_dir: Option<Option<PathBuf>> = None;
     for entry in rd {
-        let entry = entry.map_err(|source| Error::ReadDir {
+        let entry = entry.map_err(|source| IngestError::ReadDir {
             path: dir.to_path_buf(),
             source,
         })?;
         let path = entry.path();
         if entry.file_name().as_encoded_bytes().first() == Some(&b'.') {
-            warnings.note("hidden file or folder ignored", path.display().to_string());
+            warnings.push(Warning::HiddenEntry { path });
             continue;
         }
         let Some(name) = entry.file_name().to_str().map(str::to_string) else {
-            warnings.push(
-                "name is not valid UTF-8, skipped",
-                path.display().to_string(),
-            );
+            warnings.push(Warning::NonUtf8Name { path });
             continue;
         };
         // The entry's own type costs no system call on most file systems;
@@ -91,10 +88,7 @@ pub(super) fn list(dir: &Path, warnings: &mut Warnings) -> Result<(Entries, Entr
                     let target = std::fs::canonicalize(&path).ok();
                     if let (Some(here), Some(target)) = (here, target) {
                         if here.starts_with(&target) {
-                            warnings.push(
-                                "symlink to a folder that contains it (a loop), skipped",
-                                path.display().to_string(),
-                            );
+                            warnings.push(Warning::SymlinkLoop { path });
                             continue;
                         }
                     }
@@ -102,10 +96,10 @@ pub(super) fn list(dir: &Path, warnings: &mut Warnings) -> Result<(Entries, Entr
                 dirs.push((name, path))
             }
             Ok(false) => files.push((name, path)),
-            Err(e) => warnings.push(
-                format!("unreadable entry skipped ({})", e.kind()),
-                path.display().to_string(),
-            ),
+            Err(e) => warnings.push(Warning::UnreadableEntry {
+                path,
+                reason: e.kind().to_string(),
+            }),
         }
     }
     dirs.sort();
@@ -120,26 +114,26 @@ fn list_inside(dir: &Path, warnings: &mut Warnings) -> Option<(Entries, Entries)
     match list(dir, warnings) {
         Ok(listed) => Some(listed),
         Err(e) => {
-            let detail = match &e {
-                Error::ReadDir { source, .. } => source.to_string(),
+            let reason = match &e {
+                Error::Ingest(IngestError::ReadDir { source, .. }) => source.to_string(),
                 other => other.to_string(),
             };
-            warnings.push(
-                "unreadable folder, skipped",
-                format!("{}: {detail}", dir.display()),
-            );
+            warnings.push(Warning::UnreadableFolder {
+                path: dir.to_path_buf(),
+                reason,
+            });
             None
         }
     }
 }
 
 /// Notes files found where only folders belong (`what` folders).
-pub(super) fn stray_files(files: &Entries, what: &str, warnings: &mut Warnings) {
+pub(super) fn stray_files(files: &Entries, what: Level, warnings: &mut Warnings) {
     for (_, path) in files {
-        warnings.note(
-            format!("file where a {what} folder is expected, ignored"),
-            path.display().to_string(),
-        );
+        warnings.push(Warning::StrayFile {
+            path: path.clone(),
+            expected: what,
+        });
     }
 }
 
@@ -184,7 +178,7 @@ pub(super) fn walk_submission(
     let Some((studies, files)) = list_inside(folder, warnings) else {
         return Ok(());
     };
-    stray_files(&files, "study", warnings);
+    stray_files(&files, Level::Study, warnings);
     if let Some(s) = seen.submissions.get_mut(index) {
         s.studies += studies.len();
     }
@@ -192,32 +186,30 @@ pub(super) fn walk_submission(
         let Some((workloads, files)) = list_inside(&study_path, warnings) else {
             continue;
         };
-        stray_files(&files, "workload", warnings);
+        stray_files(&files, Level::Workload, warnings);
         if workloads.is_empty() {
-            warnings.push(
-                "study folder without any workload folder, skipped",
-                study_path.display().to_string(),
-            );
+            warnings.push(Warning::StudyWithoutWorkloads {
+                path: study_path.clone(),
+            });
         }
         for (wl_folder, wl_path) in workloads {
             let Some(workload) = spec.workload_of_folder(&wl_folder) else {
                 seen.other_folder(&wl_folder, format!("{name}/{study}/{wl_folder}"), spec);
-                warnings.note(
-                    format!(
-                        "folder is not a workload folder <workload>_<{}>, ignored",
-                        spec.frameworks.join("|")
-                    ),
-                    format!("{name}/{study}/{wl_folder}"),
-                );
+                warnings.push(Warning::NotAWorkloadFolder {
+                    submission: name.to_string(),
+                    study: study.clone(),
+                    folder: wl_folder.clone(),
+                    frameworks: spec.frameworks.clone(),
+                });
                 continue;
             };
             let Some(target) = spec.targets.get(workload) else {
-                warnings.note(
-                    format!(
-                        "workload `{workload}` has no target in this spec's targets file, ignored"
-                    ),
-                    format!("{name}/{study}/{wl_folder}"),
-                );
+                warnings.push(Warning::NoTarget {
+                    workload: workload.to_string(),
+                    submission: name.to_string(),
+                    study: study.clone(),
+                    folder: wl_folder.clone(),
+                });
                 continue;
             };
             let Some((trials, files)) = list_inside(&wl_path, warnings) else {
@@ -227,18 +219,15 @@ pub(super) fn walk_submission(
             // trial folder does not.
             for (name, path) in &files {
                 if is_trial_folder(name) {
-                    warnings.note(
-                        "file where a trial folder is expected, ignored",
-                        path.display().to_string(),
-                    );
+                    warnings.push(Warning::StrayFile {
+                        path: path.clone(),
+                        expected: Level::Trial,
+                    });
                 }
             }
             for (name, path) in &trials {
                 if !is_trial_folder(name) {
-                    warnings.note(
-                        "folder is not a trial folder trial_<n>, ignored",
-                        path.display().to_string(),
-                    );
+                    warnings.push(Warning::NotATrialFolder { path: path.clone() });
                 }
             }
             let trials: Vec<(String, PathBuf)> = trials
@@ -286,10 +275,9 @@ pub(super) fn walk_submission(
                             expect: Vec::new(),
                         }));
                     } else {
-                        warnings.push(
-                            "workload folder without raw logs (*.log), skipped",
-                            wl_path.display().to_string(),
-                        );
+                        warnings.push(Warning::NoRawLogs {
+                            path: wl_path.clone(),
+                        });
                     }
                 }
                 Source::Auto => {
@@ -312,10 +300,11 @@ pub(super) fn walk_submission(
                         }));
                     } else {
                         for (_, csv) in without {
-                            warnings.push(
-                                TrialProblem::Missing.kind(),
-                                format!("{}: {}", csv.display(), TrialProblem::Missing),
-                            );
+                            warnings.push(Warning::Trial(TrialError {
+                                path: csv,
+                                line: None,
+                                problem: TrialProblem::Missing,
+                            }));
                         }
                     }
                 }

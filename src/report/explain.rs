@@ -11,6 +11,8 @@ use crate::score::{Leaderboard, StepResult};
 use crate::spec::lang::{Node, PickKey, Var};
 use crate::spec::Spec;
 
+use super::error::ReportError;
+
 fn t(x: f64) -> String {
     if x.is_nan() {
         "not run (NaN)".into()
@@ -36,25 +38,23 @@ pub fn explain(
     lb: &Leaderboard,
     submission: &Submission,
     workload: &str,
-) -> Result<String, String> {
+) -> Result<String, ReportError> {
     let row = lb
         .row(&submission.name)
-        .ok_or_else(|| format!("submission `{}` was not scored", submission.name))?;
+        .ok_or_else(|| ReportError::NotScored(submission.name.clone()))?;
     let col = lb
         .workloads
         .iter()
         .position(|w| w == workload)
-        .ok_or_else(|| {
-            format!(
-                "`{workload}` is not a workload of {} (base or held-out): one of {}",
-                spec.path.display(),
-                lb.workloads.join(", ")
-            )
+        .ok_or_else(|| ReportError::NotAWorkload {
+            workload: workload.to_string(),
+            spec: spec.path.clone(),
+            workloads: lb.workloads.clone(),
         })?;
     let target = spec
         .targets
         .get(workload)
-        .ok_or_else(|| format!("`{workload}` has no target"))?;
+        .ok_or_else(|| ReportError::NoTarget(workload.to_string()))?;
     let mut s = String::new();
     let op = match target.goal {
         crate::spec::Goal::Minimize => "≤",

@@ -64,6 +64,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::error::ReportError;
 use crate::error::{Error, Result};
 
 /// The hidden folder inside the output folder holding the runs' files.
@@ -82,10 +83,10 @@ const NEW_LINK: &str = "link.new";
 pub const NAME_MAX: usize = 255;
 
 fn write_error(path: PathBuf, kind: std::io::ErrorKind, message: impl Into<String>) -> Error {
-    Error::Write {
+    Error::Report(ReportError::Write {
         path,
         source: std::io::Error::new(kind, message.into()),
-    }
+    })
 }
 
 /// Whether `name` names an entry directly inside a folder: not empty, not
@@ -139,10 +140,11 @@ pub fn resolve(path: &Path) -> PathBuf {
 /// walked as submissions on the next run.
 pub fn check_output_dir(output: &Path, submissions: &Path) -> Result<()> {
     if resolve(output).starts_with(resolve(submissions)) {
-        return Err(Error::OutputInsideSubmissions {
+        return Err(ReportError::OutputInsideSubmissions {
             output: output.to_path_buf(),
             submissions: submissions.to_path_buf(),
-        });
+        }
+        .into());
     }
     Ok(())
 }
@@ -151,10 +153,11 @@ pub fn check_output_dir(output: &Path, submissions: &Path) -> Result<()> {
 /// it could overwrite an input log, and would be read as one next time.
 pub fn check_cache_path(cache: &Path, submissions: &Path) -> Result<()> {
     if resolve(cache).starts_with(resolve(submissions)) {
-        return Err(Error::CacheInsideSubmissions {
+        return Err(ReportError::CacheInsideSubmissions {
             cache: cache.to_path_buf(),
             submissions: submissions.to_path_buf(),
-        });
+        }
+        .into());
     }
     Ok(())
 }
@@ -178,7 +181,7 @@ pub fn check_output_target(output: &Path) -> Result<()> {
             // with a bare "File exists".
             Err(_) if p.is_symlink() => {
                 let target = std::fs::read_link(p).unwrap_or_default();
-                return Err(Error::Write {
+                return Err(ReportError::Write {
                     path: output.to_path_buf(),
                     source: std::io::Error::new(
                         std::io::ErrorKind::NotFound,
@@ -188,7 +191,8 @@ pub fn check_output_target(output: &Path) -> Result<()> {
                             target.display()
                         ),
                     ),
-                });
+                }
+                .into());
             }
             Err(_) => match p.parent() {
                 Some(parent) if !parent.as_os_str().is_empty() => p = parent,
@@ -208,17 +212,20 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| Error::Usage(format!("{}: not a file name", path.display())))?;
+        .ok_or_else(|| ReportError::NotAFileName {
+            path: path.to_path_buf(),
+        })?;
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = std::fs::File::create(&tmp)
         .and_then(|mut f| f.write_all(bytes))
         .and_then(|()| std::fs::rename(&tmp, path));
     result.map_err(|source| {
         let _ = std::fs::remove_file(&tmp);
-        Error::Write {
+        ReportError::Write {
             path: path.to_path_buf(),
             source,
         }
+        .into()
     })
 }
 
@@ -267,9 +274,12 @@ fn open_store(dir: &Path) -> Result<PathBuf> {
         )),
         Err(_) => std::fs::create_dir(&store)
             .map(|()| store.clone())
-            .map_err(|source| Error::Write {
-                path: store,
-                source,
+            .map_err(|source| {
+                ReportError::Write {
+                    path: store,
+                    source,
+                }
+                .into()
             }),
     }
 }
@@ -297,7 +307,7 @@ fn remove_any(path: &Path) -> std::io::Result<()> {
 fn stage(slot: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| Error::Write { path, source }
+        move |source| ReportError::Write { path, source }
     };
     remove_any(slot).map_err(io(slot))?;
     std::fs::create_dir(slot).map_err(io(slot))?;
@@ -319,7 +329,7 @@ fn link_outputs(dir: &Path, store: &Path, names: &[&str], made: &mut Vec<PathBuf
         if is_our_link(&path, name) {
             continue;
         }
-        let io = |source| Error::Write {
+        let io = |source| ReportError::Write {
             path: path.clone(),
             source,
         };
@@ -359,9 +369,12 @@ fn commit(store: &Path, slot: &str) -> Result<()> {
     remove_any(&next)
         .and_then(|()| symlink(Path::new(slot), &next))
         .and_then(|()| std::fs::rename(&next, &current))
-        .map_err(|source| Error::Write {
-            path: current,
-            source,
+        .map_err(|source| {
+            ReportError::Write {
+                path: current,
+                source,
+            }
+            .into()
         })
 }
 
@@ -390,7 +403,7 @@ fn tidy(dir: &Path, store: &Path, names: &[&str], previous: Option<&str>) {
 /// [`write_run`].
 pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     check_output_target(dir)?;
-    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+    std::fs::create_dir_all(dir).map_err(|source| ReportError::Write {
         path: dir.to_path_buf(),
         source,
     })?;
@@ -405,7 +418,7 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
 /// readable in `dir` has changed.
 pub fn write_run(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     check_output_target(dir)?;
-    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+    std::fs::create_dir_all(dir).map_err(|source| ReportError::Write {
         path: dir.to_path_buf(),
         source,
     })?;
@@ -463,9 +476,11 @@ impl Provenance {
     /// Reads and hashes the spec and its targets file.
     pub fn of(spec: &crate::spec::Spec, input_kind: &'static str, input: &Path) -> Result<Self> {
         let hash = |path: &Path| -> Result<String> {
-            std::fs::read(path)
-                .map(|b| sha256_hex(&b))
-                .map_err(|e| Error::Usage(format!("{}: cannot read: {e}", path.display())))
+            let bytes = std::fs::read(path).map_err(|source| ReportError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            Ok(sha256_hex(&bytes))
         };
         Ok(Provenance {
             spec: spec.path.clone(),

@@ -23,7 +23,8 @@ use std::path::{Path, PathBuf};
 
 use serde_norway::Value;
 
-use crate::error::{Error, Result};
+use super::error::{InfoProblem, ReportError};
+use crate::error::Result;
 
 /// The file name of a submission's metadata.
 pub const INFO_FILE: &str = "submission_info.yml";
@@ -73,13 +74,13 @@ fn text(map: &serde_norway::Mapping, key: &str) -> String {
 
 /// Parses the text of a `submission_info.yml`; `path` names it in errors.
 pub fn parse(path: &Path, yaml: &str) -> Result<SubmissionInfo> {
-    let value: Value = serde_norway::from_str(yaml)
-        .map_err(|e| Error::Usage(format!("{}: not valid YAML: {e}", path.display())))?;
+    let problem = |problem| ReportError::Info {
+        path: path.to_path_buf(),
+        problem,
+    };
+    let value: Value = serde_norway::from_str(yaml).map_err(|e| problem(InfoProblem::Yaml(e)))?;
     let Value::Mapping(map) = value else {
-        return Err(Error::Usage(format!(
-            "{}: expected a mapping of keys (submission_name, authors, …) at the top",
-            path.display()
-        )));
+        return Err(problem(InfoProblem::NotAMapping).into());
     };
     let logs = text(&map, "logs");
     Ok(SubmissionInfo {
@@ -105,27 +106,27 @@ pub fn load(info_dir: &Path, submission: &str) -> Result<Option<SubmissionInfo>>
     match read_text(&path) {
         Ok(Some(text)) => parse(&path, &text).map(Some),
         Ok(None) => Ok(None),
-        Err(message) => Err(Error::Usage(format!("{}: {message}", path.display()))),
+        Err(problem) => Err(ReportError::Info { path, problem }.into()),
     }
 }
 
 /// The text of an info file within the bounds [`load`] names; `None` when
 /// there is no such file, else what is wrong with it (without the path).
 /// `check` reads info files through this too.
-pub fn read_text(path: &Path) -> std::result::Result<Option<String>, String> {
+pub fn read_text(path: &Path) -> std::result::Result<Option<String>, InfoProblem> {
     let bytes =
         match crate::limits::read_regular(path, crate::limits::MAX_INFO_FILE, "the limit of") {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(format!("cannot read: {e}")),
+            Err(e) => return Err(InfoProblem::Unreadable(e)),
         };
-    let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
+    let text = String::from_utf8(bytes).map_err(|_| InfoProblem::NotUtf8)?;
     let depth = crate::limits::nesting_depth(&text);
     if depth > crate::limits::MAX_INFO_NESTING {
-        return Err(format!(
-            "nested {depth} levels deep, more than {}",
-            crate::limits::MAX_INFO_NESTING
-        ));
+        return Err(InfoProblem::TooDeep {
+            depth,
+            max: crate::limits::MAX_INFO_NESTING,
+        });
     }
     Ok(Some(text))
 }

@@ -127,7 +127,7 @@ pub fn document(spec: &Spec, lb: &Leaderboard, warnings: &Warnings) -> Value {
         "warnings": warnings
             .items()
             .iter()
-            .map(|w| json!({"summary": w.summary, "location": w.location}))
+            .map(|w| json!({"summary": w.kind(), "location": w.location()}))
             .collect::<Vec<_>>(),
     })
 }

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-use crate::error::{Error, Result};
+use super::error::{MarkerProblem, ReportError};
+use crate::error::Result;
 use crate::report::info::SubmissionInfo;
 use crate::score::Leaderboard;
 
@@ -167,17 +168,17 @@ pub fn replace_between_markers(
     file: &Path,
 ) -> Result<String> {
     let (b, e) = (begin(marker), end(marker));
-    let missing = |what: &str| {
-        Error::Usage(format!(
-            "{}: {what} (the table goes between `{b}` and `{e}`)",
-            file.display()
-        ))
+    let missing = |problem| ReportError::Markers {
+        file: file.to_path_buf(),
+        problem,
+        begin: b.clone(),
+        end: e.clone(),
     };
     let start = text
         .find(&b)
-        .ok_or_else(|| missing(&format!("no `{b}` marker")))?;
+        .ok_or_else(|| missing(MarkerProblem::NoBegin))?;
     if text[start + b.len()..].contains(&b) {
-        return Err(missing(&format!("the `{b}` marker appears twice")));
+        return Err(missing(MarkerProblem::BeginTwice).into());
     }
     let after_begin = start + b.len();
     let stop = text[after_begin..]
@@ -185,13 +186,13 @@ pub fn replace_between_markers(
         .map(|i| after_begin + i)
         .ok_or_else(|| {
             if text.contains(&e) {
-                missing(&format!("`{e}` comes before `{b}`"))
+                missing(MarkerProblem::EndBeforeBegin)
             } else {
-                missing(&format!("no `{e}` marker"))
+                missing(MarkerProblem::NoEnd)
             }
         })?;
     if text[stop + e.len()..].contains(&e) {
-        return Err(missing(&format!("the `{e}` marker appears twice")));
+        return Err(missing(MarkerProblem::EndTwice).into());
     }
     let newline = if text[after_begin..].starts_with("\r\n") {
         "\r\n"
@@ -216,13 +217,13 @@ pub fn replace_between_markers(
 /// is written to a temporary file beside it and renamed over it, so the file
 /// is never half-written. Returns whether the file changed.
 pub fn update_file(file: &Path, marker: &str, content: &str) -> Result<bool> {
-    let io = |path: &Path, source: std::io::Error| Error::Write {
-        path: path.to_path_buf(),
+    let read = |source| ReportError::Read {
+        path: file.to_path_buf(),
         source,
     };
     // Through a symlink, update the file it points to.
-    let target = file.canonicalize().map_err(|e| io(file, e))?;
-    let text = std::fs::read_to_string(&target).map_err(|e| io(file, e))?;
+    let target = file.canonicalize().map_err(read)?;
+    let text = std::fs::read_to_string(&target).map_err(read)?;
     let new = replace_between_markers(&text, marker, content, file)?;
     if new == text {
         return Ok(false);
@@ -242,7 +243,11 @@ pub fn update_file(file: &Path, marker: &str, content: &str) -> Result<bool> {
     });
     if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, &target)) {
         let _ = std::fs::remove_file(&tmp);
-        return Err(io(file, e));
+        return Err(ReportError::Write {
+            path: file.to_path_buf(),
+            source: e,
+        }
+        .into());
     }
     Ok(true)
 }

@@ -20,7 +20,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
-use crate::error::{Error, Result};
+use super::error::{PlotError, ReportError};
+use crate::error::Result;
 use crate::score::Leaderboard;
 use crate::spec::{Spec, TauScale};
 
@@ -72,7 +73,7 @@ pub(crate) fn style_of(i: usize) -> (RGBColor, Option<(u32, u32)>) {
     (colour, dash)
 }
 
-pub(crate) fn register_font() -> std::result::Result<(), String> {
+pub(crate) fn register_font() -> std::result::Result<(), PlotError> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| {
         plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_ok()
@@ -80,7 +81,7 @@ pub(crate) fn register_font() -> std::result::Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err("the bundled font assets/DejaVuSans.ttf cannot be read".into())
+        Err(PlotError::Font)
     }
 }
 
@@ -304,30 +305,30 @@ fn draw<DB: DrawingBackend>(
 }
 
 /// Renders the plot as SVG text.
-pub fn svg(lb: &Leaderboard, spec: &Spec) -> std::result::Result<String, String> {
+pub fn svg(lb: &Leaderboard, spec: &Spec) -> std::result::Result<String, PlotError> {
     register_font()?;
     let height = height_for(lb.submissions.len());
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
-        draw(root, lb, spec).map_err(|e| e.to_string())?;
+        draw(root, lb, spec).map_err(|e| PlotError::Draw(e.to_string()))?;
     }
     Ok(out)
 }
 
 /// Renders the plot as PNG bytes (8-bit RGB).
-pub fn png(lb: &Leaderboard, spec: &Spec) -> std::result::Result<Vec<u8>, String> {
+pub fn png(lb: &Leaderboard, spec: &Spec) -> std::result::Result<Vec<u8>, PlotError> {
     register_font()?;
     let height = height_for(lb.submissions.len());
     let mut pixels = vec![0u8; WIDTH as usize * height as usize * 3];
     {
-        let font = ab_glyph::FontRef::try_from_slice(FONT).map_err(|e| e.to_string())?;
+        let font = ab_glyph::FontRef::try_from_slice(FONT).map_err(PlotError::Glyphs)?;
         let root = glyphs::Glyphs {
             inner: BitMapBackend::with_buffer(&mut pixels, (WIDTH, height)),
             font,
         }
         .into_drawing_area();
-        draw(root, lb, spec).map_err(|e| e.to_string())?;
+        draw(root, lb, spec).map_err(|e| PlotError::Draw(e.to_string()))?;
     }
     encode_png(&pixels, WIDTH, height)
 }
@@ -337,15 +338,15 @@ pub(crate) fn encode_png(
     pixels: &[u8],
     width: u32,
     height: u32,
-) -> std::result::Result<Vec<u8>, String> {
+) -> std::result::Result<Vec<u8>, PlotError> {
     let mut bytes = Vec::new();
     {
         let mut encoder = ::png::Encoder::new(&mut bytes, width, height);
         encoder.set_color(::png::ColorType::Rgb);
         encoder.set_depth(::png::BitDepth::Eight);
-        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-        writer.write_image_data(pixels).map_err(|e| e.to_string())?;
-        writer.finish().map_err(|e| e.to_string())?;
+        let mut writer = encoder.write_header()?;
+        writer.write_image_data(pixels)?;
+        writer.finish()?;
     }
     Ok(bytes)
 }
@@ -353,9 +354,9 @@ pub(crate) fn encode_png(
 /// Both plot files, `(file name, bytes)`, for [`super::files::write_run`].
 /// `dir` is only used to name the file in an error.
 pub fn files(lb: &Leaderboard, spec: &Spec, dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
-    let fail = |name: &str, e: String| Error::Write {
+    let fail = |name: &str, source: PlotError| ReportError::Plot {
         path: dir.join(name),
-        source: std::io::Error::other(format!("cannot draw the plot: {e}")),
+        source,
     };
     let svg = svg(lb, spec).map_err(|e| fail(SVG_FILE, e))?;
     let png = png(lb, spec).map_err(|e| fail(PNG_FILE, e))?;

@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 
+use super::error::PlotError;
 use super::json::number;
 use crate::score::stability::{Method, Over, Stability};
 use crate::spec::Spec;
@@ -184,7 +185,7 @@ fn plot_height(n: usize) -> u32 {
 
 /// The stability plot as SVG: each submission's score (dot) with its
 /// interval (bar), best on top, on the score axis [0, 1].
-pub fn svg(spec: &Spec, s: &Stability) -> std::result::Result<String, String> {
+pub fn svg(spec: &Spec, s: &Stability) -> std::result::Result<String, PlotError> {
     use plotters::prelude::*;
     super::plot::register_font()?;
     let mut out = String::new();
@@ -198,14 +199,14 @@ pub fn svg(spec: &Spec, s: &Stability) -> std::result::Result<String, String> {
 
 /// The same plot as PNG bytes (8-bit RGB), text drawn as in the
 /// performance-profile plot.
-pub fn png(spec: &Spec, s: &Stability) -> std::result::Result<Vec<u8>, String> {
+pub fn png(spec: &Spec, s: &Stability) -> std::result::Result<Vec<u8>, PlotError> {
     use plotters::prelude::*;
     super::plot::register_font()?;
     let (w, h) = (PLOT_WIDTH, plot_height(s.rows.len()));
     let mut pixels = vec![0u8; w as usize * h as usize * 3];
     {
         let font =
-            ab_glyph::FontRef::try_from_slice(super::plot::FONT).map_err(|e| e.to_string())?;
+            ab_glyph::FontRef::try_from_slice(super::plot::FONT).map_err(PlotError::Glyphs)?;
         let root = super::plot::glyphs::Glyphs {
             inner: BitMapBackend::with_buffer(&mut pixels, (w, h)),
             font,
@@ -236,9 +237,9 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
     root: plotters::drawing::DrawingArea<DB, plotters::coord::Shift>,
     spec: &Spec,
     s: &Stability,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), PlotError> {
     use plotters::prelude::*;
-    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| PlotError::Draw(e.to_string());
     let n = s.rows.len() as i32;
     root.fill(&WHITE).map_err(e)?;
     // Row i (point order) sits at y = n − 1 − i: the leader on top.

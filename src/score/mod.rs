@@ -4,6 +4,7 @@
 //! Pure computation on ingested trials and a spec: no file is touched here.
 
 pub mod compare;
+pub mod error;
 pub mod speedup;
 pub mod stability;
 pub mod summary;
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 
 use nalgebra::DMatrix;
 
-use crate::diagnostics::Warnings;
+use crate::diagnostics::{Warning, Warnings};
 use crate::error::Error;
 use crate::ingest::{Ingested, Submission, Trial};
 use crate::numeric;
@@ -20,6 +21,7 @@ use crate::spec::lang::check::Target;
 use crate::spec::lang::eval::{pick_index, select_row, Cells, Profile, Rows, TrialPoint};
 use crate::spec::lang::{eval, Ctx, EvalError, Node, Var};
 use crate::spec::{Spec, Step, WorkloadTarget};
+use error::ScoreError;
 
 /// A trial's result: the row the trial formula chose (`None`: no row
 /// qualified) and the value there (∞ when none).
@@ -72,7 +74,12 @@ pub struct WorkloadOutcome {
 
 /// A run-time error of a formula, naming the spec and the cell.
 fn formula_error(spec: &Spec, cell: &str, e: EvalError) -> Error {
-    Error::Usage(format!("{}: {cell}: {}", spec.path.display(), e.0))
+    ScoreError::Formula {
+        spec: spec.path.clone(),
+        cell: cell.to_string(),
+        message: e.0,
+    }
+    .into()
 }
 
 /// One study: its trials' outcomes, then the study formula over them
@@ -286,21 +293,19 @@ pub fn check_counts(ingested: &Ingested, spec: &Spec, warnings: &mut Warnings) {
                 .filter(|w| !ran.contains_key(w.as_str()))
                 .map(String::as_str)
                 .collect();
-            warnings.push(
-                format!(
-                    "expected {} workloads, found {}",
-                    expected_workloads.len(),
-                    present
-                ),
-                format!("{} (missing {})", sub.name, missing.join(", ")),
-            );
+            warnings.push(Warning::MissingWorkloads {
+                submission: sub.name.clone(),
+                expected: expected_workloads.len(),
+                found: present,
+                missing: missing.into_iter().map(String::from).collect(),
+            });
         }
         for (workload, per_study) in &ran {
             if !expected_workloads.iter().any(|w| w == workload) {
-                warnings.note(
-                    "workload ran but not scored by this spec (its summary rows are still written)",
-                    format!("{}/{}", sub.name, workload),
-                );
+                warnings.push(Warning::UnscoredWorkload {
+                    submission: sub.name.clone(),
+                    workload: workload.to_string(),
+                });
                 continue;
             }
             let mut studies: BTreeMap<&str, usize> = BTreeMap::new();
@@ -308,24 +313,22 @@ pub fn check_counts(ingested: &Ingested, spec: &Spec, warnings: &mut Warnings) {
                 *studies.entry(study).or_default() += n;
             }
             if studies.len() != spec.expect.studies {
-                warnings.push(
-                    format!(
-                        "expected {} studies, found {}",
-                        spec.expect.studies,
-                        studies.len()
-                    ),
-                    format!("{}/{}", sub.name, workload),
-                );
+                warnings.push(Warning::StudyCount {
+                    submission: sub.name.clone(),
+                    workload: workload.to_string(),
+                    expected: spec.expect.studies,
+                    found: studies.len(),
+                });
             }
             for (study, n) in studies {
                 if n != spec.expect.trials_per_study {
-                    warnings.push(
-                        format!(
-                            "expected {} trials per study, found {}",
-                            spec.expect.trials_per_study, n
-                        ),
-                        format!("{}/{}/{}", sub.name, study, workload),
-                    );
+                    warnings.push(Warning::TrialCount {
+                        submission: sub.name.clone(),
+                        study: study.to_string(),
+                        workload: workload.to_string(),
+                        expected: spec.expect.trials_per_study,
+                        found: n,
+                    });
                 }
             }
         }
@@ -354,13 +357,10 @@ pub fn score(
     });
     for w in &workloads {
         if n > 0 && (0..n).all(|r| !outcomes[r].contains_key(w)) {
-            let role = if spec.is_base(w) { "base" } else { "held-out" };
-            warnings.push(
-                format!(
-                    "{role} workload that no submission ran: it counts as unsolved for everyone"
-                ),
-                w.clone(),
-            );
+            warnings.push(Warning::WorkloadNobodyRan {
+                workload: w.clone(),
+                held_out: !spec.is_base(w),
+            });
         }
     }
     let time_to_targets = matrix.clone();
@@ -464,10 +464,11 @@ impl<'a> Shape<'a> {
             match submissions.iter().position(|s| s == name) {
                 Some(r) => references.push(r),
                 None => {
-                    return Err(Error::Usage(format!(
-                        "{}: `reference('{name}')`: submission `{name}` is not among the scored submissions",
-                        spec.path.display()
-                    )))
+                    return Err(ScoreError::UnknownReference {
+                        spec: spec.path.clone(),
+                        name: name.clone(),
+                    }
+                    .into())
                 }
             }
         }
@@ -649,10 +650,9 @@ fn ratios(
             _ => f64::NAN,
         };
         if uses_reference && shape.references.iter().any(|&r| matrix[(r, c)].is_nan()) {
-            warnings.push(
-                "the reference submission did not run this workload: nobody is solved on it",
-                base[k].clone(),
-            );
+            warnings.push(Warning::ReferenceMissed {
+                workload: base[k].clone(),
+            });
         }
         denominators.push(den);
         for r in 0..n {

@@ -7,7 +7,8 @@
 //! t(base); the summary is the geometric mean of the ratios (below 1 =
 //! faster).
 
-use crate::error::{Error, Result};
+use super::error::ScoreError;
+use crate::error::Result;
 use crate::numeric;
 use crate::score::Leaderboard;
 use crate::spec::Spec;
@@ -48,20 +49,20 @@ impl Speedup {
 /// workload needs a budget in the spec's targets file.
 pub fn missed_target_time(spec: &Spec, workload: &str) -> Result<f64> {
     let Some(extra) = spec.missed_extra_seconds else {
-        return Err(Error::Usage(format!(
-            "{}: no [budget] table (factor, missed_extra_seconds): speedups need one",
-            spec.path.display()
-        )));
+        return Err(ScoreError::NoBudgetTable {
+            spec: spec.path.clone(),
+        }
+        .into());
     };
     let budget = spec.targets.get(workload).and_then(|t| t.budget);
     match budget {
         Some(b) => Ok(b * spec.budget_factor + extra),
-        None => Err(Error::Usage(format!(
-            "{}: workload `{workload}` has no budget; speedups count a missed target as \
-             budget × factor + 1 s, so every base workload of {} needs one",
-            spec.targets_path.display(),
-            spec.path.display()
-        ))),
+        None => Err(ScoreError::NoBudget {
+            targets: spec.targets_path.clone(),
+            workload: workload.to_string(),
+            spec: spec.path.clone(),
+        }
+        .into()),
     }
 }
 
@@ -75,28 +76,30 @@ pub fn speedup(lb: &Leaderboard, spec: &Spec, base: &str, comparison: &str) -> R
         .map(|w| missed_target_time(spec, w))
         .collect::<Result<Vec<f64>>>()?;
     let row = |name: &str| {
-        lb.row(name).ok_or_else(|| {
-            Error::Usage(format!(
-                "no submission `{name}` among the scored ones ({})",
-                lb.submissions.join(", ")
-            ))
+        lb.row(name).ok_or_else(|| ScoreError::NotScored {
+            name: name.to_string(),
+            scored: lb.submissions.clone(),
         })
     };
     let (rb, rc) = (row(base)?, row(comparison)?);
     let mut out = Vec::with_capacity(workloads.len());
     for (w, replacement) in workloads.iter().zip(replacements) {
-        let col = lb.workloads.iter().position(|x| x == w).ok_or_else(|| {
-            Error::Usage(format!(
-                "{}: base workload `{w}` is not a column of the leaderboard",
-                spec.path.display()
-            ))
-        })?;
+        let col =
+            lb.workloads
+                .iter()
+                .position(|x| x == w)
+                .ok_or_else(|| ScoreError::BaseNotAColumn {
+                    spec: spec.path.clone(),
+                    workload: w.clone(),
+                })?;
         let time = |r: usize, name: &str| -> Result<(f64, bool)> {
             let t = lb.time_to_targets[(r, col)];
             if t.is_nan() {
-                return Err(Error::Usage(format!(
-                    "{name} did not run base workload `{w}`: no speedup without a time there"
-                )));
+                return Err(ScoreError::DidNotRun {
+                    submission: name.to_string(),
+                    workload: w.clone(),
+                }
+                .into());
             }
             Ok(if t.is_infinite() {
                 (replacement, true)

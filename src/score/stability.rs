@@ -28,9 +28,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
+use super::error::ScoreError;
 use super::{apply_rules, workload_time, Leaderboard};
 use crate::diagnostics::Warnings;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::spec::Spec;
 
 /// `--method`.
@@ -193,18 +194,13 @@ pub fn resampled_scores(
 
 fn check_options(o: &Options) -> Result<()> {
     if !(o.level > 0.0 && o.level < 1.0) {
-        return Err(Error::Usage(format!(
-            "--level {}: must be between 0 and 1 (e.g. 0.95)",
-            o.level
-        )));
+        return Err(ScoreError::Level(o.level).into());
     }
     if o.method == Method::Bootstrap && o.resamples == 0 {
-        return Err(Error::Usage("--resamples must be at least 1".into()));
+        return Err(ScoreError::NoResamples.into());
     }
     if o.method == Method::Jackknife && o.over != Over::Studies {
-        return Err(Error::Usage(
-            "--method jackknife leaves out studies: use --over studies".into(),
-        ));
+        return Err(ScoreError::JackknifeOverTrials.into());
     }
     Ok(())
 }

@@ -80,9 +80,10 @@ impl LogTrial {
 /// Something in a log that was skipped instead of read (a malformed
 /// evaluation line, a non-numeric value, …). Not fatal here, so that the
 /// rest of the log is still read; `--strict` makes it fatal upstream.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LogWarning {
     /// The log file (as given, or as found in the folder).
+    #[serde(with = "crate::diagnostics::lossy_path")]
     pub file: PathBuf,
     /// 1-based line number.
     pub line: usize,

@@ -392,7 +392,7 @@ fn to_value(p: Pair<'_, Rule>) -> Result<PyValue, PyLitError> {
             let raw = p.into_inner().next().map(|q| q.as_str()).unwrap_or("");
             unescape(raw)
                 .map(PyValue::Str)
-                .map_err(|m| PyLitError::at(column(), m))
+                .map_err(|e| PyLitError::at(column(), e.to_string()))
         }
         other => Err(PyLitError::at(
             column(),
@@ -401,9 +401,23 @@ fn to_value(p: Pair<'_, Rule>) -> Result<PyValue, PyLitError> {
     }
 }
 
+/// A Python string escape that cannot be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum EscapeError {
+    #[error("string ends in a lone backslash")]
+    LoneBackslash,
+    #[error("bad octal escape")]
+    Octal,
+    /// `\x`, `\u` or `\U` without its `digits` hex digits.
+    #[error("bad \\{escape} escape: expected {digits} hex digits")]
+    Hex { escape: char, digits: usize },
+    #[error("\\{escape}{hex} is not a character")]
+    NotACharacter { escape: char, hex: String },
+}
+
 /// Decode Python string escapes. Unknown escapes keep their backslash, as
 /// Python does (`'\d'` is backslash-d).
-fn unescape(raw: &str) -> Result<String, String> {
+fn unescape(raw: &str) -> Result<String, EscapeError> {
     if !raw.contains('\\') {
         return Ok(raw.to_string());
     }
@@ -415,7 +429,7 @@ fn unescape(raw: &str) -> Result<String, String> {
             continue;
         }
         let Some(e) = chars.next() else {
-            return Err("string ends in a lone backslash".to_string());
+            return Err(EscapeError::LoneBackslash);
         };
         match e {
             '\\' => out.push('\\'),
@@ -440,7 +454,7 @@ fn unescape(raw: &str) -> Result<String, String> {
                         None => break,
                     }
                 }
-                out.push(char::from_u32(code).ok_or("bad octal escape")?);
+                out.push(char::from_u32(code).ok_or(EscapeError::Octal)?);
             }
             'x' | 'u' | 'U' => {
                 let n = match e {
@@ -449,12 +463,16 @@ fn unescape(raw: &str) -> Result<String, String> {
                     _ => 8,
                 };
                 let hex: String = chars.by_ref().take(n).collect();
+                let bad = EscapeError::Hex {
+                    escape: e,
+                    digits: n,
+                };
                 if hex.chars().count() != n || !hex.chars().all(|h| h.is_ascii_hexdigit()) {
-                    return Err(format!("bad \\{e} escape: expected {n} hex digits"));
+                    return Err(bad);
                 }
-                let code = u32::from_str_radix(&hex, 16).map_err(|e| e.to_string())?;
+                let code = u32::from_str_radix(&hex, 16).map_err(|_| bad)?;
                 out.push(
-                    char::from_u32(code).ok_or_else(|| format!("\\{e}{hex} is not a character"))?,
+                    char::from_u32(code).ok_or(EscapeError::NotACharacter { escape: e, hex })?,
                 );
             }
             other => {

@@ -192,7 +192,7 @@ fn cell_html(s: &mut String, page: &Page, row: usize, col: usize) {
     let name = &lb.submissions[row];
     let workload = &lb.workloads[col];
     let why = match page.ingested.submissions.iter().find(|x| x.name == *name) {
-        Some(sub) => explain(page.spec, lb, sub, workload).unwrap_or_else(|e| e),
+        Some(sub) => explain(page.spec, lb, sub, workload).unwrap_or_else(|e| e.to_string()),
         None => format!("no trials of `{name}` were given to the report"),
     };
     let _ = write!(

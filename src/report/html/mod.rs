@@ -20,8 +20,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 
+use super::error::ReportError;
 use crate::diagnostics::Warnings;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ingest::{Ingested, Source};
 use crate::report::info::SubmissionInfo;
 use crate::score::Leaderboard;
@@ -81,11 +82,9 @@ pub struct Provenance {
 }
 
 fn sha256_of(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::Usage(format!(
-            "{}: cannot read for the report's provenance: {e}",
-            path.display()
-        ))
+    let bytes = std::fs::read(path).map_err(|source| ReportError::Provenance {
+        path: path.to_path_buf(),
+        source,
     })?;
     Ok(crate::report::files::sha256_hex(&bytes))
 }
@@ -183,10 +182,10 @@ pub fn load_info(
         return Ok(out);
     };
     if !dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "{}: info folder does not exist",
-            dir.display()
-        )));
+        return Err(ReportError::NoInfoFolder {
+            path: dir.to_path_buf(),
+        }
+        .into());
     }
     for name in &lb.submissions {
         if let Some(info) = crate::report::info::load(dir, name)? {
@@ -208,10 +207,12 @@ fn split(path: &Path) -> Result<(&Path, String)> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| Error::Usage(format!("{}: not a file name", path.display())))?;
+    let name =
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| ReportError::NotAFileName {
+                path: path.to_path_buf(),
+            })?;
     Ok((dir, name.to_string()))
 }
 
@@ -484,12 +485,12 @@ fn profile_section(s: &mut String, page: &Page) {
 
 fn warnings_section(s: &mut String, warnings: &Warnings) {
     s.push_str("<section id=\"warnings\">\n<h2>Warnings</h2>\n");
-    let mut groups: BTreeMap<(&str, bool), Vec<&str>> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, bool), Vec<String>> = BTreeMap::new();
     for w in warnings.items() {
         groups
-            .entry((w.summary.as_str(), w.strict_fatal))
+            .entry((w.kind(), w.fatal_under_strict()))
             .or_default()
-            .push(&w.location);
+            .push(w.location());
     }
     if groups.is_empty() {
         s.push_str("<p>None.</p>\n</section>\n");

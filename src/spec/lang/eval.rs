@@ -454,15 +454,26 @@ pub fn select_row(
 // ---------------------------------------------------------------------------
 // Reductions over a set (NaN already removed). The registry points here.
 
+/// Why a reduction has no value (the function's name is added by the caller).
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+pub enum ReduceError {
+    #[error("a value ≤ 0 ({}) has no geometric mean", numeric::py_repr(*.0))]
+    NotPositive(f64),
+    #[error("q must be from 0 to 1, found {}", numeric::py_repr(*.0))]
+    Quantile(f64),
+    #[error("k must be a whole number ≥ 0, found {}", numeric::py_repr(*.0))]
+    TrimCount(f64),
+}
+
 fn sort(v: &mut [f64]) {
     v.sort_unstable_by(f64::total_cmp);
 }
 
-pub(super) fn red_min(v: &mut [f64], _: f64) -> Result<f64, String> {
+pub(super) fn red_min(v: &mut [f64], _: f64) -> Result<f64, ReduceError> {
     Ok(v.iter().copied().reduce(f64::min).unwrap_or(f64::INFINITY))
 }
 
-pub(super) fn red_max(v: &mut [f64], _: f64) -> Result<f64, String> {
+pub(super) fn red_max(v: &mut [f64], _: f64) -> Result<f64, ReduceError> {
     Ok(v.iter().copied().reduce(f64::max).unwrap_or(f64::INFINITY))
 }
 
@@ -477,29 +488,26 @@ fn infinite_part(v: &[f64]) -> Option<f64> {
     }
 }
 
-pub(super) fn red_mean(v: &mut [f64], _: f64) -> Result<f64, String> {
+pub(super) fn red_mean(v: &mut [f64], _: f64) -> Result<f64, ReduceError> {
     if v.is_empty() {
         return Ok(f64::INFINITY);
     }
     Ok(infinite_part(v).unwrap_or_else(|| numeric::mean(v)))
 }
 
-pub(super) fn red_median(v: &mut [f64], _: f64) -> Result<f64, String> {
+pub(super) fn red_median(v: &mut [f64], _: f64) -> Result<f64, ReduceError> {
     if v.is_empty() {
         return Ok(f64::INFINITY);
     }
     Ok(numeric::median(v))
 }
 
-pub(super) fn red_geomean(v: &mut [f64], _: f64) -> Result<f64, String> {
+pub(super) fn red_geomean(v: &mut [f64], _: f64) -> Result<f64, ReduceError> {
     if v.is_empty() {
         return Ok(f64::INFINITY);
     }
     if let Some(bad) = v.iter().find(|x| **x <= 0.0) {
-        return Err(format!(
-            "a value ≤ 0 ({}) has no geometric mean",
-            numeric::py_repr(*bad)
-        ));
+        return Err(ReduceError::NotPositive(*bad));
     }
     if v.contains(&f64::INFINITY) {
         return Ok(f64::INFINITY);
@@ -510,12 +518,9 @@ pub(super) fn red_geomean(v: &mut [f64], _: f64) -> Result<f64, String> {
     Ok((numeric::pairwise_sum(v) / v.len() as f64).exp())
 }
 
-pub(super) fn red_quantile(v: &mut [f64], q: f64) -> Result<f64, String> {
+pub(super) fn red_quantile(v: &mut [f64], q: f64) -> Result<f64, ReduceError> {
     if !(0.0..=1.0).contains(&q) {
-        return Err(format!(
-            "q must be from 0 to 1, found {}",
-            numeric::py_repr(q)
-        ));
+        return Err(ReduceError::Quantile(q));
     }
     if v.is_empty() {
         return Ok(f64::INFINITY);
@@ -540,12 +545,9 @@ pub(super) fn red_quantile(v: &mut [f64], q: f64) -> Result<f64, String> {
     })
 }
 
-pub(super) fn red_trimmed_mean(v: &mut [f64], k: f64) -> Result<f64, String> {
+pub(super) fn red_trimmed_mean(v: &mut [f64], k: f64) -> Result<f64, ReduceError> {
     if !(k >= 0.0 && k.fract() == 0.0) {
-        return Err(format!(
-            "k must be a whole number ≥ 0, found {}",
-            numeric::py_repr(k)
-        ));
+        return Err(ReduceError::TrimCount(k));
     }
     sort(v);
     let k = k as usize;

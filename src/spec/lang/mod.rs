@@ -232,7 +232,7 @@ pub enum RowPick {
 
 /// A reduction over a set of numbers, NaN already removed. `Err` carries
 /// what went wrong; the caller names the cell.
-pub type ReduceFn = fn(&mut [f64], f64) -> Result<f64, String>;
+pub type ReduceFn = fn(&mut [f64], f64) -> Result<f64, eval::ReduceError>;
 
 /// A scalar function of one number.
 pub type MathFn = fn(f64) -> f64;

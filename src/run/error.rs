@@ -1,0 +1,84 @@
+//! Errors of running a command: what the command line asks is wrong
+//! ([`CommandLineError`], exit status 2) or cannot be done with these inputs
+//! ([`RunError`], exit status 1).
+
+use std::path::PathBuf;
+
+use crate::diagnostics::Warning;
+
+/// The command cannot do what was asked with these inputs: exit status 1.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// `--strict` and warnings it makes fatal: each listed as
+    /// `  <location>: <kind>`.
+    #[error("--strict: {} problem{}:\n{}", warnings.len(), if warnings.len() == 1 { "" } else { "s" }, strict_list(warnings))]
+    Strict { warnings: Vec<Warning> },
+    #[error("{}: no [held_out_sampling] table: nothing to draw", spec.display())]
+    NoHeldoutSampling { spec: PathBuf },
+    #[error("{}: output folder exists and is not empty", path.display())]
+    OutputNotEmpty { path: PathBuf },
+    /// A submission `explain` was asked about that the tree does not have.
+    #[error("{}: no submission `{name}` (there are: {})", submissions.display(), scored.join(", "))]
+    UnknownSubmission {
+        submissions: PathBuf,
+        name: String,
+        scored: Vec<String>,
+    },
+    /// A submission `speedup` was asked about that has no folder.
+    #[error("{}: no submission `{name}` (no folder `{name}` or `{name}-<date>`)", submissions.display())]
+    NoSubmissionFolder { submissions: PathBuf, name: String },
+    #[error("{failed} of {total} spec{} failed the check", if *total == 1 { "" } else { "s" })]
+    SpecsFailed { failed: usize, total: usize },
+    /// `check --explain NAME` of a code that does not exist.
+    #[error("no check code `{name}`{}; the codes are: {}", suggestion.as_ref().map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default(), codes.join(", "))]
+    UnknownCheckCode {
+        name: String,
+        suggestion: Option<String>,
+        codes: Vec<String>,
+    },
+    /// `check` found errors (or warnings, with `--deny-warnings`); the
+    /// findings are already printed.
+    #[error("check failed: {errors} error{}, {warnings} warning{}{}", if *errors == 1 { "" } else { "s" }, if *warnings == 1 { "" } else { "s" }, if *deny_warnings && *errors == 0 { " (--deny-warnings)" } else { "" })]
+    CheckFailed {
+        errors: usize,
+        warnings: usize,
+        deny_warnings: bool,
+    },
+    /// A command-line problem that these commands have always reported with
+    /// status 1 rather than 2 (`check` without `--spec`, `stability`'s
+    /// thread pool, `compare` with three specs).
+    #[error(transparent)]
+    Option(CommandLineError),
+}
+
+/// `  <location>: <kind>` per warning, one a line.
+fn strict_list(warnings: &[Warning]) -> String {
+    warnings
+        .iter()
+        .map(|w| format!("  {w}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The command line itself is wrong: exit status 2, like clap's own usage
+/// errors.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandLineError {
+    #[error("--spec is required")]
+    SpecRequired,
+    #[error("--submissions or --load-results is required")]
+    InputRequired,
+    #[error("cannot start {threads} threads: {source}")]
+    Threads {
+        threads: usize,
+        source: rayon::ThreadPoolBuildError,
+    },
+    #[error("--html-stability must be at least 1")]
+    HtmlStabilityZero,
+    #[error("compare takes one or two --spec")]
+    CompareSpecs,
+    /// A source name other than csv, logs, auto (the Python module's
+    /// `source=`; the command line's is checked by clap).
+    #[error("source `{0}`: expected one of csv, logs, auto")]
+    UnknownSource(String),
+}

@@ -1,0 +1,45 @@
+//! Errors of scoring: a spec formula that fails on these logs, a reference
+//! or base workload the leaderboard lacks, a speedup or stability request
+//! the leaderboard cannot answer.
+
+use std::path::PathBuf;
+
+/// Errors of the score stage.
+#[derive(Debug, thiserror::Error)]
+pub enum ScoreError {
+    /// A formula of the spec failed at run time (`cell` says where: a
+    /// study, a ratio, a step).
+    #[error("{}: {cell}: {message}", spec.display())]
+    Formula {
+        spec: PathBuf,
+        cell: String,
+        message: String,
+    },
+    #[error("{}: `reference('{name}')`: submission `{name}` is not among the scored submissions", spec.display())]
+    UnknownReference { spec: PathBuf, name: String },
+    #[error("{}: no [budget] table (factor, missed_extra_seconds): speedups need one", spec.display())]
+    NoBudgetTable { spec: PathBuf },
+    #[error("{}: workload `{workload}` has no budget; speedups count a missed target as budget × factor + 1 s, so every base workload of {} needs one", targets.display(), spec.display())]
+    NoBudget {
+        targets: PathBuf,
+        workload: String,
+        spec: PathBuf,
+    },
+    #[error("no submission `{name}` among the scored ones ({})", scored.join(", "))]
+    NotScored { name: String, scored: Vec<String> },
+    #[error("{}: base workload `{workload}` is not a column of the leaderboard", spec.display())]
+    BaseNotAColumn { spec: PathBuf, workload: String },
+    #[error(
+        "{submission} did not run base workload `{workload}`: no speedup without a time there"
+    )]
+    DidNotRun {
+        submission: String,
+        workload: String,
+    },
+    #[error("--level {0}: must be between 0 and 1 (e.g. 0.95)")]
+    Level(f64),
+    #[error("--resamples must be at least 1")]
+    NoResamples,
+    #[error("--method jackknife leaves out studies: use --over studies")]
+    JackknifeOverTrials,
+}
