@@ -1,0 +1,63 @@
+//! `compare`: two leaderboards side by side.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::args::{Format, SourceArg};
+use super::output::{print_err, print_out};
+use crate::error::{Error, Result};
+use crate::ingest::{Selection, Silent};
+use crate::{report, run, spec};
+
+/// `compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Spec A, and optionally spec B (default: A again).
+    #[arg(long, value_name = "FILE", num_args = 1, action = clap::ArgAction::Append, required = true)]
+    pub spec: Vec<PathBuf>,
+    /// Submissions folder (leaderboard A, and B unless --submissions-b).
+    #[arg(long, value_name = "DIR")]
+    pub submissions: PathBuf,
+    /// Submissions folder of leaderboard B.
+    #[arg(long, value_name = "DIR")]
+    pub submissions_b: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = SourceArg::Csv)]
+    pub source: SourceArg,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+pub(super) fn compare_command(args: CompareArgs) -> Result<()> {
+    if args.spec.len() > 2 {
+        return Err(Error::Usage("compare takes one or two --spec".into()));
+    }
+    let spec_a = spec::load(&args.spec[0])?;
+    let spec_b = match args.spec.get(1) {
+        Some(p) => spec::load(p)?,
+        None => spec_a.clone(),
+    };
+    let options = run::Options {
+        selection: Selection {
+            source: args.source.into(),
+            ..Selection::default()
+        },
+        strict: false,
+    };
+    let tree_b = args.submissions_b.as_ref().unwrap_or(&args.submissions);
+    let ia = run::read(&args.submissions, &spec_a, &options, &Silent)?;
+    let ib = run::read(tree_b, &spec_b, &options, &Silent)?;
+    let (a, wa) = run::score_only(&ia, &spec_a, &options)?;
+    let (b, wb) = run::score_only(&ib, &spec_b, &options)?;
+    print_err(&format!("{}{}", wa.render(), wb.render()));
+    let c = crate::score::compare::compare(&ia, &a, &ib, &b);
+    match args.format {
+        Format::Table => print_out(&report::compare::table(&c))?,
+        Format::Json => {
+            let text = serde_json::to_string_pretty(&report::compare::document(&c))
+                .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
+            print_out(&format!("{text}\n"))?;
+        }
+    }
+    Ok(())
+}
