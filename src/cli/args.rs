@@ -6,26 +6,28 @@ use clap::Args;
 
 use crate::ingest::Source;
 
-/// Scoring a submissions tree (the main job).
+/// What every command that reads logs reads: the spec, the submissions
+/// tree or a results cache, and how the trials are selected and read.
+/// Converted once into [`super::options::Input`].
 #[derive(Debug, Args)]
-pub struct ScoreArgs {
+pub struct InputArgs {
     /// Ruleset spec (rulesets/*.toml).
     #[arg(long, value_name = "FILE", required = true)]
     pub spec: Option<PathBuf>,
     /// Submissions folder: one sub-folder per submission.
     #[arg(long, value_name = "DIR", required_unless_present = "load_results")]
     pub submissions: Option<PathBuf>,
-    /// Save the ingested series to a results cache, to rescore without reading the logs.
-    #[arg(long, value_name = "FILE")]
-    pub save_results: Option<PathBuf>,
     /// Score a results cache made by --save-results instead of a submissions folder.
     #[arg(long, value_name = "FILE", conflicts_with = "submissions")]
     pub load_results: Option<PathBuf>,
-    /// Where to write scores.csv, time_to_targets.csv,
-    /// performance_profile_score.csv, <submission>_summary.csv and the
-    /// performance_profile.svg/.png plot.
-    #[arg(long, value_name = "DIR")]
-    pub output_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How trials are selected and read, whatever the tree (`compare` reads two
+/// trees with one such group).
+#[derive(Debug, Args)]
+pub struct ReadArgs {
     /// Only these submissions (comma-separated folder names).
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub include: Vec<String>,
@@ -48,14 +50,29 @@ pub struct ScoreArgs {
     /// larger one, or one that is not a regular file, is skipped with a warning.
     #[arg(long, value_name = "SIZE", value_parser = crate::limits::parse_size)]
     pub max_file_size: Option<u64>,
-    /// What to print on stdout: the ranked table, or one JSON document with
-    /// every intermediate result (schema/leaderboard.schema.json).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
     /// Worker threads for reading logs (default: all cores; more are capped
     /// at the cores available).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+/// Scoring a submissions tree (the main job).
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Save the ingested series to a results cache, to rescore without reading the logs.
+    #[arg(long, value_name = "FILE")]
+    pub save_results: Option<PathBuf>,
+    /// Where to write scores.csv, time_to_targets.csv,
+    /// performance_profile_score.csv, <submission>_summary.csv and the
+    /// performance_profile.svg/.png plot.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// What to print on stdout: the ranked table, or one JSON document with
+    /// every intermediate result (schema/leaderboard.schema.json).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
     /// Also write the leaderboard as one self-contained HTML page.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::{Format, SourceArg};
+use super::args::{Format, ReadArgs};
+use super::options::{read_tree, run_options};
 use super::output::{print_err, print_out};
 use crate::error::{Error, Result};
-use crate::ingest::{Selection, Silent};
 use crate::{report, run, spec};
 
 /// `compare`.
@@ -22,8 +22,8 @@ pub struct CompareArgs {
     /// Submissions folder of leaderboard B.
     #[arg(long, value_name = "DIR")]
     pub submissions_b: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = SourceArg::Csv)]
-    pub source: SourceArg,
+    #[command(flatten)]
+    pub read: ReadArgs,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -37,16 +37,10 @@ pub(super) fn compare_command(args: CompareArgs) -> Result<()> {
         Some(p) => spec::load(p)?,
         None => spec_a.clone(),
     };
-    let options = run::Options {
-        selection: Selection {
-            source: args.source.into(),
-            ..Selection::default()
-        },
-        strict: false,
-    };
+    let options = run_options(&args.read);
     let tree_b = args.submissions_b.as_ref().unwrap_or(&args.submissions);
-    let ia = run::read(&args.submissions, &spec_a, &options, &Silent)?;
-    let ib = run::read(tree_b, &spec_b, &options, &Silent)?;
+    let ia = read_tree(&args.submissions, &spec_a, &options, args.read.threads)?;
+    let ib = read_tree(tree_b, &spec_b, &options, args.read.threads)?;
     let (a, wa) = run::score_only(&ia, &spec_a, &options)?;
     let (b, wb) = run::score_only(&ib, &spec_b, &options)?;
     print_err(&format!("{}{}", wa.render(), wb.render()));

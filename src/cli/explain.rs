@@ -1,44 +1,33 @@
 //! `explain`: one submission on one workload, step by step.
 
-use std::path::PathBuf;
-
 use clap::Args;
 
-use super::args::SourceArg;
+use super::args::InputArgs;
+use super::options::Input;
 use super::output::print_out;
 use crate::error::{Error, Result};
-use crate::ingest::{Selection, Silent};
-use crate::{report, run, spec};
+use crate::{report, run};
 
 /// Arguments of `explain`.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    #[arg(long, value_name = "FILE")]
-    pub spec: PathBuf,
-    #[arg(long, value_name = "DIR")]
-    pub submissions: PathBuf,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// The submission to explain (its folder name).
     #[arg(long, value_name = "NAME")]
     pub submission: String,
     /// The workload (name without framework suffix).
     #[arg(long, value_name = "NAME")]
     pub workload: String,
-    #[arg(long, value_enum, default_value_t = SourceArg::Csv)]
-    pub source: SourceArg,
 }
 
-/// Runs `explain`.
+/// Runs `explain`. Its warnings are not printed: the explanation is the
+/// output.
 pub fn explain_command(a: ExplainArgs) -> Result<()> {
-    let s = spec::load(&a.spec)?;
-    let options = run::Options {
-        selection: Selection {
-            source: a.source.into(),
-            ..Selection::default()
-        },
-        strict: false,
-    };
-    let ingested = run::read(&a.submissions, &s, &options, &Silent)?;
-    let (leaderboard, _) = run::score_only(&ingested, &s, &options)?;
+    let input = Input::from_cli_arguments(&a.input)?;
+    let s = &input.spec;
+    let ingested = input.read()?;
+    let (leaderboard, _) = run::score_only(&ingested, s, &input.options)?;
     let submission = ingested
         .submissions
         .iter()
@@ -46,12 +35,12 @@ pub fn explain_command(a: ExplainArgs) -> Result<()> {
         .ok_or_else(|| {
             Error::Usage(format!(
                 "{}: no submission `{}` (there are: {})",
-                a.submissions.display(),
+                input.origin.path().display(),
                 a.submission,
                 leaderboard.submissions.join(", ")
             ))
         })?;
-    let text = report::explain::explain(&s, &leaderboard, submission, &a.workload)
-        .map_err(Error::Usage)?;
+    let text =
+        report::explain::explain(s, &leaderboard, submission, &a.workload).map_err(Error::Usage)?;
     print_out(&text)
 }

@@ -1,27 +1,26 @@
 //! `leaderboard`: the Markdown table, printed or put into a README.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::options::score_tree;
+use super::args::InputArgs;
+use super::options::Input;
 use super::output::{print_err, print_out};
 use crate::error::{Error, Result};
-use crate::ingest::Selection;
-use crate::{report, spec};
+use crate::report;
+use crate::score::Leaderboard;
 
 /// `leaderboard`: the Markdown table.
 #[derive(Debug, Args)]
 pub struct LeaderboardArgs {
-    /// Ruleset spec (rulesets/*.toml).
-    #[arg(long, value_name = "FILE")]
-    pub spec: PathBuf,
-    /// Submissions folder: one sub-folder per submission.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Folder of <submission>/submission_info.yml files; a submission without one (or every
+    /// submission, without this option) shows its folder name.
     #[arg(long, value_name = "DIR")]
-    pub submissions: PathBuf,
-    /// Folder of <submission>/submission_info.yml files; a submission without one shows its folder name.
-    #[arg(long, value_name = "DIR")]
-    pub info_dir: PathBuf,
+    pub info_dir: Option<PathBuf>,
     /// Put the table into FILE between <!-- BEGIN M --> and <!-- END M --> (in place, atomically) instead of printing it.
     #[arg(long, value_name = "FILE", requires = "marker")]
     pub update: Option<PathBuf>,
@@ -31,11 +30,11 @@ pub struct LeaderboardArgs {
 }
 
 pub(super) fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
-    let spec = spec::load(&args.spec)?;
-    if !args.info_dir.is_dir() {
+    let input = Input::from_cli_arguments(&args.input)?;
+    if let Some(dir) = args.info_dir.as_ref().filter(|d| !d.is_dir()) {
         return Err(Error::Usage(format!(
             "{}: info folder does not exist",
-            args.info_dir.display()
+            dir.display()
         )));
     }
     if let (Some(file), Some(marker)) = (&args.update, &args.marker) {
@@ -46,29 +45,9 @@ pub(super) fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
         })?;
         report::markdown::replace_between_markers(&text, marker, "", file)?;
     }
-    let outcome = score_tree(&spec, &args.submissions, Selection::default())?;
-    // Logs links are relative to the updated file's folder, or to the
-    // current folder when the table is printed.
-    let link_base = match &args.update {
-        Some(file) => file
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."))
-            .to_path_buf(),
-        None => PathBuf::from("."),
-    };
-    let mut rows = std::collections::BTreeMap::new();
-    for name in &outcome.leaderboard.submissions {
-        let info = crate::report::info::load(&args.info_dir, name)?;
-        let logs = info
-            .as_ref()
-            .and_then(|i| i.logs.clone())
-            .unwrap_or_else(|| {
-                report::markdown::relative_link(&link_base, &args.submissions.join(name))
-            });
-        rows.insert(name.clone(), report::markdown::Row { info, logs });
-    }
-    let table = report::markdown::leaderboard_markdown(&outcome.leaderboard, &rows);
+    let (_, leaderboard) = input.score()?;
+    let rows = rows(&args, &input, &leaderboard)?;
+    let table = report::markdown::leaderboard_markdown(&leaderboard, &rows);
     match (&args.update, &args.marker) {
         (Some(file), Some(marker)) => {
             let changed = report::markdown::update_file(file, marker, &table)?;
@@ -85,4 +64,43 @@ pub(super) fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
         _ => print_out(&table)?,
     }
     Ok(())
+}
+
+/// Each submission's info (when `--info-dir` has one) and logs link: the
+/// info's `logs`, else a link to its folder relative to the updated file's
+/// folder (or the current folder when the table is printed). From a results
+/// cache, which does not record the folder, there is no link but the info's.
+fn rows(
+    args: &LeaderboardArgs,
+    input: &Input,
+    leaderboard: &Leaderboard,
+) -> Result<BTreeMap<String, report::markdown::Row>> {
+    let link_base = match &args.update {
+        Some(file) => file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    let mut rows = BTreeMap::new();
+    for name in &leaderboard.submissions {
+        let info = match &args.info_dir {
+            Some(dir) => crate::report::info::load(dir, name)?,
+            None => None,
+        };
+        let logs = info
+            .as_ref()
+            .and_then(|i| i.logs.clone())
+            .or_else(|| {
+                let tree = input.tree()?;
+                Some(report::markdown::relative_link(
+                    &link_base,
+                    &tree.join(name),
+                ))
+            })
+            .unwrap_or_default();
+        rows.insert(name.clone(), report::markdown::Row { info, logs });
+    }
+    Ok(rows)
 }

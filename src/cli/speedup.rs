@@ -1,24 +1,19 @@
 //! `speedup`: SCORING.md §9.
 
-use std::path::PathBuf;
-
 use clap::Args;
 
-use super::options::score_tree;
+use super::args::InputArgs;
+use super::options::Input;
 use super::output::print_out;
 use crate::error::{Error, Result};
-use crate::ingest::Selection;
-use crate::{report, spec};
+use crate::report;
 
 /// `speedup`: SCORING.md §9.
 #[derive(Debug, Args)]
 pub struct SpeedupArgs {
-    /// Ruleset spec (rulesets/*.toml); its targets file must give every base workload a budget.
-    #[arg(long, value_name = "FILE")]
-    pub spec: PathBuf,
-    /// Submissions folder: one sub-folder per submission.
-    #[arg(long, value_name = "DIR")]
-    pub submissions: PathBuf,
+    /// The spec's targets file must give every base workload a budget.
+    #[command(flatten)]
+    pub input: InputArgs,
     /// The submission compared against (the denominator of the ratios).
     #[arg(long, value_name = "NAME")]
     pub base: String,
@@ -28,36 +23,36 @@ pub struct SpeedupArgs {
 }
 
 pub(super) fn speedup_command(args: SpeedupArgs) -> Result<()> {
-    let spec = spec::load(&args.spec)?;
+    let mut input = Input::from_cli_arguments(&args.input)?;
+    let spec = &input.spec;
     // A missing budget is an error before any log is read.
     for w in &spec.base {
-        crate::score::speedup::missed_target_time(&spec, w)?;
+        crate::score::speedup::missed_target_time(spec, w)?;
     }
     // Unknown names are an error before any log is read.
-    let available = crate::ingest::degenerate::submission_names(&args.submissions)?;
-    let problems: Vec<_> = [("--base", &args.base), ("--comparison", &args.comparison)]
-        .into_iter()
-        .filter_map(|(option, name)| {
-            crate::ingest::degenerate::unknown_name(&available, option, name, &args.submissions)
-        })
-        .collect();
-    crate::ingest::degenerate::report(problems, false, &mut Default::default())?;
+    if let Some(tree) = input.tree() {
+        let available = crate::ingest::degenerate::submission_names(tree)?;
+        let problems: Vec<_> = [("--base", &args.base), ("--comparison", &args.comparison)]
+            .into_iter()
+            .filter_map(|(option, name)| {
+                crate::ingest::degenerate::unknown_name(&available, option, name, tree)
+            })
+            .collect();
+        crate::ingest::degenerate::report(problems, false, &mut Default::default())?;
+    }
     // Times before any rule depend on the submission alone: read just the two.
-    let selection = Selection {
-        include: vec![args.base.clone(), args.comparison.clone()],
-        ..Selection::default()
-    };
-    let outcome = score_tree(&spec, &args.submissions, selection)?;
+    input.options.selection.include = vec![args.base.clone(), args.comparison.clone()];
+    let (_, leaderboard) = input.score()?;
     // After reading, so that a submission made only of re-run folders counts.
     for name in [&args.base, &args.comparison] {
-        if outcome.leaderboard.row(name).is_none() {
+        if leaderboard.row(name).is_none() {
             return Err(Error::Usage(format!(
                 "{}: no submission `{name}` (no folder `{name}` or `{name}-<date>`)",
-                args.submissions.display()
+                input.origin.path().display()
             )));
         }
     }
     let s =
-        crate::score::speedup::speedup(&outcome.leaderboard, &spec, &args.base, &args.comparison)?;
+        crate::score::speedup::speedup(&leaderboard, &input.spec, &args.base, &args.comparison)?;
     print_out(&report::speedup::speedup_table(&s))
 }

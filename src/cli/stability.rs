@@ -1,33 +1,22 @@
 //! `stability`: how sure the ranking is.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::args::{Format, SourceArg};
-use super::options::{capped_threads, score_tree};
+use super::args::{Format, InputArgs};
+use super::options::{thread_pool, Input};
 use super::output::print_out;
 use crate::error::{Error, Result};
-use crate::ingest::Selection;
-use crate::{report, spec};
+use crate::report;
+use crate::score::stability::{self, Method, Over};
+use crate::spec::Spec;
 
 /// `stability`: see `score::stability`.
 #[derive(Debug, Args)]
 pub struct StabilityArgs {
-    /// Ruleset spec (rulesets/*.toml).
-    #[arg(long, value_name = "FILE")]
-    pub spec: PathBuf,
-    /// Submissions folder: one sub-folder per submission.
-    #[arg(long, value_name = "DIR")]
-    pub submissions: PathBuf,
-    #[arg(long, value_enum, default_value_t = SourceArg::Csv)]
-    pub source: SourceArg,
-    /// Only these submissions (comma-separated folder names).
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    pub include: Vec<String>,
-    /// Leave out these submissions (comma-separated folder names).
-    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
-    pub exclude: Vec<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Bootstrap (random resamples) or jackknife (leave one study out).
     #[arg(long, value_enum, default_value_t = MethodArg::Bootstrap)]
     pub method: MethodArg,
@@ -49,10 +38,6 @@ pub struct StabilityArgs {
     /// to FILE: PNG when FILE ends in .png, else SVG.
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
-    /// Worker threads for reading and resampling (default: all cores); the
-    /// output does not depend on it.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
 }
 
 /// `--method` values.
@@ -71,9 +56,33 @@ pub enum OverArg {
 }
 
 pub(super) fn stability_command(args: StabilityArgs) -> Result<()> {
-    use crate::score::stability::{self, Method, Over};
-    let spec = spec::load(&args.spec)?;
-    let options = stability::Options {
+    let input = Input::from_cli_arguments(&args.input)?;
+    let spec = &input.spec;
+    let options = stability_options(&args);
+    // Reading and resampling share the `--threads` workers.
+    let result = thread_pool(input.threads)?.install(|| {
+        let ingested = input.read_here()?;
+        let leaderboard = input.score_read(&ingested)?;
+        stability::stability(spec, &leaderboard, &options)
+    })?;
+    if let Some(file) = &args.plot {
+        write_plot(file, spec, &result)?;
+    }
+    match args.format {
+        Format::Table => print_out(&report::stability::table(&result))?,
+        Format::Json => {
+            let doc = report::stability::document(spec, &result);
+            let text = serde_json::to_string_pretty(&doc)
+                .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
+            print_out(&format!("{text}\n"))?;
+        }
+    }
+    Ok(())
+}
+
+/// `--method`, `--over`, `--resamples`, `--seed`, `--level`.
+fn stability_options(args: &StabilityArgs) -> stability::Options {
+    stability::Options {
         method: match args.method {
             MethodArg::Bootstrap => Method::Bootstrap,
             MethodArg::Jackknife => Method::Jackknife,
@@ -86,48 +95,25 @@ pub(super) fn stability_command(args: StabilityArgs) -> Result<()> {
         resamples: args.resamples,
         seed: args.seed,
         level: args.level,
+    }
+}
+
+/// `--plot FILE`: PNG when FILE ends in .png, else SVG.
+fn write_plot(file: &Path, spec: &Spec, result: &stability::Stability) -> Result<()> {
+    let is_png = file
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("png"));
+    let drawn = if is_png {
+        report::stability::png(spec, result)
+    } else {
+        report::stability::svg(spec, result).map(String::into_bytes)
     };
-    let selection = Selection {
-        include: args.include,
-        exclude: args.exclude,
-        source: args.source.into(),
-        ..Selection::default()
-    };
-    let threads = capped_threads(args.threads);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
-    let result = pool.install(|| {
-        let outcome = score_tree(&spec, &args.submissions, selection)?;
-        stability::stability(&spec, &outcome.leaderboard, &options)
+    let bytes = drawn.map_err(|e| Error::Write {
+        path: file.to_path_buf(),
+        source: std::io::Error::other(format!("cannot draw the plot: {e}")),
     })?;
-    if let Some(file) = &args.plot {
-        let is_png = file
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("png"));
-        let drawn = if is_png {
-            report::stability::png(&spec, &result)
-        } else {
-            report::stability::svg(&spec, &result).map(String::into_bytes)
-        };
-        let bytes = drawn.map_err(|e| Error::Write {
-            path: file.clone(),
-            source: std::io::Error::other(format!("cannot draw the plot: {e}")),
-        })?;
-        std::fs::write(file, bytes).map_err(|source| Error::Write {
-            path: file.clone(),
-            source,
-        })?;
-    }
-    match args.format {
-        Format::Table => print_out(&report::stability::table(&result))?,
-        Format::Json => {
-            let doc = report::stability::document(&spec, &result);
-            let text = serde_json::to_string_pretty(&doc)
-                .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
-            print_out(&format!("{text}\n"))?;
-        }
-    }
-    Ok(())
+    std::fs::write(file, bytes).map_err(|source| Error::Write {
+        path: file.to_path_buf(),
+        source,
+    })
 }

@@ -16,7 +16,7 @@ pub struct Row {
     /// `submission_info.yml`, if the submission has one.
     pub info: Option<SubmissionInfo>,
     /// The logs link: the info file's `logs`, else a relative link to the
-    /// submission's folder.
+    /// submission's folder; empty for none (an empty cell).
     pub logs: String,
 }
 
@@ -80,6 +80,7 @@ pub fn leaderboard_markdown(lb: &Leaderboard, rows: &BTreeMap<String, Row>) -> S
             format!("<details><summary>{title}</summary>{description}</details>")
         };
         let logs = row
+            .filter(|x| !x.logs.is_empty())
             .map(|x| format!("[💾]({})", link_target(&x.logs)))
             .unwrap_or_default();
         body.push([
