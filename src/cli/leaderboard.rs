@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::args::InputArgs;
+use super::args::{Format, InputArgs};
 use super::options::Input;
-use super::output::{print_err, print_out};
+use super::output::{print_err, print_json, print_out};
 use crate::error::{Error, Result};
 use crate::report;
 use crate::score::Leaderboard;
@@ -27,6 +27,10 @@ pub struct LeaderboardArgs {
     /// The marker name M of --update.
     #[arg(long, value_name = "M", requires = "update")]
     pub marker: Option<String>,
+    /// The Markdown table, or the same rows as one JSON document
+    /// (schema/leaderboard-table.schema.json) on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table, conflicts_with = "update")]
+    pub format: Format,
 }
 
 pub(super) fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
@@ -47,6 +51,9 @@ pub(super) fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
     }
     let (_, leaderboard) = input.score()?;
     let rows = rows(&args, &input, &leaderboard)?;
+    if args.format == Format::Json {
+        return print_json(&report::markdown::leaderboard_document(&leaderboard, &rows));
+    }
     let table = report::markdown::leaderboard_markdown(&leaderboard, &rows);
     match (&args.update, &args.marker) {
         (Some(file), Some(marker)) => {

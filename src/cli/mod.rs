@@ -6,6 +6,7 @@ mod check;
 mod compare;
 mod explain;
 mod leaderboard;
+mod man;
 mod options;
 mod output;
 mod report;
@@ -52,10 +53,16 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check or explain ruleset specs.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  algoperf-engine spec check rulesets/*.toml\n  algoperf-engine spec explain rulesets/v05_external.toml"
+    )]
     Spec(SpecCommand),
     /// Held-out workload sampling.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  algoperf-engine heldout sample --spec rulesets/v05_external.toml"
+    )]
     Heldout(HeldoutCommand),
     /// Why a submission got what it got on one workload: per study the trial
     /// picked and why, the aggregate, each rule step that changed the time,
@@ -113,11 +120,12 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) to stdout.
+    /// Print the man page (roff) of the program or of one command, or write
+    /// every page (one per command) to a folder.
     #[command(
-        after_help = "Example:\n  algoperf-engine man > algoperf-engine.1 && man ./algoperf-engine.1"
+        after_help = "Example:\n  algoperf-engine man > algoperf-engine.1 && man ./algoperf-engine.1\n  algoperf-engine man spec explain > algoperf-engine-spec-explain.1\n  algoperf-engine man --all /usr/local/share/man/man1"
     )]
-    Man,
+    Man(man::ManArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -138,11 +146,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
             write_completions(shell, &mut buf).map_err(stdout_error)?;
             write_out(&buf)
         }
-        Some(Command::Man) => {
-            let mut buf = Vec::new();
-            write_man(&mut buf).map_err(stdout_error)?;
-            write_out(&buf)
-        }
+        Some(Command::Man(args)) => man::man_command(args),
         None => score::score_command(cli.score),
     }
 }
@@ -188,7 +192,7 @@ pub fn write_completions(
     out.write_all(&buf)
 }
 
-/// Writes the man page (roff).
+/// Writes the program's man page (roff).
 pub fn write_man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)
+    man::write_page(&[], out).map_err(std::io::Error::other)
 }

@@ -38,3 +38,10 @@ pub(super) fn stdout_error(e: std::io::Error) -> Error {
         source: e,
     }
 }
+
+/// A JSON document on standard output, pretty-printed, with a final newline.
+pub(super) fn print_json(doc: &serde_json::Value) -> Result<()> {
+    let text = serde_json::to_string_pretty(doc)
+        .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
+    print_out(&format!("{text}\n"))
+}

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use super::output::{print_err, print_out};
+use super::args::Format;
+use super::output::{print_err, print_json, print_out};
 use crate::error::{Error, Result};
 use crate::spec;
 
@@ -17,10 +18,15 @@ pub enum SpecCommand {
         files: Vec<PathBuf>,
     },
     /// Print the scoring pipeline a spec defines, in plain words.
-    #[command(after_help = "Example:\n  algoperf-engine spec explain rulesets/v05_external.toml")]
+    #[command(
+        after_help = "Example:\n  algoperf-engine spec explain rulesets/v05_external.toml\n  algoperf-engine spec explain rulesets/v06_self.toml --format json"
+    )]
     Explain {
         #[arg(value_name = "FILE")]
         file: PathBuf,
+        /// Plain words, or one JSON document (schema/spec-explain.schema.json).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
 }
 
@@ -28,7 +34,7 @@ pub enum SpecCommand {
 pub enum HeldoutCommand {
     /// Draw the held-out workloads as numpy's default_rng(seed) does.
     #[command(
-        after_help = "Example:\n  algoperf-engine heldout sample --spec rulesets/v05_external.toml"
+        after_help = "Example:\n  algoperf-engine heldout sample --spec rulesets/v05_external.toml\n  algoperf-engine heldout sample --spec rulesets/v05_external.toml --seed 7 --format json"
     )]
     Sample {
         #[arg(long, value_name = "FILE")]
@@ -36,6 +42,10 @@ pub enum HeldoutCommand {
         /// Seed (default: the spec's).
         #[arg(long, value_name = "N")]
         seed: Option<u128>,
+        /// One workload a line, or one JSON document
+        /// (schema/heldout.schema.json).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
 }
 
@@ -43,16 +53,23 @@ pub enum HeldoutCommand {
 pub fn spec_command(command: SpecCommand) -> Result<()> {
     match command {
         SpecCommand::Check { files } => spec_check(&files),
-        SpecCommand::Explain { file } => {
+        SpecCommand::Explain { file, format } => {
             let s = spec::load(&file)?;
-            print_out(&spec::explain(&s))
+            match format {
+                Format::Table => print_out(&spec::explain(&s)),
+                Format::Json => print_json(&spec::explain_document(&s)),
+            }
         }
     }
 }
 
 /// Runs `heldout sample`.
 pub fn heldout_command(command: HeldoutCommand) -> Result<()> {
-    let HeldoutCommand::Sample { spec: path, seed } = command;
+    let HeldoutCommand::Sample {
+        spec: path,
+        seed,
+        format,
+    } = command;
     let s = spec::load(&path)?;
     let Some(sampling) = &s.sampling else {
         return Err(Error::Usage(format!(
@@ -63,6 +80,19 @@ pub fn heldout_command(command: HeldoutCommand) -> Result<()> {
     let seed = seed.unwrap_or(sampling.seed);
     let sizes: Vec<usize> = sampling.groups.iter().map(|(_, pool)| pool.len()).collect();
     let drawn = crate::spec::heldout::draw_indices(seed, &sizes);
+    if format == Format::Json {
+        let groups: Vec<serde_json::Value> = (sampling.groups.iter().zip(drawn))
+            .map(|((group, pool), i)| {
+                serde_json::json!({"group": group, "pool": pool, "drawn": pool[i]})
+            })
+            .collect();
+        return print_json(&serde_json::json!({
+            "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
+            "spec": path.display().to_string(),
+            "seed": spec::seed_value(seed),
+            "held_out": groups,
+        }));
+    }
     let mut text = String::new();
     for ((_, pool), i) in sampling.groups.iter().zip(drawn) {
         text.push_str(&pool[i]);

@@ -11,13 +11,11 @@ use crate::{spec, synth};
 /// `synth`'s arguments.
 #[derive(Debug, Args)]
 pub struct SynthArgs {
-    /// Spec whose workloads and targets the curves are made for.
-    #[arg(
-        long,
-        value_name = "FILE",
-        default_value = "rulesets/v05_external.toml"
-    )]
-    pub spec: PathBuf,
+    /// Spec whose workloads and targets the curves are made for (default:
+    /// rulesets/v05_external.toml in the current folder, i.e. run from the
+    /// repository root; elsewhere pass --spec).
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
     /// Number of submissions.
     #[arg(long, value_name = "N")]
     pub submissions: usize,
@@ -44,7 +42,7 @@ pub fn synth_command(args: SynthArgs) -> Result<()> {
         trials,
         out,
     } = args;
-    let s = spec::load(&path)?;
+    let s = spec::load(&spec_path(path)?)?;
     let mut opts = synth::Options::for_spec(&s, submissions, seed);
     opts.studies = studies.unwrap_or(opts.studies);
     opts.trials = trials.unwrap_or(opts.trials);
@@ -66,4 +64,26 @@ pub fn synth_command(args: SynthArgs) -> Result<()> {
         out.display()
     ));
     Ok(())
+}
+
+/// The default spec, relative to the current folder: an installed binary
+/// has no rulesets of its own (the repository's are not installed with it),
+/// so a missing default is refused with the path tried rather than guessed.
+const DEFAULT_SPEC: &str = "rulesets/v05_external.toml";
+
+/// `--spec`, or the default when it exists.
+fn spec_path(given: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(path) = given {
+        return Ok(path);
+    }
+    let default = PathBuf::from(DEFAULT_SPEC);
+    if default.is_file() {
+        return Ok(default);
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    Err(Error::CommandLine(format!(
+        "no --spec given and the default {DEFAULT_SPEC} is not in the current folder ({}): \
+         run synth from the repository root or pass --spec FILE",
+        cwd.join(DEFAULT_SPEC).display()
+    )))
 }

@@ -248,6 +248,43 @@ pub fn update_file(file: &Path, marker: &str, content: &str) -> Result<bool> {
     Ok(true)
 }
 
+/// The same ranked table as one JSON document
+/// (schema/leaderboard-table.schema.json): per submission in rank order its
+/// folder, the info file's fields (null without one), the logs link (null
+/// when there is none) and the score.
+pub fn leaderboard_document(lb: &Leaderboard, rows: &BTreeMap<String, Row>) -> serde_json::Value {
+    use serde_json::json;
+    let entries: Vec<serde_json::Value> = lb
+        .ranking()
+        .into_iter()
+        .map(|(rank, r)| {
+            let folder = &lb.submissions[r];
+            let row = rows.get(folder);
+            let info = row.and_then(|x| x.info.as_ref()).map(|i| {
+                json!({
+                    "name": i.name,
+                    "authors": i.authors,
+                    "affiliations": i.affiliations,
+                    "framework": i.framework,
+                    "description": i.description,
+                })
+            });
+            let logs = row.map(|x| x.logs.as_str()).filter(|l| !l.is_empty());
+            json!({
+                "rank": rank,
+                "submission": folder,
+                "info": info,
+                "logs": logs,
+                "score": if lb.scores[r].is_finite() { json!(lb.scores[r]) } else { serde_json::Value::Null },
+            })
+        })
+        .collect();
+    json!({
+        "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
+        "leaderboard": entries,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
