@@ -96,7 +96,13 @@ pub(super) fn read_tree(
     options: &run::Options,
     threads: Option<usize>,
 ) -> Result<Ingested> {
-    thread_pool(threads)?.install(|| run::read(root, spec, options, &Bar::new()))
+    thread_pool(threads)?.install(|| read_with_progress(root, spec, options))
+}
+
+/// Reads a submissions tree in the current thread pool: the one place the
+/// progress bar is decided (shown when stderr is a terminal).
+fn read_with_progress(root: &Path, spec: &Spec, options: &run::Options) -> Result<Ingested> {
+    run::read(root, spec, options, &Bar::new())
 }
 
 /// Where the trials come from.
@@ -179,7 +185,7 @@ impl Input {
                 crate::ingest::degenerate::select_loaded(&mut ingested, selection, cache)?;
                 Ok(ingested)
             }
-            Origin::Tree(tree) => run::read(tree, &self.spec, &self.options, &Bar::new()),
+            Origin::Tree(tree) => read_with_progress(tree, &self.spec, &self.options),
         }
     }
 
