@@ -76,7 +76,7 @@ pub enum Command {
         after_help = "Example:\n  algoperf-engine synth --submissions 10 --seed 7 --out /tmp/synth"
     )]
     Synth(SynthArgs),
-    // --- Leaderboard-maintainer commands (see the end of this file) ---
+    // --- Leaderboard-maintainer commands (one file each under src/cli/) ---
     /// Speedup of one submission over another: per-workload time ratios and their geometric mean.
     #[command(
         after_help = "Example:\n  algoperf-engine speedup --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning \\\n      --base baseline --comparison shampoo_submission"

@@ -172,6 +172,25 @@ fn footnotes(all: &[Speedup]) -> String {
     out
 }
 
+/// Per base workload of one comparison: times (`null`: not run), missed
+/// flags and ratio (`null`: one side did not run it). The Python package's
+/// `speedup` returns the same objects.
+pub fn workloads(s: &Speedup) -> Vec<Value> {
+    s.workloads
+        .iter()
+        .map(|w| {
+            json!({
+                "workload": w.workload,
+                "base_time": w.base_time,
+                "comparison_time": w.comparison_time,
+                "base_missed": w.base_missed,
+                "comparison_missed": w.comparison_missed,
+                "ratio": w.ratio,
+            })
+        })
+        .collect()
+}
+
 /// One JSON document for every comparison against the base
 /// (schema/speedup.schema.json); `null` for a time or ratio that does not
 /// exist (a workload not run, no workload in common).
@@ -180,23 +199,9 @@ pub fn document(base: &str, all: &[Speedup]) -> Value {
     let comparisons: Vec<Value> = all
         .iter()
         .map(|s| {
-            let workloads: Vec<Value> = s
-                .workloads
-                .iter()
-                .map(|w| {
-                    json!({
-                        "workload": w.workload,
-                        "base_time": w.base_time,
-                        "comparison_time": w.comparison_time,
-                        "base_missed": w.base_missed,
-                        "comparison_missed": w.comparison_missed,
-                        "ratio": w.ratio,
-                    })
-                })
-                .collect();
             json!({
                 "comparison": s.comparison,
-                "workloads": workloads,
+                "workloads": workloads(s),
                 "skipped": s.skipped().collect::<Vec<_>>(),
                 "geomean_ratio": number(s.geomean),
                 "times_faster": number(s.times_faster()),
