@@ -70,24 +70,66 @@ pub fn score_only(
     Ok((leaderboard, warnings))
 }
 
-/// Scores what was read and renders every output file, without writing.
-pub fn score(ingested: &Ingested, spec: &Spec, options: &Options) -> Result<Outcome> {
-    let (leaderboard, warnings) = score_only(ingested, spec, options)?;
+/// Every kind of file a scoring run writes, in the order it writes them
+/// (and the manifest lists them): adding an output is one variant here and
+/// one arm in [`Output::render`]. The manifest itself comes last, from
+/// [`Outcome::add_manifest`], since it describes the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// scores.csv: score and rank per submission.
+    Scores,
+    /// time_to_targets.csv: the leaderboard matrix before any rule.
+    TimeToTargets,
+    /// performance_profile_score.csv: the profile's curve per submission.
+    ProfileScore,
+    /// <submission>_summary.csv, one per submission.
+    Summaries,
+    /// performance_profile.svg and .png.
+    ProfilePlot,
+}
 
-    let mut files = vec![
-        ("scores.csv".to_string(), report::scores_csv(&leaderboard)),
-        (
-            "time_to_targets.csv".to_string(),
-            report::time_to_targets_csv(&leaderboard),
-        ),
-        (
-            "performance_profile_score.csv".to_string(),
-            report::profile_csv(&leaderboard),
-        ),
-    ];
+/// Every output, in order.
+pub const OUTPUTS: [Output; 5] = [
+    Output::Scores,
+    Output::TimeToTargets,
+    Output::ProfileScore,
+    Output::Summaries,
+    Output::ProfilePlot,
+];
+
+impl Output {
+    /// This output's files, (name, bytes); a note in `warnings` when a
+    /// file name had to be shortened.
+    fn render(
+        self,
+        ingested: &Ingested,
+        spec: &Spec,
+        leaderboard: &Leaderboard,
+        warnings: &mut Warnings,
+    ) -> Result<Vec<(String, Vec<u8>)>> {
+        let one = |name: &str, bytes: Vec<u8>| Ok(vec![(name.to_string(), bytes)]);
+        match self {
+            Output::Scores => one("scores.csv", report::scores_csv(leaderboard)),
+            Output::TimeToTargets => one(
+                "time_to_targets.csv",
+                report::time_to_targets_csv(leaderboard),
+            ),
+            Output::ProfileScore => one(
+                "performance_profile_score.csv",
+                report::profile_csv(leaderboard),
+            ),
+            Output::Summaries => Ok(summaries(ingested, spec, warnings)),
+            // Named by file alone: nothing is written yet, so no folder.
+            Output::ProfilePlot => report::plot::files(leaderboard, spec, Path::new("")),
+        }
+    }
+}
+
+/// `<submission>_summary.csv` per submission, sorted by name.
+fn summaries(ingested: &Ingested, spec: &Spec, warnings: &mut Warnings) -> Vec<(String, Vec<u8>)> {
     let mut subs: Vec<_> = ingested.submissions.iter().collect();
     subs.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut warnings = warnings;
+    let mut files = Vec::with_capacity(subs.len());
     for sub in subs {
         let rows = summary::summarize(sub, spec);
         let name = summary_file_name(&sub.name);
@@ -99,11 +141,32 @@ pub fn score(ingested: &Ingested, spec: &Spec, options: &Options) -> Result<Outc
         }
         files.push((name, report::summary_csv(&rows)));
     }
+    files
+}
+
+/// Scores what was read and renders every output file of [`OUTPUTS`],
+/// without writing.
+pub fn score(ingested: &Ingested, spec: &Spec, options: &Options) -> Result<Outcome> {
+    let (leaderboard, mut warnings) = score_only(ingested, spec, options)?;
+    let mut files = Vec::new();
+    for output in OUTPUTS {
+        files.extend(output.render(ingested, spec, &leaderboard, &mut warnings)?);
+    }
     Ok(Outcome {
         leaderboard,
         files,
         warnings,
     })
+}
+
+impl Outcome {
+    /// Adds the manifest (what was read, and every file's digest) as the
+    /// last file.
+    pub fn add_manifest(&mut self, provenance: &report::files::Provenance) {
+        let manifest = report::files::manifest(provenance, &self.files);
+        self.files
+            .push((report::files::MANIFEST.to_string(), manifest));
+    }
 }
 
 const SUMMARY_SUFFIX: &str = "_summary.csv";

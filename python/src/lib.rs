@@ -173,20 +173,7 @@ fn speedup_run(
         }
     }
     let s = algoperf_engine::score::speedup::speedup(&leaderboard, &spec, base, comparison)?;
-    let workloads: Vec<Value> = s
-        .workloads
-        .iter()
-        .map(|w| {
-            json!({
-                "workload": w.workload,
-                "base_time": w.base_time,
-                "comparison_time": w.comparison_time,
-                "base_missed": w.base_missed,
-                "comparison_missed": w.comparison_missed,
-                "ratio": w.ratio,
-            })
-        })
-        .collect();
+    let workloads = report::speedup::workloads(&s);
     Ok(json!({
         "base": s.base,
         "comparison": s.comparison,

@@ -17,7 +17,7 @@ pub struct Row {
     /// `submission_info.yml`, if the submission has one.
     pub info: Option<SubmissionInfo>,
     /// The logs link: the info file's `logs`, else a relative link to the
-    /// submission's folder.
+    /// submission's folder; empty for none (an empty cell).
     pub logs: String,
 }
 
@@ -81,6 +81,7 @@ pub fn leaderboard_markdown(lb: &Leaderboard, rows: &BTreeMap<String, Row>) -> S
             format!("<details><summary>{title}</summary>{description}</details>")
         };
         let logs = row
+            .filter(|x| !x.logs.is_empty())
             .map(|x| format!("[💾]({})", link_target(&x.logs)))
             .unwrap_or_default();
         body.push([
@@ -250,6 +251,43 @@ pub fn update_file(file: &Path, marker: &str, content: &str) -> Result<bool> {
         .into());
     }
     Ok(true)
+}
+
+/// The same ranked table as one JSON document
+/// (schema/leaderboard-table.schema.json): per submission in rank order its
+/// folder, the info file's fields (null without one), the logs link (null
+/// when there is none) and the score.
+pub fn leaderboard_document(lb: &Leaderboard, rows: &BTreeMap<String, Row>) -> serde_json::Value {
+    use serde_json::json;
+    let entries: Vec<serde_json::Value> = lb
+        .ranking()
+        .into_iter()
+        .map(|(rank, r)| {
+            let folder = &lb.submissions[r];
+            let row = rows.get(folder);
+            let info = row.and_then(|x| x.info.as_ref()).map(|i| {
+                json!({
+                    "name": i.name,
+                    "authors": i.authors,
+                    "affiliations": i.affiliations,
+                    "framework": i.framework,
+                    "description": i.description,
+                })
+            });
+            let logs = row.map(|x| x.logs.as_str()).filter(|l| !l.is_empty());
+            json!({
+                "rank": rank,
+                "submission": folder,
+                "info": info,
+                "logs": logs,
+                "score": if lb.scores[r].is_finite() { json!(lb.scores[r]) } else { serde_json::Value::Null },
+            })
+        })
+        .collect();
+    json!({
+        "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
+        "leaderboard": entries,
+    })
 }
 
 #[cfg(test)]

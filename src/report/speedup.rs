@@ -1,67 +1,218 @@
-//! The speedup table for the terminal (SCORING.md §9).
+//! Speedups for the terminal and as JSON (SCORING.md §9).
 
-use crate::score::speedup::Speedup;
+use serde_json::{json, Value};
+
+use crate::score::speedup::{Speedup, WorkloadSpeedup};
+
+/// A time cell: seconds, `*` for a missed target counted as budget × factor
+/// + 1 s, `not run` when the submission did not run the workload.
+fn cell(t: Option<f64>, missed: bool) -> String {
+    match t {
+        Some(t) => format!("{t:.1}{}", if missed { "*" } else { " " }),
+        None => "not run ".to_string(),
+    }
+}
+
+/// A ratio cell to 4 decimals, `—` when one side did not run.
+fn ratio_cell(r: Option<f64>) -> String {
+    r.map_or_else(|| "—".to_string(), |r| format!("{r:.4}"))
+}
+
+/// The geometric mean ratio in words, both ways round so it cannot be
+/// misread: "1.39× faster (27.9% less time)" for 0.7213, "1.25× slower
+/// (25.0% more time)" for 1.25.
+pub fn verdict(s: &Speedup) -> String {
+    let geomean = s.geomean;
+    if geomean.is_nan() {
+        "no base workload run by both".to_string()
+    } else if geomean <= 1.0 {
+        format!(
+            "{:.2}× faster ({:.1}% less time)",
+            s.times_faster(),
+            s.faster() * 100.0
+        )
+    } else {
+        format!(
+            "{:.2}× slower ({:.1}% more time)",
+            geomean,
+            -s.faster() * 100.0
+        )
+    }
+}
 
 /// Per base workload: base time, comparison time (seconds; `*` marks a
 /// missed target counted as budget × factor + 1 s), ratio; then the
 /// geometric mean and how much faster (or slower) that is.
 pub fn speedup_table(s: &Speedup) -> String {
-    let cell = |t: f64, missed: bool| format!("{t:.1}{}", if missed { "*" } else { " " });
     let base_head = format!("{} (s)", s.base);
     let comp_head = format!("{} (s)", s.comparison);
-    let ww = s
-        .workloads
-        .iter()
-        .map(|w| w.workload.len())
-        .chain(["workload".len(), "geometric mean".len()])
-        .max()
-        .unwrap_or(8);
-    let bw = s
-        .workloads
-        .iter()
-        .map(|w| cell(w.base_time, w.base_missed).len())
-        .chain([base_head.len()])
-        .max()
-        .unwrap_or(8);
-    let cw = s
-        .workloads
-        .iter()
-        .map(|w| cell(w.comparison_time, w.comparison_missed).len())
-        .chain([comp_head.len()])
-        .max()
-        .unwrap_or(8);
+    let width = |head: &str, of: &dyn Fn(&WorkloadSpeedup) -> String| {
+        s.workloads
+            .iter()
+            .map(|w| of(w).chars().count())
+            .chain([head.len()])
+            .max()
+    };
+    let ww = width("geometric mean", &|w| w.workload.clone()).unwrap_or(8);
+    let bw = width(&base_head, &|w| cell(w.base_time, w.base_missed)).unwrap_or(8);
+    let cw = width(&comp_head, &|w| {
+        cell(w.comparison_time, w.comparison_missed)
+    })
+    .unwrap_or(8);
     let mut out = format!(
         "{:<ww$}  {:>bw$}  {:>cw$}  {:>8}\n",
         "workload", base_head, comp_head, "ratio"
     );
     for w in &s.workloads {
         out.push_str(&format!(
-            "{:<ww$}  {:>bw$}  {:>cw$}  {:>8.4}\n",
+            "{:<ww$}  {:>bw$}  {:>cw$}  {:>8}\n",
             w.workload,
             cell(w.base_time, w.base_missed),
             cell(w.comparison_time, w.comparison_missed),
-            w.ratio
+            ratio_cell(w.ratio)
         ));
     }
     out.push_str(&format!(
-        "{:<ww$}  {:>bw$}  {:>cw$}  {:>8.4}\n",
-        "geometric mean", "", "", s.geomean
+        "{:<ww$}  {:>bw$}  {:>cw$}  {:>8}\n",
+        "geometric mean",
+        "",
+        "",
+        ratio_cell(Some(s.geomean).filter(|g| !g.is_nan()))
     ));
-    let faster = s.faster();
-    let verdict = if faster >= 0.0 {
-        format!("{:.2}% faster", faster * 100.0)
-    } else {
-        format!("{:.2}% slower", -faster * 100.0)
-    };
     out.push_str(&format!(
-        "\n{} vs {}: geometric mean ratio {:.4}, {verdict}\n",
-        s.comparison, s.base, s.geomean
+        "\n{} vs {}: geometric mean ratio {:.4}, {}\n",
+        s.comparison,
+        s.base,
+        s.geomean,
+        verdict(s)
     ));
-    if s.workloads
+    out.push_str(&footnotes(std::slice::from_ref(s)));
+    out
+}
+
+/// Every comparison against one base in one table: a row per submission,
+/// its ratio per base workload, the geometric mean and the verdict.
+pub fn speedups_table(all: &[Speedup]) -> String {
+    let Some(first) = all.first() else {
+        return String::new();
+    };
+    let workloads: Vec<&str> = first
+        .workloads
         .iter()
-        .any(|w| w.base_missed || w.comparison_missed)
-    {
+        .map(|w| w.workload.as_str())
+        .collect();
+    let mut head = vec![format!("vs {}", first.base)];
+    head.extend(workloads.iter().map(|w| w.to_string()));
+    head.extend(["geometric mean".to_string(), String::new()]);
+    let mut rows = vec![head];
+    for s in all {
+        let mut row = vec![s.comparison.clone()];
+        row.extend(s.workloads.iter().map(|w| {
+            let star = if w.base_missed || w.comparison_missed {
+                "*"
+            } else {
+                " "
+            };
+            format!("{}{star}", ratio_cell(w.ratio))
+        }));
+        row.push(ratio_cell(Some(s.geomean).filter(|g| !g.is_nan())));
+        row.push(verdict(s));
+        rows.push(row);
+    }
+    let columns = rows[0].len();
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (text, &w))| {
+                let pad = w - text.chars().count();
+                match c {
+                    0 => format!("{text}{}", " ".repeat(pad)),
+                    c if c == columns - 1 => text.clone(),
+                    _ => format!("{}{text}", " ".repeat(pad)),
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out.push_str(&footnotes(all));
+    out
+}
+
+/// The notes under a table: what `*` means, and which workloads a
+/// submission did not run (left out of its geometric mean).
+fn footnotes(all: &[Speedup]) -> String {
+    let mut out = String::new();
+    let missed = all
+        .iter()
+        .flat_map(|s| &s.workloads)
+        .any(|w| w.base_missed || w.comparison_missed);
+    if missed {
         out.push_str("* target missed: counted as the budget × the spec's budget factor + 1 s\n");
     }
+    for s in all {
+        for w in s.workloads.iter().filter(|w| w.ratio.is_none()) {
+            let who = match (w.base_time, w.comparison_time) {
+                (None, None) => format!("{} and {}", s.base, s.comparison),
+                (None, _) => s.base.clone(),
+                _ => s.comparison.clone(),
+            };
+            out.push_str(&format!(
+                "{} vs {}: {who} did not run `{}`; left out of the geometric mean\n",
+                s.comparison, s.base, w.workload
+            ));
+        }
+    }
     out
+}
+
+/// Per base workload of one comparison: times (`null`: not run), missed
+/// flags and ratio (`null`: one side did not run it). The Python package's
+/// `speedup` returns the same objects.
+pub fn workloads(s: &Speedup) -> Vec<Value> {
+    s.workloads
+        .iter()
+        .map(|w| {
+            json!({
+                "workload": w.workload,
+                "base_time": w.base_time,
+                "comparison_time": w.comparison_time,
+                "base_missed": w.base_missed,
+                "comparison_missed": w.comparison_missed,
+                "ratio": w.ratio,
+            })
+        })
+        .collect()
+}
+
+/// One JSON document for every comparison against the base
+/// (schema/speedup.schema.json); `null` for a time or ratio that does not
+/// exist (a workload not run, no workload in common).
+pub fn document(base: &str, all: &[Speedup]) -> Value {
+    let number = |x: f64| if x.is_finite() { json!(x) } else { Value::Null };
+    let comparisons: Vec<Value> = all
+        .iter()
+        .map(|s| {
+            json!({
+                "comparison": s.comparison,
+                "workloads": workloads(s),
+                "skipped": s.skipped().collect::<Vec<_>>(),
+                "geomean_ratio": number(s.geomean),
+                "times_faster": number(s.times_faster()),
+                "time_saved": number(s.faster()),
+                "verdict": verdict(s),
+            })
+        })
+        .collect();
+    json!({
+        "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
+        "base": base,
+        "comparisons": comparisons,
+    })
 }

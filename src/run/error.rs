@@ -27,6 +27,9 @@ pub enum RunError {
     /// A submission `speedup` was asked about that has no folder.
     #[error("{}: no submission `{name}` (no folder `{name}` or `{name}-<date>`)", submissions.display())]
     NoSubmissionFolder { submissions: PathBuf, name: String },
+    /// `speedup --base B` where B is the only submission read.
+    #[error("no submission besides the base `{base}` to compare (read: {})", read.join(", "))]
+    NothingToCompare { base: String, read: Vec<String> },
     #[error("{failed} of {total} spec{} failed the check", if *total == 1 { "" } else { "s" })]
     SpecsFailed { failed: usize, total: usize },
     /// `check --explain NAME` of a code that does not exist.
@@ -77,6 +80,20 @@ pub enum CommandLineError {
     HtmlStabilityZero,
     #[error("compare takes one or two --spec")]
     CompareSpecs,
+    /// `man NAME…` naming a command that does not exist.
+    #[error("no command `{name}` under `{under}` (there are: {})", commands.join(", "))]
+    UnknownCommand {
+        name: String,
+        under: String,
+        commands: Vec<String>,
+    },
+    /// `synth` without `--spec`, run where its default spec is not: an
+    /// installed binary has no rulesets of its own, so none is guessed.
+    #[error("no --spec given and the default {default} is not in the current folder ({}): run synth from the repository root or pass --spec FILE", tried.display())]
+    NoDefaultSpec {
+        default: &'static str,
+        tried: PathBuf,
+    },
     /// A source name other than csv, logs, auto (the Python module's
     /// `source=`; the command line's is checked by clap).
     #[error("source `{0}`: expected one of csv, logs, auto")]

@@ -29,13 +29,6 @@ pub enum ScoreError {
     NotScored { name: String, scored: Vec<String> },
     #[error("{}: base workload `{workload}` is not a column of the leaderboard", spec.display())]
     BaseNotAColumn { spec: PathBuf, workload: String },
-    #[error(
-        "{submission} did not run base workload `{workload}`: no speedup without a time there"
-    )]
-    DidNotRun {
-        submission: String,
-        workload: String,
-    },
     #[error("--level {0}: must be between 0 and 1 (e.g. 0.95)")]
     Level(f64),
     #[error("--resamples must be at least 1")]

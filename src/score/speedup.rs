@@ -5,7 +5,8 @@
 //! base workloads only. A missed target (∞) counts as the workload's budget
 //! × the spec's budget factor + 1 s. Per workload, ratio = t(comparison) /
 //! t(base); the summary is the geometric mean of the ratios (below 1 =
-//! faster).
+//! faster). A workload either side did not run has no time there: it is
+//! reported, and left out of the geometric mean.
 
 use super::error::ScoreError;
 use crate::error::Result;
@@ -17,13 +18,14 @@ use crate::spec::Spec;
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkloadSpeedup {
     pub workload: String,
-    /// Seconds; a missed target is already replaced (see `base_missed`).
-    pub base_time: f64,
-    pub comparison_time: f64,
+    /// Seconds; a missed target is already replaced (see `base_missed`);
+    /// `None` when the submission did not run the workload.
+    pub base_time: Option<f64>,
+    pub comparison_time: Option<f64>,
     pub base_missed: bool,
     pub comparison_missed: bool,
-    /// `comparison_time / base_time`.
-    pub ratio: f64,
+    /// `comparison_time / base_time`, when both ran the workload.
+    pub ratio: Option<f64>,
 }
 
 /// A comparison against a base submission.
@@ -33,7 +35,8 @@ pub struct Speedup {
     pub comparison: String,
     /// The spec's base workloads, sorted.
     pub workloads: Vec<WorkloadSpeedup>,
-    /// Geometric mean of the ratios.
+    /// Geometric mean of the ratios there are (NaN when the two have no
+    /// base workload in common).
     pub geomean: f64,
 }
 
@@ -41,6 +44,20 @@ impl Speedup {
     /// `1 − geomean`: the fraction of time saved (negative = slower).
     pub fn faster(&self) -> f64 {
         1.0 - self.geomean
+    }
+
+    /// `1 / geomean`: how many times faster (below 1 = slower).
+    pub fn times_faster(&self) -> f64 {
+        1.0 / self.geomean
+    }
+
+    /// The base workloads left out of the geometric mean: one side did not
+    /// run them.
+    pub fn skipped(&self) -> impl Iterator<Item = &str> {
+        self.workloads
+            .iter()
+            .filter(|w| w.ratio.is_none())
+            .map(|w| w.workload.as_str())
     }
 }
 
@@ -84,42 +101,38 @@ pub fn speedup(lb: &Leaderboard, spec: &Spec, base: &str, comparison: &str) -> R
     let (rb, rc) = (row(base)?, row(comparison)?);
     let mut out = Vec::with_capacity(workloads.len());
     for (w, replacement) in workloads.iter().zip(replacements) {
-        let col =
-            lb.workloads
-                .iter()
-                .position(|x| x == w)
-                .ok_or_else(|| ScoreError::BaseNotAColumn {
-                    spec: spec.path.clone(),
-                    workload: w.clone(),
-                })?;
-        let time = |r: usize, name: &str| -> Result<(f64, bool)> {
-            let t = lb.time_to_targets[(r, col)];
-            if t.is_nan() {
-                return Err(ScoreError::DidNotRun {
-                    submission: name.to_string(),
-                    workload: w.clone(),
-                }
-                .into());
+        let col = (lb.workloads.iter().position(|x| x == w)).ok_or_else(|| {
+            ScoreError::BaseNotAColumn {
+                spec: spec.path.clone(),
+                workload: w.clone(),
             }
-            Ok(if t.is_infinite() {
-                (replacement, true)
-            } else {
-                (t, false)
-            })
+        })?;
+        // NaN: the submission did not run the workload.
+        let time = |r: usize| {
+            let t = lb.time_to_targets[(r, col)];
+            match t {
+                t if t.is_nan() => (None, false),
+                t if t.is_infinite() => (Some(replacement), true),
+                t => (Some(t), false),
+            }
         };
-        let (base_time, base_missed) = time(rb, base)?;
-        let (comparison_time, comparison_missed) = time(rc, comparison)?;
+        let (base_time, base_missed) = time(rb);
+        let (comparison_time, comparison_missed) = time(rc);
         out.push(WorkloadSpeedup {
             workload: w.clone(),
             base_time,
             comparison_time,
             base_missed,
             comparison_missed,
-            ratio: comparison_time / base_time,
+            ratio: base_time.zip(comparison_time).map(|(b, c)| c / b),
         });
     }
-    let logs: Vec<f64> = out.iter().map(|w| w.ratio.ln()).collect();
-    let geomean = (numeric::pairwise_sum(&logs) / logs.len() as f64).exp();
+    let logs: Vec<f64> = out.iter().filter_map(|w| w.ratio).map(f64::ln).collect();
+    let geomean = if logs.is_empty() {
+        f64::NAN
+    } else {
+        (numeric::pairwise_sum(&logs) / logs.len() as f64).exp()
+    };
     Ok(Speedup {
         base: base.to_string(),
         comparison: comparison.to_string(),

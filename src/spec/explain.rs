@@ -183,3 +183,89 @@ fn glossary_indent(s: &mut String, words: &[(&str, &str)], indent: &str) {
         let _ = writeln!(s, "{indent}{name}: {about}");
     }
 }
+
+/// The same pipeline as one JSON document (schema/spec-explain.schema.json):
+/// every formula as its canonical text, every matrix workload with its
+/// target, the τ grid, weights, held-out sampling and, for a spec that
+/// `extends` another, where each key came from. Numbers are the spec's;
+/// budgets are already multiplied by the budget factor.
+pub fn document(spec: &Spec) -> serde_json::Value {
+    use serde_json::json;
+    let workloads: Vec<serde_json::Value> = spec
+        .matrix_workloads()
+        .iter()
+        .filter_map(|w| spec.targets.get(w).map(|t| (w, t)))
+        .map(|(w, t)| {
+            json!({
+                "workload": w,
+                "base_of": if spec.is_base(w) { None } else { spec.base_of(w) },
+                "column": t.column,
+                "goal": match t.goal {
+                    super::Goal::Minimize => "minimize",
+                    super::Goal::Maximize => "maximize",
+                },
+                "target": t.target,
+                "budget": t.budget.map(|b| b * spec.budget_factor),
+            })
+        })
+        .collect();
+    let sampling = spec.sampling.as_ref().map(|s| {
+        json!({
+            "seed": seed_value(s.seed),
+            "groups": s.groups.iter().map(|(g, pool)| json!({"group": g, "pool": pool})).collect::<Vec<_>>(),
+        })
+    });
+    json!({
+        "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
+        "spec": spec.path.display().to_string(),
+        "name": spec.name,
+        "version": spec.version,
+        "ruleset": spec.ruleset,
+        "description": spec.description,
+        "targets": spec.targets_path.display().to_string(),
+        "frameworks": spec.frameworks,
+        "time_column": spec.columns.time,
+        "expect": {
+            "studies": spec.expect.studies,
+            "trials_per_study": spec.expect.trials_per_study,
+            "workloads": spec.base.len() + spec.held_out.len(),
+        },
+        "workloads": workloads,
+        "formulas": {
+            "trial": spec.trial.text,
+            "study": spec.study.text,
+            "workload": spec.workload.text,
+            "steps": spec.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
+            "ratio": spec.ratio.text,
+            "rho": spec.rho.text,
+            "score": spec.score.text,
+            "missed": spec.missed.as_ref().map(|m| m.text.as_str()),
+        },
+        "tau": {
+            "scale": match spec.tau.scale {
+                TauScale::Linear => "linear",
+                TauScale::Log => "log",
+            },
+            "min": spec.tau.min,
+            "max": spec.tau.max,
+            "points": spec.tau.points,
+        },
+        "weights": spec.weights,
+        "budget_factor": spec.budget_factor,
+        "held_out_sampling": sampling,
+        "sources": spec.sources.iter().map(|k| json!({
+            "key": k.key,
+            "value": k.value,
+            "file": k.file.display().to_string(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A held-out seed: a JSON number when it fits in 64 bits (every
+/// published seed does), else its decimal digits as a string.
+pub fn seed_value(seed: u128) -> serde_json::Value {
+    match u64::try_from(seed) {
+        Ok(n) => serde_json::json!(n),
+        Err(_) => serde_json::json!(seed.to_string()),
+    }
+}

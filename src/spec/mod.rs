@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use diagnostic::{SpecError, SpecErrors};
-pub use explain::explain;
+pub use explain::{document as explain_document, explain, seed_value};
 pub use load::load;
 
 /// Whether a metric improves downwards (losses, error rates) or upwards.

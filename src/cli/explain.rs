@@ -1,0 +1,43 @@
+//! `explain`: one submission on one workload, step by step.
+
+use clap::Args;
+
+use super::args::InputArgs;
+use super::options::Input;
+use super::output::print_out;
+use crate::error::Result;
+use crate::run::error::RunError;
+use crate::{report, run};
+
+/// Arguments of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The submission to explain (its folder name).
+    #[arg(long, value_name = "NAME")]
+    pub submission: String,
+    /// The workload (name without framework suffix).
+    #[arg(long, value_name = "NAME")]
+    pub workload: String,
+}
+
+/// Runs `explain`. Its warnings are not printed: the explanation is the
+/// output.
+pub fn explain_command(a: ExplainArgs) -> Result<()> {
+    let input = Input::from_cli_arguments(&a.input)?;
+    let s = &input.spec;
+    let ingested = input.read()?;
+    let (leaderboard, _) = run::score_only(&ingested, s, &input.options)?;
+    let submission = ingested
+        .submissions
+        .iter()
+        .find(|x| x.name == a.submission)
+        .ok_or_else(|| RunError::UnknownSubmission {
+            submissions: input.origin.path().to_path_buf(),
+            name: a.submission.clone(),
+            scored: leaderboard.submissions.clone(),
+        })?;
+    let text = report::explain::explain(s, &leaderboard, submission, &a.workload)?;
+    print_out(&text)
+}

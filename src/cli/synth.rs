@@ -1,0 +1,87 @@
+//! `synth`: a synthetic submissions tree.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::output::print_err;
+use crate::error::Result;
+use crate::run::error::{CommandLineError, RunError};
+use crate::{spec, synth};
+
+/// `synth`'s arguments.
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Spec whose workloads and targets the curves are made for (default:
+    /// rulesets/v05_external.toml in the current folder, i.e. run from the
+    /// repository root; elsewhere pass --spec).
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// Number of submissions.
+    #[arg(long, value_name = "N")]
+    pub submissions: usize,
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seed: u64,
+    /// Studies per workload (default: the spec's expected count).
+    #[arg(long, value_name = "N")]
+    pub studies: Option<usize>,
+    /// Trials per study (default: the spec's expected count).
+    #[arg(long, value_name = "N")]
+    pub trials: Option<usize>,
+    /// Output folder (must be empty or absent).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// Runs `synth`.
+pub fn synth_command(args: SynthArgs) -> Result<()> {
+    let SynthArgs {
+        spec: path,
+        submissions,
+        seed,
+        studies,
+        trials,
+        out,
+    } = args;
+    let s = spec::load(&spec_path(path)?)?;
+    let mut opts = synth::Options::for_spec(&s, submissions, seed);
+    opts.studies = studies.unwrap_or(opts.studies);
+    opts.trials = trials.unwrap_or(opts.trials);
+    if out.exists()
+        && std::fs::read_dir(&out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(RunError::OutputNotEmpty { path: out }.into());
+    }
+    let files = synth::generate(&s, &opts);
+    synth::write(&out, &files)?;
+    print_err(&format!(
+        "wrote {} trial files under {}\n",
+        files.len(),
+        out.display()
+    ));
+    Ok(())
+}
+
+/// The default spec, relative to the current folder: an installed binary
+/// has no rulesets of its own (the repository's are not installed with it),
+/// so a missing default is refused with the path tried rather than guessed.
+const DEFAULT_SPEC: &str = "rulesets/v05_external.toml";
+
+/// `--spec`, or the default when it exists.
+fn spec_path(given: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(path) = given {
+        return Ok(path);
+    }
+    let default = PathBuf::from(DEFAULT_SPEC);
+    if default.is_file() {
+        return Ok(default);
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    Err(CommandLineError::NoDefaultSpec {
+        default: DEFAULT_SPEC,
+        tried: cwd.join(DEFAULT_SPEC),
+    }
+    .into())
+}
