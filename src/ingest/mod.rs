@@ -475,9 +475,8 @@ fn read_csv_trial(
         metric: &target.column,
         extra: &spec.extra_columns,
     };
-    let (series, starts) =
-        csv::read_trial(&bytes, &wanted).map_err(|(line, problem)| err(line, problem))?;
-    let at = |(row, problem)| err(csv::line_of_row(&bytes, &starts, row), problem);
+    let series = csv::read_series(&bytes, &wanted).map_err(|(line, problem)| err(line, problem))?;
+    let at = |(row, problem)| err(csv::line_of_row(&bytes, row), problem);
     let notes = check_times(&series, &spec.columns.time, target).map_err(at)?;
     Ok((series, notes.into_iter().map(at).collect()))
 }
