@@ -309,7 +309,10 @@ struct Header {
 impl Header {
     fn read(records: &mut Records, wanted: &Wanted) -> Result<Header, (Option<u64>, TrialProblem)> {
         let labels = [wanted.time, wanted.summary_time, wanted.step, wanted.metric];
-        let names = labels.iter().copied().chain(wanted.extra.iter().map(String::as_str));
+        let names = labels
+            .iter()
+            .copied()
+            .chain(wanted.extra.iter().map(String::as_str));
         // Only the first field of each name counts; nothing else of the header
         // is kept.
         let mut slots: Vec<Option<usize>> = vec![None; 4 + wanted.extra.len()];
@@ -331,7 +334,10 @@ impl Header {
         }
         if let Some(k) = slots[..4].iter().position(Option::is_none) {
             let line = line_at_byte(records.bytes, start);
-            return Err((Some(line), TrialProblem::MissingColumn(labels[k].to_string())));
+            return Err((
+                Some(line),
+                TrialProblem::MissingColumn(labels[k].to_string()),
+            ));
         }
         let mut picks: Vec<(usize, usize)> = slots
             .iter()
@@ -423,7 +429,8 @@ impl<'b> Records<'b> {
 
     /// Where the unquoted text from `from` ends: the next comma or line end.
     fn field_end(&self, from: usize) -> usize {
-        memchr::memchr3(b',', b'\n', b'\r', &self.bytes[from..]).map_or(self.bytes.len(), |i| from + i)
+        memchr::memchr3(b',', b'\n', b'\r', &self.bytes[from..])
+            .map_or(self.bytes.len(), |i| from + i)
     }
 
     /// A field starting with a quote: the text up to the closing quote, `""`
@@ -460,8 +467,9 @@ impl<'b> Records<'b> {
     }
 }
 
-/// The number of lines (`\r\n`, `\r` and `\n` each end one), or the 1-based
-/// number of the first line longer than [`crate::limits::MAX_CSV_LINE`].
+/// The number of lines (`\r\n`, `\r` and `\n` each end one; nothing after
+/// the last line end is not a line), or the 1-based number of the first line
+/// longer than [`crate::limits::MAX_CSV_LINE`].
 fn count_lines(bytes: &[u8]) -> Result<usize, u64> {
     let max = crate::limits::MAX_CSV_LINE;
     let mut start = 0;
@@ -476,10 +484,11 @@ fn count_lines(bytes: &[u8]) -> Result<usize, u64> {
         start = i + 1;
         line += 1;
     }
-    if bytes.len() - start.min(bytes.len()) > max {
+    let last = bytes.len() - start.min(bytes.len());
+    if last > max {
         return Err(line);
     }
-    Ok(line as usize)
+    Ok(line as usize - usize::from(last == 0))
 }
 
 fn not_a_number(column: &str, raw: &[u8]) -> TrialProblem {
@@ -562,10 +571,13 @@ mod tests {
         let names = [wanted.time, wanted.summary_time, wanted.step, wanted.metric];
         let mut cols = [0; 4];
         for (c, name) in cols.iter_mut().zip(names) {
-            *c = headers.iter().position(|h| h == name.as_bytes()).ok_or_else(|| {
-                let problem = TrialProblem::MissingColumn(name.to_string());
-                (line(headers.position()), problem)
-            })?;
+            *c = headers
+                .iter()
+                .position(|h| h == name.as_bytes())
+                .ok_or_else(|| {
+                    let problem = TrialProblem::MissingColumn(name.to_string());
+                    (line(headers.position()), problem)
+                })?;
         }
         let extra: Vec<Option<usize>> = (wanted.extra.iter())
             .map(|x| headers.iter().position(|h| h == x.as_bytes()))

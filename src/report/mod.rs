@@ -217,7 +217,10 @@ mod tests {
         for n in 0..=rows.len() {
             let ours = summary_csv(&rows[..n]);
             let theirs = by_csv_crate(&rows[..n]);
-            assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
+            assert_eq!(
+                String::from_utf8_lossy(&ours),
+                String::from_utf8_lossy(&theirs)
+            );
         }
     }
 }
