@@ -128,7 +128,7 @@ fn bench_summary(c: &mut Criterion) {
             time_to_target: if i % 3 == 0 {
                 f64::INFINITY
             } else {
-                1089.618_906_497_955_3
+                1_089.618_906_497_955_3
             },
             step_time: 0.725_393_925_804_689_8,
             step_hint: 10666,
