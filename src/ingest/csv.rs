@@ -133,18 +133,13 @@ fn plain_decimal(b: &[u8]) -> Option<f64> {
     let mut digits: u64 = 0;
     let mut count = 0usize;
     let mut i = 0;
-    // The run of digits from `i`, appended to `digits`; its length.
     let scan = |i: &mut usize, digits: &mut u64| {
-        let run = b.get(*i..).unwrap_or_default();
-        let n = run
-            .iter()
-            .position(|c| !c.is_ascii_digit())
-            .unwrap_or(run.len());
-        for &c in &run[..n] {
-            *digits = digits.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+        let from = *i;
+        while let Some(d) = b.get(*i).map(|c| c.wrapping_sub(b'0')).filter(|d| *d < 10) {
+            *digits = digits.wrapping_mul(10).wrapping_add(u64::from(d));
+            *i += 1;
         }
-        *i += n;
-        n
+        *i - from
     };
     let int_digits = scan(&mut i, &mut digits);
     count += int_digits;
