@@ -110,18 +110,22 @@ pub fn nanmin(values: impl IntoIterator<Item = f64>) -> f64 {
 /// shortest round-trip digits, `1.0` rather than `1`, exponent form outside
 /// 1e-4 ≤ |x| < 1e16, `inf`, `-inf`, and `nan`.
 pub fn py_repr(x: f64) -> String {
+    let mut out = String::new();
+    push_py_repr(&mut out, x);
+    out
+}
+
+/// [`py_repr`], appended to `out` without a `String` of its own: reports
+/// write thousands of numbers into one buffer.
+pub fn push_py_repr(out: &mut String, x: f64) {
     if x.is_nan() {
-        return "nan".into();
+        return out.push_str("nan");
     }
     if x.is_infinite() {
-        return if x > 0.0 { "inf".into() } else { "-inf".into() };
+        return out.push_str(if x > 0.0 { "inf" } else { "-inf" });
     }
     if x == 0.0 {
-        return if x.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
+        return out.push_str(if x.is_sign_negative() { "-0.0" } else { "0.0" });
     }
     // ryu gives the shortest round-trip digits (as Python's repr does), in
     // either "123.45", "0.00012" or "1.2e-7" form: reduce to digits and the
@@ -132,55 +136,80 @@ pub fn py_repr(x: f64) -> String {
         Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
         None => (text, 0),
     };
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let int_digits = int_part.trim_start_matches('0');
-    let (digits, exp): (String, i32) = if !int_digits.is_empty() {
-        (
-            format!("{int_digits}{frac_part}"),
-            int_digits.len() as i32 - 1 + e,
-        )
-    } else {
-        let frac_digits = frac_part.trim_start_matches('0');
-        let zeros = (frac_part.len() - frac_digits.len()) as i32;
-        (frac_digits.to_string(), -(zeros + 1) + e)
-    };
-    let digits = digits.trim_end_matches('0');
-    let digits = if digits.is_empty() { "0" } else { digits };
-    let sign = if x < 0.0 { "-" } else { "" };
+    let int_len = mantissa.find('.').unwrap_or(mantissa.len()) as i32;
+    // At most 17 significant digits, plus the zeros ryu writes before or
+    // after them (below 1e16 and above 1e-5, so fewer than 24).
+    let mut digits = [0u8; 48];
+    let mut n = 0;
+    let mut leading_zeros = 0;
+    for &c in mantissa.as_bytes().iter().filter(|c| c.is_ascii_digit()) {
+        if n == 0 && c == b'0' {
+            leading_zeros += 1;
+        } else if n < digits.len() {
+            digits[n] = c;
+            n += 1;
+        }
+    }
+    while n > 1 && digits[n - 1] == b'0' {
+        n -= 1;
+    }
+    if n == 0 {
+        digits[0] = b'0';
+        n = 1;
+    }
+    let digits = std::str::from_utf8(&digits[..n]).unwrap_or("0");
+    let exp = int_len - 1 - leading_zeros + e;
+    if x < 0.0 {
+        out.push('-');
+    }
     if (-4..16).contains(&exp) {
-        let n = digits.len() as i32;
-        let s = if exp >= 0 {
+        let n = n as i32;
+        if exp >= 0 {
             let int_len = exp + 1;
             if n <= int_len {
-                format!("{}{}.0", digits, "0".repeat((int_len - n) as usize))
+                out.push_str(digits);
+                push_zeros(out, int_len - n);
+                out.push_str(".0");
             } else {
-                format!(
-                    "{}.{}",
-                    &digits[..int_len as usize],
-                    &digits[int_len as usize..]
-                )
+                out.push_str(&digits[..int_len as usize]);
+                out.push('.');
+                out.push_str(&digits[int_len as usize..]);
             }
         } else {
-            format!("0.{}{}", "0".repeat((-exp - 1) as usize), digits)
-        };
-        format!("{sign}{s}")
+            out.push_str("0.");
+            push_zeros(out, -exp - 1);
+            out.push_str(digits);
+        }
     } else {
-        let m = if digits.len() > 1 {
-            format!("{}.{}", &digits[..1], &digits[1..])
-        } else {
-            digits.to_string()
-        };
-        let esign = if exp < 0 { '-' } else { '+' };
-        format!("{sign}{m}e{esign}{:02}", exp.abs())
+        out.push_str(&digits[..1]);
+        if n > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push_str(if exp < 0 { "e-" } else { "e+" });
+        if exp.abs() < 10 {
+            out.push('0');
+        }
+        // An exponent has at most three digits: no allocation.
+        let _ = std::fmt::Write::write_fmt(out, format_args!("{}", exp.abs()));
     }
+}
+
+fn push_zeros(out: &mut String, count: i32) {
+    out.extend(std::iter::repeat_n('0', count.max(0) as usize));
 }
 
 /// A value as pandas writes it in a CSV cell: NaN is an empty cell.
 pub fn csv_cell(x: f64) -> String {
-    if x.is_nan() {
-        String::new()
-    } else {
-        py_repr(x)
+    let mut out = String::new();
+    push_csv_cell(&mut out, x);
+    out
+}
+
+/// [`csv_cell`], appended to `out`.
+pub fn push_csv_cell(out: &mut String, x: f64) {
+    if !x.is_nan() {
+        push_py_repr(out, x);
     }
 }
 

@@ -110,7 +110,7 @@ fn cells_that_are_not_numbers_are_nan_on_both_csv_readers() {
         extra: &extra,
     };
     let plain = "t,s,m,note\n1,10,0.5,7\n2,20,0.4,x\n3,30,0.3,\n";
-    // A quote sends the file to the csv crate's reader: the same values.
+    // A quoted cell (the reader's quoted-field path): the same values.
     let quoted = "t,s,m,note\n1,10,0.5,\"7\"\n2,20,0.4,x\n3,30,0.3,\n";
     for text in [plain, quoted] {
         let s = read_series(text.as_bytes(), &wanted).expect("reads");

@@ -27,6 +27,35 @@ pub struct Series {
 }
 
 impl Series {
+    /// Room for `rows` evaluations and `extra` further columns.
+    fn with_capacity(rows: usize, extra: usize) -> Series {
+        Series {
+            time: Vec::with_capacity(rows),
+            summary_time: Vec::with_capacity(rows),
+            step: Vec::with_capacity(rows),
+            metric: Vec::with_capacity(rows),
+            extra: (0..extra).map(|_| Vec::with_capacity(rows)).collect(),
+        }
+    }
+
+    /// Appends one evaluation's time, summary time, step and metric.
+    fn push(&mut self, [time, summary_time, step, metric]: [f64; 4]) {
+        self.time.push(time);
+        self.summary_time.push(summary_time);
+        self.step.push(step);
+        self.metric.push(metric);
+    }
+
+    /// Frees room reserved beyond the evaluations read: thousands of trials
+    /// are held at once.
+    fn shrink_to_fit(&mut self) {
+        self.time.shrink_to_fit();
+        self.summary_time.shrink_to_fit();
+        self.step.shrink_to_fit();
+        self.metric.shrink_to_fit();
+        self.extra.iter_mut().for_each(Vec::shrink_to_fit);
+    }
+
     /// Number of evaluations.
     pub fn len(&self) -> usize {
         self.metric.len()
@@ -64,8 +93,13 @@ const NA_VALUES: &[&[u8]] = &[
 /// in any case are infinities, surrounding spaces are ignored.
 pub fn parse_cell(raw: &[u8]) -> Option<f64> {
     let trimmed = trim(raw);
-    // Numbers first: they are nearly every cell. Rust also accepts "inf",
-    // "infinity" and "nan" in any case, and a leading '+'.
+    // Numbers first: they are nearly every cell, and most are plain decimals
+    // that need neither a UTF-8 check nor the general parser.
+    if let Some(v) = plain_decimal(trimmed) {
+        return Some(v);
+    }
+    // Rust also accepts "inf", "infinity" and "nan" in any case, and a
+    // leading '+'.
     if let Some(v) = std::str::from_utf8(trimmed)
         .ok()
         .and_then(|s| s.parse::<f64>().ok())
@@ -76,6 +110,86 @@ pub fn parse_cell(raw: &[u8]) -> Option<f64> {
         return Some(f64::NAN);
     }
     None
+}
+
+/// Exact powers of ten as f64 (10^22 is the largest one a double holds exactly).
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A decimal `[+-]digits[.digits][(e|E)[+-]digits]` whose digits fit in 53
+/// bits and whose power of ten is at most 22 either way, else `None` (then
+/// [`parse_cell`] asks `f64::from_str`). In that range both the digits and
+/// the power of ten are exact doubles, so one multiplication or division
+/// rounds once, correctly: the same value as `f64::from_str` (Clinger's fast
+/// path, which the standard parser takes too).
+fn plain_decimal(b: &[u8]) -> Option<f64> {
+    let (negative, b) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, b),
+    };
+    let mut digits: u64 = 0;
+    let mut count = 0usize;
+    let mut i = 0;
+    let scan = |i: &mut usize, digits: &mut u64| {
+        let from = *i;
+        while let Some(d) = b.get(*i).map(|c| c.wrapping_sub(b'0')).filter(|d| *d < 10) {
+            *digits = digits.wrapping_mul(10).wrapping_add(u64::from(d));
+            *i += 1;
+        }
+        *i - from
+    };
+    let int_digits = scan(&mut i, &mut digits);
+    count += int_digits;
+    let mut exponent: i64 = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let frac_digits = scan(&mut i, &mut digits);
+        if frac_digits == 0 {
+            return None;
+        }
+        count += frac_digits;
+        exponent -= frac_digits as i64;
+    }
+    // At most 19 digits cannot have wrapped; the 53-bit check follows.
+    if int_digits == 0 || count > 19 {
+        return None;
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        let minus = match b.get(i) {
+            Some(b'-') => {
+                i += 1;
+                true
+            }
+            Some(b'+') => {
+                i += 1;
+                false
+            }
+            _ => false,
+        };
+        let mut e: u64 = 0;
+        let n = scan(&mut i, &mut e);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        exponent += if minus { -(e as i64) } else { e as i64 };
+    }
+    if i != b.len() || digits > 1 << 53 {
+        return None;
+    }
+    let magnitude = if digits == 0 {
+        0.0
+    } else if (0..=22).contains(&exponent) {
+        digits as f64 * POW10[exponent as usize]
+    } else if (-22..0).contains(&exponent) {
+        digits as f64 / POW10[(-exponent) as usize]
+    } else {
+        return None;
+    };
+    Some(if negative { -magnitude } else { magnitude })
 }
 
 fn trim(mut b: &[u8]) -> &[u8] {
@@ -99,162 +213,264 @@ fn trim(mut b: &[u8]) -> &[u8] {
 /// Reads the wanted columns of a trial file's bytes. Errors carry the
 /// 1-based line they are on, when there is one.
 ///
-/// Files without a quote character (every file the AlgoPerf logger writes)
-/// take a fast path that splits lines and fields with memchr and parses only
-/// the wanted cells; a file with quotes goes through the `csv` crate. Both
-/// paths give the same values and the same errors (a test checks it). So
-/// does a file with a line ending in a lone `\r` (old Mac line ends), which
-/// the fast path would read as one line.
+/// One reader for every file: it reads CSV as the `csv` crate does
+/// (double-quoted fields with `""` for a quote and line breaks inside,
+/// `\r\n`, `\n` and a lone `\r` each ending a record, blank lines skipped),
+/// finds separators with memchr, and parses only the wanted cells, without
+/// copying any field that has no quotes (a test compares it with the `csv`
+/// crate on generated files).
 ///
 /// The values are not judged here (a time going backwards, a negative
-/// time): see `ingest::check_times`, which uses [`read_trial`]'s row
-/// positions to name the line.
+/// time): see `ingest::check_times`, which names a row's line with
+/// [`line_of_row`].
 ///
 /// A line longer than [`crate::limits::MAX_CSV_LINE`] is refused before
-/// either path reads it; the plain path's memory does not grow with the
-/// number of fields on a line.
+/// anything else is read; memory does not grow with the number of fields on
+/// a line.
 pub fn read_series(bytes: &[u8], wanted: &Wanted) -> Result<Series, (Option<u64>, TrialProblem)> {
-    read_trial(bytes, wanted).map(|(series, _)| series)
+    let bytes = without_bom(bytes);
+    let lines = match count_lines(bytes) {
+        Ok(lines) => lines,
+        Err(line) => {
+            return Err((
+                Some(line),
+                TrialProblem::Unreadable(format!(
+                    "line longer than {}",
+                    crate::limits::size_text(crate::limits::MAX_CSV_LINE as u64)
+                )),
+            ))
+        }
+    };
+    let mut records = Records::new(bytes);
+    let header = Header::read(&mut records, wanted)?;
+    let names = [wanted.time, wanted.summary_time, wanted.step, wanted.metric];
+    // Each record is at least one line, the header one more: the series are
+    // made at their final size or barely above, then trimmed to it.
+    let mut series = Series::with_capacity(lines.saturating_sub(1), wanted.extra.len());
+    let mut cells = vec![Span::default(); 4 + wanted.extra.len()];
+    loop {
+        let mut next = 0;
+        let Some((start, found)) = records.next(|i, span, _| {
+            while let Some(&(_, slot)) = header.picks.get(next).filter(|(c, _)| *c == i) {
+                cells[slot] = span;
+                next += 1;
+            }
+        }) else {
+            break;
+        };
+        let line = || Some(line_at_byte(bytes, start));
+        if found != header.fields {
+            let expected = header.fields;
+            return Err((line(), TrialProblem::WrongFieldCount { expected, found }));
+        }
+        let mut values = [0.0; 4];
+        for (k, value) in values.iter_mut().enumerate() {
+            let raw = records.text(cells[k]);
+            *value = parse_cell(raw).ok_or_else(|| (line(), not_a_number(names[k], raw)))?;
+        }
+        series.push(values);
+        for (column, &span) in series.extra.iter_mut().zip(&cells[4..]) {
+            column.push(lenient_cell(records.text(span)));
+        }
+    }
+    series.shrink_to_fit();
+    Ok(series)
 }
 
-/// [`read_series`], plus where each row starts (a byte offset, for
-/// [`line_of_row`]): blank lines and quoted line breaks make the row index
-/// differ from the line.
-pub fn read_trial(
-    bytes: &[u8],
-    wanted: &Wanted,
-) -> Result<(Series, Vec<usize>), (Option<u64>, TrialProblem)> {
+/// The 1-based line of row `row` (0 is the first row after the header) of a
+/// file [`read_series`] read: blank lines and quoted line breaks make the
+/// row index differ from the line.
+pub fn line_of_row(bytes: &[u8], row: usize) -> Option<u64> {
     let bytes = without_bom(bytes);
-    if let Some(line) = overlong_line(bytes) {
-        return Err((
-            Some(line),
-            TrialProblem::Unreadable(format!(
-                "line longer than {}",
-                crate::limits::size_text(crate::limits::MAX_CSV_LINE as u64)
-            )),
-        ));
+    let mut records = Records::new(bytes);
+    records.next(|_, _, _| {})?;
+    for _ in 0..row {
+        records.next(|_, _, _| {})?;
     }
-    let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
-    if lone_cr || memchr::memchr(b'"', bytes).is_some() {
-        read_series_quoted(bytes, wanted)
-    } else {
-        read_series_plain(bytes, wanted)
-    }
+    records
+        .next(|_, _, _| {})
+        .map(|(start, _)| line_at_byte(bytes, start))
 }
 
 fn without_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
-/// The 1-based line of row `row` of a file read by [`read_trial`].
-pub fn line_of_row(bytes: &[u8], starts: &[usize], row: usize) -> Option<u64> {
-    starts
-        .get(row)
-        .map(|&start| line_at_byte(without_bom(bytes), start))
+/// What the header says: how many fields each record must have, and which
+/// fields to keep, as (field index, cell slot) sorted by field (slots 0–3
+/// are time, summary time, step and metric, 4… the extra columns; one field
+/// may fill several slots). Extra columns not in the header have no pick:
+/// their cell stays empty, which reads as NaN.
+struct Header {
+    fields: usize,
+    picks: Vec<(usize, usize)>,
 }
 
-/// Lines of a file with their 1-based numbers, `\r\n` or `\n` terminated,
-/// empty lines skipped (as pandas skips blank lines).
-fn lines(bytes: &[u8]) -> impl Iterator<Item = (u64, &[u8])> {
-    let mut start = 0;
-    let mut number = 0u64;
-    std::iter::from_fn(move || loop {
-        if start >= bytes.len() {
-            return None;
-        }
-        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        let mut line = &bytes[start..end];
-        start = end + 1;
-        number += 1;
-        if let [rest @ .., b'\r'] = line {
-            line = rest;
-        }
-        if !line.is_empty() {
-            return Some((number, line));
-        }
-    })
-}
-
-fn read_series_plain(
-    bytes: &[u8],
-    wanted: &Wanted,
-) -> Result<(Series, Vec<usize>), (Option<u64>, TrialProblem)> {
-    let mut it = lines(bytes);
-    let Some((header_line, header)) = it.next() else {
-        return Err((None, TrialProblem::Empty));
-    };
-    let labels = [wanted.time, wanted.summary_time, wanted.step, wanted.metric];
-    // The wanted columns' positions and the field count, without keeping
-    // every header name: memory does not grow with the number of fields.
-    let mut cols = [usize::MAX; 4];
-    let mut n_fields = 0;
-    for (i, h) in header.split(|&b| b == b',').enumerate() {
-        for (c, label) in cols.iter_mut().zip(labels) {
-            if *c == usize::MAX && h == label.as_bytes() {
-                *c = i;
-            }
-        }
-        n_fields = i + 1;
-    }
-    if let Some(k) = cols.iter().position(|&c| c == usize::MAX) {
-        return Err((
-            Some(header_line),
-            TrialProblem::MissingColumn(labels[k].to_string()),
-        ));
-    }
-    let extra_cols = extra_positions(header.split(|&b| b == b','), wanted.extra);
-    let mut extra_raw: Vec<&[u8]> = vec![b""; extra_cols.len()];
-    let mut series = Series {
-        extra: vec![Vec::new(); extra_cols.len()],
-        ..Series::default()
-    };
-    let mut starts = Vec::new();
-    for (line_no, line) in it {
-        let mut raw: [&[u8]; 4] = [b""; 4];
-        let mut found = 0;
-        extra_raw.fill(b"");
-        for (i, field) in line.split(|&b| b == b',').enumerate() {
-            for (r, &c) in raw.iter_mut().zip(&cols) {
-                if c == i {
-                    *r = field;
+impl Header {
+    fn read(records: &mut Records, wanted: &Wanted) -> Result<Header, (Option<u64>, TrialProblem)> {
+        let labels = [wanted.time, wanted.summary_time, wanted.step, wanted.metric];
+        let names = labels
+            .iter()
+            .copied()
+            .chain(wanted.extra.iter().map(String::as_str));
+        // Only the first field of each name counts; nothing else of the header
+        // is kept.
+        let mut slots: Vec<Option<usize>> = vec![None; 4 + wanted.extra.len()];
+        let mut first_empty = false;
+        let Some((start, fields)) = records.next(|i, _, text| {
+            first_empty = i == 0 && text.is_empty();
+            for (slot, name) in slots.iter_mut().zip(names.clone()) {
+                if slot.is_none() && text == name.as_bytes() {
+                    *slot = Some(i);
                 }
             }
-            for (r, &c) in extra_raw.iter_mut().zip(&extra_cols) {
-                if c == Some(i) {
-                    *r = field;
-                }
-            }
-            found = i + 1;
+        }) else {
+            return Err((None, TrialProblem::Empty));
+        };
+        // A header of one empty field is an empty file (the `csv` crate's
+        // reading of `""`).
+        if fields == 1 && first_empty {
+            return Err((None, TrialProblem::Empty));
         }
-        if found != n_fields {
+        if let Some(k) = slots[..4].iter().position(Option::is_none) {
+            let line = line_at_byte(records.bytes, start);
             return Err((
-                Some(line_no),
-                TrialProblem::WrongFieldCount {
-                    expected: n_fields,
-                    found,
-                },
+                Some(line),
+                TrialProblem::MissingColumn(labels[k].to_string()),
             ));
         }
-        let mut values = [0.0; 4];
-        for k in 0..4 {
-            values[k] =
-                parse_cell(raw[k]).ok_or_else(|| not_a_number(line_no, labels[k], raw[k]))?;
-        }
-        starts.push(line.as_ptr() as usize - bytes.as_ptr() as usize);
-        series.time.push(values[0]);
-        series.summary_time.push(values[1]);
-        series.step.push(values[2]);
-        series.metric.push(values[3]);
-        for (column, raw) in series.extra.iter_mut().zip(&extra_raw) {
-            column.push(lenient_cell(raw));
-        }
+        let mut picks: Vec<(usize, usize)> = slots
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, field)| Some(((*field)?, slot)))
+            .collect();
+        picks.sort_unstable();
+        Ok(Header { fields, picks })
     }
-    Ok((series, starts))
 }
 
-/// The first line longer than [`crate::limits::MAX_CSV_LINE`], if any (its
-/// 1-based number; `\r\n`, `\r` and `\n` each end a line).
-fn overlong_line(bytes: &[u8]) -> Option<u64> {
+/// Where a field's text is: in the file, or (a quoted field, without its
+/// quotes) in the reader's buffer of unquoted text.
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    quoted: bool,
+    start: usize,
+    end: usize,
+}
+
+/// Records of a CSV file, read by the `csv` crate's rules (see
+/// [`read_series`]).
+struct Records<'b> {
+    bytes: &'b [u8],
+    pos: usize,
+    /// The current record's quoted fields, quotes removed and `""` made `"`.
+    unquoted: Vec<u8>,
+}
+
+impl<'b> Records<'b> {
+    fn new(bytes: &'b [u8]) -> Self {
+        Records {
+            bytes,
+            pos: 0,
+            unquoted: Vec::new(),
+        }
+    }
+
+    /// A field's text (valid until the next record is read).
+    fn text(&self, span: Span) -> &[u8] {
+        let from = if span.quoted {
+            &self.unquoted
+        } else {
+            self.bytes
+        };
+        &from[span.start..span.end]
+    }
+
+    /// Reads the next record, calling `field` with each field's index,
+    /// place and text; returns the byte where the record starts and its number of
+    /// fields, or `None` past the last record.
+    fn next(&mut self, mut field: impl FnMut(usize, Span, &[u8])) -> Option<(usize, usize)> {
+        let bytes = self.bytes;
+        while matches!(bytes.get(self.pos), Some(b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+        if self.pos >= bytes.len() {
+            return None;
+        }
+        let start = self.pos;
+        self.unquoted.clear();
+        let mut count = 0;
+        loop {
+            let span = if bytes.get(self.pos) == Some(&b'"') {
+                self.quoted_field()
+            } else {
+                let from = self.pos;
+                self.pos = self.field_end(from);
+                Span {
+                    quoted: false,
+                    start: from,
+                    end: self.pos,
+                }
+            };
+            field(count, span, self.text(span));
+            count += 1;
+            // A comma starts another field (an empty one at the end of the
+            // file); a line end or the end of the file ends the record.
+            match bytes.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(_) => {
+                    self.pos += 1;
+                    return Some((start, count));
+                }
+                None => return Some((start, count)),
+            }
+        }
+    }
+
+    /// Where the unquoted text from `from` ends: the next comma or line end.
+    fn field_end(&self, from: usize) -> usize {
+        memchr::memchr3(b',', b'\n', b'\r', &self.bytes[from..])
+            .map_or(self.bytes.len(), |i| from + i)
+    }
+
+    /// A field starting with a quote: the text up to the closing quote, `""`
+    /// read as `"`, line breaks kept; text after the closing quote is kept as
+    /// it is (`"ab"c` is `abc`), and a missing closing quote ends the field
+    /// at the end of the file.
+    fn quoted_field(&mut self) -> Span {
+        let bytes = self.bytes;
+        let start = self.unquoted.len();
+        self.pos += 1;
+        loop {
+            let rest = &bytes[self.pos..];
+            let Some(i) = memchr::memchr(b'"', rest) else {
+                self.unquoted.extend_from_slice(rest);
+                self.pos = bytes.len();
+                break;
+            };
+            self.unquoted.extend_from_slice(&rest[..i]);
+            self.pos += i + 1;
+            if bytes.get(self.pos) != Some(&b'"') {
+                let end = self.field_end(self.pos);
+                self.unquoted.extend_from_slice(&bytes[self.pos..end]);
+                self.pos = end;
+                break;
+            }
+            self.unquoted.push(b'"');
+            self.pos += 1;
+        }
+        Span {
+            quoted: true,
+            start,
+            end: self.unquoted.len(),
+        }
+    }
+}
+
+/// The number of lines (`\r\n`, `\r` and `\n` each end one; nothing after
+/// the last line end is not a line), or the 1-based number of the first line
+/// longer than [`crate::limits::MAX_CSV_LINE`].
+fn count_lines(bytes: &[u8]) -> Result<usize, u64> {
     let max = crate::limits::MAX_CSV_LINE;
     let mut start = 0;
     let mut line = 1u64;
@@ -263,38 +479,27 @@ fn overlong_line(bytes: &[u8]) -> Option<u64> {
             continue;
         }
         if i - start > max {
-            return Some(line);
+            return Err(line);
         }
         start = i + 1;
         line += 1;
     }
-    (bytes.len() - start.min(bytes.len()) > max).then_some(line)
+    let last = bytes.len() - start.min(bytes.len());
+    if last > max {
+        return Err(line);
+    }
+    Ok(line as usize - usize::from(last == 0))
 }
 
-fn not_a_number(line: u64, column: &str, raw: &[u8]) -> (Option<u64>, TrialProblem) {
-    (
-        Some(line),
-        TrialProblem::NotANumber {
-            column: column.to_string(),
-            value: String::from_utf8_lossy(raw).chars().take(40).collect(),
-        },
-    )
-}
-
-/// The 1-based line on which the record read from `pos` starts.
-///
-/// The csv crate's own `Position::line` is not that line: a record's position
-/// is taken before the blank lines the reader skips and before the `\n` of
-/// the previous record's `\r\n` ending, so blank lines and CRLF files (and
-/// files ending lines with a lone `\r`) would get a wrong line. The position's
-/// byte offset is right; the line is counted from the bytes, past any line
-/// ends, with `\r\n`, `\r` and `\n` each one line end.
-fn line_at(bytes: &[u8], pos: Option<&csv::Position>) -> Option<u64> {
-    Some(line_at_byte(bytes, usize::try_from(pos?.byte()).ok()?))
+fn not_a_number(column: &str, raw: &[u8]) -> TrialProblem {
+    TrialProblem::NotANumber {
+        column: column.to_string(),
+        value: String::from_utf8_lossy(raw).chars().take(40).collect(),
+    }
 }
 
 /// The 1-based line of the first character at or after byte `start` that
-/// is not a line end.
+/// is not a line end (`\r\n`, `\r` and `\n` each end a line).
 fn line_at_byte(bytes: &[u8], start: usize) -> u64 {
     let mut start = start.min(bytes.len());
     while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
@@ -312,116 +517,10 @@ fn line_at_byte(bytes: &[u8], start: usize) -> u64 {
     line
 }
 
-fn read_series_quoted(
-    bytes: &[u8],
-    wanted: &Wanted,
-) -> Result<(Series, Vec<usize>), (Option<u64>, TrialProblem)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(bytes);
-    let headers = match reader.byte_headers() {
-        Ok(h) => h.clone(),
-        Err(e) => return Err(csv_problem(bytes, e)),
-    };
-    let header_line = line_at(bytes, headers.position());
-    if headers.is_empty() || (headers.len() == 1 && headers.get(0).is_some_and(|h| h.is_empty())) {
-        return Err((None, TrialProblem::Empty));
-    }
-    let find = |name: &str| -> Result<usize, (Option<u64>, TrialProblem)> {
-        headers
-            .iter()
-            .position(|h| h == name.as_bytes())
-            .ok_or_else(|| (header_line, TrialProblem::MissingColumn(name.to_string())))
-    };
-    let cols = [
-        find(wanted.time)?,
-        find(wanted.summary_time)?,
-        find(wanted.step)?,
-        find(wanted.metric)?,
-    ];
-    let names = [wanted.time, wanted.summary_time, wanted.step, wanted.metric];
-    let extra_cols = extra_positions(headers.iter(), wanted.extra);
-    let mut series = Series {
-        extra: vec![Vec::new(); extra_cols.len()],
-        ..Series::default()
-    };
-    let mut record = csv::ByteRecord::new();
-    let mut starts = Vec::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(csv_problem(bytes, e)),
-        }
-        // Only needed on an error: counting lines is not free.
-        let line = || line_at(bytes, record.position());
-        let mut values = [0.0; 4];
-        for (k, &c) in cols.iter().enumerate() {
-            let raw = record.get(c).unwrap_or(b"");
-            values[k] = parse_cell(raw).ok_or_else(|| {
-                (
-                    line(),
-                    TrialProblem::NotANumber {
-                        column: names[k].to_string(),
-                        value: String::from_utf8_lossy(raw).chars().take(40).collect(),
-                    },
-                )
-            })?;
-        }
-        let start = record.position().map_or(0, |p| p.byte());
-        starts.push(usize::try_from(start).unwrap_or(usize::MAX));
-        series.time.push(values[0]);
-        series.summary_time.push(values[1]);
-        series.step.push(values[2]);
-        series.metric.push(values[3]);
-        for (column, c) in series.extra.iter_mut().zip(&extra_cols) {
-            column.push(c.and_then(|c| record.get(c)).map_or(f64::NAN, lenient_cell));
-        }
-    }
-    Ok((series, starts))
-}
-
-/// Where each `column('NAME')` column is in a header (`None`: not there).
-fn extra_positions<'h>(
-    header: impl Iterator<Item = &'h [u8]>,
-    extra: &[String],
-) -> Vec<Option<usize>> {
-    let mut positions = vec![None; extra.len()];
-    for (i, h) in header.enumerate() {
-        for (p, name) in positions.iter_mut().zip(extra) {
-            if p.is_none() && h == name.as_bytes() {
-                *p = Some(i);
-            }
-        }
-    }
-    positions
-}
-
 /// A `column('NAME')` cell: a number as [`parse_cell`] reads it, else NaN
 /// (RULES.md: a row where the column is missing or not a number is NaN).
 fn lenient_cell(raw: &[u8]) -> f64 {
     parse_cell(raw).unwrap_or(f64::NAN)
-}
-
-fn csv_problem(bytes: &[u8], e: csv::Error) -> (Option<u64>, TrialProblem) {
-    let line = line_at(bytes, e.position());
-    match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len,
-            len,
-            pos,
-        } => (
-            line_at(bytes, pos.as_ref()).or(line),
-            TrialProblem::WrongFieldCount {
-                expected: *expected_len as usize,
-                found: *len as usize,
-            },
-        ),
-        csv::ErrorKind::Utf8 { .. } => (line, TrialProblem::NotUtf8),
-        csv::ErrorKind::Io(io) => (None, TrialProblem::Unreadable(io.to_string())),
-        _ => (line, TrialProblem::Unreadable(e.to_string())),
-    }
 }
 
 #[cfg(test)]
@@ -458,19 +557,68 @@ mod tests {
         assert!(s.metric[0].is_nan());
     }
 
-    /// The same file with a quoted header cell goes through the `csv` crate:
-    /// both paths must agree on values and on errors.
-    fn both_paths(text: &str) -> [Result<Series, (Option<u64>, TrialProblem)>; 2] {
-        let quoted = text.replacen("score", "\"score\"", 1);
-        assert_ne!(text, quoted);
-        [
-            read_series(text.as_bytes(), &W),
-            read_series(quoted.as_bytes(), &W),
-        ]
+    /// The `csv` crate's reading of a file (what the reader before this one
+    /// used for quoted files), as the reference [`read_series`] must agree
+    /// with on values, errors and lines.
+    fn by_csv_crate(bytes: &[u8], wanted: &Wanted) -> Result<Series, (Option<u64>, TrialProblem)> {
+        let bytes = without_bom(bytes);
+        let line = |p: Option<&csv::Position>| p.map(|p| line_at_byte(bytes, p.byte() as usize));
+        let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
+        let headers = reader.byte_headers().expect("in memory").clone();
+        if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
+            return Err((None, TrialProblem::Empty));
+        }
+        let names = [wanted.time, wanted.summary_time, wanted.step, wanted.metric];
+        let mut cols = [0; 4];
+        for (c, name) in cols.iter_mut().zip(names) {
+            *c = headers
+                .iter()
+                .position(|h| h == name.as_bytes())
+                .ok_or_else(|| {
+                    let problem = TrialProblem::MissingColumn(name.to_string());
+                    (line(headers.position()), problem)
+                })?;
+        }
+        let extra: Vec<Option<usize>> = (wanted.extra.iter())
+            .map(|x| headers.iter().position(|h| h == x.as_bytes()))
+            .collect();
+        let mut series = Series::with_capacity(0, extra.len());
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len,
+                        len,
+                        pos,
+                    } => {
+                        let problem = TrialProblem::WrongFieldCount {
+                            expected: *expected_len as usize,
+                            found: *len as usize,
+                        };
+                        return Err((line(pos.as_ref()), problem));
+                    }
+                    other => panic!("{other:?}"),
+                },
+            }
+            let mut values = [0.0; 4];
+            for (k, &c) in cols.iter().enumerate() {
+                let raw = &record[c];
+                values[k] = parse_cell(raw)
+                    .ok_or_else(|| (line(record.position()), not_a_number(names[k], raw)))?;
+            }
+            series.push(values);
+            for (column, c) in series.extra.iter_mut().zip(&extra) {
+                column.push(c.and_then(|c| record.get(c)).map_or(f64::NAN, lenient_cell));
+            }
+        }
+        Ok(series)
     }
 
     #[test]
-    fn fast_and_quoted_paths_agree() {
+    fn agrees_with_the_csv_crate() {
         let cases = [
             "global_step,score,accumulated_submission_time,validation/loss\n1,2.5,2.5,nan\n2,5,5,0.1\n",
             "global_step,score,accumulated_submission_time,validation/loss\r\n1,2.5,2.5,\r\n\r\n2,inf,5,-inf\r\n",
@@ -479,15 +627,72 @@ mod tests {
             "global_step,score,accumulated_submission_time,validation/loss\n1,2,2,0.1\n2,3,3,x\n",
             "global_step,score,accumulated_submission_time\n1,2,2\n",
             "global_step,score,accumulated_submission_time,validation/loss\n1,2,2,0.1\n2,3,3,0.2",
+            "global_step,\"score\",accumulated_submission_time,validation/loss\r1,2,2,0.1\r2,3,3,0.2\r",
+            "\n\nglobal_step,score,accumulated_submission_time,validation/loss\n1,\"2\",2,\"0.\"\"1\"\n",
+            "global_step,score,\"accumulated_submission\n_time\",validation/loss,\"accumulated_submission_time\"\n1,2,2,\"0\"1,3\n2,3,\"3\n\",x,4\n",
+            "\"\"\n1\n",
+            "\"\n",
+            "",
+            "\r\n\n",
+            "global_step,score,accumulated_submission_time,validation/loss,\n1,2,2,0.1,",
+            "global_step,score,accumulated_submission_time,validation/loss\n1,2,2,\"0.1",
         ];
         for text in cases {
-            let [a, b] = both_paths(text);
-            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text:?}");
+            let ours = read_series(text.as_bytes(), &W);
+            let theirs = by_csv_crate(text.as_bytes(), &W);
+            assert_eq!(format!("{ours:?}"), format!("{theirs:?}"), "{text:?}");
         }
-        let [a, _] = both_paths(cases[1]);
-        let s = a.expect("valid");
+        let s = read_series(cases[1].as_bytes(), &W).expect("valid");
         assert_eq!(s.time, vec![2.5, f64::INFINITY]);
         assert!(s.metric[0].is_nan());
+    }
+
+    proptest::proptest! {
+        /// Files made of commas, quotes, line ends and cells, under a
+        /// header that has the wanted columns (some quoted, one twice).
+        #[test]
+        fn agrees_with_the_csv_crate_on_generated_files(
+            header in proptest::sample::select(vec![
+                "global_step,score,accumulated_submission_time,validation/loss",
+                "\"score\",global_step,x,\"validation/loss\",accumulated_submission_time",
+                "score,global_step,accumulated_submission_time,validation/loss,score",
+            ]),
+            ending in proptest::sample::select(vec!["\n", "\r\n", "\r", ""]),
+            body in proptest::collection::vec(proptest::sample::select(vec![
+                ",", ",", ",", "\"", "\"\"", "\n", "\r\n", "\r", "1", "2.5", "-0", " 3 ",
+                "nan", "", "x", "1e3", "\"4\"", "\"5,6\"",
+            ]), 0..60),
+        ) {
+            let text = format!("{header}{ending}{}", body.concat());
+            let extra = ["x".to_string(), "y".to_string()];
+            let wanted = Wanted { extra: &extra, ..W };
+            let ours = read_series(text.as_bytes(), &wanted);
+            let theirs = by_csv_crate(text.as_bytes(), &wanted);
+            proptest::prop_assert_eq!(format!("{:?}", ours), format!("{:?}", theirs), "{:?}", text);
+        }
+
+        /// The fast decimal path gives `f64::from_str`'s value, bit for
+        /// bit, wherever it answers.
+        #[test]
+        fn plain_decimals_are_from_str(
+            bits in proptest::prelude::any::<u64>(),
+            digits in "[+-]?[0-9]{0,20}(\\.[0-9]{0,20})?([eE][+-]?[0-9]{0,5})?",
+        ) {
+            let x = f64::from_bits(bits);
+            for text in [digits, format!("{x}"), format!("{x:e}"), crate::numeric::py_repr(x)] {
+                if let Some(v) = plain_decimal(text.as_bytes()) {
+                    let expected = text.parse::<f64>().map(f64::to_bits);
+                    proptest::prop_assert_eq!(Ok(v.to_bits()), expected, "{}", text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rows_have_lines() {
+        let text = b"\n\"score\"\n1\n\n\"2\n\"\n3\r4";
+        let lines: Vec<_> = (0..5).map(|row| line_of_row(text, row)).collect();
+        assert_eq!(lines, [Some(3), Some(5), Some(7), Some(8), None]);
     }
 
     #[test]

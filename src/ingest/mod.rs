@@ -135,13 +135,24 @@ impl Progress for Silent {
 /// What reading one pending item gave.
 #[derive(Default)]
 struct Read {
-    /// (trial name, file the series came from, series)
+    /// A trial file's series (its trial name and path are the pending
+    /// item's: not repeated, as thousands of these are held until merged).
+    csv: Option<Series>,
+    /// A workload folder's log trials: (trial name, file the series came
+    /// from, series).
     trials: Vec<(String, PathBuf, Series)>,
     errors: Vec<TrialError>,
     /// Warnings about trials still scored and skipped log lines.
     notes: Vec<Warning>,
     /// The same skipped log lines, as data.
     log_lines: Vec<crate::ingest::rawlog::LogWarning>,
+}
+
+impl Read {
+    /// How many trials were read.
+    fn found(&self) -> usize {
+        self.trials.len() + usize::from(self.csv.is_some())
+    }
 }
 
 /// Reads every trial of every selected submission under `root`.
@@ -248,6 +259,8 @@ pub fn ingest_detailed(
     }
     let problems = degenerate::tree(&seen, spec, selection.source, root);
     degenerate::report(problems, selection.allow_empty, &mut warnings)?;
+    // Held while every file is read: no growth slack.
+    pending.shrink_to_fit();
 
     progress.start(pending.len() as u64);
     let read: Vec<Read> = pending
@@ -268,15 +281,29 @@ pub fn ingest_detailed(
             trials: Vec::new(),
         })
         .collect();
-    for (p, r) in pending.into_iter().zip(read) {
+    // Each submission's trials at their final size: no growth slack.
+    let mut counts = vec![0; submissions.len()];
+    for (p, r) in pending.iter().zip(&read) {
+        counts[p.submission] += r.found();
+    }
+    for (s, n) in submissions.iter_mut().zip(counts) {
+        s.trials.reserve_exact(n);
+    }
+    for (mut p, r) in pending.into_iter().zip(read) {
         let w = seen.workloads.entry(p.workload.clone()).or_default();
-        w.looked += r.trials.len() + r.errors.len();
-        w.read += r.trials.len();
+        w.looked += r.found() + r.errors.len();
+        w.read += r.found();
         w.problems.extend(r.errors.iter().cloned());
         if let Some(s) = seen.submissions.get_mut(p.submission) {
             s.problems.extend(r.errors.iter().cloned());
         }
-        for (trial, path, series) in r.trials {
+        let csv = match (r.csv, &mut p.file) {
+            (Some(series), PendingFile::Csv { trial, path }) => {
+                Some((std::mem::take(trial), std::mem::take(path), series))
+            }
+            _ => None,
+        };
+        for (trial, path, series) in csv.into_iter().chain(r.trials) {
             submissions[p.submission].trials.push(Trial {
                 study: p.study.clone(),
                 folder: p.folder.clone(),
@@ -321,9 +348,9 @@ pub fn ingest_detailed(
 fn read_pending(p: &Pending, spec: &Spec, max_size: u64) -> Read {
     let mut out = Read::default();
     match &p.file {
-        PendingFile::Csv { trial, path } => match read_csv_trial(path, &p.target, spec, max_size) {
+        PendingFile::Csv { path, .. } => match read_csv_trial(path, &p.target, spec, max_size) {
             Ok((series, notes)) => {
-                out.trials.push((trial.clone(), path.clone(), series));
+                out.csv = Some(series);
                 out.notes.extend(notes.into_iter().map(Warning::Trial));
             }
             Err(e) => out.errors.push(e),
@@ -477,9 +504,8 @@ fn read_csv_trial(
         metric: &target.column,
         extra: &spec.extra_columns,
     };
-    let (series, starts) =
-        csv::read_trial(&bytes, &wanted).map_err(|(line, problem)| err(line, problem))?;
-    let at = |(row, problem)| err(csv::line_of_row(&bytes, &starts, row), problem);
+    let series = csv::read_series(&bytes, &wanted).map_err(|(line, problem)| err(line, problem))?;
+    let at = |(row, problem)| err(csv::line_of_row(&bytes, row), problem);
     let notes = check_times(&series, &spec.columns.time, target).map_err(at)?;
     Ok((series, notes.into_iter().map(at).collect()))
 }
