@@ -96,6 +96,15 @@ pub enum Format {
     Json,
 }
 
+/// `synth --raw-logs` values (SCORING.md §11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RawLogsArg {
+    /// A `Metrics: {'eval_results': …}` line per tuning run, one log per workload folder.
+    Old,
+    /// A `Time since start: …` line per evaluation, one log per tuning run.
+    New,
+}
+
 /// `--source` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SourceArg {
@@ -155,6 +164,14 @@ pub enum Command {
         /// Output folder (must be empty or absent).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Also write raw training logs, in the old (`Metrics:` line per
+        /// tuning run) or new (line per evaluation) format, with the CSVs'
+        /// evaluations (score them with `--source logs`).
+        #[arg(long, value_name = "FORMAT")]
+        raw_logs: Option<RawLogsArg>,
+        /// Write no eval_measurements.csv (with --raw-logs: logs only).
+        #[arg(long, requires = "raw_logs")]
+        no_csv: bool,
     },
     // --- Leaderboard-maintainer commands (see the end of this file) ---
     /// Speedup of one submission over another: per-workload time ratios and their geometric mean.
@@ -324,11 +341,18 @@ pub fn main_with(cli: Cli) -> Result<()> {
             studies,
             trials,
             out,
+            raw_logs,
+            no_csv,
         }) => {
             let s = spec::load(&path)?;
             let mut opts = synth::Options::for_spec(&s, submissions, seed);
             opts.studies = studies.unwrap_or(opts.studies);
             opts.trials = trials.unwrap_or(opts.trials);
+            opts.raw_logs = raw_logs.map(|f| match f {
+                RawLogsArg::Old => synth::LogFormat::Old,
+                RawLogsArg::New => synth::LogFormat::New,
+            });
+            opts.csv = !no_csv;
             if out.exists()
                 && std::fs::read_dir(&out)
                     .map(|mut d| d.next().is_some())
@@ -342,7 +366,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
             let files = synth::generate(&s, &opts);
             synth::write(&out, &files)?;
             print_err(&format!(
-                "wrote {} trial files under {}\n",
+                "wrote {} files under {}\n",
                 files.len(),
                 out.display()
             ));
