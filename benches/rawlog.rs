@@ -24,6 +24,17 @@ fn data_dir() -> PathBuf {
     }
 }
 
+/// `parse_log` over every text: the number of evaluations read.
+fn evaluations(texts: &[(PathBuf, String)]) -> usize {
+    let mut evaluations = 0;
+    for (name, text) in texts {
+        if let Ok(read) = parse_log(name, black_box(text)) {
+            evaluations += read.trials.iter().map(|t| t.len()).sum::<usize>();
+        }
+    }
+    evaluations
+}
+
 /// `parse_log` over one synthetic submission's logs in each format.
 fn bench_synthetic(c: &mut Criterion) {
     let rulesets = Path::new(env!("CARGO_MANIFEST_DIR")).join("rulesets/v05_external.toml");
@@ -49,15 +60,7 @@ fn bench_synthetic(c: &mut Criterion) {
         let bytes: u64 = texts.iter().map(|(_, t)| t.len() as u64).sum();
         group.throughput(Throughput::Bytes(bytes));
         group.bench_function(format!("parse_log/{name}_format"), |b| {
-            b.iter(|| {
-                let mut evaluations = 0usize;
-                for (path, text) in &texts {
-                    if let Ok(read) = parse_log(path, black_box(text)) {
-                        evaluations += read.trials.iter().map(|t| t.len()).sum::<usize>();
-                    }
-                }
-                evaluations
-            })
+            b.iter(|| evaluations(&texts))
         });
     }
     group.finish();
@@ -87,15 +90,7 @@ fn bench_rawlog(c: &mut Criterion) {
     let mut group = c.benchmark_group("rawlog");
     group.throughput(Throughput::Bytes(bytes));
     group.bench_function("parse_log/new_format_criteo1tb", |b| {
-        b.iter(|| {
-            let mut evaluations = 0usize;
-            for (name, text) in &texts {
-                if let Ok(read) = parse_log(name, black_box(text)) {
-                    evaluations += read.trials.iter().map(|t| t.len()).sum::<usize>();
-                }
-            }
-            evaluations
-        })
+        b.iter(|| evaluations(&texts))
     });
     group.bench_function("read_workload_logs/new_format_criteo1tb", |b| {
         b.iter(|| read_workload_logs(black_box(&dir)).map(|r| r.trials.len()))

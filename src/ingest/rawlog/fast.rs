@@ -43,12 +43,7 @@ fn eval_tail<'a>(c: &mut Cursor<'a>, entries: &mut Vec<Entry<'a>>) -> Option<i64
     c.blanks();
     c.literal(b"Step:")?;
     c.blanks();
-    let step = c.int()?;
-    c.blanks();
-    c.byte(b',')?;
-    c.blanks();
-    c.flat_dict(entries)?;
-    c.blanks();
+    let step = c.step_and_dict(entries)?;
     c.at_end().then_some(step)
 }
 
@@ -201,6 +196,18 @@ impl<'a> Cursor<'a> {
         })
     }
 
+    /// `step, {…}` and the blanks after: what an evaluation line and a
+    /// summary's `(step, {…})` share.
+    fn step_and_dict(&mut self, entries: &mut Vec<Entry<'a>>) -> Option<i64> {
+        let step = self.int()?;
+        self.blanks();
+        self.byte(b',')?;
+        self.blanks();
+        self.flat_dict(entries)?;
+        self.blanks();
+        Some(step)
+    }
+
     /// `(step, {…})` of a summary's `eval_results`.
     fn step_dict(
         &mut self,
@@ -209,12 +216,7 @@ impl<'a> Cursor<'a> {
     ) -> Option<()> {
         self.byte(b'(')?;
         self.blanks();
-        let step = self.int()?;
-        self.blanks();
-        self.byte(b',')?;
-        self.blanks();
-        self.flat_dict(entries)?;
-        self.blanks();
+        let step = self.step_and_dict(entries)?;
         if self.byte(b',').is_some() {
             self.blanks();
         }

@@ -17,6 +17,12 @@
 //! Trials: `--- Tuning run i/N ---` starts `trial_i`; evaluations before any
 //! such line (self-tuning runs log none) belong to `trial_1`.
 //!
+//! Lines of the common shape (a flat dict of string keys and plain numbers)
+//! are read by the byte scanner of [`fast`], which allocates nothing per
+//! value; it declines anything else, which goes to the pest grammar of
+//! [`pylit`], the definition of the format and the source of every error
+//! message (`tests/rawlog_fast.rs` checks that the two agree).
+//!
 //! Values are parsed by the pest grammar of [`pylit`]: `nan` stays NaN (the
 //! public reference turned it into `0` before parsing, which made diverged
 //! runs reach every minimised target), `inf`/`-inf` are values, and
