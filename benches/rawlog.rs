@@ -1,15 +1,20 @@
-//! Log-parsing throughput (MB/s) on the real new-format workload folder
-//! (`rawlogs/new_format/shampoo/study_1/criteo1tb_pytorch`, 18 logs, 1.5 MB).
+//! Log-parsing throughput (MB/s, criterion's `Throughput::Bytes`).
 //!
-//! Two measurements: `parse_log` over the texts already in memory (the
-//! parser and merge alone), and `read_workload_logs` on the folder (adds
-//! listing, reading and UTF-8 checking; the files sit in the page cache).
-//! Data comes from `$ALGOPERF_DATA` or `<manifest>/../shared/algoperf`; the
-//! bench prints a note and measures nothing when it is absent.
+//! On synthetic logs made in memory by `synth` (one submission, old and new
+//! format, about 8 MB each; needs no data): `parse_log` over the texts.
+//!
+//! On the real new-format workload folder
+//! (`rawlogs/new_format/shampoo/study_1/criteo1tb_pytorch`, 18 logs, 1.5 MB):
+//! `parse_log` over the texts already in memory (the parser and merge
+//! alone), and `read_workload_logs` on the folder (adds listing, reading and
+//! UTF-8 checking; the files sit in the page cache). Data comes from
+//! `$ALGOPERF_DATA` or `<manifest>/../shared/algoperf`; this part prints a
+//! note and measures nothing when it is absent.
 
 use std::path::{Path, PathBuf};
 
 use algoperf_engine::ingest::rawlog::{parse_log, read_workload_logs};
+use algoperf_engine::{spec, synth};
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 
 fn data_dir() -> PathBuf {
@@ -17,6 +22,48 @@ fn data_dir() -> PathBuf {
         Some(d) => PathBuf::from(d),
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/algoperf"),
     }
+}
+
+/// `parse_log` over every text: the number of evaluations read.
+fn evaluations(texts: &[(PathBuf, String)]) -> usize {
+    let mut evaluations = 0;
+    for (name, text) in texts {
+        if let Ok(read) = parse_log(name, black_box(text)) {
+            evaluations += read.trials.iter().map(|t| t.len()).sum::<usize>();
+        }
+    }
+    evaluations
+}
+
+/// `parse_log` over one synthetic submission's logs in each format.
+fn bench_synthetic(c: &mut Criterion) {
+    let rulesets = Path::new(env!("CARGO_MANIFEST_DIR")).join("rulesets/v05_external.toml");
+    let Ok(spec) = spec::load(&rulesets) else {
+        eprintln!(
+            "synthetic rawlog bench skipped: cannot load {}",
+            rulesets.display()
+        );
+        return;
+    };
+    let mut group = c.benchmark_group("rawlog_synthetic");
+    for (name, format) in [
+        ("old", synth::LogFormat::Old),
+        ("new", synth::LogFormat::New),
+    ] {
+        let mut opts = synth::Options::for_spec(&spec, 1, 1);
+        opts.raw_logs = Some(format);
+        opts.csv = false;
+        let texts: Vec<(PathBuf, String)> = synth::generate(&spec, &opts)
+            .into_iter()
+            .map(|(path, text)| (PathBuf::from(path), text))
+            .collect();
+        let bytes: u64 = texts.iter().map(|(_, t)| t.len() as u64).sum();
+        group.throughput(Throughput::Bytes(bytes));
+        group.bench_function(format!("parse_log/{name}_format"), |b| {
+            b.iter(|| evaluations(&texts))
+        });
+    }
+    group.finish();
 }
 
 fn bench_rawlog(c: &mut Criterion) {
@@ -43,15 +90,7 @@ fn bench_rawlog(c: &mut Criterion) {
     let mut group = c.benchmark_group("rawlog");
     group.throughput(Throughput::Bytes(bytes));
     group.bench_function("parse_log/new_format_criteo1tb", |b| {
-        b.iter(|| {
-            let mut evaluations = 0usize;
-            for (name, text) in &texts {
-                if let Ok(read) = parse_log(name, black_box(text)) {
-                    evaluations += read.trials.iter().map(|t| t.len()).sum::<usize>();
-                }
-            }
-            evaluations
-        })
+        b.iter(|| evaluations(&texts))
     });
     group.bench_function("read_workload_logs/new_format_criteo1tb", |b| {
         b.iter(|| read_workload_logs(black_box(&dir)).map(|r| r.trials.len()))
@@ -59,5 +98,11 @@ fn bench_rawlog(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_rawlog);
+criterion_group! {
+    name = benches;
+    // No plots: criterion's plotting backend needs system fonts that a
+    // bare machine lacks, and the figures are the MB/s it prints.
+    config = Criterion::default().without_plots();
+    targets = bench_synthetic, bench_rawlog
+}
 criterion_main!(benches);

@@ -11,9 +11,11 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::error::Result;
-use crate::numeric::py_repr;
 use crate::report::error::ReportError;
+
+mod logs;
 use crate::spec::{Goal, Spec};
+use logs::Columns;
 
 /// Shape of a synthetic tree.
 #[derive(Debug, Clone)]
@@ -26,6 +28,12 @@ pub struct Options {
     pub missing_trial: f64,
     /// Probability that a trial diverges (its metric turns NaN).
     pub diverged: f64,
+    /// Write each workload folder's raw training logs in this format
+    /// (SCORING.md §11), with the same evaluations as the CSVs.
+    pub raw_logs: Option<LogFormat>,
+    /// Write the trials' `eval_measurements.csv` (off for a tree of raw
+    /// logs only).
+    pub csv: bool,
 }
 
 impl Options {
@@ -38,12 +46,51 @@ impl Options {
             trials: spec.expect.trials_per_study,
             missing_trial: 0.01,
             diverged: 0.03,
+            raw_logs: None,
+            csv: true,
         }
     }
 }
 
+/// The two raw-log formats of SCORING.md §11, as `submission_runner.py`
+/// wrote them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One log per workload folder holding every tuning run, each run's
+    /// evaluations in its closing `Metrics: {'eval_results': […]}` line.
+    Old,
+    /// One log per tuning run, one `Time since start: …` line per evaluation.
+    New,
+}
+
 /// One file of a synthetic tree: path relative to the tree root, contents.
 pub type File = (String, String);
+
+/// One evaluation of a synthetic run, as logged.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    step: u64,
+    /// Seconds, rounded to microseconds as loggers do.
+    time: f64,
+    /// The metric (NaN once a diverged run diverges).
+    value: f64,
+}
+
+/// What the curves of one workload of one submission share.
+struct Curve {
+    goal: Goal,
+    target: f64,
+    /// Seconds per step (the hardware's, shared by all submissions).
+    step_time: f64,
+    evals: usize,
+    steps_total: f64,
+    /// How much faster than typical this submission trains the workload.
+    speed: f64,
+    /// The submission's quality and the workload's handicap: how far from
+    /// the target the runs end, before noise.
+    quality: f64,
+    handicap: f64,
+}
 
 /// Generates the files of a synthetic submissions tree.
 pub fn generate(spec: &Spec, opts: &Options) -> Vec<File> {
@@ -76,90 +123,31 @@ pub fn generate(spec: &Spec, opts: &Options) -> Vec<File> {
                 continue;
             }
             let (step_time, evals) = shapes[w_index];
-            let steps_total = (target.step_hint.max(100)) as f64;
-            let workload_speed: f64 = speed * rng.gen_range(0.85..1.2);
+            let curve = Curve {
+                goal: target.goal,
+                target: target.target,
+                step_time,
+                evals,
+                steps_total: (target.step_hint.max(100)) as f64,
+                speed: speed * rng.gen_range(0.85..1.2),
+                quality,
+                handicap: 0.01 * (w_index % 3) as f64,
+            };
+            let folder = format!("{w}_{framework}");
             for study in 0..opts.studies {
-                let mut previous: Option<String> = None;
-                for trial in 1..=opts.trials {
-                    let path = format!(
-                        "{name}/study_{study}/{w}_{framework}/trial_{trial}/eval_measurements.csv"
-                    );
-                    if rng.gen_bool(opts.missing_trial) {
-                        continue;
-                    }
-                    // A tie: the same curve as the previous trial.
-                    if let Some(prev) = &previous {
-                        if rng.gen_bool(0.05) {
-                            files.push((path, prev.clone()));
-                            continue;
+                let runs = study_runs(&mut rng, &curve, opts);
+                let dir = format!("{name}/study_{study}/{folder}");
+                let columns = Columns::new(spec, &target.column);
+                if opts.csv {
+                    for (trial, rows) in runs.iter().enumerate() {
+                        if let Some(rows) = rows {
+                            let path = format!("{dir}/trial_{}/eval_measurements.csv", trial + 1);
+                            files.push((path, columns.csv(rows)));
                         }
                     }
-                    let margin: f64 =
-                        rng.gen_range(-0.03..0.03) - quality + 0.01 * (w_index % 3) as f64;
-                    let final_value = match target.goal {
-                        Goal::Minimize => target.target * (1.0 + margin),
-                        Goal::Maximize => target.target * (1.0 - margin),
-                    };
-                    let start = match target.goal {
-                        Goal::Minimize => target.target * 2.0,
-                        Goal::Maximize => target.target * 0.1,
-                    };
-                    let rate: f64 = rng.gen_range(4.0..9.0) * workload_speed;
-                    let diverge_at = if rng.gen_bool(opts.diverged) {
-                        Some(rng.gen_range(1..evals))
-                    } else {
-                        None
-                    };
-                    // The spec's columns (a separate time column only when the
-                    // spec compares one), and a logger column for realism.
-                    let cols = &spec.columns;
-                    let separate_time = cols.time != cols.summary_time;
-                    let mut csv = if separate_time {
-                        format!(
-                            "{},{},preemption_count,{},{}\n",
-                            cols.summary_time, cols.step, cols.time, target.column
-                        )
-                    } else {
-                        format!(
-                            "{},{},preemption_count,{}\n",
-                            cols.summary_time, cols.step, target.column
-                        )
-                    };
-                    let mut time = 0.0;
-                    for e in 0..evals {
-                        let step = ((e + 1) as f64 * steps_total / evals as f64).round();
-                        let dt =
-                            step_time * (steps_total / evals as f64) * rng.gen_range(0.97..1.03);
-                        time += dt;
-                        let progress = (e + 1) as f64 / evals as f64;
-                        let noise: f64 = rng.gen_range(-0.004..0.004);
-                        let value = final_value + (start - final_value) * (-rate * progress).exp();
-                        let value = value * (1.0 + noise);
-                        let value = match diverge_at {
-                            Some(d) if e >= d => f64::NAN,
-                            _ => value,
-                        };
-                        // Round times to microseconds, as loggers do.
-                        let t = (time * 1e6).round() / 1e6;
-                        let value = if value.is_nan() {
-                            "nan".to_string()
-                        } else {
-                            py_repr(value)
-                        };
-                        if separate_time {
-                            csv.push_str(&format!(
-                                "{},{},0,{},{}\n",
-                                py_repr(t),
-                                step as u64,
-                                py_repr(t),
-                                value
-                            ));
-                        } else {
-                            csv.push_str(&format!("{},{},0,{}\n", py_repr(t), step as u64, value));
-                        }
-                    }
-                    previous = Some(csv.clone());
-                    files.push((path, csv));
+                }
+                if let Some(format) = opts.raw_logs {
+                    files.extend(columns.logs(format, &dir, &folder, &runs));
                 }
             }
         }
@@ -167,6 +155,63 @@ pub fn generate(spec: &Spec, opts: &Options) -> Vec<File> {
     files
 }
 
+/// The runs of one study's trials, `None` for a trial that left no result.
+fn study_runs(rng: &mut ChaCha8Rng, curve: &Curve, opts: &Options) -> Vec<Option<Vec<Row>>> {
+    let mut runs: Vec<Option<Vec<Row>>> = Vec::with_capacity(opts.trials);
+    let mut previous: Option<Vec<Row>> = None;
+    for _ in 0..opts.trials {
+        if rng.gen_bool(opts.missing_trial) {
+            runs.push(None);
+            continue;
+        }
+        // A tie: the same curve as the previous trial.
+        if let Some(prev) = &previous {
+            if rng.gen_bool(0.05) {
+                runs.push(Some(prev.clone()));
+                continue;
+            }
+        }
+        let rows = run(rng, curve, opts);
+        previous = Some(rows.clone());
+        runs.push(Some(rows));
+    }
+    runs
+}
+
+/// One trial's evaluations: an exponential approach to a value near the
+/// target, with noise, turning NaN from some evaluation on if it diverges.
+fn run(rng: &mut ChaCha8Rng, c: &Curve, opts: &Options) -> Vec<Row> {
+    let margin: f64 = rng.gen_range(-0.03..0.03) - c.quality + c.handicap;
+    let (final_value, start) = match c.goal {
+        Goal::Minimize => (c.target * (1.0 + margin), c.target * 2.0),
+        Goal::Maximize => (c.target * (1.0 - margin), c.target * 0.1),
+    };
+    let rate: f64 = rng.gen_range(4.0..9.0) * c.speed;
+    let diverge_at = if rng.gen_bool(opts.diverged) {
+        Some(rng.gen_range(1..c.evals))
+    } else {
+        None
+    };
+    let mut time = 0.0;
+    (0..c.evals)
+        .map(|e| {
+            let step = ((e + 1) as f64 * c.steps_total / c.evals as f64).round();
+            time += c.step_time * (c.steps_total / c.evals as f64) * rng.gen_range(0.97..1.03);
+            let progress = (e + 1) as f64 / c.evals as f64;
+            let noise: f64 = rng.gen_range(-0.004..0.004);
+            let value = final_value + (start - final_value) * (-rate * progress).exp();
+            let value = match diverge_at {
+                Some(d) if e >= d => f64::NAN,
+                _ => value * (1.0 + noise),
+            };
+            Row {
+                step: step as u64,
+                time: (time * 1e6).round() / 1e6,
+                value,
+            }
+        })
+        .collect()
+}
 /// Writes a synthetic tree under `out` (which must not already hold one).
 pub fn write(out: &Path, files: &[File]) -> Result<()> {
     for (rel, contents) in files {

@@ -31,6 +31,23 @@ pub struct SynthArgs {
     /// Output folder (must be empty or absent).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Also write raw training logs, in the old (`Metrics:` line per
+    /// tuning run) or new (line per evaluation) format, with the CSVs'
+    /// evaluations (score them with `--source logs`).
+    #[arg(long, value_name = "FORMAT")]
+    pub raw_logs: Option<RawLogsArg>,
+    /// Write no eval_measurements.csv (with --raw-logs: logs only).
+    #[arg(long, requires = "raw_logs")]
+    pub no_csv: bool,
+}
+
+/// `synth --raw-logs` values (SCORING.md §11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RawLogsArg {
+    /// A `Metrics: {'eval_results': …}` line per tuning run, one log per workload folder.
+    Old,
+    /// A `Time since start: …` line per evaluation, one log per tuning run.
+    New,
 }
 
 /// Runs `synth`.
@@ -42,11 +59,18 @@ pub fn synth_command(args: SynthArgs) -> Result<()> {
         studies,
         trials,
         out,
+        raw_logs,
+        no_csv,
     } = args;
     let s = spec::load(&spec_path(path)?)?;
     let mut opts = synth::Options::for_spec(&s, submissions, seed);
     opts.studies = studies.unwrap_or(opts.studies);
     opts.trials = trials.unwrap_or(opts.trials);
+    opts.raw_logs = raw_logs.map(|f| match f {
+        RawLogsArg::Old => synth::LogFormat::Old,
+        RawLogsArg::New => synth::LogFormat::New,
+    });
+    opts.csv = !no_csv;
     if out.exists()
         && std::fs::read_dir(&out)
             .map(|mut d| d.next().is_some())
@@ -57,7 +81,7 @@ pub fn synth_command(args: SynthArgs) -> Result<()> {
     let files = synth::generate(&s, &opts);
     synth::write(&out, &files)?;
     print_err(&format!(
-        "wrote {} trial files under {}\n",
+        "wrote {} files under {}\n",
         files.len(),
         out.display()
     ));

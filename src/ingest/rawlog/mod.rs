@@ -17,6 +17,12 @@
 //! Trials: `--- Tuning run i/N ---` starts `trial_i`; evaluations before any
 //! such line (self-tuning runs log none) belong to `trial_1`.
 //!
+//! Lines of the common shape (a flat dict of string keys and plain numbers)
+//! are read by the byte scanner of [`fast`], which allocates nothing per
+//! value; it declines anything else, which goes to the pest grammar of
+//! [`pylit`], the definition of the format and the source of every error
+//! message (`tests/rawlog_fast.rs` checks that the two agree).
+//!
 //! Values are parsed by the pest grammar of [`pylit`]: `nan` stays NaN (the
 //! public reference turned it into `0` before parsing, which made diverged
 //! runs reach every minimised target), `inf`/`-inf` are values, and
@@ -27,11 +33,13 @@
 //! not lose a whole run; the caller decides whether warnings are fatal
 //! (`--strict`). Only an unreadable file or a non-UTF-8 one is an error.
 
+pub mod fast;
 pub mod pylit;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use rayon::prelude::*;
 
@@ -209,13 +217,15 @@ pub fn read_workload_logs_limited(dir: &Path, max_size: u64) -> Result<LogRead, 
 
     let mut segments = Vec::new();
     let mut warnings = Vec::new();
+    let mut names = Vec::new();
     for scan in scans {
-        let scan = scan?;
+        let mut scan = scan?;
+        scan.renumber(&mut names);
         segments.extend(scan.segments);
         warnings.extend(scan.warnings);
     }
     Ok(LogRead {
-        trials: merge(segments),
+        trials: merge(segments, &names),
         warnings,
         files,
     })
@@ -233,7 +243,7 @@ pub fn read_workload_logs_limited(dir: &Path, max_size: u64) -> Result<LogRead, 
 pub fn parse_log(name: &Path, text: &str) -> Result<LogRead, RawLogError> {
     let scan = scan_log(name, text, 0);
     Ok(LogRead {
-        trials: merge(scan.segments),
+        trials: merge(scan.segments, &scan.names),
         warnings: scan.warnings,
         files: vec![name.to_path_buf()],
     })
@@ -271,7 +281,10 @@ enum Kind {
 #[derive(Debug, Clone)]
 struct Eval {
     step: i64,
-    values: BTreeMap<String, f64>,
+    /// (column, value), each column at most once; columns index the names
+    /// of the scan (then, after [`Scan::renumber`], of the whole read), so
+    /// that an evaluation holds no map and no copy of its keys.
+    values: Vec<(u32, f64)>,
     /// 1-based line of the log it was read from.
     line: usize,
 }
@@ -316,6 +329,31 @@ impl Segment {
 struct Scan {
     segments: Vec<Segment>,
     warnings: Vec<LogWarning>,
+    /// Column names, indexed by the evaluations' column numbers.
+    names: Vec<String>,
+}
+
+impl Scan {
+    /// Renumbers the columns into `names`, shared by the scans of several
+    /// files (adding the names it lacks).
+    fn renumber(&mut self, names: &mut Vec<String>) {
+        let to: Vec<u32> = self
+            .names
+            .iter()
+            .map(|name| match names.iter().position(|n| n == name) {
+                Some(i) => i as u32,
+                None => {
+                    names.push(name.clone());
+                    (names.len() - 1) as u32
+                }
+            })
+            .collect();
+        for eval in self.segments.iter_mut().flat_map(|s| s.evals.iter_mut()) {
+            for (column, _) in eval.values.iter_mut() {
+                *column = to[*column as usize];
+            }
+        }
+    }
 }
 
 /// Collects segments of one file, cutting a per-evaluation stream where a
@@ -328,6 +366,12 @@ struct Scanner<'a> {
     current: Option<Segment>,
     segments: Vec<Segment>,
     warnings: Vec<LogWarning>,
+    /// Column names met so far; an evaluation refers to them by number.
+    names: Vec<String>,
+    /// Column number of the key at each position of the last dict read:
+    /// evaluations repeat their keys in the same order, so the guess is
+    /// nearly always right and no name is searched.
+    guess: Vec<u32>,
 }
 
 impl Scanner<'_> {
@@ -337,6 +381,42 @@ impl Scanner<'_> {
             line,
             message,
         });
+    }
+
+    /// The column number of `key`.
+    fn intern(&mut self, key: &str) -> u32 {
+        match self.names.iter().position(|n| n == key) {
+            Some(c) => c as u32,
+            None => {
+                self.names.push(key.to_string());
+                (self.names.len() - 1) as u32
+            }
+        }
+    }
+
+    /// The column number of `key`, the `position`-th key of its dict.
+    fn column(&mut self, position: usize, key: &str) -> u32 {
+        if let Some(&c) = self.guess.get(position) {
+            if self.names[c as usize] == key {
+                return c;
+            }
+        }
+        let c = self.intern(key);
+        if position >= self.guess.len() {
+            self.guess.resize(position + 1, c);
+        }
+        self.guess[position] = c;
+        c
+    }
+
+    /// The values of a dict read by the fast path.
+    fn values_of(&mut self, entries: &[fast::Entry<'_>]) -> Vec<(u32, f64)> {
+        let mut values = Vec::with_capacity(entries.len() + 1);
+        for (position, &(key, x)) in entries.iter().enumerate() {
+            let column = self.column(position, key);
+            put(&mut values, column, x);
+        }
+        values
     }
 
     fn new_segment(&self, kind: Kind) -> Segment {
@@ -396,6 +476,45 @@ const EVAL_MARK: &str = "Time since start:";
 const METRICS_MARK: &str = "Metrics: {'eval_results'";
 const TUNING_MARK: &str = "--- Tuning run ";
 
+/// Searchers for the three markers, in this order, built once: building
+/// one costs more than searching a line with it.
+static MARKERS: LazyLock<[memchr::memmem::Finder<'static>; 3]> = LazyLock::new(|| {
+    [TUNING_MARK, EVAL_MARK, METRICS_MARK].map(|m| {
+        memchr::memmem::FinderBuilder::new().build_forward_with_ranker(LogBytes, m.as_bytes())
+    })
+});
+
+/// How common a byte is in a training log, for the marker search's
+/// prefilter (which looks for the two rarest bytes of a marker first).
+/// memchr's default ranking is for general text; in logs, lowercase
+/// letters, digits and the punctuation of timestamps and dicts are
+/// everywhere, while capitals other than the `I` starting each line are
+/// rare — so the `T` of `Time`/`Tuning` and the `M` of `Metrics` are where
+/// to look first (`parse_log` on synthetic and real logs: 2–3× the
+/// throughput of the default ranking, benches/rawlog.rs).
+struct LogBytes;
+
+impl memchr::arch::all::packedpair::HeuristicFrequencyRank for LogBytes {
+    fn rank(&self, byte: u8) -> u8 {
+        match byte {
+            b'I' | b'E' => 120,
+            b'A'..=b'Z' => 10,
+            b'{' | b'}' | b'[' | b']' | b'(' | b')' | b'-' => 80,
+            b'\'' | b'\t' => 160,
+            b'a'..=b'z' | b'0'..=b'9' | b' ' | b':' | b'.' | b',' | b'_' | b'/' | b'=' => 240,
+            _ => 40,
+        }
+    }
+}
+const TUNING: usize = 0;
+const EVAL: usize = 1;
+const METRICS: usize = 2;
+
+/// Byte offset of the first `MARKERS[marker]` in `line`.
+fn find_marker(line: &str, marker: usize) -> Option<usize> {
+    MARKERS[marker].find(line.as_bytes())
+}
+
 fn scan_log(file: &Path, text: &str, file_rank: usize) -> Scan {
     let mut sc = Scanner {
         file,
@@ -405,7 +524,11 @@ fn scan_log(file: &Path, text: &str, file_rank: usize) -> Scan {
         current: None,
         segments: Vec::new(),
         warnings: Vec::new(),
+        names: Vec::new(),
+        guess: Vec::new(),
     };
+    // The fast path's entries, borrowed from the text; reused line to line.
+    let mut entries = Vec::new();
     for (lineno, line) in candidate_lines(text) {
         if line.len() > crate::limits::MAX_LOG_LINE {
             // The parser's memory grows with the line.
@@ -422,11 +545,11 @@ fn scan_log(file: &Path, text: &str, file_rank: usize) -> Scan {
             sc.flush();
             sc.trial = trial;
         } else if let Some(pos) = eval_start(line) {
-            if let Some(eval) = read_eval_line(&mut sc, lineno, line, pos) {
+            if let Some(eval) = read_eval_line(&mut sc, lineno, line, pos, &mut entries) {
                 sc.push_per_eval(eval);
             }
-        } else if let Some(pos) = line.find(METRICS_MARK) {
-            let evals = read_metrics_line(&mut sc, lineno, line, pos);
+        } else if let Some(pos) = find_marker(line, METRICS) {
+            let evals = read_metrics_line(&mut sc, lineno, line, pos, &mut entries);
             if !evals.is_empty() {
                 sc.push_summary(evals);
             }
@@ -436,6 +559,7 @@ fn scan_log(file: &Path, text: &str, file_rank: usize) -> Scan {
     Scan {
         segments: sc.segments,
         warnings: sc.warnings,
+        names: sc.names,
     }
 }
 
@@ -450,9 +574,9 @@ fn scan_log(file: &Path, text: &str, file_rank: usize) -> Scan {
 /// line visited (searching back to the start of the text from every match
 /// was quadratic on one long line of repeated markers).
 fn candidate_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut hits: Vec<usize> = [TUNING_MARK, EVAL_MARK, METRICS_MARK]
+    let mut hits: Vec<usize> = MARKERS
         .iter()
-        .flat_map(|marker| text.match_indices(marker).map(|(pos, _)| pos))
+        .flat_map(|finder| finder.find_iter(text.as_bytes()))
         .collect();
     hits.sort_unstable();
     let bytes = text.as_bytes();
@@ -481,7 +605,7 @@ fn candidate_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// (e.g. the runner's source line quoted in a traceback) are not
 /// announcements and are ignored.
 fn tuning_run(line: &str) -> Option<u64> {
-    let rest = &line[line.find(TUNING_MARK)? + TUNING_MARK.len()..];
+    let rest = &line[find_marker(line, TUNING)? + TUNING_MARK.len()..];
     let (i, rest) = split_digits(rest)?;
     let rest = rest.strip_prefix('/')?;
     let (_n, rest) = split_digits(rest)?;
@@ -497,7 +621,7 @@ fn split_digits(s: &str) -> Option<(u64, &str)> {
 /// Byte offset of `Time since start:` when followed by a number: the runner's
 /// evaluation line (its format string quoted in a traceback is not).
 fn eval_start(line: &str) -> Option<usize> {
-    let pos = line.find(EVAL_MARK)?;
+    let pos = find_marker(line, EVAL)?;
     let after = line[pos + EVAL_MARK.len()..].trim_start_matches([' ', '\t']);
     after
         .starts_with(|c: char| c.is_ascii_digit())
@@ -509,7 +633,18 @@ fn line_column(line: &str, pos: usize, column: usize) -> usize {
     line[..pos].chars().count() + column
 }
 
-fn read_eval_line(sc: &mut Scanner<'_>, lineno: usize, line: &str, pos: usize) -> Option<Eval> {
+fn read_eval_line<'t>(
+    sc: &mut Scanner<'_>,
+    lineno: usize,
+    line: &'t str,
+    pos: usize,
+    entries: &mut Vec<fast::Entry<'t>>,
+) -> Option<Eval> {
+    entries.clear();
+    if let Some(step) = fast::parse_eval_tail(&line[pos..], entries) {
+        let values = sc.values_of(entries);
+        return Some(finish_eval(sc, lineno, step, values, "evaluation line"));
+    }
     let (step, dict) = match pylit::parse_eval_tail(&line[pos..]) {
         Ok(parts) => parts,
         Err(e) => {
@@ -534,8 +669,27 @@ fn read_eval_line(sc: &mut Scanner<'_>, lineno: usize, line: &str, pos: usize) -
     eval_from_dict(sc, lineno, step, &dict, "evaluation line")
 }
 
-fn read_metrics_line(sc: &mut Scanner<'_>, lineno: usize, line: &str, pos: usize) -> Vec<Eval> {
+fn read_metrics_line<'t>(
+    sc: &mut Scanner<'_>,
+    lineno: usize,
+    line: &'t str,
+    pos: usize,
+    entries: &mut Vec<fast::Entry<'t>>,
+) -> Vec<Eval> {
     // `pos` points at "Metrics:".
+    entries.clear();
+    let mut ends = Vec::new();
+    if fast::parse_metrics_tail(&line[pos..], entries, &mut ends).is_some() {
+        let mut start = 0;
+        let mut evals = Vec::with_capacity(ends.len());
+        for (i, (step, end)) in ends.into_iter().enumerate() {
+            let values = sc.values_of(&entries[start..end]);
+            start = end;
+            let what = format!("Metrics eval_results[{i}]");
+            evals.push(finish_eval(sc, lineno, step, values, &what));
+        }
+        return evals;
+    }
     let value = match pylit::parse_metrics_tail(&line[pos..]) {
         Ok(v) => v,
         Err(e) => {
@@ -600,8 +754,8 @@ fn eval_from_dict(
         );
         return None;
     };
-    let mut values = BTreeMap::new();
-    for (k, v) in pairs {
+    let mut values = Vec::with_capacity(pairs.len() + 1);
+    for (position, (k, v)) in pairs.iter().enumerate() {
         let PyValue::Str(key) = k else {
             sc.warn(
                 lineno,
@@ -611,7 +765,8 @@ fn eval_from_dict(
         };
         match v.as_f64() {
             Some(x) => {
-                values.insert(key.clone(), x);
+                let column = sc.column(position, key);
+                put(&mut values, column, x);
             }
             None => sc.warn(
                 lineno,
@@ -619,21 +774,41 @@ fn eval_from_dict(
             ),
         }
     }
-    match values.get("global_step") {
-        None => {
-            values.insert("global_step".to_string(), step as f64);
-        }
-        Some(&g) if g != step as f64 => sc.warn(
+    Some(finish_eval(sc, lineno, step, values, what))
+}
+
+/// Sets `column` to `x`: a key repeated in a dict keeps its last value, as
+/// Python keeps it.
+fn put(values: &mut Vec<(u32, f64)>, column: u32, x: f64) {
+    match values.iter_mut().find(|(c, _)| *c == column) {
+        Some(slot) => slot.1 = x,
+        None => values.push((column, x)),
+    }
+}
+
+/// The evaluation with its `global_step`: the logged step when the dict
+/// has none, a warning when the dict's differs (the dict's is kept).
+fn finish_eval(
+    sc: &mut Scanner<'_>,
+    lineno: usize,
+    step: i64,
+    mut values: Vec<(u32, f64)>,
+    what: &str,
+) -> Eval {
+    let column = sc.intern("global_step");
+    match values.iter().find(|(c, _)| *c == column) {
+        None => values.push((column, step as f64)),
+        Some(&(_, g)) if g != step as f64 => sc.warn(
             lineno,
             format!("{what}: 'global_step' {g} differs from the logged step {step}"),
         ),
         Some(_) => {}
     }
-    Some(Eval {
+    Eval {
         step,
         values,
         line: lineno,
-    })
+    }
 }
 
 /// `…_MM-DD-YYYY-HH-MM-SS.log` → `YYYYMMDDhhmmss`, so that logs rank by
@@ -657,7 +832,7 @@ fn name_timestamp(file: &Path) -> Option<u64> {
 // ---------------------------------------------------------------------------
 // Merging
 
-fn merge(segments: Vec<Segment>) -> Vec<LogTrial> {
+fn merge(segments: Vec<Segment>, names: &[String]) -> Vec<LogTrial> {
     let mut by_trial: BTreeMap<u64, Vec<Segment>> = BTreeMap::new();
     for seg in segments {
         by_trial.entry(seg.trial).or_default().push(seg);
@@ -691,28 +866,30 @@ fn merge(segments: Vec<Segment>) -> Vec<LogTrial> {
         if evals.is_empty() {
             continue;
         }
-        let mut columns: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-        for eval in &evals {
-            for key in eval.values.keys() {
-                if !columns.contains_key(key) {
-                    columns.insert(key.clone(), Vec::with_capacity(evals.len()));
-                }
-            }
-        }
-        for (key, column) in columns.iter_mut() {
-            column.extend(
-                evals
-                    .iter()
-                    .map(|e| e.values.get(key).copied().unwrap_or(f64::NAN)),
-            );
-        }
         trials.push(LogTrial {
             trial: format!("trial_{trial}"),
-            columns,
+            columns: columns_of(&evals, names),
             origins,
         });
     }
     trials
+}
+
+/// One column per key any evaluation has, NaN where an evaluation lacks it.
+fn columns_of(evals: &[Eval], names: &[String]) -> BTreeMap<String, Vec<f64>> {
+    let mut slots: Vec<Option<Vec<f64>>> = vec![None; names.len()];
+    for (row, eval) in evals.iter().enumerate() {
+        for &(column, x) in &eval.values {
+            if let Some(slot) = slots.get_mut(column as usize) {
+                slot.get_or_insert_with(|| vec![f64::NAN; evals.len()])[row] = x;
+            }
+        }
+    }
+    names
+        .iter()
+        .zip(slots)
+        .filter_map(|(name, slot)| slot.map(|column| (name.clone(), column)))
+        .collect()
 }
 
 #[cfg(test)]
