@@ -444,7 +444,7 @@ fn v05_page_is_complete_and_small() {
     // the leaderboard's matrices.
     let cells = matrix_cells(&doc);
     assert_eq!(cells.len(), 11 * 14);
-    let last = &lb.steps.last().expect("steps").matrix;
+    let last = &lb.rules.steps.last().expect("steps").matrix;
     for (r, sub) in lb.submissions.iter().enumerate() {
         let submission = ingested
             .submissions

@@ -141,7 +141,7 @@ proptest! {
     #[test]
     fn scores_lie_in_0_1(board in raw_board()) {
         let lb = scores(&build(&board));
-        for (name, s) in lb.submissions.iter().zip(&lb.scores) {
+        for (name, s) in lb.submissions.iter().zip(&lb.rules.scores) {
             prop_assert!((0.0..=1.0).contains(s), "{name}: {s}");
         }
     }
@@ -161,7 +161,7 @@ proptest! {
         }
         let (a, b) = (scores(&ingested), scores(&shuffled));
         prop_assert_eq!(&a.submissions, &b.submissions);
-        prop_assert_eq!(&a.scores, &b.scores);
+        prop_assert_eq!(&a.rules.scores, &b.rules.scores);
         prop_assert!(files(&ingested) == files(&shuffled), "output bytes differ");
     }
 
@@ -186,11 +186,11 @@ proptest! {
         let (before, after) = (scores(&ingested), scores(&faster));
         let r = before.row(name).expect("row");
         prop_assert!(
-            after.scores[r] >= before.scores[r],
+            after.rules.scores[r] >= before.rules.scores[r],
             "{name} {} faster ×{factor}: {} → {}",
             WORKLOADS[which],
-            before.scores[r],
-            after.scores[r]
+            before.rules.scores[r],
+            after.rules.scores[r]
         );
     }
 
@@ -234,7 +234,7 @@ proptest! {
         ingested.submissions.push(Submission { name: "fast".into(), trials });
         let lb = scores(&ingested);
         let r = lb.row("fast").expect("row");
-        prop_assert!((lb.scores[r] - 1.0).abs() < 1e-12, "{}", lb.scores[r]);
-        prop_assert!(lb.scores[r] <= 1.0, "{}", lb.scores[r]);
+        prop_assert!((lb.rules.scores[r] - 1.0).abs() < 1e-12, "{}", lb.rules.scores[r]);
+        prop_assert!(lb.rules.scores[r] <= 1.0, "{}", lb.rules.scores[r]);
     }
 }

@@ -153,7 +153,7 @@ pub fn explain(
         v.extend(partner);
         v
     };
-    for (i, StepResult { step, best, matrix }) in lb.steps.iter().enumerate() {
+    for (i, StepResult { step, best, matrix }) in lb.rules.steps.iter().enumerate() {
         let old = before[(row, col)];
         let new = matrix[(row, col)];
         let changed = old.to_bits() != new.to_bits();
@@ -197,10 +197,10 @@ pub fn explain(
     }
 
     // Ratio.
-    match lb.base.iter().position(|w| w == workload) {
+    match lb.rules.base.iter().position(|w| w == workload) {
         Some(k) => {
-            let ratio = lb.ratios[(row, k)];
-            let den = lb.denominators[k];
+            let ratio = lb.rules.ratios[(row, k)];
+            let den = lb.rules.denominators[k];
             let who = best_holder(lb, before, col).unwrap_or("nobody");
             let _ = writeln!(
                 s,
@@ -236,7 +236,7 @@ pub fn explain(
         s,
         "Score of {}: {}",
         submission.name,
-        py_repr(lb.scores[row])
+        py_repr(lb.rules.scores[row])
     );
     Ok(s)
 }

@@ -89,7 +89,7 @@ pub fn leaderboard_markdown(lb: &Leaderboard, rows: &BTreeMap<String, Row>) -> S
             info.map(|i| cell(&i.affiliations)).unwrap_or_default(),
             info.map(|i| cell(&i.framework)).unwrap_or_default(),
             logs,
-            format!("**{:.4}**", lb.scores[r]),
+            format!("**{:.4}**", lb.rules.scores[r]),
         ]);
     }
     let width = |c: usize| {

@@ -88,7 +88,7 @@ fn same(x: f64, y: f64) -> bool {
 fn rank_of(lb: &Leaderboard, name: &str) -> Option<(f64, usize)> {
     let row = lb.row(name)?;
     let rank = lb.ranking().into_iter().find(|&(_, r)| r == row)?.0;
-    Some((lb.scores[row], rank))
+    Some((lb.rules.scores[row], rank))
 }
 
 fn cell(lb: &Leaderboard, name: &str, workload: &str) -> (f64, f64, f64) {
@@ -99,14 +99,16 @@ fn cell(lb: &Leaderboard, name: &str, workload: &str) -> (f64, f64, f64) {
         return (f64::NAN, f64::NAN, f64::NAN);
     };
     let ruled = lb
+        .rules
         .steps
         .last()
         .map_or(lb.time_to_targets[(r, c)], |s| s.matrix[(r, c)]);
     let ratio = lb
+        .rules
         .base
         .iter()
         .position(|w| w == workload)
-        .map_or(f64::NAN, |k| lb.ratios[(r, k)]);
+        .map_or(f64::NAN, |k| lb.rules.ratios[(r, k)]);
     (lb.time_to_targets[(r, c)], ruled, ratio)
 }
 
@@ -159,15 +161,16 @@ fn step_stage(a: &Leaderboard, b: &Leaderboard, name: &str, workload: &str) -> O
     let at = |lb: &Leaderboard, i: usize| {
         let r = lb.row(name)?;
         let c = lb.workloads.iter().position(|w| w == workload)?;
-        lb.steps.get(i).map(|s| s.matrix[(r, c)])
+        lb.rules.steps.get(i).map(|s| s.matrix[(r, c)])
     };
-    for i in 0..a.steps.len().max(b.steps.len()) {
+    for i in 0..a.rules.steps.len().max(b.rules.steps.len()) {
         let (x, y) = (at(a, i), at(b, i));
         if x.zip(y).is_none_or(|(x, y)| !same(x, y)) {
             let text = a
+                .rules
                 .steps
                 .get(i)
-                .or(b.steps.get(i))
+                .or(b.rules.steps.get(i))
                 .map_or("", |s| &s.step.text);
             return Some(format!("rule step {} `{text}`", i + 1));
         }

@@ -215,20 +215,8 @@ pub struct Leaderboard {
     pub outcomes: Vec<BTreeMap<String, WorkloadOutcome>>,
     /// `time_to_targets.csv` (SCORING.md §6.1).
     pub time_to_targets: DMatrix<f64>,
-    /// The matrix after each rule step, in spec order.
-    pub steps: Vec<StepResult>,
-    /// Base workloads, sorted: the ratio and profile columns.
-    pub base: Vec<String>,
-    /// Per base column: the ratio denominator.
-    pub denominators: Vec<f64>,
-    /// submissions × base.
-    pub ratios: DMatrix<f64>,
-    /// τ values (the CSV header), and the axis the score integrates over.
-    pub taus: Vec<f64>,
-    pub tau_axis: Vec<f64>,
-    /// submissions × τ: ρ(τ).
-    pub profile: DMatrix<f64>,
-    pub scores: Vec<f64>,
+    /// The rule steps, ratios, profile and scores of that matrix.
+    pub rules: Ruled,
 }
 
 impl Leaderboard {
@@ -240,15 +228,16 @@ impl Leaderboard {
     /// Submissions by descending score (ties by name): (rank, row).
     pub fn ranking(&self) -> Vec<(usize, usize)> {
         let mut rows: Vec<usize> = (0..self.submissions.len()).collect();
+        let scores = &self.rules.scores;
         rows.sort_by(|&a, &b| {
-            self.scores[b]
-                .total_cmp(&self.scores[a])
+            scores[b]
+                .total_cmp(&scores[a])
                 .then_with(|| self.submissions[a].cmp(&self.submissions[b]))
         });
         let mut out = Vec::with_capacity(rows.len());
         let mut rank = 0;
         for (i, &r) in rows.iter().enumerate() {
-            if i == 0 || self.scores[r] != self.scores[rows[i - 1]] {
+            if i == 0 || scores[r] != scores[rows[i - 1]] {
                 rank = i + 1;
             }
             out.push((rank, r));
@@ -258,8 +247,8 @@ impl Leaderboard {
 
     /// Number of base workloads a submission solved (finite ratio ≤ τ max).
     pub fn solved(&self, row: usize, tau_max: f64) -> usize {
-        (0..self.base.len())
-            .filter(|&c| self.ratios[(row, c)] <= tau_max)
+        (0..self.rules.base.len())
+            .filter(|&c| self.rules.ratios[(row, c)] <= tau_max)
             .count()
     }
 }
@@ -370,26 +359,25 @@ pub fn score(
         workloads,
         outcomes,
         time_to_targets,
-        steps: rules.steps,
-        base: rules.base,
-        denominators: rules.denominators,
-        ratios: rules.ratios,
-        taus: rules.taus,
-        tau_axis: rules.tau_axis,
-        profile: rules.profile,
-        scores: rules.scores,
+        rules,
     })
 }
 
 /// What the rule steps, ratios and profile make of a time matrix.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ruled {
+    /// The matrix after each rule step, in spec order.
     pub steps: Vec<StepResult>,
+    /// Base workloads, sorted: the ratio and profile columns.
     pub base: Vec<String>,
+    /// Per base column: the ratio denominator.
     pub denominators: Vec<f64>,
+    /// submissions × base.
     pub ratios: DMatrix<f64>,
+    /// τ values (the CSV header), and the axis the score integrates over.
     pub taus: Vec<f64>,
     pub tau_axis: Vec<f64>,
+    /// submissions × τ: ρ(τ).
     pub profile: DMatrix<f64>,
     pub scores: Vec<f64>,
 }
@@ -406,20 +394,10 @@ pub fn apply_rules(
     warnings: &mut Warnings,
 ) -> crate::error::Result<Ruled> {
     let shape = Shape::new(spec, submissions, workloads)?;
-    let mut matrix = matrix;
-    // §6.2–6.4: the ordered rule steps.
-    let mut steps = Vec::with_capacity(spec.steps.len());
-    for step in &spec.steps {
-        let (after, best) = apply_step(spec, &shape, step, &matrix)?;
-        matrix = after;
-        steps.push(StepResult {
-            step: step.clone(),
-            best,
-            matrix: matrix.clone(),
-        });
-    }
+    let (steps, matrix) = rule_steps(spec, &shape, matrix)?;
     let (base, denominators, ratios) = ratios(spec, &shape, &matrix, warnings)?;
-    let (taus, tau_axis, profile, scores) = profile(spec, &base, &ratios)?;
+    let (taus, tau_axis, profile) = profile(spec, &base, &ratios)?;
+    let scores = scores(spec, &taus, &tau_axis, &profile)?;
     Ok(Ruled {
         steps,
         base,
@@ -430,6 +408,27 @@ pub fn apply_rules(
         profile,
         scores,
     })
+}
+
+/// §6.2–6.4: the ordered rule steps, each on the matrix the one before
+/// left; returns every step's result and the final matrix.
+fn rule_steps(
+    spec: &Spec,
+    shape: &Shape,
+    matrix: DMatrix<f64>,
+) -> crate::error::Result<(Vec<StepResult>, DMatrix<f64>)> {
+    let mut matrix = matrix;
+    let mut steps = Vec::with_capacity(spec.steps.len());
+    for step in &spec.steps {
+        let (after, best) = apply_step(spec, shape, step, &matrix)?;
+        matrix = after;
+        steps.push(StepResult {
+            step: step.clone(),
+            best,
+            matrix: matrix.clone(),
+        });
+    }
+    Ok((steps, matrix))
 }
 
 /// The matrix's layout as the formulas see it: per column its base or
@@ -683,14 +682,14 @@ fn rho_holds(node: &Node, cx: &Ctx, scratch: &mut Vec<f64>) -> Result<bool, Eval
     Ok(eval(node, cx, scratch)? != 0.0)
 }
 
-/// §6.7–6.8: ρ(τ) per submission (the weighted fraction of base workloads
-/// whose ρ condition holds), and the score formula over it.
+/// §6.7: ρ(τ) per submission, the weighted fraction of base workloads
+/// whose ρ condition holds: (τ values, the score's τ axis, submissions × τ).
 #[allow(clippy::type_complexity)]
 fn profile(
     spec: &Spec,
     base: &[String],
     ratios: &DMatrix<f64>,
-) -> crate::error::Result<(Vec<f64>, Vec<f64>, DMatrix<f64>, Vec<f64>)> {
+) -> crate::error::Result<(Vec<f64>, Vec<f64>, DMatrix<f64>)> {
     let n = ratios.nrows();
     let taus = spec.tau_points();
     let tau_axis = spec.tau_axis();
@@ -706,8 +705,6 @@ fn profile(
     let fail = |e: EvalError| formula_error(spec, "profile", e);
     let mut scratch = Vec::new();
     let mut profile = DMatrix::from_element(n, taus.len(), 0.0);
-    let mut scores = Vec::with_capacity(n);
-    let mut rho = vec![0.0; taus.len()];
     let mut cx = Ctx::default();
     for r in 0..n {
         for (j, &tau) in taus.iter().enumerate() {
@@ -719,13 +716,31 @@ fn profile(
                     held += w;
                 }
             }
-            rho[j] = held / total;
-            profile[(r, j)] = rho[j];
+            profile[(r, j)] = held / total;
+        }
+    }
+    Ok((taus, tau_axis, profile))
+}
+
+/// §6.8: each submission's score, the spec's score formula over its ρ(τ).
+fn scores(
+    spec: &Spec,
+    taus: &[f64],
+    tau_axis: &[f64],
+    profile: &DMatrix<f64>,
+) -> crate::error::Result<Vec<f64>> {
+    let fail = |e: EvalError| formula_error(spec, "profile", e);
+    let mut scratch = Vec::new();
+    let mut rho = vec![0.0; taus.len()];
+    let mut scores = Vec::with_capacity(profile.nrows());
+    for r in 0..profile.nrows() {
+        for (j, x) in rho.iter_mut().enumerate() {
+            *x = profile[(r, j)];
         }
         let p = Profile {
             rho: &rho,
-            taus: &taus,
-            axis: &tau_axis,
+            taus,
+            axis: tau_axis,
         };
         let cx = Ctx {
             profile: Some(&p),
@@ -733,5 +748,5 @@ fn profile(
         };
         scores.push(eval(&spec.score.node, &cx, &mut scratch).map_err(fail)?);
     }
-    Ok((taus, tau_axis, profile, scores))
+    Ok(scores)
 }

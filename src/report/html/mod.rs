@@ -446,9 +446,9 @@ fn leaderboard_section(s: &mut String, page: &Page) {
              <td class=\"num score\">{:.4}</td><td class=\"num\">{}/{}</td>{}</tr>",
             submission_cell(name, info, i),
             info_cells(page, info),
-            lb.scores[row],
+            lb.rules.scores[row],
             lb.solved(row, page.spec.tau.max),
-            lb.base.len(),
+            lb.rules.base.len(),
             stability_cells(page, name)
         );
     }
@@ -470,7 +470,7 @@ fn profile_section(s: &mut String, page: &Page) {
              <span class=\"num\">({:.4})</span></li>",
             svg::swatch(i),
             esc(&lb.submissions[row]),
-            lb.scores[row]
+            lb.rules.scores[row]
         );
     }
     let _ = write!(
@@ -478,7 +478,7 @@ fn profile_section(s: &mut String, page: &Page) {
         "</ol>\n<figcaption>ρ(τ): the fraction of the {} base workloads a submission \
          solved within τ times the best time. Point at a legend entry or a table row \
          to bring out its line.</figcaption>\n</figure>\n</section>\n",
-        lb.base.len()
+        lb.rules.base.len()
     );
 }
 
