@@ -222,6 +222,9 @@ pub struct ExplainArgs {
     pub workload: String,
     #[arg(long, value_enum, default_value_t = SourceArg::Csv)]
     pub source: SourceArg,
+    /// `json`: one document (schema/explain.schema.json) instead of the text.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Debug, Subcommand)]
@@ -359,21 +362,25 @@ pub fn main_with(cli: Cli) -> Result<()> {
             };
             let ingested = run::read(&a.submissions, &s, &options, &Silent)?;
             let (leaderboard, _) = run::score_only(&ingested, &s, &options)?;
-            let submission = ingested
-                .submissions
-                .iter()
-                .find(|x| x.name == a.submission)
-                .ok_or_else(|| {
-                    Error::Usage(format!(
-                        "{}: no submission `{}` (there are: {})",
-                        a.submissions.display(),
-                        a.submission,
-                        leaderboard.submissions.join(", ")
-                    ))
-                })?;
-            let text = report::explain::explain(&s, &leaderboard, submission, &a.workload)
+            if leaderboard.row(&a.submission).is_none() {
+                return Err(Error::Usage(format!(
+                    "{}: no submission `{}` (there are: {})",
+                    a.submissions.display(),
+                    a.submission,
+                    leaderboard.submissions.join(", ")
+                )));
+            }
+            let explanation = leaderboard
+                .explain(&s, &a.submission, &a.workload)
                 .map_err(Error::Usage)?;
-            print_out(&text)
+            match a.format {
+                Format::Table => print_out(&report::explain::text(&s, &explanation)),
+                Format::Json => {
+                    let text = serde_json::to_string_pretty(&report::explain::json(&explanation))
+                        .map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))?;
+                    print_out(&(text + "\n"))
+                }
+            }
         }
         Some(Command::Check(args)) => check_command(args),
         Some(Command::Speedup(args)) => speedup_command(args),
@@ -537,7 +544,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
         let (leaderboard, warnings) = run::score_only(&ingested, &spec, &options)?;
         if let Some(page) = &args.html {
             let stability = page_stability(args.html_stability, &spec, &leaderboard)?;
-            let scored = (&spec, &leaderboard, &ingested, &warnings);
+            let scored = (&spec, &leaderboard, &warnings);
             let info = args.info_dir.as_deref();
             report::html::publish(page, scored, info, origin, stability.as_ref())?;
         }
@@ -563,7 +570,7 @@ fn score_command(args: ScoreArgs) -> Result<()> {
     report::files::write_run(out, &outcome.files)?;
     if let Some(page) = &args.html {
         let stability = page_stability(args.html_stability, &spec, &outcome.leaderboard)?;
-        let scored = (&spec, &outcome.leaderboard, &ingested, &outcome.warnings);
+        let scored = (&spec, &outcome.leaderboard, &outcome.warnings);
         let info = args.info_dir.as_deref();
         report::html::publish(page, scored, info, origin, stability.as_ref())?;
     }
@@ -642,7 +649,7 @@ fn report_command(args: ReportArgs) -> Result<()> {
     let (leaderboard, warnings) = run::score_only(&ingested, &spec, &run::Options::default())?;
     print_err(&warnings.render());
     let origin = report::html::Origin::cache(&args.load_results);
-    let scored = (&spec, &leaderboard, &ingested, &warnings);
+    let scored = (&spec, &leaderboard, &warnings);
     report::html::publish(&args.html, scored, args.info_dir.as_deref(), origin, None)
 }
 
@@ -1112,7 +1119,7 @@ fn compare_command(args: CompareArgs) -> Result<()> {
     let (a, wa) = run::score_only(&ia, &spec_a, &options)?;
     let (b, wb) = run::score_only(&ib, &spec_b, &options)?;
     print_err(&format!("{}{}", wa.render(), wb.render()));
-    let c = crate::score::compare::compare(&ia, &a, &ib, &b);
+    let c = crate::score::compare::compare(&a, &b);
     match args.format {
         Format::Table => print_out(&report::compare::table(&c))?,
         Format::Json => {

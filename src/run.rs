@@ -8,7 +8,7 @@ use crate::diagnostics::Warnings;
 use crate::error::{Error, Result};
 use crate::ingest::{self, Ingested, Progress, Selection};
 use crate::report;
-use crate::score::{self, summary, Leaderboard};
+use crate::score::{self, Leaderboard};
 use crate::spec::Spec;
 
 /// Options of a scoring run beyond the spec.
@@ -87,21 +87,18 @@ pub fn score(ingested: &Ingested, spec: &Spec, options: &Options) -> Result<Outc
             report::profile_csv(&leaderboard),
         ),
     ];
-    let mut subs: Vec<_> = ingested.submissions.iter().collect();
-    subs.sort_by(|a, b| a.name.cmp(&b.name));
     let mut warnings = warnings;
-    for sub in subs {
-        let rows = summary::summarize(sub, spec);
-        let name = summary_file_name(&sub.name);
-        if name != format!("{}{SUMMARY_SUFFIX}", sub.name) {
+    for (sub, rows) in leaderboard.submissions.iter().zip(&leaderboard.summaries) {
+        let name = summary_file_name(sub);
+        if name != format!("{sub}{SUMMARY_SUFFIX}") {
             warnings.note(
                 format!(
                     "submission name too long for a file name; its summary is written as {name}"
                 ),
-                sub.name.clone(),
+                sub.clone(),
             );
         }
-        files.push((name, report::summary_csv(&rows)));
+        files.push((name, report::summary_csv(rows)));
     }
     Ok(Outcome {
         leaderboard,

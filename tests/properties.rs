@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use algoperf_engine::diagnostics::Warnings;
-use algoperf_engine::ingest::{Ingested, Series, Submission, Trial};
+use algoperf_engine::ingest::{Ingested, Series, Submission, Trial, TrialId, WorkloadFolder};
 use algoperf_engine::run::{self, Options};
 use algoperf_engine::score;
 use algoperf_engine::spec::{self, Spec};
@@ -77,14 +77,19 @@ fn trial(workload: &str, study: usize, k: usize, raw: &RawTrial) -> Trial {
         series.metric.push(metric(workload, choice));
     }
     let column = spec().targets[workload].column.clone();
-    Trial {
+    let folder = WorkloadFolder {
         study: format!("study_{study}"),
-        folder: format!("{workload}_jax"),
+        name: format!("{workload}_jax"),
         workload: workload.to_string(),
-        trial: format!("trial_{}", k + 1),
         run: String::new(),
-        path: PathBuf::from("memory"),
         metric_column: column,
+    };
+    Trial {
+        id: TrialId {
+            folder: std::sync::Arc::new(folder),
+            trial: format!("trial_{}", k + 1),
+        },
+        path: PathBuf::from("memory"),
         series,
     }
 }
@@ -176,7 +181,7 @@ proptest! {
         let row = who.index(ingested.submissions.len());
         let mut faster = ingested.clone();
         for t in &mut faster.submissions[row].trials {
-            if t.workload == WORKLOADS[which] {
+            if t.id.folder.workload == WORKLOADS[which] {
                 for v in &mut t.series.time {
                     *v *= factor;
                 }

@@ -114,8 +114,8 @@ fn a_tree_of_raw_logs_scores_like_its_csvs() {
     let (a, b) = (shampoo(&csv_in), shampoo(&log_in));
     assert_eq!(a.len(), 5);
     assert_eq!(
-        a.iter().map(|t| &t.trial).collect::<Vec<_>>(),
-        b.iter().map(|t| &t.trial).collect::<Vec<_>>()
+        a.iter().map(|t| &t.id.trial).collect::<Vec<_>>(),
+        b.iter().map(|t| &t.id.trial).collect::<Vec<_>>()
     );
     for (x, y) in a.iter().zip(&b) {
         for (u, v) in [
@@ -124,9 +124,9 @@ fn a_tree_of_raw_logs_scores_like_its_csvs() {
             (&x.series.step, &y.series.step),
             (&x.series.metric, &y.series.metric),
         ] {
-            assert_eq!(u.len(), v.len(), "{}", x.trial);
+            assert_eq!(u.len(), v.len(), "{}", x.id.trial);
             for (p, q) in u.iter().zip(v) {
-                assert!(common::close(*p, *q, 1e-12), "{}: {p} vs {q}", x.trial);
+                assert!(common::close(*p, *q, 1e-12), "{}: {p} vs {q}", x.id.trial);
             }
         }
     }

@@ -370,12 +370,7 @@ fn warnings_are_grouped_not_repeated() {
 fn explain(tree: &Tree, spec: &Spec, sub: &str, workload: &str) -> String {
     let ingested = run::read(&tree.subs(), spec, &Options::default(), &Silent).expect("ingest");
     let (lb, _) = run::score_only(&ingested, spec, &Options::default()).expect("score");
-    let s = ingested
-        .submissions
-        .iter()
-        .find(|s| s.name == sub)
-        .expect("submission");
-    algoperf_engine::report::explain::explain(spec, &lb, s, workload).expect("explain")
+    algoperf_engine::report::explain::explain(spec, &lb, sub, workload).expect("explain")
 }
 
 #[test]

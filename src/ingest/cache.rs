@@ -17,7 +17,7 @@ use crate::spec::Spec;
 
 const MAGIC: &[u8; 8] = b"APERFRC\0";
 /// Bumped whenever the payload's shape changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 #[derive(Serialize, Deserialize)]
@@ -128,7 +128,7 @@ fn validate(ingested: &Ingested) -> std::result::Result<(), String> {
             if !extra_ok || lengths.iter().any(|&n| n != lengths[0]) {
                 return Err(format!(
                     "corrupted results cache: trial {}/{}/{}/{} has columns of unequal length (time {}, summary time {}, step {}, metric {})",
-                    sub.name, t.study, t.folder, t.trial, lengths[0], lengths[1], lengths[2], lengths[3]
+                    sub.name, t.id.folder.study, t.id.folder.name, t.id.trial, lengths[0], lengths[1], lengths[2], lengths[3]
                 ));
             }
         }
@@ -204,13 +204,13 @@ pub fn decode(bytes: &[u8], spec: &Spec) -> std::result::Result<Ingested, String
     for sub in &mut ingested.submissions {
         let mut kept = Vec::with_capacity(sub.trials.len());
         for t in sub.trials.drain(..) {
-            match spec.targets.get(&t.workload) {
-                Some(target) if target.column == t.metric_column => kept.push(t),
+            match spec.targets.get(&t.id.folder.workload) {
+                Some(target) if target.column == t.id.folder.metric_column => kept.push(t),
                 Some(target) => {
                     return Err(format!(
                     "the cache holds `{}` for {}, but {} compares `{}`; re-create it from the logs",
-                    t.metric_column,
-                    t.workload,
+                    t.id.folder.metric_column,
+                    t.id.folder.workload,
                     spec.path.display(),
                     target.column
                 ))
@@ -218,9 +218,9 @@ pub fn decode(bytes: &[u8], spec: &Spec) -> std::result::Result<Ingested, String
                 None => ingested.warnings.note(
                     format!(
                         "workload `{}` has no target in this spec's targets file, ignored",
-                        t.workload
+                        t.id.folder.workload
                     ),
-                    format!("{}/{}/{}", sub.name, t.study, t.folder),
+                    format!("{}/{}/{}", sub.name, t.id.folder.study, t.id.folder.name),
                 ),
             }
         }

@@ -193,10 +193,7 @@ fn cell_html(s: &mut String, page: &Page, row: usize, col: usize) {
     let (class, first, second) = face(cell);
     let name = &lb.submissions[row];
     let workload = &lb.workloads[col];
-    let why = match page.ingested.submissions.iter().find(|x| x.name == *name) {
-        Some(sub) => explain(page.spec, lb, sub, workload).unwrap_or_else(|e| e),
-        None => format!("no trials of `{name}` were given to the report"),
-    };
+    let why = explain(page.spec, lb, name, workload).unwrap_or_else(|e| e);
     let _ = write!(
         s,
         "<td id=\"cell-{row}-{col}\" class=\"{class}\" title=\"{}\"><details><summary>\

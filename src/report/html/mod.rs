@@ -22,7 +22,7 @@ use std::path::Path;
 
 use crate::diagnostics::Warnings;
 use crate::error::{Error, Result};
-use crate::ingest::{Ingested, Source};
+use crate::ingest::Source;
 use crate::report::info::SubmissionInfo;
 use crate::score::Leaderboard;
 use crate::spec::Spec;
@@ -163,8 +163,6 @@ impl Stability {
 pub struct Page<'a> {
     pub spec: &'a Spec,
     pub leaderboard: &'a Leaderboard,
-    /// The trials behind the leaderboard, for the cell explanations.
-    pub ingested: &'a Ingested,
     pub warnings: &'a Warnings,
     /// `submission_info.yml` per submission (empty without `--info-dir`).
     pub info: &'a BTreeMap<String, SubmissionInfo>,
@@ -251,8 +249,8 @@ impl Origin {
     }
 }
 
-/// A scored run: spec, leaderboard, the trials behind it, its warnings.
-pub type Scored<'a> = (&'a Spec, &'a Leaderboard, &'a Ingested, &'a Warnings);
+/// A scored run: spec, leaderboard, its warnings.
+pub type Scored<'a> = (&'a Spec, &'a Leaderboard, &'a Warnings);
 
 /// `--html FILE`: reads the metadata under `info_dir`, hashes the spec,
 /// renders the page and writes it.
@@ -263,13 +261,12 @@ pub fn publish(
     origin: Origin,
     stability: Option<&Stability>,
 ) -> Result<()> {
-    let (spec, leaderboard, ingested, warnings) = scored;
+    let (spec, leaderboard, warnings) = scored;
     let info = load_info(info_dir, leaderboard)?;
     let provenance = Provenance::new(spec, origin.input, origin.source)?;
     let page = Page {
         spec,
         leaderboard,
-        ingested,
         warnings,
         info: &info,
         provenance: &provenance,
