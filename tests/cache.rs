@@ -47,6 +47,13 @@ fn cache_round_trips_and_refuses_bad_files() {
     let mut stale = bytes.clone();
     stale[8] = 99;
     check(&stale, "stale results cache: format version 99");
+    // A cache of the previous format (trials without a shared identity,
+    // the columns as three strings) is refused, not misread.
+    stale[8] = 2;
+    check(
+        &stale,
+        "stale results cache: format version 2, this engine reads version 3",
+    );
     let mut corrupt = bytes.clone();
     let last = corrupt.len() - 1;
     corrupt[last] ^= 0xff;

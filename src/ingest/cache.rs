@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::ingest::Ingested;
-use crate::spec::Spec;
+use crate::spec::{Columns, Spec};
 
 const MAGIC: &[u8; 8] = b"APERFRC\0";
 /// Bumped whenever the payload's shape changes.
@@ -23,10 +23,10 @@ const HEADER: usize = 8 + 4 + 8 + 4;
 #[derive(Serialize, Deserialize)]
 struct Payload {
     engine: String,
-    time: String,
-    summary_time: String,
-    step: String,
-    /// The spec's `column('…')` columns the series hold (format 2).
+    /// The spec's `[columns]` the series were read for (the metric prefix
+    /// is checked per trial, against each target's column).
+    columns: Columns,
+    /// The spec's `column('…')` columns the series hold.
     extra: Vec<String>,
     ingested: Ingested,
 }
@@ -35,9 +35,7 @@ struct Payload {
 pub fn encode(ingested: &Ingested, spec: &Spec) -> Result<Vec<u8>> {
     let payload = Payload {
         engine: env!("CARGO_PKG_VERSION").to_string(),
-        time: spec.columns.time.clone(),
-        summary_time: spec.columns.summary_time.clone(),
-        step: spec.columns.step.clone(),
+        columns: spec.columns.clone(),
         extra: spec.extra_columns.clone(),
         ingested: dedupe(ingested),
     };
@@ -173,21 +171,19 @@ pub fn decode(bytes: &[u8], spec: &Spec) -> std::result::Result<Ingested, String
     }
     let payload: Payload =
         bincode::deserialize(body).map_err(|e| format!("corrupted results cache: {e}"))?;
-    let needed = (
-        &spec.columns.time,
-        &spec.columns.summary_time,
-        &spec.columns.step,
-    );
-    if (&payload.time, &payload.summary_time, &payload.step) != needed {
+    let (held, needed) = (&payload.columns, &spec.columns);
+    if (&held.time, &held.summary_time, &held.step)
+        != (&needed.time, &needed.summary_time, &needed.step)
+    {
         return Err(format!(
             "the cache holds columns ({}, {}, {}) but {} needs ({}, {}, {}); re-create it from the logs",
-            payload.time,
-            payload.summary_time,
-            payload.step,
+            held.time,
+            held.summary_time,
+            held.step,
             spec.path.display(),
-            needed.0,
-            needed.1,
-            needed.2
+            needed.time,
+            needed.summary_time,
+            needed.step
         ));
     }
     if payload.extra != spec.extra_columns {

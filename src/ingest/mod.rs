@@ -489,15 +489,9 @@ fn read_csv_trial(
                 _ => err(None, TrialProblem::Unreadable(e.to_string())),
             }
         })?;
-    let wanted = csv::Wanted {
-        time: &spec.columns.time,
-        summary_time: &spec.columns.summary_time,
-        step: &spec.columns.step,
-        metric: &target.column,
-        extra: &spec.extra_columns,
-    };
     let (series, starts) =
-        csv::read_trial(&bytes, &wanted).map_err(|(line, problem)| err(line, problem))?;
+        csv::read_trial(&bytes, &spec.columns, &target.column, &spec.extra_columns)
+            .map_err(|(line, problem)| err(line, problem))?;
     let at = |(row, problem)| err(csv::line_of_row(&bytes, &starts, row), problem);
     let notes = check_times(&series, &spec.columns.time, target).map_err(at)?;
     Ok((series, notes.into_iter().map(at).collect()))
