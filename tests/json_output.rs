@@ -24,8 +24,8 @@ fn validate_with(schema: &str, doc: &serde_json::Value) {
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
 
-#[test]
-fn json_on_the_examples_matches_the_schema() {
+/// The v0.5 external-tuning spec and the example submissions it reads.
+fn examples() -> (spec::Spec, algoperf_engine::ingest::Ingested) {
     let spec = spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec");
     let ingested = run::read(
         &common::repo("examples/submissions"),
@@ -34,6 +34,12 @@ fn json_on_the_examples_matches_the_schema() {
         &Silent,
     )
     .expect("read");
+    (spec, ingested)
+}
+
+#[test]
+fn json_on_the_examples_matches_the_schema() {
+    let (spec, ingested) = examples();
     let outcome = run::score(&ingested, &spec, &Options::default()).expect("score");
     let doc = json::document(&spec, &outcome.leaderboard, &outcome.warnings);
     validate(&doc);
@@ -82,14 +88,7 @@ fn json_on_v05_matches_the_schema_and_the_scores() {
 #[test]
 fn explain_json_matches_its_schema_and_the_leaderboard() {
     use algoperf_engine::report::explain;
-    let spec = spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec");
-    let ingested = run::read(
-        &common::repo("examples/submissions"),
-        &spec,
-        &Options::default(),
-        &Silent,
-    )
-    .expect("read");
+    let (spec, ingested) = examples();
     let (lb, _) = run::score_only(&ingested, &spec, &Options::default()).expect("score");
     let mut picked = 0;
     for (r, sub) in lb.submissions.iter().enumerate() {
