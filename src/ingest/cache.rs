@@ -7,12 +7,14 @@
 //! Layout: magic (8 bytes) · format version (u32 LE) · payload length (u64 LE)
 //! · CRC-32 of the payload (u32 LE) · payload (bincode).
 
+use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::ingest::Ingested;
+use crate::ingest::{Ingested, WorkloadFolder};
 use crate::spec::{Columns, Spec};
 
 const MAGIC: &[u8; 8] = b"APERFRC\0";
@@ -72,12 +74,20 @@ fn dedupe(ingested: &Ingested) -> Ingested {
     out
 }
 
-/// Undoes [`dedupe`].
+/// Undoes [`dedupe`], and shares each workload folder among its trials
+/// again (the payload holds one copy per trial), as ingest does.
 fn restore(ingested: &mut Ingested) {
+    let mut folders: HashSet<Arc<WorkloadFolder>> = HashSet::new();
     for sub in &mut ingested.submissions {
         for t in &mut sub.trials {
             if t.series.summary_time.is_empty() {
                 t.series.summary_time = t.series.time.clone();
+            }
+            match folders.get(&t.id.folder) {
+                Some(shared) => t.id.folder = shared.clone(),
+                None => {
+                    folders.insert(t.id.folder.clone());
+                }
             }
         }
     }
