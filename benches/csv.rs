@@ -13,9 +13,10 @@
 
 use std::path::{Path, PathBuf};
 
-use algoperf_engine::ingest::csv::{self, Wanted};
+use algoperf_engine::ingest::csv;
 use algoperf_engine::report::summary_csv;
 use algoperf_engine::score::summary::SummaryRow;
+use algoperf_engine::spec::Columns;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 
 fn data_dir() -> PathBuf {
@@ -77,16 +78,21 @@ fn generated(rows: usize, quoted: bool) -> Vec<u8> {
     s.into_bytes()
 }
 
-/// The v0.5 specs' columns, with the metric every generated file has.
-const WANTED: Wanted = Wanted {
-    time: "score",
-    summary_time: "accumulated_submission_time",
-    step: "global_step",
-    metric: "validation/loss",
-    extra: &[],
-};
+/// The v0.5 specs' columns.
+fn columns() -> Columns {
+    Columns {
+        time: "score".into(),
+        summary_time: "accumulated_submission_time".into(),
+        step: "global_step".into(),
+        metric_prefix: "validation/".into(),
+    }
+}
+
+/// The metric every generated file has.
+const METRIC: &str = "validation/loss";
 
 fn bench_reader(c: &mut Criterion) {
+    let columns = columns();
     let mut group = c.benchmark_group("csv_reader");
     group.sample_size(20);
     group.measurement_time(std::time::Duration::from_secs(4));
@@ -100,7 +106,7 @@ fn bench_reader(c: &mut Criterion) {
                 // Files whose header lacks a wanted column are read too (as
                 // the engine reads them, to say so).
                 for f in &files {
-                    let _ = black_box(csv::read_series(f, &WANTED));
+                    let _ = black_box(csv::read_series(f, &columns, METRIC, &[]));
                 }
             })
         });
@@ -109,7 +115,7 @@ fn bench_reader(c: &mut Criterion) {
         let bytes = generated(2_000, quoted);
         group.throughput(Throughput::Bytes(bytes.len() as u64));
         group.bench_function(name, |b| {
-            b.iter(|| black_box(csv::read_series(&bytes, &WANTED).expect("csv")))
+            b.iter(|| black_box(csv::read_series(&bytes, &columns, METRIC, &[]).expect("csv")))
         });
     }
     group.finish();

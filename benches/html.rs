@@ -36,7 +36,6 @@ fn bench_html(c: &mut Criterion) {
     let page = html::Page {
         spec: &spec,
         leaderboard: &lb,
-        ingested: &ingested,
         warnings: &warnings,
         info: &info,
         provenance: &provenance,

@@ -96,17 +96,18 @@ fn bench_ingest_trial(c: &mut Criterion) {
             s.into_bytes()
         }
     };
-    let wanted = csv::Wanted {
-        extra: &[],
-        time: "score",
-        summary_time: "accumulated_submission_time",
-        step: "global_step",
-        metric: "validation/bleu",
+    let columns = algoperf_engine::spec::Columns {
+        time: "score".into(),
+        summary_time: "accumulated_submission_time".into(),
+        step: "global_step".into(),
+        metric_prefix: "validation/".into(),
     };
     let mut group = c.benchmark_group("ingest_trial");
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.bench_function("eval_measurements.csv", |b| {
-        b.iter(|| black_box(csv::read_series(&bytes, &wanted).expect("csv")))
+        b.iter(|| {
+            black_box(csv::read_series(&bytes, &columns, "validation/bleu", &[]).expect("csv"))
+        })
     });
     group.finish();
 }

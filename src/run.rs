@@ -10,7 +10,7 @@ use crate::diagnostics::{Warning, Warnings};
 use crate::error::Result;
 use crate::ingest::{self, Ingested, Progress, Selection};
 use crate::report;
-use crate::score::{self, summary, Leaderboard};
+use crate::score::{self, Leaderboard};
 use crate::spec::Spec;
 use error::RunError;
 
@@ -102,7 +102,6 @@ impl Output {
     /// file name had to be shortened.
     fn render(
         self,
-        ingested: &Ingested,
         spec: &Spec,
         leaderboard: &Leaderboard,
         warnings: &mut Warnings,
@@ -118,7 +117,7 @@ impl Output {
                 "performance_profile_score.csv",
                 report::profile_csv(leaderboard),
             ),
-            Output::Summaries => Ok(summaries(ingested, spec, warnings)),
+            Output::Summaries => Ok(summaries(leaderboard, warnings)),
             // Named by file alone: nothing is written yet, so no folder.
             Output::ProfilePlot => report::plot::files(leaderboard, spec, Path::new("")),
         }
@@ -126,20 +125,18 @@ impl Output {
 }
 
 /// `<submission>_summary.csv` per submission, sorted by name.
-fn summaries(ingested: &Ingested, spec: &Spec, warnings: &mut Warnings) -> Vec<(String, Vec<u8>)> {
-    let mut subs: Vec<_> = ingested.submissions.iter().collect();
-    subs.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut files = Vec::with_capacity(subs.len());
-    for sub in subs {
-        let rows = summary::summarize(sub, spec);
-        let name = summary_file_name(&sub.name);
-        if name != format!("{}{SUMMARY_SUFFIX}", sub.name) {
+/// (The leaderboard's submissions are in name order.)
+fn summaries(leaderboard: &Leaderboard, warnings: &mut Warnings) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::with_capacity(leaderboard.submissions.len());
+    for (sub, rows) in leaderboard.submissions.iter().zip(&leaderboard.summaries) {
+        let name = summary_file_name(sub);
+        if name != format!("{sub}{SUMMARY_SUFFIX}") {
             warnings.push(Warning::LongSummaryName {
-                submission: sub.name.clone(),
+                submission: sub.clone(),
                 file: name.clone(),
             });
         }
-        files.push((name, report::summary_csv(&rows)));
+        files.push((name, report::summary_csv(rows)));
     }
     files
 }
@@ -150,7 +147,7 @@ pub fn score(ingested: &Ingested, spec: &Spec, options: &Options) -> Result<Outc
     let (leaderboard, mut warnings) = score_only(ingested, spec, options)?;
     let mut files = Vec::new();
     for output in OUTPUTS {
-        files.extend(output.render(ingested, spec, &leaderboard, &mut warnings)?);
+        files.extend(output.render(spec, &leaderboard, &mut warnings)?);
     }
     Ok(Outcome {
         leaderboard,

@@ -56,7 +56,7 @@ fn every_battery_variant_matches_to_1e_12() {
             "{name}"
         );
         for (sub, want) in &expected {
-            let got = lb.scores[lb.row(sub).expect("row")];
+            let got = lb.rules.scores[lb.row(sub).expect("row")];
             assert!(
                 (got - want).abs() <= 1e-12,
                 "{name}: {sub}: ours {got}, battery {want}"

@@ -398,7 +398,7 @@ fn duplicated_rows_change_nothing() {
         format!("{HEADER}10,100,100,3.0\n10,100,100,3.0\n20,200,200,0.9\n20,200,200,0.9\n"),
     );
     let o = clean(&t);
-    assert_eq!(o.leaderboard.scores, before.leaderboard.scores);
+    assert_eq!(o.leaderboard.rules.scores, before.leaderboard.rules.scores);
     assert_eq!(
         file_of(&o, "time_to_targets.csv"),
         file_of(&before, "time_to_targets.csv")
@@ -609,7 +609,7 @@ fn unreadable_folder_child() {
     let lenient = Options::default();
     let ingested = run::read(&subs, &spec, &lenient, &Silent).expect("read");
     let o = run::score(&ingested, &spec, &lenient).expect("score");
-    println!("scores {:?}", o.leaderboard.scores);
+    println!("scores {:?}", o.leaderboard.rules.scores);
     print!("{}", o.warnings.render());
     let strict = Options {
         strict: true,

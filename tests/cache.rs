@@ -25,6 +25,11 @@ fn cache_round_trips_and_refuses_bad_files() {
         format!("{loaded:?}") == format!("{ingested:?}"),
         "cache changed the series"
     );
+    // Trials of one workload folder share its identity again, as read.
+    let trials = &loaded.submissions[0].trials;
+    let (a, b) = (&trials[0].id, &trials[1].id);
+    assert_eq!(a.folder, b.folder, "the first two trials share a folder");
+    assert!(std::sync::Arc::ptr_eq(&a.folder, &b.folder));
     let again = run::score(&loaded, &spec, &Options::default()).expect("score");
     assert!(
         direct.files == again.files,
@@ -47,6 +52,13 @@ fn cache_round_trips_and_refuses_bad_files() {
     let mut stale = bytes.clone();
     stale[8] = 99;
     check(&stale, "stale results cache: format version 99");
+    // A cache of the previous format (trials without a shared identity,
+    // the columns as three strings) is refused, not misread.
+    stale[8] = 2;
+    check(
+        &stale,
+        "stale results cache: format version 2, this engine reads version 3",
+    );
     let mut corrupt = bytes.clone();
     let last = corrupt.len() - 1;
     corrupt[last] ^= 0xff;

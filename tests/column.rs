@@ -100,20 +100,20 @@ fn a_column_no_file_has_is_nan_and_every_comparison_with_it_false() {
 
 #[test]
 fn cells_that_are_not_numbers_are_nan_on_both_csv_readers() {
-    use algoperf_engine::ingest::csv::{read_series, Wanted};
+    use algoperf_engine::ingest::csv::read_series;
+    use algoperf_engine::spec::Columns;
     let extra = ["note".to_string(), "absent".to_string()];
-    let wanted = Wanted {
-        time: "t",
-        summary_time: "t",
-        step: "s",
-        metric: "m",
-        extra: &extra,
+    let columns = Columns {
+        time: "t".into(),
+        summary_time: "t".into(),
+        step: "s".into(),
+        metric_prefix: String::new(),
     };
     let plain = "t,s,m,note\n1,10,0.5,7\n2,20,0.4,x\n3,30,0.3,\n";
     // A quoted cell (the reader's quoted-field path): the same values.
     let quoted = "t,s,m,note\n1,10,0.5,\"7\"\n2,20,0.4,x\n3,30,0.3,\n";
     for text in [plain, quoted] {
-        let s = read_series(text.as_bytes(), &wanted).expect("reads");
+        let s = read_series(text.as_bytes(), &columns, "m", &extra).expect("reads");
         assert_eq!(s.extra.len(), 2);
         assert_eq!(s.extra[0][0], 7.0, "{text}");
         assert!(s.extra[0][1].is_nan() && s.extra[0][2].is_nan(), "{text}");

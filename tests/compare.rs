@@ -20,7 +20,7 @@ fn compare_v05(spec_b: &str) -> Option<Comparison> {
     let ib = run::read(&root, &b, &o, &Silent).expect("read B");
     let (la, _) = run::score_only(&ia, &a, &o).expect("score A");
     let (lb, _) = run::score_only(&ib, &b, &o).expect("score B");
-    Some(compare(&ia, &la, &ib, &lb))
+    Some(compare(&la, &lb))
 }
 
 #[test]
@@ -109,7 +109,7 @@ fn two_trees_differ_where_a_study_time_changed() {
     let ib = run::read(&b.subs(), &spec, &o, &Silent).expect("read B");
     let (la, _) = run::score_only(&ia, &spec, &o).expect("score A");
     let (lb, _) = run::score_only(&ib, &spec, &o).expect("score B");
-    let c = compare(&ia, &la, &ib, &lb);
+    let c = compare(&la, &lb);
     // alpha for x (its time) and for y (the best moved: its ratio).
     let cells: Vec<(&str, &str, &str)> = c
         .cells

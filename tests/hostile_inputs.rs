@@ -437,10 +437,10 @@ fn many_submissions(
     let outcome = t.run(false).expect("run");
     let (_, spec) = t.spec();
     let mut lb = outcome.leaderboard;
-    let taus = lb.taus.len();
+    let taus = lb.rules.taus.len();
     lb.submissions = (0..n).map(|i| format!("submission_{i:04}")).collect();
-    lb.scores = (0..n).map(|i| i as f64 / n as f64).collect();
-    lb.profile = nalgebra::DMatrix::from_fn(n, taus, |r, j| {
+    lb.rules.scores = (0..n).map(|i| i as f64 / n as f64).collect();
+    lb.rules.profile = nalgebra::DMatrix::from_fn(n, taus, |r, j| {
         let jump = (r * 7) % taus;
         if j >= jump {
             1.0

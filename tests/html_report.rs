@@ -362,7 +362,6 @@ fn stability_columns_only_when_given() {
     let mut page = html::Page {
         spec: &spec,
         leaderboard: &lb,
-        ingested: &ingested,
         warnings: &warnings,
         info: &info,
         provenance: &provenance,
@@ -413,7 +412,6 @@ fn v05_page_is_complete_and_small() {
     let page = html::Page {
         spec: &spec,
         leaderboard: &lb,
-        ingested: &ingested,
         warnings: &warnings,
         info: &info,
         provenance: &provenance,
@@ -444,16 +442,11 @@ fn v05_page_is_complete_and_small() {
     // the leaderboard's matrices.
     let cells = matrix_cells(&doc);
     assert_eq!(cells.len(), 11 * 14);
-    let last = &lb.steps.last().expect("steps").matrix;
+    let last = &lb.rules.steps.last().expect("steps").matrix;
     for (r, sub) in lb.submissions.iter().enumerate() {
-        let submission = ingested
-            .submissions
-            .iter()
-            .find(|x| x.name == *sub)
-            .expect("ingested");
         for (c, w) in lb.workloads.iter().enumerate() {
             let (class, _, _, why) = &cells[&(sub.clone(), w.clone())];
-            let expected = explain::explain(&spec, &lb, submission, w).expect("explains");
+            let expected = explain::explain(&spec, &lb, sub, w).expect("explains");
             assert_eq!(why, &expected, "{sub} on {w}");
             let (raw, after) = (lb.time_to_targets[(r, c)], last[(r, c)]);
             let want = if raw.is_nan() {

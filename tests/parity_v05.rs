@@ -166,7 +166,16 @@ fn check_summaries(ingested: &Ingested, files: &BTreeMap<String, Vec<u8>>, golde
             .trials
             .iter()
             .filter(|t| t.series.metric.iter().any(|v| v.is_nan()))
-            .map(|t| ((t.study.clone(), t.folder.clone(), t.trial.clone()), t))
+            .map(|t| {
+                (
+                    (
+                        t.id.folder.study.clone(),
+                        t.id.folder.name.clone(),
+                        t.id.trial.clone(),
+                    ),
+                    t,
+                )
+            })
             .collect();
 
         let mut best: Option<(usize, Vec<String>)> = None;

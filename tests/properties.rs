@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use algoperf_engine::diagnostics::Warnings;
-use algoperf_engine::ingest::{Ingested, Series, Submission, Trial};
+use algoperf_engine::ingest::{Ingested, Series, Submission, Trial, TrialId, WorkloadFolder};
 use algoperf_engine::run::{self, Options};
 use algoperf_engine::score;
 use algoperf_engine::spec::{self, Spec};
@@ -77,14 +77,19 @@ fn trial(workload: &str, study: usize, k: usize, raw: &RawTrial) -> Trial {
         series.metric.push(metric(workload, choice));
     }
     let column = spec().targets[workload].column.clone();
-    Trial {
+    let folder = WorkloadFolder {
         study: format!("study_{study}"),
-        folder: format!("{workload}_jax"),
+        name: format!("{workload}_jax"),
         workload: workload.to_string(),
-        trial: format!("trial_{}", k + 1),
         run: String::new(),
-        path: PathBuf::from("memory"),
         metric_column: column,
+    };
+    Trial {
+        id: TrialId {
+            folder: std::sync::Arc::new(folder),
+            trial: format!("trial_{}", k + 1),
+        },
+        path: PathBuf::from("memory"),
         series,
     }
 }
@@ -141,7 +146,7 @@ proptest! {
     #[test]
     fn scores_lie_in_0_1(board in raw_board()) {
         let lb = scores(&build(&board));
-        for (name, s) in lb.submissions.iter().zip(&lb.scores) {
+        for (name, s) in lb.submissions.iter().zip(&lb.rules.scores) {
             prop_assert!((0.0..=1.0).contains(s), "{name}: {s}");
         }
     }
@@ -161,7 +166,7 @@ proptest! {
         }
         let (a, b) = (scores(&ingested), scores(&shuffled));
         prop_assert_eq!(&a.submissions, &b.submissions);
-        prop_assert_eq!(&a.scores, &b.scores);
+        prop_assert_eq!(&a.rules.scores, &b.rules.scores);
         prop_assert!(files(&ingested) == files(&shuffled), "output bytes differ");
     }
 
@@ -176,7 +181,7 @@ proptest! {
         let row = who.index(ingested.submissions.len());
         let mut faster = ingested.clone();
         for t in &mut faster.submissions[row].trials {
-            if t.workload == WORKLOADS[which] {
+            if t.id.folder.workload == WORKLOADS[which] {
                 for v in &mut t.series.time {
                     *v *= factor;
                 }
@@ -186,11 +191,11 @@ proptest! {
         let (before, after) = (scores(&ingested), scores(&faster));
         let r = before.row(name).expect("row");
         prop_assert!(
-            after.scores[r] >= before.scores[r],
+            after.rules.scores[r] >= before.rules.scores[r],
             "{name} {} faster ×{factor}: {} → {}",
             WORKLOADS[which],
-            before.scores[r],
-            after.scores[r]
+            before.rules.scores[r],
+            after.rules.scores[r]
         );
     }
 
@@ -234,7 +239,7 @@ proptest! {
         ingested.submissions.push(Submission { name: "fast".into(), trials });
         let lb = scores(&ingested);
         let r = lb.row("fast").expect("row");
-        prop_assert!((lb.scores[r] - 1.0).abs() < 1e-12, "{}", lb.scores[r]);
-        prop_assert!(lb.scores[r] <= 1.0, "{}", lb.scores[r]);
+        prop_assert!((lb.rules.scores[r] - 1.0).abs() < 1e-12, "{}", lb.rules.scores[r]);
+        prop_assert!(lb.rules.scores[r] <= 1.0, "{}", lb.rules.scores[r]);
     }
 }

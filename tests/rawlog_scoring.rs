@@ -114,8 +114,8 @@ fn a_tree_of_raw_logs_scores_like_its_csvs() {
     let (a, b) = (shampoo(&csv_in), shampoo(&log_in));
     assert_eq!(a.len(), 5);
     assert_eq!(
-        a.iter().map(|t| &t.trial).collect::<Vec<_>>(),
-        b.iter().map(|t| &t.trial).collect::<Vec<_>>()
+        a.iter().map(|t| &t.id.trial).collect::<Vec<_>>(),
+        b.iter().map(|t| &t.id.trial).collect::<Vec<_>>()
     );
     for (x, y) in a.iter().zip(&b) {
         for (u, v) in [
@@ -124,9 +124,9 @@ fn a_tree_of_raw_logs_scores_like_its_csvs() {
             (&x.series.step, &y.series.step),
             (&x.series.metric, &y.series.metric),
         ] {
-            assert_eq!(u.len(), v.len(), "{}", x.trial);
+            assert_eq!(u.len(), v.len(), "{}", x.id.trial);
             for (p, q) in u.iter().zip(v) {
-                assert!(common::close(*p, *q, 1e-12), "{}: {p} vs {q}", x.trial);
+                assert!(common::close(*p, *q, 1e-12), "{}: {p} vs {q}", x.id.trial);
             }
         }
     }
@@ -140,9 +140,10 @@ fn a_tree_of_raw_logs_scores_like_its_csvs() {
     );
     for (x, y) in auto_out
         .leaderboard
+        .rules
         .scores
         .iter()
-        .zip(&csv_out.leaderboard.scores)
+        .zip(&csv_out.leaderboard.rules.scores)
     {
         assert!((x - y).abs() < 1e-12, "{x} vs {y}");
     }
@@ -161,7 +162,7 @@ fn a_tree_of_raw_logs_scores_like_its_csvs() {
     assert!(time(&csv_out).is_finite());
     assert!(common::close(time(&log_out), time(&csv_out), 1e-12));
     let s = &csv_out.leaderboard;
-    assert_eq!(s.scores[s.row("shampoo").expect("row")], 1.0);
-    let other = s.scores[s.row("other").expect("row")];
+    assert_eq!(s.rules.scores[s.row("shampoo").expect("row")], 1.0);
+    let other = s.rules.scores[s.row("other").expect("row")];
     assert!(other > 0.0 && other < 1.0, "{other}");
 }

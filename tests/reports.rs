@@ -83,7 +83,7 @@ fn plot_svg_and_png_on_v05() {
     let ranking = lb.ranking();
     let mut last = 0;
     for (_, row) in &ranking {
-        let label = format!("{} ({:.4})", lb.submissions[*row], lb.scores[*row]);
+        let label = format!("{} ({:.4})", lb.submissions[*row], lb.rules.scores[*row]);
         let at = texts
             .iter()
             .position(|t| *t == label)

@@ -243,11 +243,11 @@ fn forms_the_templates_refused() {
         .position(|w| w == "alpha")
         .expect("alpha");
     let row = |s: &str| lb.row(s).expect("row");
-    assert_eq!(lb.steps[1].matrix[(row("c"), beta)], f64::INFINITY);
-    assert_eq!(lb.steps[1].matrix[(row("c"), alpha)], 500.0);
+    assert_eq!(lb.rules.steps[1].matrix[(row("c"), beta)], f64::INFINITY);
+    assert_eq!(lb.rules.steps[1].matrix[(row("c"), alpha)], 500.0);
     // Step 3: c has one unsolved workload (not more than 1): alpha stays.
-    assert_eq!(lb.steps[2].matrix[(row("c"), alpha)], 500.0);
-    assert_eq!(lb.steps[1].matrix[(row("b"), beta)], 90.0);
+    assert_eq!(lb.rules.steps[2].matrix[(row("c"), alpha)], 500.0);
+    assert_eq!(lb.rules.steps[1].matrix[(row("b"), beta)], 90.0);
 }
 
 #[test]
@@ -272,12 +272,12 @@ fn a_log_ratio_on_a_tau_list_with_weights_and_a_mean_score() {
     // a: alpha ratio log2(1) = 0, beta log2(2) = 1 → ρ = [3/4, 3/4, 1, 1].
     // b: alpha 1, beta 0 → ρ = [1/4, 1/4, 1, 1].
     let r = |s: &str| lb.row(s).expect("row");
-    let rho = |s: &str| -> Vec<f64> { (0..4).map(|j| lb.profile[(r(s), j)]).collect() };
+    let rho = |s: &str| -> Vec<f64> { (0..4).map(|j| lb.rules.profile[(r(s), j)]).collect() };
     assert_eq!(rho("a"), [0.75, 0.75, 1.0, 1.0]);
     assert_eq!(rho("b"), [0.25, 0.25, 1.0, 1.0]);
     // mean + ρ at 0.5 (the last point ≤ 0.7) − max.
-    assert_eq!(lb.scores[r("a")], 0.875 + 0.75 - 1.0);
-    assert_eq!(lb.scores[r("b")], 0.625 + 0.25 - 1.0);
+    assert_eq!(lb.rules.scores[r("a")], 0.875 + 0.75 - 1.0);
+    assert_eq!(lb.rules.scores[r("b")], 0.625 + 0.25 - 1.0);
 }
 
 #[test]

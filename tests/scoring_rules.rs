@@ -105,13 +105,18 @@ fn time(o: &Outcome, sub: &str, workload: &str) -> f64 {
 fn ratio(o: &Outcome, sub: &str, workload: &str) -> f64 {
     let lb = &o.leaderboard;
     let r = lb.row(sub).expect("row");
-    let c = lb.base.iter().position(|w| w == workload).expect("column");
-    lb.ratios[(r, c)]
+    let c = lb
+        .rules
+        .base
+        .iter()
+        .position(|w| w == workload)
+        .expect("column");
+    lb.rules.ratios[(r, c)]
 }
 
 fn score(o: &Outcome, sub: &str) -> f64 {
     let lb = &o.leaderboard;
-    lb.scores[lb.row(sub).expect("row")]
+    lb.rules.scores[lb.row(sub).expect("row")]
 }
 
 /// Score of a submission whose ratios on the two base workloads are 1 and
@@ -260,7 +265,7 @@ fn a_failed_base_voids_its_held_out_variant() {
     let r = lb.row("b").expect("row");
     // Rule A turns b's variant into ∞ before the cut-off: a's 100 is not cut
     // by b's 10.
-    assert_eq!(lb.steps[0].matrix[(r, v)], f64::INFINITY);
+    assert_eq!(lb.rules.steps[0].matrix[(r, v)], f64::INFINITY);
     assert_eq!(ratio(&o, "a", "alpha"), 1.0);
     assert_eq!(score(&o, "a"), 1.0);
 }
@@ -274,7 +279,7 @@ fn the_cut_off_is_strictly_above_four_times_the_best() {
     let (_, o) = t.score(COMPATIBLE, 1, 1);
     assert_eq!(ratio(&o, "b", "alpha"), 4.0);
     assert_eq!(ratio(&o, "c", "alpha"), f64::INFINITY);
-    let cut = &o.leaderboard.steps[1];
+    let cut = &o.leaderboard.rules.steps[1];
     let c = o
         .leaderboard
         .workloads
@@ -314,7 +319,7 @@ fn a_column_nobody_solved_stays_infinite_and_counts() {
     let (_, o) = t.score(COMPATIBLE, 1, 1);
     assert_eq!(ratio(&o, "a", "beta"), f64::INFINITY);
     assert_eq!(ratio(&o, "b", "beta"), f64::INFINITY);
-    assert!(o.leaderboard.denominators[1].is_infinite());
+    assert!(o.leaderboard.rules.denominators[1].is_infinite());
     assert!((score(&o, "a") - 0.5).abs() < 1e-12);
     // b: alpha at ratio 2 is solved from τ = 2 (grid point 33 is 2.0 up to
     // rounding, so compare with the grid's own integral).
@@ -365,12 +370,7 @@ fn warnings_are_grouped_not_repeated() {
 fn explain(tree: &Tree, spec: &Spec, sub: &str, workload: &str) -> String {
     let ingested = run::read(&tree.subs(), spec, &Options::default(), &Silent).expect("ingest");
     let (lb, _) = run::score_only(&ingested, spec, &Options::default()).expect("score");
-    let s = ingested
-        .submissions
-        .iter()
-        .find(|s| s.name == sub)
-        .expect("submission");
-    algoperf_engine::report::explain::explain(spec, &lb, s, workload).expect("explain")
+    algoperf_engine::report::explain::explain(spec, &lb, sub, workload).expect("explain")
 }
 
 #[test]

@@ -452,7 +452,7 @@ fn a_fictional_version_needs_no_code() {
     // graph, speech, vision.
     let r = |s: &str| -> Vec<f64> {
         (0..3)
-            .map(|c| lb.ratios[(lb.row(s).expect("row"), c)])
+            .map(|c| lb.rules.ratios[(lb.row(s).expect("row"), c)])
             .collect()
     };
     assert_eq!(r("a"), vec![1.0, 1.0, 2.0]);
@@ -462,7 +462,7 @@ fn a_fictional_version_needs_no_code() {
     // A: ρ = 2/3 up to point 21, 1 from point 22:
     //   (2/3·21 + (2/3 + 1)/2 + 1·27)·h / (49·h) = (251/6)/49 = 251/294.
     // B: ρ = 1/3 then 2/3: (1/3·21 + 1/2 + 2/3·27)/49 = 25.5/49 = 51/98.
-    let score = |s: &str| lb.scores[lb.row(s).expect("row")];
+    let score = |s: &str| lb.rules.scores[lb.row(s).expect("row")];
     assert!((score("a") - 251.0 / 294.0).abs() < 1e-12, "{}", score("a"));
     assert!((score("b") - 51.0 / 98.0).abs() < 1e-12, "{}", score("b"));
     assert_eq!(score("c"), 0.0);
@@ -490,8 +490,14 @@ fn latest_targets_on_v06_logs_scale_by_eight_ninths() {
     let a = score(&v06);
     let b = score(&latest);
     assert_eq!(a.leaderboard.submissions, b.leaderboard.submissions);
-    assert!(a.leaderboard.scores.iter().any(|s| *s > 0.0));
-    for (x, y) in a.leaderboard.scores.iter().zip(&b.leaderboard.scores) {
+    assert!(a.leaderboard.rules.scores.iter().any(|s| *s > 0.0));
+    for (x, y) in a
+        .leaderboard
+        .rules
+        .scores
+        .iter()
+        .zip(&b.leaderboard.rules.scores)
+    {
         assert!((x * 8.0 / 9.0 - y).abs() < 1e-12, "{x} × 8/9 != {y}");
     }
     let w = b.warnings.render();

@@ -57,7 +57,7 @@ fn jackknife_matches_scores_worked_by_hand() {
     let lb = scored(&tree.subs(), &spec);
     // Point: alpha medians a 100, b 150, c 100; beta a 100, b 250, c 150.
     let point = [1.0, 2.5 / 6.0 + 1.5 / 6.0, 0.5 + 2.5 / 6.0];
-    for (s, want) in lb.scores.iter().zip(point) {
+    for (s, want) in lb.rules.scores.iter().zip(point) {
         assert!(close(*s, want), "{s} vs {want}");
     }
     let times = StudyTimes::from_leaderboard(&lb);
@@ -160,7 +160,7 @@ fn jackknife_equals_rescoring(subs: &Path, spec: &Spec, link: bool) {
         let again = scored(copy.path(), spec);
         assert_eq!(again.submissions, lb.submissions);
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-        assert_eq!(bits(scores), bits(&again.scores), "leaderboard {k}");
+        assert_eq!(bits(scores), bits(&again.rules.scores), "leaderboard {k}");
     }
 }
 

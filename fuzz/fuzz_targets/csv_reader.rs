@@ -2,19 +2,18 @@
 //! problem with a line inside the file, never panic.
 #![no_main]
 
-use algoperf_engine::ingest::csv::{read_series, Wanted};
+use algoperf_engine::ingest::csv::read_series;
+use algoperf_engine::spec::Columns;
 use libfuzzer_sys::fuzz_target;
 
-const WANTED: Wanted = Wanted {
-    extra: &[],
-    time: "score",
-    summary_time: "accumulated_submission_time",
-    step: "global_step",
-    metric: "validation/loss",
-};
-
 fuzz_target!(|data: &[u8]| {
-    match read_series(data, &WANTED) {
+    let columns = Columns {
+        time: "score".into(),
+        summary_time: "accumulated_submission_time".into(),
+        step: "global_step".into(),
+        metric_prefix: "validation/".into(),
+    };
+    match read_series(data, &columns, "validation/loss", &[]) {
         Ok(series) => {
             let n = series.len();
             assert!(series.time.len() == n && series.summary_time.len() == n);

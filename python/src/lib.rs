@@ -213,18 +213,18 @@ fn explain_run(
     };
     let ingested = run::read(Path::new(submissions), &spec, &options, &Silent)?;
     let (leaderboard, _) = run::score_only(&ingested, &spec, &options)?;
-    let Some(sub) = ingested.submissions.iter().find(|x| x.name == submission) else {
+    if leaderboard.row(submission).is_none() {
         return Err(RunError::UnknownSubmission {
             submissions: submissions.into(),
             name: submission.to_string(),
             scored: leaderboard.submissions.clone(),
         }
         .into());
-    };
+    }
     Ok(report::explain::explain(
         &spec,
         &leaderboard,
-        sub,
+        submission,
         workload,
     )?)
 }

@@ -163,12 +163,21 @@ pub fn shapes(
     for sub in &ingested.submissions {
         let shape = shapes.entry(sub.name.clone()).or_default();
         for t in &sub.trials {
-            let run = if t.run.is_empty() { &sub.name } else { &t.run };
-            let study_path = root.join(run).join(&t.study);
-            let folder = study_path.join(&t.folder);
+            let run = if t.id.folder.run.is_empty() {
+                &sub.name
+            } else {
+                &t.id.folder.run
+            };
+            let study_path = root.join(run).join(&t.id.folder.study);
+            let folder = study_path.join(&t.id.folder.name);
             shape
-                .add(study_path, &t.study, &t.workload, folder)
-                .insert(t.label());
+                .add(
+                    study_path,
+                    &t.id.folder.study,
+                    &t.id.folder.workload,
+                    folder,
+                )
+                .insert(t.id.label());
         }
     }
     for e in &problems.trials {

@@ -135,7 +135,7 @@ fn budget_of(spec: &Spec, workload: &str) -> Option<f64> {
 /// A trial whose last time passes budget × factor: a warning within the
 /// spec's tolerance, an error beyond.
 fn budget_finding(t: &Trial, spec: &Spec, line: &dyn Fn(usize) -> Option<u64>) -> Option<Finding> {
-    let budget = budget_of(spec, &t.workload)?;
+    let budget = budget_of(spec, &t.id.folder.workload)?;
     let limit = budget * spec.budget_factor;
     let (row, &last) = t
         .series
@@ -174,7 +174,7 @@ fn never_reached(sub: &Submission, folder: &Path, spec: &Spec, workload: &str) -
     let trials: Vec<&Trial> = sub
         .trials
         .iter()
-        .filter(|t| t.workload == workload)
+        .filter(|t| t.id.folder.workload == workload)
         .collect();
     if trials.is_empty() {
         return None;

@@ -46,7 +46,7 @@ pub(super) fn compare_command(args: CompareArgs) -> Result<()> {
     let (a, wa) = run::score_only(&ia, &spec_a, &options)?;
     let (b, wb) = run::score_only(&ib, &spec_b, &options)?;
     print_err(&format!("{}{}", wa.render(), wb.render()));
-    let c = crate::score::compare::compare(&ia, &a, &ib, &b);
+    let c = crate::score::compare::compare(&a, &b);
     match args.format {
         Format::Table => print_out(&report::compare::table(&c))?,
         Format::Json => {

@@ -2,9 +2,9 @@
 
 use clap::Args;
 
-use super::args::InputArgs;
+use super::args::{Format, InputArgs};
 use super::options::Input;
-use super::output::print_out;
+use super::output::{print_json, print_out};
 use crate::error::Result;
 use crate::run::error::RunError;
 use crate::{report, run};
@@ -20,6 +20,9 @@ pub struct ExplainArgs {
     /// The workload (name without framework suffix).
     #[arg(long, value_name = "NAME")]
     pub workload: String,
+    /// `json`: one document (schema/explain.schema.json) instead of the text.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Runs `explain`. Its warnings are not printed: the explanation is the
@@ -29,15 +32,17 @@ pub fn explain_command(a: ExplainArgs) -> Result<()> {
     let s = &input.spec;
     let ingested = input.read()?;
     let (leaderboard, _) = run::score_only(&ingested, s, &input.options)?;
-    let submission = ingested
-        .submissions
-        .iter()
-        .find(|x| x.name == a.submission)
-        .ok_or_else(|| RunError::UnknownSubmission {
+    if leaderboard.row(&a.submission).is_none() {
+        return Err(RunError::UnknownSubmission {
             submissions: input.origin.path().to_path_buf(),
             name: a.submission.clone(),
             scored: leaderboard.submissions.clone(),
-        })?;
-    let text = report::explain::explain(s, &leaderboard, submission, &a.workload)?;
-    print_out(&text)
+        }
+        .into());
+    }
+    let explanation = leaderboard.explain(s, &a.submission, &a.workload)?;
+    match a.format {
+        Format::Table => print_out(&report::explain::text(s, &explanation)),
+        Format::Json => print_json(&report::explain::json(&explanation)),
+    }
 }

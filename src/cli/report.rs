@@ -32,6 +32,6 @@ pub(super) fn report_command(args: ReportArgs) -> Result<()> {
     let (leaderboard, warnings) = run::score_only(&ingested, &spec, &run::Options::default())?;
     print_err(&warnings.render());
     let origin = report::html::Origin::cache(&args.load_results);
-    let scored = (&spec, &leaderboard, &ingested, &warnings);
+    let scored = (&spec, &leaderboard, &warnings);
     report::html::publish(&args.html, scored, args.info_dir.as_deref(), origin, None)
 }

@@ -6,7 +6,6 @@ use super::options::{Input, Origin};
 use super::output::{print_err, print_out};
 use crate::diagnostics::Warnings;
 use crate::error::Result;
-use crate::ingest::Ingested;
 use crate::report::error::ReportError;
 use crate::run::error::CommandLineError;
 use crate::score::Leaderboard;
@@ -39,7 +38,7 @@ pub(super) fn score_command(args: ScoreArgs) -> Result<()> {
     let Some(out) = &args.output_dir else {
         // Nothing to write: no file is rendered.
         let (leaderboard, warnings) = run::score_only(&ingested, spec, &input.options)?;
-        publish_page(&args, &input, (spec, &leaderboard, &ingested, &warnings))?;
+        publish_page(&args, &input, (spec, &leaderboard, &warnings))?;
         print_err(&warnings.render());
         return print_result(args.format, spec, &leaderboard, &warnings);
     };
@@ -51,7 +50,7 @@ pub(super) fn score_command(args: ScoreArgs) -> Result<()> {
     };
     outcome.add_manifest(&provenance);
     report::files::write_run(out, &outcome.files)?;
-    let scored = (spec, &outcome.leaderboard, &ingested, &outcome.warnings);
+    let scored = (spec, &outcome.leaderboard, &outcome.warnings);
     publish_page(&args, &input, scored)?;
     print_err(&outcome.warnings.render());
     print_result(args.format, spec, &outcome.leaderboard, &outcome.warnings)?;
@@ -84,7 +83,7 @@ fn check_targets(args: &ScoreArgs, input: &Input) -> Result<()> {
 fn publish_page(
     args: &ScoreArgs,
     input: &Input,
-    scored: (&spec::Spec, &Leaderboard, &Ingested, &Warnings),
+    scored: (&spec::Spec, &Leaderboard, &Warnings),
 ) -> Result<()> {
     let Some(page) = &args.html else {
         return Ok(());

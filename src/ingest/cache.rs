@@ -7,14 +7,16 @@
 //! Layout: magic (8 bytes) · format version (u32 LE) · payload length (u64 LE)
 //! · CRC-32 of the payload (u32 LE) · payload (bincode).
 
+use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Warning;
 use crate::error::Result;
-use crate::ingest::Ingested;
-use crate::spec::Spec;
+use crate::ingest::{Ingested, WorkloadFolder};
+use crate::spec::{Columns, Spec};
 
 /// Errors of saving and loading a results cache.
 #[derive(Debug, thiserror::Error)]
@@ -87,10 +89,10 @@ const HEADER: usize = 8 + 4 + 8 + 4;
 #[derive(Serialize, Deserialize)]
 struct Payload {
     engine: String,
-    time: String,
-    summary_time: String,
-    step: String,
-    /// The spec's `column('…')` columns the series hold (format 2).
+    /// The spec's `[columns]` the series were read for (the metric prefix
+    /// is checked per trial, against each target's column).
+    columns: Columns,
+    /// The spec's `column('…')` columns the series hold.
     extra: Vec<String>,
     ingested: Ingested,
 }
@@ -99,9 +101,7 @@ struct Payload {
 pub fn encode(ingested: &Ingested, spec: &Spec) -> Result<Vec<u8>> {
     let payload = Payload {
         engine: env!("CARGO_PKG_VERSION").to_string(),
-        time: spec.columns.time.clone(),
-        summary_time: spec.columns.summary_time.clone(),
-        step: spec.columns.step.clone(),
+        columns: spec.columns.clone(),
         extra: spec.extra_columns.clone(),
         ingested: dedupe(ingested),
     };
@@ -137,12 +137,20 @@ fn dedupe(ingested: &Ingested) -> Ingested {
     out
 }
 
-/// Undoes [`dedupe`].
+/// Undoes [`dedupe`], and shares each workload folder among its trials
+/// again (the payload holds one copy per trial), as ingest does.
 fn restore(ingested: &mut Ingested) {
+    let mut folders: HashSet<Arc<WorkloadFolder>> = HashSet::new();
     for sub in &mut ingested.submissions {
         for t in &mut sub.trials {
             if t.series.summary_time.is_empty() {
                 t.series.summary_time = t.series.time.clone();
+            }
+            match folders.get(&t.id.folder) {
+                Some(shared) => t.id.folder = shared.clone(),
+                None => {
+                    folders.insert(t.id.folder.clone());
+                }
             }
         }
     }
@@ -190,7 +198,10 @@ fn validate(ingested: &Ingested) -> std::result::Result<(), CacheProblem> {
             let extra_ok = s.extra.iter().all(|c| c.len() == lengths[0]);
             if !extra_ok || lengths.iter().any(|&n| n != lengths[0]) {
                 return Err(CacheProblem::UnequalColumns {
-                    trial: format!("{}/{}/{}/{}", sub.name, t.study, t.folder, t.trial),
+                    trial: format!(
+                        "{}/{}/{}/{}",
+                        sub.name, t.id.folder.study, t.id.folder.name, t.id.trial
+                    ),
                     lengths,
                 });
             }
@@ -230,16 +241,22 @@ pub fn decode(bytes: &[u8], spec: &Spec) -> std::result::Result<Ingested, CacheP
         return Err(CacheProblem::Checksum);
     }
     let payload: Payload = bincode::deserialize(body).map_err(CacheProblem::Corrupted)?;
-    let needed = (
-        &spec.columns.time,
-        &spec.columns.summary_time,
-        &spec.columns.step,
-    );
-    if (&payload.time, &payload.summary_time, &payload.step) != needed {
+    let (held, needed) = (&payload.columns, &spec.columns);
+    if (&held.time, &held.summary_time, &held.step)
+        != (&needed.time, &needed.summary_time, &needed.step)
+    {
         return Err(CacheProblem::Columns {
-            held: vec![payload.time, payload.summary_time, payload.step],
+            held: vec![
+                held.time.clone(),
+                held.summary_time.clone(),
+                held.step.clone(),
+            ],
             spec: spec.path.clone(),
-            needed: vec![needed.0.clone(), needed.1.clone(), needed.2.clone()],
+            needed: vec![
+                needed.time.clone(),
+                needed.summary_time.clone(),
+                needed.step.clone(),
+            ],
         });
     }
     if payload.extra != spec.extra_columns {
@@ -255,21 +272,21 @@ pub fn decode(bytes: &[u8], spec: &Spec) -> std::result::Result<Ingested, CacheP
     for sub in &mut ingested.submissions {
         let mut kept = Vec::with_capacity(sub.trials.len());
         for t in sub.trials.drain(..) {
-            match spec.targets.get(&t.workload) {
-                Some(target) if target.column == t.metric_column => kept.push(t),
+            match spec.targets.get(&t.id.folder.workload) {
+                Some(target) if target.column == t.id.folder.metric_column => kept.push(t),
                 Some(target) => {
                     return Err(CacheProblem::MetricColumn {
-                        held: t.metric_column,
-                        workload: t.workload,
+                        held: t.id.folder.metric_column.clone(),
+                        workload: t.id.folder.workload.clone(),
                         spec: spec.path.clone(),
                         needed: target.column.clone(),
                     })
                 }
                 None => ingested.warnings.push(Warning::NoTarget {
-                    workload: t.workload,
+                    workload: t.id.folder.workload.clone(),
                     submission: sub.name.clone(),
-                    study: t.study,
-                    folder: t.folder,
+                    study: t.id.folder.study.clone(),
+                    folder: t.id.folder.name.clone(),
                 }),
             }
         }

@@ -2,17 +2,20 @@
 //! numbers parsed as pandas reads them.
 
 use crate::error::TrialProblem;
+use crate::spec::Columns;
 
-/// The columns to keep from a trial file, by header name.
+/// The header labels one trial file is searched for: the spec's
+/// [`Columns`] with the workload's metric column, borrowed for the readers
+/// below ([`read_series`] makes it; nothing else does).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Wanted<'a> {
-    pub time: &'a str,
-    pub summary_time: &'a str,
-    pub step: &'a str,
-    pub metric: &'a str,
+struct Wanted<'a> {
+    time: &'a str,
+    summary_time: &'a str,
+    step: &'a str,
+    metric: &'a str,
     /// Further columns the spec's formulas read (`column('NAME')`): kept
     /// leniently, a missing column or a cell that is not a number is NaN.
-    pub extra: &'a [String],
+    extra: &'a [String],
 }
 
 /// A trial's evaluations, one value per row, in file order.
@@ -22,7 +25,7 @@ pub struct Series {
     pub summary_time: Vec<f64>,
     pub step: Vec<f64>,
     pub metric: Vec<f64>,
-    /// One series per `Wanted::extra` column, in its order.
+    /// One series per extra (`column('NAME')`) column, in its order.
     pub extra: Vec<Vec<f64>>,
 }
 
@@ -227,7 +230,24 @@ fn trim(mut b: &[u8]) -> &[u8] {
 /// A line longer than [`crate::limits::MAX_CSV_LINE`] is refused before
 /// anything else is read; memory does not grow with the number of fields on
 /// a line.
-pub fn read_series(bytes: &[u8], wanted: &Wanted) -> Result<Series, (Option<u64>, TrialProblem)> {
+pub fn read_series(
+    bytes: &[u8],
+    columns: &Columns,
+    metric: &str,
+    extra: &[String],
+) -> Result<Series, (Option<u64>, TrialProblem)> {
+    let wanted = Wanted {
+        time: &columns.time,
+        summary_time: &columns.summary_time,
+        step: &columns.step,
+        metric,
+        extra,
+    };
+    read_wanted(bytes, &wanted)
+}
+
+/// [`read_series`] for the labels it looks for.
+fn read_wanted(bytes: &[u8], wanted: &Wanted) -> Result<Series, (Option<u64>, TrialProblem)> {
     let bytes = without_bom(bytes);
     let lines = match count_lines(bytes) {
         Ok(lines) => lines,
@@ -535,6 +555,17 @@ mod tests {
         metric: "validation/loss",
     };
 
+    /// A trial file read for v0.5's columns, comparing `validation/loss`.
+    fn read(bytes: &[u8]) -> Result<Series, (Option<u64>, TrialProblem)> {
+        let columns = Columns {
+            time: "score".into(),
+            summary_time: "accumulated_submission_time".into(),
+            step: "global_step".into(),
+            metric_prefix: "validation/".into(),
+        };
+        read_series(bytes, &columns, "validation/loss", &[])
+    }
+
     #[test]
     fn pandas_numbers() {
         assert!(parse_cell(b"").is_some_and(f64::is_nan));
@@ -551,7 +582,7 @@ mod tests {
     #[test]
     fn reads_wanted_columns_only() {
         let text = b"global_step,score,x,accumulated_submission_time,validation/loss\n1,2.5,zz,2.5,nan\n2,5,zz,5,0.1\n";
-        let s = read_series(text, &W).expect("valid");
+        let s = read(text).expect("valid");
         assert_eq!(s.step, vec![1.0, 2.0]);
         assert_eq!(s.time, vec![2.5, 5.0]);
         assert!(s.metric[0].is_nan());
@@ -638,11 +669,11 @@ mod tests {
             "global_step,score,accumulated_submission_time,validation/loss\n1,2,2,\"0.1",
         ];
         for text in cases {
-            let ours = read_series(text.as_bytes(), &W);
+            let ours = read_wanted(text.as_bytes(), &W);
             let theirs = by_csv_crate(text.as_bytes(), &W);
             assert_eq!(format!("{ours:?}"), format!("{theirs:?}"), "{text:?}");
         }
-        let s = read_series(cases[1].as_bytes(), &W).expect("valid");
+        let s = read_wanted(cases[1].as_bytes(), &W).expect("valid");
         assert_eq!(s.time, vec![2.5, f64::INFINITY]);
         assert!(s.metric[0].is_nan());
     }
@@ -666,7 +697,7 @@ mod tests {
             let text = format!("{header}{ending}{}", body.concat());
             let extra = ["x".to_string(), "y".to_string()];
             let wanted = Wanted { extra: &extra, ..W };
-            let ours = read_series(text.as_bytes(), &wanted);
+            let ours = read_wanted(text.as_bytes(), &wanted);
             let theirs = by_csv_crate(text.as_bytes(), &wanted);
             proptest::prop_assert_eq!(format!("{:?}", ours), format!("{:?}", theirs), "{:?}", text);
         }
@@ -699,7 +730,7 @@ mod tests {
     fn errors_carry_lines() {
         let text =
             b"global_step,score,accumulated_submission_time,validation/loss\n1,2,2,0.1\n2,3,3\n";
-        let (line, p) = read_series(text, &W).expect_err("short row");
+        let (line, p) = read(text).expect_err("short row");
         assert_eq!(line, Some(3));
         assert_eq!(
             p,
@@ -709,12 +740,12 @@ mod tests {
             }
         );
         let text = b"global_step,score,accumulated_submission_time,validation/loss\n1,2,2,oops\n";
-        let (line, p) = read_series(text, &W).expect_err("text");
+        let (line, p) = read(text).expect_err("text");
         assert_eq!(line, Some(2));
         assert!(matches!(p, TrialProblem::NotANumber { .. }));
-        let (_, p) = read_series(b"", &W).expect_err("empty");
+        let (_, p) = read(b"").expect_err("empty");
         assert_eq!(p, TrialProblem::Empty);
-        let (line, p) = read_series(b"global_step,score\n", &W).expect_err("missing column");
+        let (line, p) = read(b"global_step,score\n").expect_err("missing column");
         assert_eq!(line, Some(1));
         assert!(matches!(p, TrialProblem::MissingColumn(_)));
     }

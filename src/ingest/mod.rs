@@ -32,34 +32,58 @@ use degenerate::Seen;
 /// The name of a trial's measurements file.
 pub const MEASUREMENTS: &str = "eval_measurements.csv";
 
+/// A study's workload folder in one run of a submission (its own folder or
+/// a re-run folder): where trials sit, and the metric column they compare.
+/// The walk finds it before any file is read; every trial read there
+/// shares it (one allocation per folder, not per trial).
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub struct WorkloadFolder {
+    pub study: String,
+    /// The folder's name, with its framework suffix (`fastmri_jax`).
+    pub name: String,
+    /// Workload name without the suffix (`fastmri`).
+    pub workload: String,
+    /// Empty for the submission's own folder, else the re-run folder's name.
+    pub run: String,
+    /// The compared metric's column name (`validation/loss`).
+    pub metric_column: String,
+}
+
+/// Which trial of a submission: its workload folder and its trial folder.
+/// Ingest, the results cache and the leaderboard name a trial by it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct TrialId {
+    pub folder: std::sync::Arc<WorkloadFolder>,
+    /// Trial folder name (`trial_3`).
+    pub trial: String,
+}
+
+impl TrialId {
+    /// `trial_3`, or `trial_3 (<re-run folder>)` for a trial of a re-run.
+    pub fn label(&self) -> String {
+        if self.folder.run.is_empty() {
+            self.trial.clone()
+        } else {
+            format!("{} ({})", self.trial, self.folder.run)
+        }
+    }
+
+    /// The order trials are kept in: (workload folder, study, trial, run).
+    fn sort_key(&self) -> (&str, &str, &str, &str) {
+        let f = &self.folder;
+        (&f.name, &f.study, &self.trial, &f.run)
+    }
+}
+
 /// One tuning trial of one study of one workload.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Trial {
-    pub study: String,
-    /// Workload folder, with its framework suffix (`fastmri_jax`).
-    pub folder: String,
-    /// Workload name without the suffix (`fastmri`).
-    pub workload: String,
-    /// Trial folder name (`trial_3`).
-    pub trial: String,
-    /// Empty for the submission's own folder, else the re-run folder's name.
-    pub run: String,
+    pub id: TrialId,
     /// The file the series came from.
     pub path: PathBuf,
-    /// The compared metric's column name (`validation/loss`).
-    pub metric_column: String,
     pub series: Series,
-}
-
-impl Trial {
-    /// `trial_3`, or `trial_3 (<re-run folder>)` for a trial of a re-run.
-    pub fn label(&self) -> String {
-        if self.run.is_empty() {
-            self.trial.clone()
-        } else {
-            format!("{} ({})", self.trial, self.run)
-        }
-    }
 }
 
 /// One submission's trials, sorted by (workload, study, trial, run).
@@ -290,7 +314,7 @@ pub fn ingest_detailed(
         s.trials.reserve_exact(n);
     }
     for (mut p, r) in pending.into_iter().zip(read) {
-        let w = seen.workloads.entry(p.workload.clone()).or_default();
+        let w = seen.workloads.entry(p.folder.workload.clone()).or_default();
         w.looked += r.found() + r.errors.len();
         w.read += r.found();
         w.problems.extend(r.errors.iter().cloned());
@@ -305,13 +329,11 @@ pub fn ingest_detailed(
         };
         for (trial, path, series) in csv.into_iter().chain(r.trials) {
             submissions[p.submission].trials.push(Trial {
-                study: p.study.clone(),
-                folder: p.folder.clone(),
-                workload: p.workload.clone(),
-                trial,
-                run: p.run.clone(),
+                id: TrialId {
+                    folder: p.folder.clone(),
+                    trial,
+                },
                 path,
-                metric_column: p.metric_column.clone(),
                 series,
             });
         }
@@ -325,9 +347,8 @@ pub fn ingest_detailed(
         problems.log_lines.extend(r.log_lines);
     }
     for s in &mut submissions {
-        s.trials.sort_by(|a, b| {
-            (&a.folder, &a.study, &a.trial, &a.run).cmp(&(&b.folder, &b.study, &b.trial, &b.run))
-        });
+        s.trials
+            .sort_by(|a, b| a.id.sort_key().cmp(&b.id.sort_key()));
     }
     // Submissions left empty by a workload problem would only repeat it.
     let mut degenerate_found = degenerate::workloads(&seen, spec, root);
@@ -436,7 +457,7 @@ fn read_log_trials(
                 time: column(&spec.columns.time)?,
                 summary_time: column(&spec.columns.summary_time)?,
                 step: column(&spec.columns.step)?,
-                metric: column(&p.metric_column)?,
+                metric: column(&p.folder.metric_column)?,
                 // `column('NAME')`: a key a log does not have is NaN.
                 extra: spec
                     .extra_columns
@@ -497,14 +518,8 @@ fn read_csv_trial(
                 _ => err(None, TrialProblem::Unreadable(e.to_string())),
             }
         })?;
-    let wanted = csv::Wanted {
-        time: &spec.columns.time,
-        summary_time: &spec.columns.summary_time,
-        step: &spec.columns.step,
-        metric: &target.column,
-        extra: &spec.extra_columns,
-    };
-    let series = csv::read_series(&bytes, &wanted).map_err(|(line, problem)| err(line, problem))?;
+    let series = csv::read_series(&bytes, &spec.columns, &target.column, &spec.extra_columns)
+        .map_err(|(line, problem)| err(line, problem))?;
     let at = |(row, problem)| err(csv::line_of_row(&bytes, row), problem);
     let notes = check_times(&series, &spec.columns.time, target).map_err(at)?;
     Ok((series, notes.into_iter().map(at).collect()))

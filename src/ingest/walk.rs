@@ -4,13 +4,14 @@
 //! [`super::ingest_detailed`] to read in parallel.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostics::{Level, Warning, Warnings};
 use crate::error::{Error, IngestError, Result, TrialError, TrialProblem};
 use crate::spec::{Spec, WorkloadTarget};
 
 use super::degenerate::Seen;
-use super::{Source, MEASUREMENTS};
+use super::{Source, WorkloadFolder, MEASUREMENTS};
 /// The base name of a re-run folder `<name>-YYYY-MM-DD-HH-MM-SS`, if it is one.
 pub fn rerun_base(name: &str) -> Option<&str> {
     let b = name.as_bytes();
@@ -140,11 +141,8 @@ pub(super) fn stray_files(files: &Entries, what: Level, warnings: &mut Warnings)
 /// A trial file to read, with where it belongs.
 pub(super) struct Pending {
     pub(super) submission: usize,
-    pub(super) study: String,
-    pub(super) folder: String,
-    pub(super) workload: String,
-    pub(super) run: String,
-    pub(super) metric_column: String,
+    /// Where the trials read belong; each trial shares it.
+    pub(super) folder: Arc<WorkloadFolder>,
     /// The workload's target: the first evaluation reaching it needs a time.
     pub(super) target: WorkloadTarget,
     pub(super) file: PendingFile,
@@ -242,13 +240,16 @@ pub(super) fn walk_submission(
             if let Some(s) = seen.submissions.get_mut(index) {
                 s.workload_folders += 1;
             }
-            let item = |file: PendingFile| Pending {
-                submission: index,
+            let place = Arc::new(WorkloadFolder {
                 study: study.clone(),
-                folder: wl_folder.clone(),
+                name: wl_folder.clone(),
                 workload: workload.to_string(),
                 run: run.to_string(),
                 metric_column: target.column.clone(),
+            });
+            let item = |file: PendingFile| Pending {
+                submission: index,
+                folder: place.clone(),
                 target: target.clone(),
                 file,
             };

@@ -53,17 +53,6 @@ pub enum ReportError {
     },
     #[error("cannot render JSON: {0}")]
     Json(#[from] serde_json::Error),
-    /// `explain` of a submission the leaderboard does not have.
-    #[error("submission `{0}` was not scored")]
-    NotScored(String),
-    #[error("`{workload}` is not a workload of {} (base or held-out): one of {}", spec.display(), workloads.join(", "))]
-    NotAWorkload {
-        workload: String,
-        spec: PathBuf,
-        workloads: Vec<String>,
-    },
-    #[error("`{0}` has no target")]
-    NoTarget(String),
 }
 
 /// What is wrong with a `submission_info.yml` (without its path).

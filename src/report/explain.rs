@@ -1,17 +1,21 @@
 //! `explain`: why a submission got what it got on one workload — per study
 //! the trial picked and why, the aggregate, every rule step that changed the
 //! value (with the best time a cut-off compared it to), and the final ratio.
-//! How a submitter understands a zero.
+//! How a submitter understands a zero. [`Leaderboard::explain`] decides
+//! everything said; this module only words it (and writes it as JSON).
 
 use std::fmt::Write;
 
-use crate::ingest::Submission;
+use serde_json::{json, Value};
+
+use super::json::number;
 use crate::numeric::py_repr;
-use crate::score::{Leaderboard, StepResult};
+use crate::score::explain::{Explanation, Partner};
+use crate::score::{Leaderboard, StudyOutcome, TrialResult};
 use crate::spec::lang::{Node, PickKey, Var};
 use crate::spec::Spec;
 
-use super::error::ReportError;
+use crate::score::error::ScoreError;
 
 fn t(x: f64) -> String {
     if x.is_nan() {
@@ -23,222 +27,264 @@ fn t(x: f64) -> String {
     }
 }
 
-/// The submission holding the smallest value of a column (NaN skipped).
-fn best_holder<'a>(lb: &'a Leaderboard, m: &nalgebra::DMatrix<f64>, c: usize) -> Option<&'a str> {
-    (0..lb.submissions.len())
-        .filter(|&r| !m[(r, c)].is_nan())
-        .min_by(|&a, &b| m[(a, c)].total_cmp(&m[(b, c)]))
-        .map(|r| lb.submissions[r].as_str())
-}
-
-/// The explanation text; an error message when the submission or workload
-/// is not there.
+/// The explanation text of `submission` on `workload`; an error message
+/// when the submission or workload is not there.
 pub fn explain(
     spec: &Spec,
     lb: &Leaderboard,
-    submission: &Submission,
+    submission: &str,
     workload: &str,
-) -> Result<String, ReportError> {
-    let row = lb
-        .row(&submission.name)
-        .ok_or_else(|| ReportError::NotScored(submission.name.clone()))?;
-    let col = lb
-        .workloads
-        .iter()
-        .position(|w| w == workload)
-        .ok_or_else(|| ReportError::NotAWorkload {
-            workload: workload.to_string(),
-            spec: spec.path.clone(),
-            workloads: lb.workloads.clone(),
-        })?;
-    let target = spec
-        .targets
-        .get(workload)
-        .ok_or_else(|| ReportError::NoTarget(workload.to_string()))?;
+) -> Result<String, ScoreError> {
+    lb.explain(spec, submission, workload)
+        .map(|e| text(spec, &e))
+}
+
+/// An explanation as text: the target, the studies, the rule steps, the
+/// ratio and the score.
+pub fn text(spec: &Spec, e: &Explanation) -> String {
     let mut s = String::new();
-    let op = match target.goal {
+    let op = match e.goal {
         crate::spec::Goal::Minimize => "≤",
         crate::spec::Goal::Maximize => "≥",
     };
-    let role = match spec.base_of(workload) {
+    let role = match &e.held_out_of {
         Some(b) => format!("held-out variant of {b}"),
         None => "base workload".into(),
     };
     let _ = writeln!(
         s,
-        "{} on {workload} ({role}); target {} {op} {}; time column `{}`",
-        submission.name,
-        target.column,
-        py_repr(target.target),
-        spec.columns.time
+        "{} on {} ({role}); target {} {op} {}; time column `{}`",
+        e.submission,
+        e.workload,
+        e.metric_column,
+        py_repr(e.target),
+        e.time_column
     );
+    studies(&mut s, spec, e);
+    steps(&mut s, e);
+    ratio(&mut s, spec, e);
+    let _ = writeln!(s, "Score of {}: {}", e.submission, py_repr(e.score));
+    s
+}
 
-    // Studies.
-    match lb.outcomes[row].get(workload) {
-        None => {
-            let _ = writeln!(
-                s,
-                "\nNo trial of this workload was found: the time is NaN (not run), never solved."
-            );
-        }
-        Some(o) => {
-            let _ = writeln!(s, "\nStudies ({}):", study_rule(spec));
-            for st in &o.studies {
-                let _ = writeln!(s, "  {}: {}", st.study, t(st.time));
-                for (i, out) in &st.trials {
-                    let trial = &submission.trials[*i];
-                    let mark = if st.picked == Some(*i) { "→" } else { " " };
-                    let line = match out.first {
-                        Some(first) => format!(
-                            "reached at evaluation {} (step {}), time {}",
-                            first,
-                            py_repr(trial.series.step[first]),
-                            t(out.time)
-                        ),
-                        None => {
-                            let m = &trial.series.metric;
-                            let best = m.iter().copied().filter(|v| !v.is_nan()).reduce(|a, b| {
-                                if target.goal.better(b, a) {
-                                    b
-                                } else {
-                                    a
-                                }
-                            });
-                            let nan = m.iter().filter(|v| v.is_nan()).count();
-                            let mut l = match best {
-                                Some(b) => format!(
-                                    "never reached; best {} = {}",
-                                    target.column,
-                                    py_repr(b)
-                                ),
-                                None => format!("never reached; every {} is NaN", target.column),
-                            };
-                            if nan > 0 {
-                                l.push_str(&format!(" ({nan} of {} evaluations NaN)", m.len()));
-                            }
-                            l
-                        }
-                    };
-                    let _ = writeln!(s, "    {mark} {}: {line}", trial.label());
-                }
-            }
-            let times: Vec<String> = o.studies.iter().map(|st| t(st.time)).collect();
-            let _ = writeln!(
-                s,
-                "{} with studies ({}) = {}",
-                spec.workload.text,
-                times.join(", "),
-                t(o.time)
-            );
-        }
-    }
-
-    // Rule steps.
-    let _ = writeln!(
-        s,
-        "\nLeaderboard matrix: {}",
-        t(lb.time_to_targets[(row, col)])
-    );
-    let mut before = &lb.time_to_targets;
-    let columns_of_interest: Vec<usize> = {
-        let mut v = vec![col];
-        let partner = match spec.base_of(workload) {
-            Some(b) => lb.workloads.iter().position(|w| w == b),
-            None => spec
-                .held_out
-                .iter()
-                .find(|h| h.base == workload)
-                .and_then(|h| lb.workloads.iter().position(|w| *w == h.variant)),
-        };
-        v.extend(partner);
-        v
+/// Per study its time and trials (the picked one marked), and the aggregate.
+fn studies(s: &mut String, spec: &Spec, e: &Explanation) {
+    let Some(o) = &e.outcome else {
+        let _ = writeln!(
+            s,
+            "\nNo trial of this workload was found: the time is NaN (not run), never solved."
+        );
+        return;
     };
-    for (i, StepResult { step, best, matrix }) in lb.steps.iter().enumerate() {
-        let old = before[(row, col)];
-        let new = matrix[(row, col)];
-        let changed = old.to_bits() != new.to_bits();
-        let formula = super::json::step_formula(step);
-        let why = {
-            let mut parts = Vec::new();
-            if step.uses(Var::CellTime) {
-                parts.push(format!("time {}", t(old)));
-            }
-            if step.uses(Var::CellBest) {
-                parts.push(format!(
-                    "best {} (held by {})",
-                    t(best[col]),
-                    best_holder(lb, before, col).unwrap_or("nobody")
-                ));
-            }
-            if step.uses(Var::CellBase) || step.uses(Var::CellHeldOut) {
-                parts.push(match columns_of_interest.get(1).copied() {
-                    Some(c) => format!("{} is {} here", lb.workloads[c], t(before[(row, c)])),
-                    None => "its partner workload did not run".into(),
-                });
-            }
-            if parts.is_empty() {
-                "its condition holds here".to_string()
-            } else {
-                parts.join(", ")
-            }
-        };
-        if changed {
-            let _ = writeln!(
-                s,
-                "  step {} `{formula}`: {} → {}: {why}",
-                i + 1,
-                t(old),
-                t(new)
-            );
-        } else {
-            let _ = writeln!(s, "  step {} `{formula}`: unchanged", i + 1);
-        }
-        before = matrix;
-    }
-
-    // Ratio.
-    match lb.base.iter().position(|w| w == workload) {
-        Some(k) => {
-            let ratio = lb.ratios[(row, k)];
-            let den = lb.denominators[k];
-            let who = best_holder(lb, before, col).unwrap_or("nobody");
-            let _ = writeln!(
-                s,
-                "\nRatio: {} / {} (best, held by {who}) = {}",
-                t(before[(row, col)]),
-                t(den),
-                if ratio.is_finite() {
-                    py_repr(ratio)
-                } else {
-                    t(ratio)
-                }
-            );
-            if ratio.is_finite() && ratio <= spec.tau.max {
-                let _ = writeln!(
-                    s,
-                    "Solved for τ ≥ {}: counts 1/{} of ρ(τ) from there to τ = {}.",
-                    py_repr(ratio),
-                    spec.base.len(),
-                    py_repr(spec.tau.max)
-                );
-            } else {
-                let _ = writeln!(s, "Not solved: this workload adds nothing to the score.");
-            }
-        }
-        None => {
-            let _ = writeln!(
-                s,
-                "\n{workload} is a held-out workload: it has no ratio of its own; it counts through its base workload's step above."
-            );
+    let _ = writeln!(s, "\nStudies ({}):", study_rule(spec));
+    for st in &o.studies {
+        let _ = writeln!(s, "  {}: {}", st.study, t(st.time));
+        for (k, trial) in st.trials.iter().enumerate() {
+            let mark = if st.picked == Some(k) { "→" } else { " " };
+            let line = trial_line(trial, &e.metric_column);
+            let _ = writeln!(s, "    {mark} {}: {line}", trial.id.label());
         }
     }
+    let times: Vec<String> = o.studies.iter().map(|st| t(st.time)).collect();
     let _ = writeln!(
         s,
-        "Score of {}: {}",
-        submission.name,
-        py_repr(lb.scores[row])
+        "{} with studies ({}) = {}",
+        spec.workload.text,
+        times.join(", "),
+        t(o.time)
     );
-    Ok(s)
+}
+
+/// A trial's line: where it reached the target, or its best value.
+fn trial_line(trial: &TrialResult, column: &str) -> String {
+    let out = trial.outcome;
+    if let Some(first) = out.first {
+        return format!(
+            "reached at evaluation {} (step {}), time {}",
+            first,
+            py_repr(trial.step),
+            t(out.time)
+        );
+    }
+    let mut l = if trial.best.is_nan() {
+        format!("never reached; every {column} is NaN")
+    } else {
+        format!("never reached; best {column} = {}", py_repr(trial.best))
+    };
+    if trial.nan > 0 {
+        l.push_str(&format!(
+            " ({} of {} evaluations NaN)",
+            trial.nan, trial.evaluations
+        ));
+    }
+    l
+}
+
+/// The matrix cell, then each rule step: what it changed and what it read.
+fn steps(s: &mut String, e: &Explanation) {
+    let _ = writeln!(s, "\nLeaderboard matrix: {}", t(e.matrix));
+    for (i, step) in e.steps.iter().enumerate() {
+        let formula = &step.rule;
+        if !step.changed {
+            let _ = writeln!(s, "  step {} `{formula}`: unchanged", i + 1);
+            continue;
+        }
+        let mut parts = Vec::new();
+        if step.reads_time {
+            parts.push(format!("time {}", t(step.before)));
+        }
+        if let Some(best) = &step.best {
+            parts.push(format!(
+                "best {} (held by {})",
+                t(best.time),
+                best.holder.as_deref().unwrap_or("nobody")
+            ));
+        }
+        parts.extend(step.partner.as_ref().map(|p| match p {
+            Partner::Ran { workload, time } => format!("{workload} is {} here", t(*time)),
+            Partner::Missing => "its partner workload did not run".into(),
+        }));
+        let why = if parts.is_empty() {
+            "its condition holds here".to_string()
+        } else {
+            parts.join(", ")
+        };
+        let _ = writeln!(
+            s,
+            "  step {} `{formula}`: {} → {}: {why}",
+            i + 1,
+            t(step.before),
+            t(step.after)
+        );
+    }
+}
+
+/// The ratio and whether it counts, or why a held-out workload has none.
+fn ratio(s: &mut String, spec: &Spec, e: &Explanation) {
+    let Some(r) = &e.ratio else {
+        let _ = writeln!(
+            s,
+            "\n{} is a held-out workload: it has no ratio of its own; it counts through its base workload's step above.",
+            e.workload
+        );
+        return;
+    };
+    let _ = writeln!(
+        s,
+        "\nRatio: {} / {} (best, held by {}) = {}",
+        t(r.time),
+        t(r.denominator),
+        r.best_holder.as_deref().unwrap_or("nobody"),
+        if r.ratio.is_finite() {
+            py_repr(r.ratio)
+        } else {
+            t(r.ratio)
+        }
+    );
+    if r.solved {
+        let _ = writeln!(
+            s,
+            "Solved for τ ≥ {}: counts 1/{} of ρ(τ) from there to τ = {}.",
+            py_repr(r.ratio),
+            spec.base.len(),
+            py_repr(spec.tau.max)
+        );
+    } else {
+        let _ = writeln!(s, "Not solved: this workload adds nothing to the score.");
+    }
+}
+
+/// `explain --format json`: the explanation as one document (JSON Schema
+/// `schema/explain.schema.json`; ∞ is `"inf"`, NaN `null`, as in the
+/// leaderboard's document).
+pub fn json(e: &Explanation) -> Value {
+    let studies = e.outcome.as_ref().map(|o| {
+        json!({
+            "studies": o.studies.iter().map(study_json).collect::<Vec<_>>(),
+            "time": number(o.time),
+        })
+    });
+    let steps: Vec<Value> = e
+        .steps
+        .iter()
+        .map(|st| {
+            json!({
+                "rule": st.rule,
+                "before": number(st.before),
+                "after": number(st.after),
+                "changed": st.changed,
+                "reads_time": st.reads_time,
+                "best": st.best.as_ref().map(|b| json!({
+                    "time": number(b.time),
+                    "holder": b.holder,
+                })),
+                "partner": st.partner.as_ref().map(|p| match p {
+                    Partner::Ran { workload, time } => {
+                        json!({"workload": workload, "time": number(*time)})
+                    }
+                    Partner::Missing => json!({"workload": null, "time": null}),
+                }),
+            })
+        })
+        .collect();
+    let ratio = e.ratio.as_ref().map(|r| {
+        json!({
+            "time": number(r.time),
+            "denominator": number(r.denominator),
+            "best_holder": r.best_holder,
+            "ratio": number(r.ratio),
+            "solved": r.solved,
+        })
+    });
+    json!({
+        "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
+        "submission": e.submission,
+        "workload": e.workload,
+        "held_out_of": e.held_out_of,
+        "target": {
+            "column": e.metric_column,
+            "goal": match e.goal {
+                crate::spec::Goal::Minimize => "minimize",
+                crate::spec::Goal::Maximize => "maximize",
+            },
+            "value": number(e.target),
+        },
+        "time_column": e.time_column,
+        "workload_time": studies,
+        "matrix": number(e.matrix),
+        "steps": steps,
+        "ratio": ratio,
+        "score": number(e.score),
+    })
+}
+
+/// One study as JSON: its time, its trials, the picked one.
+fn study_json(st: &StudyOutcome) -> Value {
+    let trials: Vec<Value> = st
+        .trials
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            json!({
+                "picked": st.picked == Some(k),
+                "study": t.id.folder.study,
+                "workload_folder": t.id.folder.name,
+                "run": t.id.folder.run,
+                "trial": t.id.trial,
+                "evaluation": t.outcome.first,
+                "step": number(t.step),
+                "time": number(t.outcome.time),
+                "best": number(t.best),
+                "evaluations": t.evaluations,
+                "nan": t.nan,
+            })
+        })
+        .collect();
+    json!({
+        "study": st.study,
+        "time": number(st.time),
+        "trials": trials,
+    })
 }
 
 /// How a study keeps its time, in words for `pick` and as written otherwise.

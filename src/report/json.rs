@@ -53,6 +53,7 @@ pub fn document(spec: &Spec, lb: &Leaderboard, warnings: &Warnings) -> Value {
         .map(|h| (h.variant.clone(), json!(h.base)))
         .collect();
     let steps: Vec<Value> = lb
+        .rules
         .steps
         .iter()
         .map(|s| {
@@ -70,8 +71,8 @@ pub fn document(spec: &Spec, lb: &Leaderboard, warnings: &Warnings) -> Value {
             (
                 s.clone(),
                 Value::Array(
-                    (0..lb.taus.len())
-                        .map(|j| number(lb.profile[(r, j)]))
+                    (0..lb.rules.taus.len())
+                        .map(|j| number(lb.rules.profile[(r, j)]))
                         .collect(),
                 ),
             )
@@ -80,7 +81,7 @@ pub fn document(spec: &Spec, lb: &Leaderboard, warnings: &Warnings) -> Value {
     let scores: Map<String, Value> = lb
         .submissions
         .iter()
-        .zip(&lb.scores)
+        .zip(&lb.rules.scores)
         .map(|(s, v)| (s.clone(), number(*v)))
         .collect();
     let ranking: Vec<Value> = lb
@@ -90,15 +91,16 @@ pub fn document(spec: &Spec, lb: &Leaderboard, warnings: &Warnings) -> Value {
             json!({
                 "rank": rank,
                 "submission": lb.submissions[r],
-                "score": number(lb.scores[r]),
+                "score": number(lb.rules.scores[r]),
                 "solved": lb.solved(r, spec.tau.max),
             })
         })
         .collect();
     let denominators: Map<String, Value> = lb
+        .rules
         .base
         .iter()
-        .zip(&lb.denominators)
+        .zip(&lb.rules.denominators)
         .map(|(w, d)| (w.clone(), number(*d)))
         .collect();
     json!({
@@ -117,10 +119,10 @@ pub fn document(spec: &Spec, lb: &Leaderboard, warnings: &Warnings) -> Value {
             "raw": matrix(lb, &lb.workloads, &lb.time_to_targets),
             "steps": steps,
         },
-        "base_workloads": lb.base,
+        "base_workloads": lb.rules.base,
         "denominators": denominators,
-        "ratios": matrix(lb, &lb.base, &lb.ratios),
-        "tau": lb.taus.iter().map(|t| number(*t)).collect::<Vec<_>>(),
+        "ratios": matrix(lb, &lb.rules.base, &lb.rules.ratios),
+        "tau": lb.rules.taus.iter().map(|t| number(*t)).collect::<Vec<_>>(),
         "profile": profile,
         "scores": scores,
         "ranking": ranking,

@@ -91,7 +91,7 @@ pub fn leaderboard_markdown(lb: &Leaderboard, rows: &BTreeMap<String, Row>) -> S
             info.map(|i| cell(&i.affiliations)).unwrap_or_default(),
             info.map(|i| cell(&i.framework)).unwrap_or_default(),
             logs,
-            format!("**{:.4}**", lb.scores[r]),
+            format!("**{:.4}**", lb.rules.scores[r]),
         ]);
     }
     let width = |c: usize| {
@@ -280,7 +280,7 @@ pub fn leaderboard_document(lb: &Leaderboard, rows: &BTreeMap<String, Row>) -> s
                 "submission": folder,
                 "info": info,
                 "logs": logs,
-                "score": if lb.scores[r].is_finite() { json!(lb.scores[r]) } else { serde_json::Value::Null },
+                "score": if lb.rules.scores[r].is_finite() { json!(lb.rules.scores[r]) } else { serde_json::Value::Null },
             })
         })
         .collect();

@@ -39,7 +39,7 @@ pub fn scores_csv(lb: &Leaderboard) -> Vec<u8> {
         vec!["submission".into(), "score".into()],
         lb.submissions
             .iter()
-            .zip(&lb.scores)
+            .zip(&lb.rules.scores)
             .map(|(s, v)| vec![s.clone(), csv_cell(*v)])
             .collect(),
     )
@@ -64,11 +64,11 @@ pub fn time_to_targets_csv(lb: &Leaderboard) -> Vec<u8> {
 /// the profile's x axis (τ, or log10 τ on a log grid), as the reference's.
 pub fn profile_csv(lb: &Leaderboard) -> Vec<u8> {
     let mut header = vec!["submission".to_string()];
-    header.extend(lb.tau_axis.iter().map(|t| py_repr(*t)));
+    header.extend(lb.rules.tau_axis.iter().map(|t| py_repr(*t)));
     let rows = (0..lb.submissions.len())
         .map(|r| {
             let mut row = vec![lb.submissions[r].clone()];
-            row.extend((0..lb.taus.len()).map(|j| csv_cell(lb.profile[(r, j)])));
+            row.extend((0..lb.rules.taus.len()).map(|j| csv_cell(lb.rules.profile[(r, j)])));
             row
         })
         .collect();
@@ -145,8 +145,8 @@ pub fn leaderboard_table(lb: &Leaderboard, tau_max: f64) -> String {
             "{:>4}  {:<width$}  {:>6.4}  {:>6}\n",
             rank,
             names[row],
-            lb.scores[row],
-            format!("{}/{}", lb.solved(row, tau_max), lb.base.len()),
+            lb.rules.scores[row],
+            format!("{}/{}", lb.solved(row, tau_max), lb.rules.base.len()),
             width = width
         ));
     }

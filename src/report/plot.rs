@@ -119,11 +119,11 @@ fn curves(lb: &Leaderboard) -> Vec<Curve> {
         .into_iter()
         .enumerate()
         .map(|(i, (_, row))| {
-            let rho: Vec<f64> = lb.profile.row(row).iter().copied().collect();
+            let rho: Vec<f64> = lb.rules.profile.row(row).iter().copied().collect();
             let (colour, dash) = style_of(i);
             Curve {
-                label: format!("{} ({:.4})", lb.submissions[row], lb.scores[row]),
-                points: step_points(&lb.taus, &rho),
+                label: format!("{} ({:.4})", lb.submissions[row], lb.rules.scores[row]),
+                points: step_points(&lb.rules.taus, &rho),
                 colour,
                 dash,
             }

@@ -2,9 +2,7 @@
 //! specs, or two trees), and for every (submission, workload) whose time
 //! or ratio differs, the first stage where the two diverge.
 
-use crate::ingest::Ingested;
-
-use super::{Leaderboard, WorkloadOutcome};
+use super::{Leaderboard, StudyOutcome, WorkloadOutcome};
 
 /// A submission's score and rank in leaderboards A and B (None: absent).
 #[derive(Debug, Clone, PartialEq)]
@@ -55,18 +53,15 @@ pub struct StudyChange {
 fn study_changes(
     name: &str,
     workload: &str,
-    (ia, oa): (&Ingested, &WorkloadOutcome),
-    (ib, ob): (&Ingested, &WorkloadOutcome),
+    oa: &WorkloadOutcome,
+    ob: &WorkloadOutcome,
 ) -> Vec<StudyChange> {
     let mut out = Vec::new();
     for sa in &oa.studies {
         let Some(sb) = ob.studies.iter().find(|s| s.study == sa.study) else {
             continue;
         };
-        let trial = (
-            trial_label(ia, name, sa.picked),
-            trial_label(ib, name, sb.picked),
-        );
+        let trial = (trial_label(sa), trial_label(sb));
         if trial.0 != trial.1 || !same(sa.time, sb.time) {
             out.push(StudyChange {
                 submission: name.to_string(),
@@ -88,7 +83,7 @@ fn same(x: f64, y: f64) -> bool {
 fn rank_of(lb: &Leaderboard, name: &str) -> Option<(f64, usize)> {
     let row = lb.row(name)?;
     let rank = lb.ranking().into_iter().find(|&(_, r)| r == row)?.0;
-    Some((lb.scores[row], rank))
+    Some((lb.rules.scores[row], rank))
 }
 
 fn cell(lb: &Leaderboard, name: &str, workload: &str) -> (f64, f64, f64) {
@@ -99,45 +94,32 @@ fn cell(lb: &Leaderboard, name: &str, workload: &str) -> (f64, f64, f64) {
         return (f64::NAN, f64::NAN, f64::NAN);
     };
     let ruled = lb
+        .rules
         .steps
         .last()
         .map_or(lb.time_to_targets[(r, c)], |s| s.matrix[(r, c)]);
     let ratio = lb
+        .rules
         .base
         .iter()
         .position(|w| w == workload)
-        .map_or(f64::NAN, |k| lb.ratios[(r, k)]);
+        .map_or(f64::NAN, |k| lb.rules.ratios[(r, k)]);
     (lb.time_to_targets[(r, c)], ruled, ratio)
 }
 
-/// The label of a submission's trial by index (`trial_3`), or `none`.
-fn trial_label(ingested: &Ingested, name: &str, index: Option<usize>) -> String {
-    index
-        .and_then(|i| {
-            ingested
-                .submissions
-                .iter()
-                .find(|s| s.name == name)
-                .and_then(|s| s.trials.get(i))
-        })
-        .map_or("none".into(), |t| t.label())
+/// The label of a study's picked trial (`trial_3`), or `none`.
+fn trial_label(study: &StudyOutcome) -> String {
+    study.picked_trial().map_or("none".into(), |t| t.id.label())
 }
 
 /// The first study-level difference of a cell: a different trial picked,
 /// else a different study time, else a different aggregate.
-fn study_stage(
-    name: &str,
-    (ia, oa): (&Ingested, &WorkloadOutcome),
-    (ib, ob): (&Ingested, &WorkloadOutcome),
-) -> Option<String> {
+fn study_stage(oa: &WorkloadOutcome, ob: &WorkloadOutcome) -> Option<String> {
     for sa in &oa.studies {
         let Some(sb) = ob.studies.iter().find(|s| s.study == sa.study) else {
             return Some(format!("{}: only in A", sa.study));
         };
-        let (pa, pb) = (
-            trial_label(ia, name, sa.picked),
-            trial_label(ib, name, sb.picked),
-        );
+        let (pa, pb) = (trial_label(sa), trial_label(sb));
         if pa != pb {
             return Some(format!("trial pick ({}: {pa} → {pb})", sa.study));
         }
@@ -159,15 +141,16 @@ fn step_stage(a: &Leaderboard, b: &Leaderboard, name: &str, workload: &str) -> O
     let at = |lb: &Leaderboard, i: usize| {
         let r = lb.row(name)?;
         let c = lb.workloads.iter().position(|w| w == workload)?;
-        lb.steps.get(i).map(|s| s.matrix[(r, c)])
+        lb.rules.steps.get(i).map(|s| s.matrix[(r, c)])
     };
-    for i in 0..a.steps.len().max(b.steps.len()) {
+    for i in 0..a.rules.steps.len().max(b.rules.steps.len()) {
         let (x, y) = (at(a, i), at(b, i));
         if x.zip(y).is_none_or(|(x, y)| !same(x, y)) {
             let text = a
+                .rules
                 .steps
                 .get(i)
-                .or(b.steps.get(i))
+                .or(b.rules.steps.get(i))
                 .map_or("", |s| &s.step.text);
             return Some(format!("rule step {} `{text}`", i + 1));
         }
@@ -179,8 +162,8 @@ fn outcome<'a>(lb: &'a Leaderboard, name: &str, workload: &str) -> Option<&'a Wo
     lb.row(name).and_then(|r| lb.outcomes[r].get(workload))
 }
 
-/// Compares leaderboard A (read as `ia`) with B (read as `ib`).
-pub fn compare(ia: &Ingested, a: &Leaderboard, ib: &Ingested, b: &Leaderboard) -> Comparison {
+/// Compares leaderboard A with leaderboard B.
+pub fn compare(a: &Leaderboard, b: &Leaderboard) -> Comparison {
     let mut names: Vec<String> = a
         .submissions
         .iter()
@@ -197,7 +180,7 @@ pub fn compare(ia: &Ingested, a: &Leaderboard, ib: &Ingested, b: &Leaderboard) -
     for name in &names {
         for w in &workloads {
             if let (Some(oa), Some(ob)) = (outcome(a, name, w), outcome(b, name, w)) {
-                studies.extend(study_changes(name, w, (ia, oa), (ib, ob)));
+                studies.extend(study_changes(name, w, oa, ob));
             }
             let (ra, fa, qa) = cell(a, name, w);
             let (rb, fb, qb) = cell(b, name, w);
@@ -205,7 +188,7 @@ pub fn compare(ia: &Ingested, a: &Leaderboard, ib: &Ingested, b: &Leaderboard) -
                 continue;
             }
             let stage = match (outcome(a, name, w), outcome(b, name, w)) {
-                (Some(oa), Some(ob)) => study_stage(name, (ia, oa), (ib, ob)),
+                (Some(oa), Some(ob)) => study_stage(oa, ob),
                 (None, None) => None,
                 _ => Some("run in one leaderboard only".into()),
             }

@@ -25,6 +25,17 @@ pub enum ScoreError {
         workload: String,
         spec: PathBuf,
     },
+    /// `explain` of a submission the leaderboard does not have.
+    #[error("submission `{0}` was not scored")]
+    NotExplained(String),
+    #[error("`{workload}` is not a workload of {} (base or held-out): one of {}", spec.display(), workloads.join(", "))]
+    NotAWorkload {
+        workload: String,
+        spec: PathBuf,
+        workloads: Vec<String>,
+    },
+    #[error("`{0}` has no target")]
+    NoTarget(String),
     #[error("no submission `{name}` among the scored ones ({})", scored.join(", "))]
     NotScored { name: String, scored: Vec<String> },
     #[error("{}: base workload `{workload}` is not a column of the leaderboard", spec.display())]

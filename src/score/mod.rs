@@ -5,6 +5,7 @@
 
 pub mod compare;
 pub mod error;
+pub mod explain;
 pub mod speedup;
 pub mod stability;
 pub mod summary;
@@ -15,13 +16,14 @@ use nalgebra::DMatrix;
 
 use crate::diagnostics::{Warning, Warnings};
 use crate::error::Error;
-use crate::ingest::{Ingested, Submission, Trial};
+use crate::ingest::{Ingested, Submission, Trial, TrialId};
 use crate::numeric;
 use crate::spec::lang::check::Target;
 use crate::spec::lang::eval::{pick_index, select_row, Cells, Profile, Rows, TrialPoint};
 use crate::spec::lang::{eval, Ctx, EvalError, Node, Var};
 use crate::spec::{Spec, Step, WorkloadTarget};
 use error::ScoreError;
+use summary::SummaryRow;
 
 /// A trial's result: the row the trial formula chose (`None`: no row
 /// qualified) and the value there (∞ when none).
@@ -51,18 +53,41 @@ pub fn trial_outcome(
     Ok(TrialOutcome { first, time })
 }
 
+/// One trial as scoring saw it: which trial, the row its formula chose, and
+/// what reports say of it, so that no report reads the trial's series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrialResult {
+    pub id: TrialId,
+    pub outcome: TrialOutcome,
+    /// The step counter at the chosen row (NaN when none).
+    pub step: f64,
+    /// The best value of the compared metric, NaN skipped (NaN when every
+    /// value is NaN).
+    pub best: f64,
+    /// Number of evaluations, and how many have a NaN metric.
+    pub evaluations: usize,
+    pub nan: usize,
+}
+
 /// One study of one workload: its trials and the one it picked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StudyOutcome {
     pub study: String,
-    /// (index into the submission's trials, outcome), sorted by trial.
-    pub trials: Vec<(usize, TrialOutcome)>,
-    /// Index into the submission's trials of the picked trial: the one
-    /// `pick` chose, or else a trial that chose a row and whose time is the
-    /// study's time (the first by name).
+    /// The study's trials, in ingest order (by trial, then run).
+    pub trials: Vec<TrialResult>,
+    /// Index into `trials` of the picked trial: the one `pick` chose, or
+    /// else a trial that chose a row and whose time is the study's time
+    /// (the first by name).
     pub picked: Option<usize>,
     /// The study's time from the spec's study formula.
     pub time: f64,
+}
+
+impl StudyOutcome {
+    /// The picked trial, if any.
+    pub fn picked_trial(&self) -> Option<&TrialResult> {
+        self.picked.and_then(|k| self.trials.get(k))
+    }
 }
 
 /// One submission on one workload: its studies and their aggregate.
@@ -82,28 +107,68 @@ fn formula_error(spec: &Spec, cell: &str, e: EvalError) -> Error {
     .into()
 }
 
+/// What scoring one submission's trials gives besides the matrix: per
+/// workload its outcome, and the submission's summary rows.
+pub struct SubmissionOutcomes {
+    pub workloads: BTreeMap<String, WorkloadOutcome>,
+    /// `<submission>_summary.csv`, sorted (SCORING.md §7).
+    pub summary: Vec<SummaryRow>,
+}
+
+/// One workload of one submission while it is scored: its target and
+/// budget, each workload folder's step time, and the summary rows so far.
+struct Scoring<'a> {
+    spec: &'a Spec,
+    submission: &'a str,
+    workload: &'a str,
+    target: &'a WorkloadTarget,
+    step_time: &'a BTreeMap<&'a str, f64>,
+    summary: &'a mut Vec<SummaryRow>,
+}
+
+/// One trial: its outcome under the trial formula, what reports say of it,
+/// and its summary row.
+fn trial_result(
+    at: &mut Scoring,
+    trial: &Trial,
+    cell: &str,
+    scratch: &mut Vec<f64>,
+) -> crate::error::Result<TrialResult> {
+    let budget = at.spec.budget_of(at.workload).unwrap_or(f64::NAN);
+    let outcome = trial_outcome(trial, at.spec, at.target, budget, scratch)
+        .map_err(|e| formula_error(at.spec, cell, e))?;
+    let reading = summary::Reading::of(trial, at.target);
+    let step_time = at.step_time.get(trial.id.folder.name.as_str());
+    let step_time = step_time.copied().unwrap_or(f64::NAN);
+    at.summary
+        .push(summary::row(trial, at.target, reading, step_time));
+    let metric = &trial.series.metric;
+    Ok(TrialResult {
+        id: trial.id.clone(),
+        outcome,
+        step: outcome.first.map_or(f64::NAN, |f| trial.series.step[f]),
+        best: reading.best.map_or(f64::NAN, |i| metric[i]),
+        evaluations: metric.len(),
+        nan: metric.iter().filter(|v| v.is_nan()).count(),
+    })
+}
+
 /// One study: its trials' outcomes, then the study formula over them
 /// (SCORING.md §4).
 fn study_outcome(
-    submission: &Submission,
-    spec: &Spec,
-    (workload, study, idx): (&str, &str, Vec<usize>),
-    target: &WorkloadTarget,
+    at: &mut Scoring,
+    study: &str,
+    of_study: &[&Trial],
     scratch: &mut Vec<f64>,
 ) -> crate::error::Result<StudyOutcome> {
-    let cell = format!("{}/{study}/{workload}", submission.name);
-    let budget = spec.budget_of(workload).unwrap_or(f64::NAN);
-    let mut trials = Vec::with_capacity(idx.len());
-    for i in idx {
-        let o = trial_outcome(&submission.trials[i], spec, target, budget, scratch)
-            .map_err(|e| formula_error(spec, &cell, e))?;
-        trials.push((i, o));
-    }
+    let cell = format!("{}/{study}/{}", at.submission, at.workload);
+    let trials = of_study
+        .iter()
+        .map(|t| trial_result(at, t, &cell, scratch))
+        .collect::<crate::error::Result<Vec<TrialResult>>>()?;
+    let spec = at.spec;
     let mut by_name: Vec<usize> = (0..trials.len()).collect();
-    let label = |k: usize| {
-        let t = &submission.trials[trials[k].0];
-        (&t.trial, &t.run)
-    };
+    let label = |k: usize| (&trials[k].id.trial, &trials[k].id.folder.run);
     by_name.sort_by(|&a, &b| label(a).cmp(&label(b)));
     let mut points = vec![
         TrialPoint {
@@ -114,7 +179,7 @@ fn study_outcome(
         trials.len()
     ];
     for (rank, &k) in by_name.iter().enumerate() {
-        let o = trials[k].1;
+        let o = trials[k].outcome;
         points[k] = TrialPoint {
             time: o.time,
             eval_index: o.first.map_or(f64::INFINITY, |f| f as f64),
@@ -126,62 +191,70 @@ fn study_outcome(
         ..Default::default()
     };
     let time = eval(&spec.study.node, &cx, scratch).map_err(|e| formula_error(spec, &cell, e))?;
-    let chosen = match &spec.study.node {
+    let picked = match &spec.study.node {
         Node::Pick(keys) => {
             pick_index(keys, &cx, scratch).map_err(|e| formula_error(spec, &cell, e))?
         }
-        _ => by_name
-            .iter()
-            .copied()
-            .find(|&k| trials[k].1.first.is_some() && trials[k].1.time.to_bits() == time.to_bits()),
+        _ => by_name.iter().copied().find(|&k| {
+            let o = trials[k].outcome;
+            o.first.is_some() && o.time.to_bits() == time.to_bits()
+        }),
     };
     Ok(StudyOutcome {
         study: study.to_string(),
-        picked: chosen.map(|k| trials[k].0),
+        picked,
         trials,
         time,
     })
 }
 
 /// Per workload (name without suffix) of one submission: trial → study →
-/// workload (SCORING.md §3–5). Workloads without a target are not scored.
+/// workload (SCORING.md §3–5), and the summary rows of its trials.
+/// Workloads without a target are not scored.
 pub fn workload_outcomes(
     submission: &Submission,
     spec: &Spec,
-) -> crate::error::Result<BTreeMap<String, WorkloadOutcome>> {
-    // workload → study → trial indices
-    let mut by: BTreeMap<&str, BTreeMap<&str, Vec<usize>>> = BTreeMap::new();
-    for (i, t) in submission.trials.iter().enumerate() {
-        by.entry(&t.workload)
+) -> crate::error::Result<SubmissionOutcomes> {
+    // workload → study → trials
+    let mut by: BTreeMap<&str, BTreeMap<&str, Vec<&Trial>>> = BTreeMap::new();
+    for t in &submission.trials {
+        let f = &t.id.folder;
+        by.entry(&f.workload)
             .or_default()
-            .entry(&t.study)
+            .entry(&f.study)
             .or_default()
-            .push(i);
+            .push(t);
     }
+    let step_time = summary::step_times(submission);
+    let mut summary = Vec::new();
     let mut scratch = Vec::new();
     let mut out = BTreeMap::new();
     for (workload, studies) in by {
         let Some(target) = spec.targets.get(workload) else {
             continue;
         };
+        let mut at = Scoring {
+            spec,
+            submission: &submission.name,
+            workload,
+            target,
+            step_time: &step_time,
+            summary: &mut summary,
+        };
         let studies = studies
             .into_iter()
-            .map(|(study, idx)| {
-                study_outcome(
-                    submission,
-                    spec,
-                    (workload, study, idx),
-                    target,
-                    &mut scratch,
-                )
-            })
+            .map(|(study, trials)| study_outcome(&mut at, study, &trials, &mut scratch))
             .collect::<crate::error::Result<Vec<StudyOutcome>>>()?;
         let times: Vec<f64> = studies.iter().map(|s| s.time).collect();
         let cell = || format!("{}/{workload}", submission.name);
         let time = workload_time(spec, cell, &times, &mut scratch)?;
         out.insert(workload.to_string(), WorkloadOutcome { time, studies });
     }
-    Ok(out)
+    summary::sort(&mut summary);
+    Ok(SubmissionOutcomes {
+        workloads: out,
+        summary,
+    })
 }
 
 /// A workload's time from its studies' times under the spec's workload
@@ -220,22 +293,12 @@ pub struct Leaderboard {
     pub workloads: Vec<String>,
     /// Per submission, per workload it ran: the trial/study detail.
     pub outcomes: Vec<BTreeMap<String, WorkloadOutcome>>,
+    /// Per submission: its `<submission>_summary.csv` rows (SCORING.md §7).
+    pub summaries: Vec<Vec<SummaryRow>>,
     /// `time_to_targets.csv` (SCORING.md §6.1).
     pub time_to_targets: DMatrix<f64>,
-    /// The matrix after each rule step, in spec order.
-    pub steps: Vec<StepResult>,
-    /// Base workloads, sorted: the ratio and profile columns.
-    pub base: Vec<String>,
-    /// Per base column: the ratio denominator.
-    pub denominators: Vec<f64>,
-    /// submissions × base.
-    pub ratios: DMatrix<f64>,
-    /// τ values (the CSV header), and the axis the score integrates over.
-    pub taus: Vec<f64>,
-    pub tau_axis: Vec<f64>,
-    /// submissions × τ: ρ(τ).
-    pub profile: DMatrix<f64>,
-    pub scores: Vec<f64>,
+    /// The rule steps, ratios, profile and scores of that matrix.
+    pub rules: Ruled,
 }
 
 impl Leaderboard {
@@ -247,15 +310,16 @@ impl Leaderboard {
     /// Submissions by descending score (ties by name): (rank, row).
     pub fn ranking(&self) -> Vec<(usize, usize)> {
         let mut rows: Vec<usize> = (0..self.submissions.len()).collect();
+        let scores = &self.rules.scores;
         rows.sort_by(|&a, &b| {
-            self.scores[b]
-                .total_cmp(&self.scores[a])
+            scores[b]
+                .total_cmp(&scores[a])
                 .then_with(|| self.submissions[a].cmp(&self.submissions[b]))
         });
         let mut out = Vec::with_capacity(rows.len());
         let mut rank = 0;
         for (i, &r) in rows.iter().enumerate() {
-            if i == 0 || self.scores[r] != self.scores[rows[i - 1]] {
+            if i == 0 || scores[r] != scores[rows[i - 1]] {
                 rank = i + 1;
             }
             out.push((rank, r));
@@ -265,8 +329,8 @@ impl Leaderboard {
 
     /// Number of base workloads a submission solved (finite ratio ≤ τ max).
     pub fn solved(&self, row: usize, tau_max: f64) -> usize {
-        (0..self.base.len())
-            .filter(|&c| self.ratios[(row, c)] <= tau_max)
+        (0..self.rules.base.len())
+            .filter(|&c| self.rules.ratios[(row, c)] <= tau_max)
             .count()
     }
 }
@@ -278,9 +342,10 @@ pub fn check_counts(ingested: &Ingested, spec: &Spec, warnings: &mut Warnings) {
     for sub in &ingested.submissions {
         let mut ran: BTreeMap<&str, BTreeMap<(&str, &str), usize>> = BTreeMap::new();
         for t in &sub.trials {
-            *ran.entry(&t.workload)
+            let f = &t.id.folder;
+            *ran.entry(&f.workload)
                 .or_default()
-                .entry((&t.study, &t.folder))
+                .entry((&f.study, &f.name))
                 .or_default() += 1;
         }
         let present = expected_workloads
@@ -345,10 +410,14 @@ pub fn score(
     subs.sort_by(|a, b| a.name.cmp(&b.name));
     let submissions: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
     let workloads = spec.matrix_workloads();
-    let outcomes: Vec<BTreeMap<String, WorkloadOutcome>> = subs
+    let per_submission: Vec<SubmissionOutcomes> = subs
         .iter()
         .map(|s| workload_outcomes(s, spec))
         .collect::<crate::error::Result<_>>()?;
+    let (outcomes, summaries): (Vec<_>, Vec<_>) = per_submission
+        .into_iter()
+        .map(|o| (o.workloads, o.summary))
+        .unzip();
 
     // §6.1: the matrix of base + held-out workloads; NaN where not run.
     let (n, m) = (submissions.len(), workloads.len());
@@ -369,27 +438,27 @@ pub fn score(
         submissions,
         workloads,
         outcomes,
+        summaries,
         time_to_targets,
-        steps: rules.steps,
-        base: rules.base,
-        denominators: rules.denominators,
-        ratios: rules.ratios,
-        taus: rules.taus,
-        tau_axis: rules.tau_axis,
-        profile: rules.profile,
-        scores: rules.scores,
+        rules,
     })
 }
 
 /// What the rule steps, ratios and profile make of a time matrix.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ruled {
+    /// The matrix after each rule step, in spec order.
     pub steps: Vec<StepResult>,
+    /// Base workloads, sorted: the ratio and profile columns.
     pub base: Vec<String>,
+    /// Per base column: the ratio denominator.
     pub denominators: Vec<f64>,
+    /// submissions × base.
     pub ratios: DMatrix<f64>,
+    /// τ values (the CSV header), and the axis the score integrates over.
     pub taus: Vec<f64>,
     pub tau_axis: Vec<f64>,
+    /// submissions × τ: ρ(τ).
     pub profile: DMatrix<f64>,
     pub scores: Vec<f64>,
 }
@@ -406,20 +475,10 @@ pub fn apply_rules(
     warnings: &mut Warnings,
 ) -> crate::error::Result<Ruled> {
     let shape = Shape::new(spec, submissions, workloads)?;
-    let mut matrix = matrix;
-    // §6.2–6.4: the ordered rule steps.
-    let mut steps = Vec::with_capacity(spec.steps.len());
-    for step in &spec.steps {
-        let (after, best) = apply_step(spec, &shape, step, &matrix)?;
-        matrix = after;
-        steps.push(StepResult {
-            step: step.clone(),
-            best,
-            matrix: matrix.clone(),
-        });
-    }
+    let (steps, matrix) = rule_steps(spec, &shape, matrix)?;
     let (base, denominators, ratios) = ratios(spec, &shape, &matrix, warnings)?;
-    let (taus, tau_axis, profile, scores) = profile(spec, &base, &ratios)?;
+    let (taus, tau_axis, profile) = profile(spec, &base, &ratios)?;
+    let scores = scores(spec, &taus, &tau_axis, &profile)?;
     Ok(Ruled {
         steps,
         base,
@@ -430,6 +489,27 @@ pub fn apply_rules(
         profile,
         scores,
     })
+}
+
+/// §6.2–6.4: the ordered rule steps, each on the matrix the one before
+/// left; returns every step's result and the final matrix.
+fn rule_steps(
+    spec: &Spec,
+    shape: &Shape,
+    matrix: DMatrix<f64>,
+) -> crate::error::Result<(Vec<StepResult>, DMatrix<f64>)> {
+    let mut matrix = matrix;
+    let mut steps = Vec::with_capacity(spec.steps.len());
+    for step in &spec.steps {
+        let (after, best) = apply_step(spec, shape, step, &matrix)?;
+        matrix = after;
+        steps.push(StepResult {
+            step: step.clone(),
+            best,
+            matrix: matrix.clone(),
+        });
+    }
+    Ok((steps, matrix))
 }
 
 /// The matrix's layout as the formulas see it: per column its base or
@@ -683,14 +763,14 @@ fn rho_holds(node: &Node, cx: &Ctx, scratch: &mut Vec<f64>) -> Result<bool, Eval
     Ok(eval(node, cx, scratch)? != 0.0)
 }
 
-/// §6.7–6.8: ρ(τ) per submission (the weighted fraction of base workloads
-/// whose ρ condition holds), and the score formula over it.
+/// §6.7: ρ(τ) per submission, the weighted fraction of base workloads
+/// whose ρ condition holds: (τ values, the score's τ axis, submissions × τ).
 #[allow(clippy::type_complexity)]
 fn profile(
     spec: &Spec,
     base: &[String],
     ratios: &DMatrix<f64>,
-) -> crate::error::Result<(Vec<f64>, Vec<f64>, DMatrix<f64>, Vec<f64>)> {
+) -> crate::error::Result<(Vec<f64>, Vec<f64>, DMatrix<f64>)> {
     let n = ratios.nrows();
     let taus = spec.tau_points();
     let tau_axis = spec.tau_axis();
@@ -706,8 +786,6 @@ fn profile(
     let fail = |e: EvalError| formula_error(spec, "profile", e);
     let mut scratch = Vec::new();
     let mut profile = DMatrix::from_element(n, taus.len(), 0.0);
-    let mut scores = Vec::with_capacity(n);
-    let mut rho = vec![0.0; taus.len()];
     let mut cx = Ctx::default();
     for r in 0..n {
         for (j, &tau) in taus.iter().enumerate() {
@@ -719,13 +797,31 @@ fn profile(
                     held += w;
                 }
             }
-            rho[j] = held / total;
-            profile[(r, j)] = rho[j];
+            profile[(r, j)] = held / total;
+        }
+    }
+    Ok((taus, tau_axis, profile))
+}
+
+/// §6.8: each submission's score, the spec's score formula over its ρ(τ).
+fn scores(
+    spec: &Spec,
+    taus: &[f64],
+    tau_axis: &[f64],
+    profile: &DMatrix<f64>,
+) -> crate::error::Result<Vec<f64>> {
+    let fail = |e: EvalError| formula_error(spec, "profile", e);
+    let mut scratch = Vec::new();
+    let mut rho = vec![0.0; taus.len()];
+    let mut scores = Vec::with_capacity(profile.nrows());
+    for r in 0..profile.nrows() {
+        for (j, x) in rho.iter_mut().enumerate() {
+            *x = profile[(r, j)];
         }
         let p = Profile {
             rho: &rho,
-            taus: &taus,
-            axis: &tau_axis,
+            taus,
+            axis: tau_axis,
         };
         let cx = Ctx {
             profile: Some(&p),
@@ -733,5 +829,5 @@ fn profile(
         };
         scores.push(eval(&spec.score.node, &cx, &mut scratch).map_err(fail)?);
     }
-    Ok((taus, tau_axis, profile, scores))
+    Ok(scores)
 }

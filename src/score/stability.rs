@@ -349,7 +349,7 @@ pub fn summarize(lb: &Leaderboard, samples: &[Vec<f64>], options: &Options) -> S
             let mut rk: Vec<usize> = sample_ranks.iter().map(|x| x[r]).collect();
             rk.sort_unstable();
             let (score_range, rank_range) = if sc.is_empty() {
-                ((lb.scores[r], lb.scores[r]), (rank, rank))
+                ((lb.rules.scores[r], lb.rules.scores[r]), (rank, rank))
             } else {
                 ((sc[0], sc[sc.len() - 1]), (rk[0], rk[rk.len() - 1]))
             };
@@ -363,7 +363,7 @@ pub fn summarize(lb: &Leaderboard, samples: &[Vec<f64>], options: &Options) -> S
             };
             SubmissionStability {
                 name: lb.submissions[r].clone(),
-                score: lb.scores[r],
+                score: lb.rules.scores[r],
                 rank,
                 score_interval,
                 rank_interval,

@@ -1,11 +1,13 @@
 //! Per-submission summaries (SCORING.md §7): one row per trial, with its
 //! best value, time to best and time to target on the compared metric.
+//! Scoring makes them (see [`super::score`]) while it reads each trial;
+//! the leaderboard carries them.
 
 use std::collections::BTreeMap;
 
-use crate::ingest::Submission;
+use crate::ingest::{Submission, Trial};
 use crate::numeric;
-use crate::spec::Spec;
+use crate::spec::WorkloadTarget;
 
 /// One row of `<submission>_summary.csv`.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,12 +31,12 @@ pub struct SummaryRow {
     pub step_hint: u64,
 }
 
-/// The summary rows of one submission, sorted by (workload, study, trial).
-pub fn summarize(submission: &Submission, spec: &Spec) -> Vec<SummaryRow> {
-    // Step time per workload folder, over all its trials and rows.
+/// Per workload folder of a submission: the median Δtime/Δstep over every
+/// row of every trial of the folder, the first row's Δ taken from 0.
+pub(super) fn step_times(submission: &Submission) -> BTreeMap<&str, f64> {
     let mut ratios: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for t in &submission.trials {
-        let v = ratios.entry(&t.folder).or_default();
+        let v = ratios.entry(&t.id.folder.name).or_default();
         let (time, step) = (&t.series.summary_time, &t.series.step);
         let mut prev = (0.0, 0.0);
         for (&tt, &ss) in time.iter().zip(step.iter()) {
@@ -42,53 +44,71 @@ pub fn summarize(submission: &Submission, spec: &Spec) -> Vec<SummaryRow> {
             prev = (tt, ss);
         }
     }
-    let step_time: BTreeMap<&str, f64> = ratios
+    ratios
         .iter()
         .map(|(k, v)| (*k, numeric::nanmedian(v)))
-        .collect();
+        .collect()
+}
 
-    let mut rows: Vec<SummaryRow> = submission
-        .trials
-        .iter()
-        .filter_map(|t| {
-            let target = spec.targets.get(&t.workload)?;
-            let m = &t.series.metric;
-            let time = &t.series.summary_time;
-            let first = m
-                .iter()
-                .position(|&v| target.goal.reached(v, target.target));
-            let mut best_idx: Option<usize> = None;
-            for (i, &v) in m.iter().enumerate() {
-                if v.is_nan() {
-                    continue;
-                }
-                match best_idx {
-                    Some(b) if !target.goal.better(v, m[b]) => {}
-                    _ => best_idx = Some(i),
-                }
+/// What a trial's compared metric shows whatever the spec's trial formula:
+/// the first evaluation reaching the target (the summary's time to target,
+/// as the reference computes it) and the first with the best value, NaN
+/// skipped. Scoring reads it once per trial for the summary and `explain`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Reading {
+    pub reached: Option<usize>,
+    pub best: Option<usize>,
+}
+
+impl Reading {
+    pub fn of(trial: &Trial, target: &WorkloadTarget) -> Self {
+        let m = &trial.series.metric;
+        let reached = m
+            .iter()
+            .position(|&v| target.goal.reached(v, target.target));
+        let mut best: Option<usize> = None;
+        for (i, &v) in m.iter().enumerate() {
+            if v.is_nan() {
+                continue;
             }
-            Some(SummaryRow {
-                workload: t.folder.clone(),
-                trial: t.trial.clone(),
-                study: if t.run.is_empty() {
-                    t.study.clone()
-                } else {
-                    format!("{}/{}", t.run, t.study)
-                },
-                metric_column: target.column.clone(),
-                target: target.target,
-                reached: first.is_some(),
-                best: best_idx.map_or(f64::NAN, |i| m[i]),
-                time_to_best: best_idx.map_or(f64::NAN, |i| time[i]),
-                time_to_target: first.map_or(f64::INFINITY, |i| time[i]),
-                step_time: step_time
-                    .get(t.folder.as_str())
-                    .copied()
-                    .unwrap_or(f64::NAN),
-                step_hint: target.step_hint,
-            })
-        })
-        .collect();
+            match best {
+                Some(b) if !target.goal.better(v, m[b]) => {}
+                _ => best = Some(i),
+            }
+        }
+        Reading { reached, best }
+    }
+}
+
+/// A trial's summary row, from what scoring read of it.
+pub(super) fn row(
+    trial: &Trial,
+    target: &WorkloadTarget,
+    reading: Reading,
+    step_time: f64,
+) -> SummaryRow {
+    let id = &trial.id;
+    let (m, time) = (&trial.series.metric, &trial.series.summary_time);
+    SummaryRow {
+        workload: id.folder.name.clone(),
+        trial: id.trial.clone(),
+        study: if id.folder.run.is_empty() {
+            id.folder.study.clone()
+        } else {
+            format!("{}/{}", id.folder.run, id.folder.study)
+        },
+        metric_column: target.column.clone(),
+        target: target.target,
+        reached: reading.reached.is_some(),
+        best: reading.best.map_or(f64::NAN, |i| m[i]),
+        time_to_best: reading.best.map_or(f64::NAN, |i| time[i]),
+        time_to_target: reading.reached.map_or(f64::INFINITY, |i| time[i]),
+        step_time,
+        step_hint: target.step_hint,
+    }
+}
+
+/// Sorts a submission's summary rows by (workload, study, trial).
+pub(super) fn sort(rows: &mut [SummaryRow]) {
     rows.sort_by(|a, b| (&a.workload, &a.study, &a.trial).cmp(&(&b.workload, &b.study, &b.trial)));
-    rows
 }

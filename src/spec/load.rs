@@ -27,7 +27,7 @@ struct RawSpec {
     unset: Option<Vec<String>>,
     benchmark: RawBenchmark,
     workloads: RawWorkloads,
-    columns: RawColumns,
+    columns: Columns,
     expect: RawExpect,
     aggregate: RawAggregate,
     rules: RawRules,
@@ -94,15 +94,6 @@ struct RawWorkloads {
     /// ρ's weight of each base workload (default 1).
     #[serde(default)]
     weights: BTreeMap<Spanned<String>, Spanned<f64>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawColumns {
-    time: String,
-    summary_time: String,
-    step: String,
-    metric_prefix: String,
 }
 
 #[derive(Deserialize)]
@@ -390,12 +381,7 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
         base,
         held_out,
         frameworks: raw.workloads.frameworks,
-        columns: Columns {
-            time: raw.columns.time,
-            summary_time: raw.columns.summary_time,
-            step: raw.columns.step,
-            metric_prefix: raw.columns.metric_prefix,
-        },
+        columns: raw.columns,
         expect,
         trial,
         study,

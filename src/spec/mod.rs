@@ -68,8 +68,11 @@ pub struct HeldOut {
     pub base: String,
 }
 
-/// The columns of `eval_measurements.csv` the spec reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The columns of `eval_measurements.csv` the spec reads: the spec's
+/// `[columns]` table as written, what the trial readers look for, and what
+/// a results cache records it was read for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct Columns {
     /// Time used for time-to-target in the leaderboard (`score` in v0.5).
     pub time: String,

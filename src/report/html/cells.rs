@@ -56,15 +56,16 @@ pub fn classify(lb: &Leaderboard, tau_max: f64, row: usize, col: usize) -> Cell 
         return Cell::Missed;
     }
     let cut = lb
+        .rules
         .steps
         .iter()
         .position(|st| st.matrix[(row, col)].is_infinite());
     if let Some(step) = cut {
         return Cell::CutOff { step, time: raw };
     }
-    match lb.base.iter().position(|w| *w == lb.workloads[col]) {
+    match lb.rules.base.iter().position(|w| *w == lb.workloads[col]) {
         Some(k) => {
-            let ratio = lb.ratios[(row, k)];
+            let ratio = lb.rules.ratios[(row, k)];
             if ratio.is_nan() {
                 Cell::NoRatio { time: raw }
             } else {
@@ -109,7 +110,8 @@ fn meaning(cell: Cell, lb: &Leaderboard) -> String {
         Cell::CutOff { step, .. } => format!(
             "cut off by rule {}: {}",
             step + 1,
-            lb.steps
+            lb.rules
+                .steps
                 .get(step)
                 .map(|st| step_formula(&st.step))
                 .unwrap_or_default()
@@ -150,11 +152,11 @@ fn key(s: &mut String, page: &Page) {
 }
 
 fn rules_list(s: &mut String, lb: &Leaderboard) {
-    if lb.steps.is_empty() {
+    if lb.rules.steps.is_empty() {
         return;
     }
     s.push_str("<p>Rule steps, in order:</p><ol class=\"rules\">");
-    for st in &lb.steps {
+    for st in &lb.rules.steps {
         let _ = write!(s, "<li><code>{}</code></li>", esc(&step_formula(&st.step)));
     }
     s.push_str("</ol>\n");
@@ -191,10 +193,7 @@ fn cell_html(s: &mut String, page: &Page, row: usize, col: usize) {
     let (class, first, second) = face(cell);
     let name = &lb.submissions[row];
     let workload = &lb.workloads[col];
-    let why = match page.ingested.submissions.iter().find(|x| x.name == *name) {
-        Some(sub) => explain(page.spec, lb, sub, workload).unwrap_or_else(|e| e.to_string()),
-        None => format!("no trials of `{name}` were given to the report"),
-    };
+    let why = explain(page.spec, lb, name, workload).unwrap_or_else(|e| e.to_string());
     let _ = write!(
         s,
         "<td id=\"cell-{row}-{col}\" class=\"{class}\" title=\"{}\"><details><summary>\

@@ -23,7 +23,7 @@ use std::path::Path;
 use super::error::ReportError;
 use crate::diagnostics::Warnings;
 use crate::error::Result;
-use crate::ingest::{Ingested, Source};
+use crate::ingest::Source;
 use crate::report::info::SubmissionInfo;
 use crate::score::Leaderboard;
 use crate::spec::Spec;
@@ -162,8 +162,6 @@ impl Stability {
 pub struct Page<'a> {
     pub spec: &'a Spec,
     pub leaderboard: &'a Leaderboard,
-    /// The trials behind the leaderboard, for the cell explanations.
-    pub ingested: &'a Ingested,
     pub warnings: &'a Warnings,
     /// `submission_info.yml` per submission (empty without `--info-dir`).
     pub info: &'a BTreeMap<String, SubmissionInfo>,
@@ -252,8 +250,8 @@ impl Origin {
     }
 }
 
-/// A scored run: spec, leaderboard, the trials behind it, its warnings.
-pub type Scored<'a> = (&'a Spec, &'a Leaderboard, &'a Ingested, &'a Warnings);
+/// A scored run: spec, leaderboard, its warnings.
+pub type Scored<'a> = (&'a Spec, &'a Leaderboard, &'a Warnings);
 
 /// `--html FILE`: reads the metadata under `info_dir`, hashes the spec,
 /// renders the page and writes it.
@@ -264,13 +262,12 @@ pub fn publish(
     origin: Origin,
     stability: Option<&Stability>,
 ) -> Result<()> {
-    let (spec, leaderboard, ingested, warnings) = scored;
+    let (spec, leaderboard, warnings) = scored;
     let info = load_info(info_dir, leaderboard)?;
     let provenance = Provenance::new(spec, origin.input, origin.source)?;
     let page = Page {
         spec,
         leaderboard,
-        ingested,
         warnings,
         info: &info,
         provenance: &provenance,
@@ -447,9 +444,9 @@ fn leaderboard_section(s: &mut String, page: &Page) {
              <td class=\"num score\">{:.4}</td><td class=\"num\">{}/{}</td>{}</tr>",
             submission_cell(name, info, i),
             info_cells(page, info),
-            lb.scores[row],
+            lb.rules.scores[row],
             lb.solved(row, page.spec.tau.max),
-            lb.base.len(),
+            lb.rules.base.len(),
             stability_cells(page, name)
         );
     }
@@ -471,7 +468,7 @@ fn profile_section(s: &mut String, page: &Page) {
              <span class=\"num\">({:.4})</span></li>",
             svg::swatch(i),
             esc(&lb.submissions[row]),
-            lb.scores[row]
+            lb.rules.scores[row]
         );
     }
     let _ = write!(
@@ -479,7 +476,7 @@ fn profile_section(s: &mut String, page: &Page) {
         "</ol>\n<figcaption>ρ(τ): the fraction of the {} base workloads a submission \
          solved within τ times the best time. Point at a legend entry or a table row \
          to bring out its line.</figcaption>\n</figure>\n</section>\n",
-        lb.base.len()
+        lb.rules.base.len()
     );
 }
 

@@ -160,7 +160,7 @@ pub fn profile_svg(lb: &Leaderboard, spec: &Spec) -> String {
     axes_frame(&mut s, &ax, spec);
     let ranking = lb.ranking();
     for (i, (_, row)) in ranking.iter().enumerate().rev() {
-        let rho: Vec<f64> = lb.profile.row(*row).iter().copied().collect();
+        let rho: Vec<f64> = lb.rules.profile.row(*row).iter().copied().collect();
         let (colour, dash) = style(i);
         let dash = dash
             .map(|d| format!(r#" stroke-dasharray="{d}""#))
@@ -168,9 +168,9 @@ pub fn profile_svg(lb: &Leaderboard, spec: &Spec) -> String {
         let _ = write!(
             s,
             r#"<path id="curve-{row}" class="curve" stroke="{colour}"{dash} d="{}"><title>{} ({:.4})</title></path>"#,
-            curve_path(&ax, &step_points(&lb.taus, &rho)),
+            curve_path(&ax, &step_points(&lb.rules.taus, &rho)),
             esc(&lb.submissions[*row]),
-            lb.scores[*row]
+            lb.rules.scores[*row]
         );
     }
     s.push_str("</svg>");
