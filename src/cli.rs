@@ -1055,10 +1055,7 @@ fn stability_command(args: StabilityArgs) -> Result<()> {
             path: file.clone(),
             source: std::io::Error::other(format!("cannot draw the plot: {e}")),
         })?;
-        std::fs::write(file, bytes).map_err(|source| Error::Write {
-            path: file.clone(),
-            source,
-        })?;
+        crate::fs::write_file(file, &bytes)?;
     }
     match args.format {
         Format::Table => print_out(&report::stability::table(&result))?,

@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod error;
+pub mod fs;
 pub mod ingest;
 pub mod limits;
 pub mod numeric;
