@@ -120,7 +120,7 @@ pub fn read_text(path: &Path) -> std::result::Result<Option<String>, String> {
             Err(e) => return Err(format!("cannot read: {e}")),
         };
     let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
-    let depth = crate::limits::nesting_depth(&text);
+    let depth = crate::limits::Brackets::YAML.deepest(&text);
     if depth > crate::limits::MAX_INFO_NESTING {
         return Err(format!(
             "nested {depth} levels deep, more than {}",
