@@ -16,7 +16,7 @@ pub mod rawlog;
 mod walk;
 
 pub use walk::{is_trial_folder, rerun_base};
-use walk::{list, stray_files, walk_submission, Pending, PendingFile};
+use walk::{list, stray_files, Pending, PendingFile, SubmissionWalk};
 
 use std::path::{Path, PathBuf};
 
@@ -228,17 +228,17 @@ pub fn ingest_detailed(
         names.push(name.clone());
         seen.submissions.push(Default::default());
         for (run, folder) in folders {
-            walk_submission(
-                selection.source,
-                &name,
-                index,
-                &run,
-                &folder,
+            SubmissionWalk {
                 spec,
-                &mut pending,
-                &mut warnings,
-                &mut seen,
-            )?;
+                source: selection.source,
+                name: &name,
+                index,
+                run: &run,
+                pending: &mut pending,
+                warnings: &mut warnings,
+                seen: &mut seen,
+            }
+            .walk(&folder)?;
         }
     }
     let problems = degenerate::tree(&seen, spec, selection.source, root);
