@@ -713,39 +713,29 @@ fn budget(raw: &Option<RawBudget>, f: &mut Formulas, cx: &mut check::Context) ->
 /// `[budget] factor` (a positive number, 1 without one) and
 /// `missed_extra_seconds` (≥ 0), checked.
 fn budget_numbers(b: &RawBudget, f: &mut Formulas) -> (f64, Option<f64>) {
-    let mut factor = 1.0;
-    if let Some(v) = &b.factor {
-        if v.get_ref().is_finite() && *v.get_ref() > 0.0 {
-            factor = *v.get_ref();
-        } else {
-            let e = f.src.at(
-                v.span().start,
-                v.span().end,
-                format!(
-                    "budget factor must be a positive number, found {}",
-                    v.get_ref()
-                ),
-            );
-            f.errors.push(e);
+    let mut checked = |v: &Option<Spanned<f64>>, ok: fn(f64) -> bool, rule: &str| {
+        let v = v.as_ref()?;
+        let x = *v.get_ref();
+        if ok(x) {
+            return Some(x);
         }
-    }
-    let mut extra = None;
-    if let Some(v) = &b.missed_extra_seconds {
-        if v.get_ref().is_finite() && *v.get_ref() >= 0.0 {
-            extra = Some(*v.get_ref());
-        } else {
-            let e = f.src.at(
-                v.span().start,
-                v.span().end,
-                format!(
-                    "missed_extra_seconds must be a number of seconds ≥ 0, found {}",
-                    v.get_ref()
-                ),
-            );
-            f.errors.push(e);
-        }
-    }
-    (factor, extra)
+        let e = f
+            .src
+            .at(v.span().start, v.span().end, format!("{rule}, found {x}"));
+        f.errors.push(e);
+        None
+    };
+    let factor = checked(
+        &b.factor,
+        |x| x.is_finite() && x > 0.0,
+        "budget factor must be a positive number",
+    );
+    let extra = checked(
+        &b.missed_extra_seconds,
+        |x| x.is_finite() && x >= 0.0,
+        "missed_extra_seconds must be a number of seconds ≥ 0",
+    );
+    (factor.unwrap_or(1.0), extra)
 }
 
 /// `[budget] overshoot_tolerance`: a fraction ≥ 0 and < 1; 0 without one.
