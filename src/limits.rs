@@ -127,21 +127,77 @@ pub fn parse_size(text: &str) -> Result<u64, SizeError> {
         .ok_or_else(|| SizeError(text.to_string()))
 }
 
-/// The deepest nesting of `[` and `{` in `text` (quotes not considered: a
-/// bound, not a parser).
-pub fn nesting_depth(text: &str) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    for b in text.bytes() {
-        match b {
-            b'[' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
+/// How a nesting pre-check reads quoted text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quotes {
+    /// Quotes are ordinary characters: a bound, not a parser.
+    Ignored,
+    /// `'…'` and `"…"` hide brackets; no escapes.
+    Plain,
+    /// `'…'` and `"…"` hide brackets; a backslash escapes the next character.
+    Escaped,
+}
+
+/// The one nesting pre-check run before each recursive parser — a
+/// `submission_info.yml`, a training-log value, a spec formula — so that
+/// hostile input such as ten thousand `[` ends in a message rather than at
+/// the end of the stack: which brackets nest and how quotes are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Brackets {
+    pub open: &'static [u8],
+    pub close: &'static [u8],
+    pub quotes: Quotes,
+}
+
+impl Brackets {
+    /// `[` and `{` of a `submission_info.yml`, quotes not considered.
+    pub const YAML: Brackets = Brackets {
+        open: b"[{",
+        close: b"]}",
+        quotes: Quotes::Ignored,
+    };
+
+    /// For each byte of `text` outside quoted strings (an opening quote
+    /// included), its offset and the bracket depth after it. Brackets and
+    /// quotes are ASCII, so a byte scan reads UTF-8 text correctly.
+    pub fn depths<'a>(&self, text: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
+        let Brackets {
+            open,
+            close,
+            quotes,
+        } = *self;
+        let (mut depth, mut quote, mut escaped) = (0usize, None::<u8>, false);
+        text.bytes().enumerate().filter_map(move |(i, b)| {
+            if let Some(q) = quote {
+                if escaped {
+                    escaped = false;
+                } else if b == b'\\' && quotes == Quotes::Escaped {
+                    escaped = true;
+                } else if b == q {
+                    quote = None;
+                }
+                return None;
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
+            if quotes != Quotes::Ignored && (b == b'\'' || b == b'"') {
+                quote = Some(b);
+            } else if open.contains(&b) {
+                depth += 1;
+            } else if close.contains(&b) {
+                depth = depth.saturating_sub(1);
+            }
+            Some((i, depth))
+        })
     }
-    max
+
+    /// The deepest nesting in `text`.
+    pub fn deepest(&self, text: &str) -> usize {
+        self.depths(text).map(|(_, d)| d).max().unwrap_or(0)
+    }
+
+    /// The byte offset where `text` first nests deeper than `max`, if it does.
+    pub fn first_beyond(&self, text: &str, max: usize) -> Option<usize> {
+        self.depths(text).find(|&(_, d)| d > max).map(|(i, _)| i)
+    }
 }
 
 #[cfg(test)]
@@ -163,7 +219,20 @@ mod tests {
 
     #[test]
     fn nesting() {
-        assert_eq!(nesting_depth("a: [1, [2, {b: 3}]]"), 3);
-        assert_eq!(nesting_depth("]]]"), 0);
+        assert_eq!(Brackets::YAML.deepest("a: [1, [2, {b: 3}]]"), 3);
+        assert_eq!(Brackets::YAML.deepest("]]]"), 0);
+        assert_eq!(Brackets::YAML.deepest("a: '[['"), 2);
+        let escaped = Brackets {
+            open: b"([{",
+            close: b")]}",
+            quotes: Quotes::Escaped,
+        };
+        assert_eq!(escaped.deepest(r"['[[', '\'[[', (1,)]"), 2);
+        assert_eq!(escaped.first_beyond("[[é[", 2), Some(4));
+        let plain = Brackets {
+            quotes: Quotes::Plain,
+            ..escaped
+        };
+        assert_eq!(plain.deepest(r"['\'[', 1]"), 2);
     }
 }

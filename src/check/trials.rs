@@ -96,17 +96,9 @@ pub fn trial_findings(
             .then(|| std::fs::read(&t.path).ok())
             .flatten();
         let line = |row: usize| bytes.as_deref().and_then(|b| row_line(b, row));
-        if let Some(row) = t.series.time.iter().position(|&x| x < 0.0) {
-            out.push(Finding::new(
-                Code::TimeNegative,
-                &t.path,
-                line(row),
-                format!(
-                    "`{}` is {} (negative)",
-                    spec.columns.time, t.series.time[row]
-                ),
-            ));
-        }
+        // The time column's rules (never negative, backwards noted) are
+        // judged once, by `ingest::check_times`: a trial read here passed
+        // them, and one that failed is a `TrialProblem` mapped above.
         if let Some(f) = budget_finding(t, spec, &line) {
             out.push(f);
         }

@@ -112,9 +112,5 @@ fn write_plot(file: &Path, spec: &Spec, result: &stability::Stability) -> Result
         path: file.to_path_buf(),
         source,
     })?;
-    std::fs::write(file, bytes).map_err(|source| ReportError::Write {
-        path: file.to_path_buf(),
-        source,
-    })?;
-    Ok(())
+    crate::fs::write_file(file, &bytes)
 }

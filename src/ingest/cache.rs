@@ -159,7 +159,7 @@ fn restore(ingested: &mut Ingested) {
 /// Writes the cache file atomically.
 pub fn save(path: &Path, ingested: &Ingested, spec: &Spec) -> Result<()> {
     let bytes = encode(ingested, spec)?;
-    crate::report::files::write_file(path, &bytes)
+    crate::fs::write_file(path, &bytes)
 }
 
 /// Reads and checks a cache file, and checks that it holds the columns `spec`
@@ -184,7 +184,7 @@ pub fn load(path: &Path, spec: &Spec) -> Result<Ingested> {
 /// a trial's columns of one length (scoring indexes one by another).
 fn validate(ingested: &Ingested) -> std::result::Result<(), CacheProblem> {
     for sub in &ingested.submissions {
-        if !crate::report::files::is_plain_name(&sub.name) {
+        if !crate::fs::is_plain_name(&sub.name) {
             return Err(CacheProblem::NotAPlainName(sub.name.clone()));
         }
         for t in &sub.trials {

@@ -17,8 +17,9 @@ pub mod rawlog;
 mod walk;
 
 pub use walk::{is_trial_folder, rerun_base};
-use walk::{list, stray_files, walk_submission, Pending, PendingFile};
+use walk::{list, stray_files, Pending, PendingFile, SubmissionWalk};
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -206,8 +207,82 @@ pub fn ingest_detailed(
     selection: &Selection,
     progress: &dyn Progress,
 ) -> Result<(Ingested, Problems)> {
-    // Only a folder that is not there "does not exist": a name too long, a
-    // parent that may not be searched, say so with the system's reason.
+    check_root(root)?;
+    let mut warnings = Warnings::default();
+    let (entries, files) = list(root, &mut warnings)?;
+    if entries.is_empty() {
+        let problem = degenerate::empty_root(root);
+        degenerate::report(vec![problem], selection.allow_empty, &mut warnings)?;
+    }
+    stray_files(&files, Level::Submission, &mut warnings);
+
+    let groups = group_reruns(entries);
+
+    let available: Vec<String> = groups.keys().cloned().collect();
+    let problems = degenerate::selected(&available, selection, root);
+    degenerate::report(problems, selection.allow_empty, &mut warnings)?;
+
+    let mut names = Vec::new();
+    let mut pending = Vec::new();
+    let mut seen = Seen::default();
+    for (name, folders) in groups {
+        if !selection.keeps(&name) {
+            continue;
+        }
+        let index = names.len();
+        names.push(name.clone());
+        seen.submissions.push(Default::default());
+        for (run, folder) in folders {
+            SubmissionWalk {
+                spec,
+                source: selection.source,
+                name: &name,
+                index,
+                run: &run,
+                pending: &mut pending,
+                warnings: &mut warnings,
+                seen: &mut seen,
+            }
+            .walk(&folder)?;
+        }
+    }
+    let problems = degenerate::tree(&seen, spec, selection.source, root);
+    degenerate::report(problems, selection.allow_empty, &mut warnings)?;
+    // Held while every file is read: no growth slack.
+    pending.shrink_to_fit();
+
+    progress.start(pending.len() as u64);
+    let read: Vec<Read> = pending
+        .par_iter()
+        .map(|p| {
+            let r = read_pending(p, spec, selection.max_file_size());
+            progress.advance();
+            r
+        })
+        .collect();
+    progress.finish();
+
+    let (submissions, problems) = gather(names, pending, read, &mut seen, &mut warnings);
+    // Submissions left empty by a workload problem would only repeat it.
+    let mut degenerate_found = degenerate::workloads(&seen, spec, root);
+    if degenerate_found.is_empty() {
+        degenerate_found =
+            degenerate::submissions(&submissions, &seen, spec, selection.source, root);
+    }
+    degenerate::report(degenerate_found, selection.allow_empty, &mut warnings)?;
+    Ok((
+        Ingested {
+            submissions,
+            warnings,
+        },
+        problems,
+    ))
+}
+
+/// Refuses a submissions root that is not a readable folder. Only a folder
+/// that is not there "does not exist": a name too long, a parent that may
+/// not be searched, say so with the system's reason.
+fn check_root(root: &Path) -> Result<()> {
     match std::fs::metadata(root) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => {
@@ -230,16 +305,14 @@ pub fn ingest_detailed(
             .into())
         }
     }
-    let mut warnings = Warnings::default();
-    let (entries, files) = list(root, &mut warnings)?;
-    if entries.is_empty() {
-        let problem = degenerate::empty_root(root);
-        degenerate::report(vec![problem], selection.allow_empty, &mut warnings)?;
-    }
-    stray_files(&files, Level::Submission, &mut warnings);
+    Ok(())
+}
 
-    // Group re-run folders under their submission: name → folders (own first).
-    let mut groups: std::collections::BTreeMap<String, Vec<(String, PathBuf)>> = Default::default();
+/// Groups re-run folders `<name>-YYYY-MM-DD-HH-MM-SS` under their
+/// submission: name → (re-run name, folder), the submission's own folder
+/// (re-run name empty) first.
+fn group_reruns(entries: Vec<(String, PathBuf)>) -> BTreeMap<String, Vec<(String, PathBuf)>> {
+    let mut groups: BTreeMap<String, Vec<(String, PathBuf)>> = BTreeMap::new();
     for (name, path) in entries {
         match rerun_base(&name) {
             Some(base) => groups
@@ -252,51 +325,19 @@ pub fn ingest_detailed(
                 .insert(0, (String::new(), path)),
         }
     }
+    groups
+}
 
-    let available: Vec<String> = groups.keys().cloned().collect();
-    let problems = degenerate::selected(&available, selection, root);
-    degenerate::report(problems, selection.allow_empty, &mut warnings)?;
-
-    let mut names = Vec::new();
-    let mut pending = Vec::new();
-    let mut seen = Seen::default();
-    for (name, folders) in groups {
-        if !selection.keeps(&name) {
-            continue;
-        }
-        let index = names.len();
-        names.push(name.clone());
-        seen.submissions.push(Default::default());
-        for (run, folder) in folders {
-            walk_submission(
-                selection.source,
-                &name,
-                index,
-                &run,
-                &folder,
-                spec,
-                &mut pending,
-                &mut warnings,
-                &mut seen,
-            )?;
-        }
-    }
-    let problems = degenerate::tree(&seen, spec, selection.source, root);
-    degenerate::report(problems, selection.allow_empty, &mut warnings)?;
-    // Held while every file is read: no growth slack.
-    pending.shrink_to_fit();
-
-    progress.start(pending.len() as u64);
-    let read: Vec<Read> = pending
-        .par_iter()
-        .map(|p| {
-            let r = read_pending(p, spec, selection.max_file_size());
-            progress.advance();
-            r
-        })
-        .collect();
-    progress.finish();
-
+/// Gathers what was read, in the walk's order, into the submissions named
+/// `names`: trials (sorted), their problems (as warnings and as data), and
+/// each workload's and submission's counts in `seen`.
+fn gather(
+    names: Vec<String>,
+    pending: Vec<Pending>,
+    read: Vec<Read>,
+    seen: &mut Seen,
+    warnings: &mut Warnings,
+) -> (Vec<Submission>, Problems) {
     let mut problems = Problems::default();
     let mut submissions: Vec<Submission> = names
         .into_iter()
@@ -350,20 +391,7 @@ pub fn ingest_detailed(
         s.trials
             .sort_by(|a, b| a.id.sort_key().cmp(&b.id.sort_key()));
     }
-    // Submissions left empty by a workload problem would only repeat it.
-    let mut degenerate_found = degenerate::workloads(&seen, spec, root);
-    if degenerate_found.is_empty() {
-        degenerate_found =
-            degenerate::submissions(&submissions, &seen, spec, selection.source, root);
-    }
-    degenerate::report(degenerate_found, selection.allow_empty, &mut warnings)?;
-    Ok((
-        Ingested {
-            submissions,
-            warnings,
-        },
-        problems,
-    ))
+    (submissions, problems)
 }
 
 fn read_pending(p: &Pending, spec: &Spec, max_size: u64) -> Read {
@@ -397,20 +425,7 @@ fn read_log_trials(
     let read = match crate::ingest::rawlog::read_workload_logs_limited(dir, max_size) {
         Ok(r) => r,
         Err(e) => {
-            let (path, detail) = match e {
-                crate::ingest::rawlog::RawLogError::ReadDir { dir, source } => {
-                    (dir, source.to_string())
-                }
-                crate::ingest::rawlog::RawLogError::Read { file, source } => {
-                    (file, source.to_string())
-                }
-                other => (dir.to_path_buf(), other.to_string()),
-            };
-            out.errors.push(TrialError {
-                path,
-                line: None,
-                problem: TrialProblem::Unreadable(detail),
-            });
+            out.errors.push(log_read_error(e, dir));
             return;
         }
     };
@@ -424,66 +439,7 @@ fn read_log_trials(
             continue;
         }
         found.push(t.trial.clone());
-        // Where evaluation `row` was read (the first one's file when the
-        // problem has no row).
-        let origin = |row: usize| -> (PathBuf, Option<u64>) {
-            let (file, line) = t.origins.get(row).copied().unwrap_or((0, 0));
-            let path = read
-                .files
-                .get(file)
-                .cloned()
-                .unwrap_or_else(|| dir.join(&t.trial));
-            (path, (line > 0).then_some(line as u64))
-        };
-        let err = |row: Option<usize>, problem| {
-            let (path, line) = origin(row.unwrap_or(0));
-            TrialError {
-                path,
-                line: line.filter(|_| row.is_some()),
-                problem,
-            }
-        };
-        let column = |name: &str| -> std::result::Result<Vec<f64>, TrialError> {
-            t.column(name).map(<[f64]>::to_vec).ok_or_else(|| {
-                let problem = TrialProblem::MissingLogKey {
-                    key: name.to_string(),
-                    trial: t.trial.clone(),
-                };
-                err(None, problem)
-            })
-        };
-        let series = (|| -> std::result::Result<(Series, Vec<TrialError>), TrialError> {
-            let series = Series {
-                time: column(&spec.columns.time)?,
-                summary_time: column(&spec.columns.summary_time)?,
-                step: column(&spec.columns.step)?,
-                metric: column(&p.folder.metric_column)?,
-                // `column('NAME')`: a key a log does not have is NaN.
-                extra: spec
-                    .extra_columns
-                    .iter()
-                    .map(|name| {
-                        t.column(name)
-                            .map_or_else(|| vec![f64::NAN; t.len()], <[f64]>::to_vec)
-                    })
-                    .collect(),
-            };
-            let notes = check_times(&series, &spec.columns.time, &p.target)
-                .map_err(|(row, problem)| err(Some(row), problem))?;
-            let notes = notes
-                .into_iter()
-                .map(|(row, problem)| err(Some(row), problem))
-                .collect();
-            Ok((series, notes))
-        })();
-        match series {
-            Ok((s, notes)) => {
-                let (path, _) = origin(0);
-                out.trials.push((t.trial.clone(), path, s));
-                out.notes.extend(notes.into_iter().map(Warning::Trial));
-            }
-            Err(e) => out.errors.push(e),
-        }
+        log_trial(p, t, &read, dir, spec, out);
     }
     for t in expect {
         if !found.contains(t) {
@@ -493,6 +449,93 @@ fn read_log_trials(
                 problem: TrialProblem::Missing,
             });
         }
+    }
+}
+
+/// A workload folder whose logs cannot be read, as the problem of the file
+/// (or folder) that failed.
+fn log_read_error(e: crate::ingest::rawlog::RawLogError, dir: &Path) -> TrialError {
+    let (path, detail) = match e {
+        crate::ingest::rawlog::RawLogError::ReadDir { dir, source } => (dir, source.to_string()),
+        crate::ingest::rawlog::RawLogError::Read { file, source } => (file, source.to_string()),
+        other => (dir.to_path_buf(), other.to_string()),
+    };
+    TrialError {
+        path,
+        line: None,
+        problem: TrialProblem::Unreadable(detail),
+    }
+}
+
+/// One trial of a workload folder's logs: its series (the spec's columns,
+/// times judged by [`check_times`]) into `out`, or the problem that skips it.
+fn log_trial(
+    p: &Pending,
+    t: &crate::ingest::rawlog::LogTrial,
+    read: &crate::ingest::rawlog::LogRead,
+    dir: &Path,
+    spec: &Spec,
+    out: &mut Read,
+) {
+    // Where evaluation `row` was read (the first one's file when the
+    // problem has no row).
+    let origin = |row: usize| -> (PathBuf, Option<u64>) {
+        let (file, line) = t.origins.get(row).copied().unwrap_or((0, 0));
+        let path = read
+            .files
+            .get(file)
+            .cloned()
+            .unwrap_or_else(|| dir.join(&t.trial));
+        (path, (line > 0).then_some(line as u64))
+    };
+    let err = |row: Option<usize>, problem| {
+        let (path, line) = origin(row.unwrap_or(0));
+        TrialError {
+            path,
+            line: line.filter(|_| row.is_some()),
+            problem,
+        }
+    };
+    let column = |name: &str| -> std::result::Result<Vec<f64>, TrialError> {
+        t.column(name).map(<[f64]>::to_vec).ok_or_else(|| {
+            let problem = TrialProblem::MissingLogKey {
+                key: name.to_string(),
+                trial: t.trial.clone(),
+            };
+            err(None, problem)
+        })
+    };
+    let series = (|| -> std::result::Result<(Series, Vec<TrialError>), TrialError> {
+        let series = Series {
+            time: column(&spec.columns.time)?,
+            summary_time: column(&spec.columns.summary_time)?,
+            step: column(&spec.columns.step)?,
+            metric: column(&p.folder.metric_column)?,
+            // `column('NAME')`: a key a log does not have is NaN.
+            extra: spec
+                .extra_columns
+                .iter()
+                .map(|name| {
+                    t.column(name)
+                        .map_or_else(|| vec![f64::NAN; t.len()], <[f64]>::to_vec)
+                })
+                .collect(),
+        };
+        let notes = check_times(&series, &spec.columns.time, &p.target)
+            .map_err(|(row, problem)| err(Some(row), problem))?;
+        let notes = notes
+            .into_iter()
+            .map(|(row, problem)| err(Some(row), problem))
+            .collect();
+        Ok((series, notes))
+    })();
+    match series {
+        Ok((s, notes)) => {
+            let (path, _) = origin(0);
+            out.trials.push((t.trial.clone(), path, s));
+            out.notes.extend(notes.into_iter().map(Warning::Trial));
+        }
+        Err(e) => out.errors.push(e),
     }
 }
 

@@ -161,156 +161,196 @@ pub(super) enum PendingFile {
     },
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn walk_submission(
-    source: Source,
-    name: &str,
-    index: usize,
-    run: &str,
-    folder: &Path,
-    spec: &Spec,
-    pending: &mut Vec<Pending>,
-    warnings: &mut Warnings,
-    seen: &mut Seen,
-) -> Result<()> {
-    let Some((studies, files)) = list_inside(folder, warnings) else {
-        return Ok(());
-    };
-    stray_files(&files, Level::Study, warnings);
-    if let Some(s) = seen.submissions.get_mut(index) {
-        s.studies += studies.len();
-    }
-    for (study, study_path) in studies {
-        let Some((workloads, files)) = list_inside(&study_path, warnings) else {
-            continue;
+/// One submission folder being walked (a re-run folder is walked as part of
+/// its submission): what the walk reads and where it puts what it finds.
+pub(super) struct SubmissionWalk<'a> {
+    pub(super) spec: &'a Spec,
+    pub(super) source: Source,
+    /// The submission's name, and its index among the submissions read.
+    pub(super) name: &'a str,
+    pub(super) index: usize,
+    /// The re-run folder's name (empty for the submission's own folder).
+    pub(super) run: &'a str,
+    /// The trial files found, to be read.
+    pub(super) pending: &'a mut Vec<Pending>,
+    pub(super) warnings: &'a mut Warnings,
+    /// What was found, for the degenerate-tree messages.
+    pub(super) seen: &'a mut Seen,
+}
+
+impl SubmissionWalk<'_> {
+    /// Walks the submission folder `folder`: its studies, their workload
+    /// folders, their trials.
+    pub(super) fn walk(&mut self, folder: &Path) -> Result<()> {
+        let Some((studies, files)) = list_inside(folder, self.warnings) else {
+            return Ok(());
         };
-        stray_files(&files, Level::Workload, warnings);
-        if workloads.is_empty() {
-            warnings.push(Warning::StudyWithoutWorkloads {
-                path: study_path.clone(),
-            });
+        stray_files(&files, Level::Study, self.warnings);
+        if let Some(s) = self.seen.submissions.get_mut(self.index) {
+            s.studies += studies.len();
         }
-        for (wl_folder, wl_path) in workloads {
-            let Some(workload) = spec.workload_of_folder(&wl_folder) else {
-                seen.other_folder(&wl_folder, format!("{name}/{study}/{wl_folder}"), spec);
-                warnings.push(Warning::NotAWorkloadFolder {
-                    submission: name.to_string(),
-                    study: study.clone(),
-                    folder: wl_folder.clone(),
-                    frameworks: spec.frameworks.clone(),
+        for (study, study_path) in studies {
+            let Some((workloads, files)) = list_inside(&study_path, self.warnings) else {
+                continue;
+            };
+            stray_files(&files, Level::Workload, self.warnings);
+            if workloads.is_empty() {
+                self.warnings.push(Warning::StudyWithoutWorkloads {
+                    path: study_path.clone(),
                 });
-                continue;
-            };
-            let Some(target) = spec.targets.get(workload) else {
-                warnings.push(Warning::NoTarget {
-                    workload: workload.to_string(),
-                    submission: name.to_string(),
-                    study: study.clone(),
-                    folder: wl_folder.clone(),
+            }
+            for (wl_folder, wl_path) in workloads {
+                self.workload(&study, &wl_folder, &wl_path);
+            }
+        }
+        Ok(())
+    }
+
+    /// One workload folder of study `study`: a folder of the spec's
+    /// workloads and frameworks, else noted and ignored.
+    fn workload(&mut self, study: &str, wl_folder: &str, wl_path: &Path) {
+        let (spec, name) = (self.spec, self.name);
+        let Some(workload) = spec.workload_of_folder(wl_folder) else {
+            self.seen
+                .other_folder(wl_folder, format!("{name}/{study}/{wl_folder}"), spec);
+            self.warnings.push(Warning::NotAWorkloadFolder {
+                submission: name.to_string(),
+                study: study.to_string(),
+                folder: wl_folder.to_string(),
+                frameworks: spec.frameworks.clone(),
+            });
+            return;
+        };
+        let Some(target) = spec.targets.get(workload) else {
+            self.warnings.push(Warning::NoTarget {
+                workload: workload.to_string(),
+                submission: name.to_string(),
+                study: study.to_string(),
+                folder: wl_folder.to_string(),
+            });
+            return;
+        };
+        let Some((trials, files)) = list_inside(wl_path, self.warnings) else {
+            return;
+        };
+        let trials = self.trial_folders(trials, &files);
+        let has_logs = files.iter().any(|(n, _)| n.ends_with(".log"));
+        let framework = &wl_folder[workload.len() + 1..];
+        let seen = &mut *self.seen;
+        *seen.frameworks.entry(framework.to_string()).or_default() += 1;
+        seen.workload_folders += 1;
+        seen.with_logs += usize::from(has_logs);
+        if let Some(s) = seen.submissions.get_mut(self.index) {
+            s.workload_folders += 1;
+        }
+        let (index, run) = (self.index, self.run);
+        let place = Arc::new(WorkloadFolder {
+            study: study.to_string(),
+            name: wl_folder.to_string(),
+            workload: workload.to_string(),
+            run: run.to_string(),
+            metric_column: target.column.clone(),
+        });
+        let item = |file: PendingFile| Pending {
+            submission: index,
+            folder: place.clone(),
+            target: target.clone(),
+            file,
+        };
+        self.queue(&item, trials, has_logs, wl_path);
+    }
+
+    /// The trial folders of a workload folder; files named like a trial
+    /// folder and folders that are not one are noted. Other files (training
+    /// logs) belong here.
+    fn trial_folders(&mut self, trials: Entries, files: &Entries) -> Entries {
+        for (name, path) in files {
+            if is_trial_folder(name) {
+                self.warnings.push(Warning::StrayFile {
+                    path: path.clone(),
+                    expected: Level::Trial,
                 });
-                continue;
-            };
-            let Some((trials, files)) = list_inside(&wl_path, warnings) else {
-                continue;
-            };
-            // Other files (training logs) belong here; a file named like a
-            // trial folder does not.
-            for (name, path) in &files {
-                if is_trial_folder(name) {
-                    warnings.push(Warning::StrayFile {
-                        path: path.clone(),
-                        expected: Level::Trial,
+            }
+        }
+        for (name, path) in &trials {
+            if !is_trial_folder(name) {
+                self.warnings
+                    .push(Warning::NotATrialFolder { path: path.clone() });
+            }
+        }
+        trials
+            .into_iter()
+            .filter(|(t, _)| is_trial_folder(t))
+            .collect()
+    }
+
+    /// Queues what a workload folder's trials are read from, as `--source`
+    /// says: each trial's CSV, the folder's raw logs, or (auto) CSVs where
+    /// they exist and the logs for the rest.
+    fn queue(
+        &mut self,
+        item: &dyn Fn(PendingFile) -> Pending,
+        trials: Entries,
+        has_logs: bool,
+        wl_path: &Path,
+    ) {
+        let (pending, warnings) = (&mut *self.pending, &mut *self.warnings);
+        match self.source {
+            Source::Csv => {
+                for (trial, trial_path) in trials {
+                    // A missing file is found when it is opened (one
+                    // system call fewer per trial than checking first).
+                    pending.push(item(PendingFile::Csv {
+                        trial,
+                        path: trial_path.join(MEASUREMENTS),
+                    }));
+                }
+            }
+            Source::Logs => {
+                self.seen.with_csv += trials
+                    .iter()
+                    .filter(|(_, t)| t.join(MEASUREMENTS).is_file())
+                    .count();
+                if has_logs {
+                    pending.push(item(PendingFile::Logs {
+                        dir: wl_path.to_path_buf(),
+                        skip: Vec::new(),
+                        expect: Vec::new(),
+                    }));
+                } else {
+                    warnings.push(Warning::NoRawLogs {
+                        path: wl_path.to_path_buf(),
                     });
                 }
             }
-            for (name, path) in &trials {
-                if !is_trial_folder(name) {
-                    warnings.push(Warning::NotATrialFolder { path: path.clone() });
-                }
-            }
-            let trials: Vec<(String, PathBuf)> = trials
-                .into_iter()
-                .filter(|(t, _)| is_trial_folder(t))
-                .collect();
-            let has_logs = files.iter().any(|(n, _)| n.ends_with(".log"));
-            let framework = &wl_folder[workload.len() + 1..];
-            *seen.frameworks.entry(framework.to_string()).or_default() += 1;
-            seen.workload_folders += 1;
-            seen.with_logs += usize::from(has_logs);
-            if let Some(s) = seen.submissions.get_mut(index) {
-                s.workload_folders += 1;
-            }
-            let place = Arc::new(WorkloadFolder {
-                study: study.clone(),
-                name: wl_folder.clone(),
-                workload: workload.to_string(),
-                run: run.to_string(),
-                metric_column: target.column.clone(),
-            });
-            let item = |file: PendingFile| Pending {
-                submission: index,
-                folder: place.clone(),
-                target: target.clone(),
-                file,
-            };
-            match source {
-                Source::Csv => {
-                    for (trial, trial_path) in trials {
-                        // A missing file is found when it is opened (one
-                        // system call fewer per trial than checking first).
-                        pending.push(item(PendingFile::Csv {
-                            trial,
-                            path: trial_path.join(MEASUREMENTS),
-                        }));
-                    }
-                }
-                Source::Logs => {
-                    seen.with_csv += trials
-                        .iter()
-                        .filter(|(_, t)| t.join(MEASUREMENTS).is_file())
-                        .count();
-                    if has_logs {
-                        pending.push(item(PendingFile::Logs {
-                            dir: wl_path.clone(),
-                            skip: Vec::new(),
-                            expect: Vec::new(),
-                        }));
+            Source::Auto => {
+                let mut with_csv = Vec::new();
+                let mut without = Vec::new();
+                for (trial, trial_path) in trials {
+                    let csv = trial_path.join(MEASUREMENTS);
+                    if csv.is_file() {
+                        with_csv.push(trial.clone());
+                        pending.push(item(PendingFile::Csv { trial, path: csv }));
                     } else {
-                        warnings.push(Warning::NoRawLogs {
-                            path: wl_path.clone(),
-                        });
+                        without.push((trial, csv));
                     }
                 }
-                Source::Auto => {
-                    let mut with_csv = Vec::new();
-                    let mut without = Vec::new();
-                    for (trial, trial_path) in trials {
-                        let csv = trial_path.join(MEASUREMENTS);
-                        if csv.is_file() {
-                            with_csv.push(trial.clone());
-                            pending.push(item(PendingFile::Csv { trial, path: csv }));
-                        } else {
-                            without.push((trial, csv));
-                        }
-                    }
-                    if has_logs && (!without.is_empty() || with_csv.is_empty()) {
-                        pending.push(item(PendingFile::Logs {
-                            dir: wl_path.clone(),
-                            skip: with_csv,
-                            expect: without.into_iter().map(|(t, _)| t).collect(),
+                if has_logs && (!without.is_empty() || with_csv.is_empty()) {
+                    pending.push(item(PendingFile::Logs {
+                        dir: wl_path.to_path_buf(),
+                        skip: with_csv,
+                        expect: without.into_iter().map(|(t, _)| t).collect(),
+                    }));
+                } else {
+                    for (_, csv) in without {
+                        warnings.push(Warning::Trial(TrialError {
+                            path: csv,
+                            line: None,
+                            problem: TrialProblem::Missing,
                         }));
-                    } else {
-                        for (_, csv) in without {
-                            warnings.push(Warning::Trial(TrialError {
-                                path: csv,
-                                line: None,
-                                problem: TrialProblem::Missing,
-                            }));
-                        }
                     }
                 }
             }
         }
     }
-    Ok(())
 }

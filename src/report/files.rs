@@ -56,16 +56,19 @@
 //! of the engine, which wrote plain files) is replaced by the run's link;
 //! that first run into such a folder is not crash-safe.
 //!
-//! Not guaranteed: durability across power loss (nothing is `fsync`ed), and
-//! two runs into one folder at the same time.
+//! Each staged file's data is flushed to disk before the commit, the one
+//! `fsync` policy of [`crate::fs`]: a power loss leaves the earlier run or
+//! the new one, not a new run of empty files. Not guaranteed: that the
+//! commit itself survives a power loss (folders are not flushed; the earlier
+//! run is then what is read), and two runs into one folder at the same time.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use super::error::ReportError;
 use crate::error::{Error, Result};
+pub use crate::fs::{is_plain_name, NAME_MAX};
 
 /// The hidden folder inside the output folder holding the runs' files.
 pub const STORE: &str = ".algoperf-engine";
@@ -79,8 +82,6 @@ const CURRENT: &str = "current";
 const NEXT: &str = "current.new";
 /// A link being made to replace a file the engine did not write.
 const NEW_LINK: &str = "link.new";
-/// Longest file name most file systems take (bytes).
-pub const NAME_MAX: usize = 255;
 
 fn write_error(path: PathBuf, kind: std::io::ErrorKind, message: impl Into<String>) -> Error {
     Error::Report(ReportError::Write {
@@ -89,57 +90,10 @@ fn write_error(path: PathBuf, kind: std::io::ErrorKind, message: impl Into<Strin
     })
 }
 
-/// Whether `name` names an entry directly inside a folder: not empty, not
-/// hidden, not `.`/`..`, no path separator or NUL. Names of submissions
-/// (from a folder listing, a results cache or an info file) must be plain:
-/// they become file names and path components.
-pub fn is_plain_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('.')
-        && !name.contains(['/', '\\', '\0'])
-        && Path::new(name).components().count() == 1
-}
-
-/// `path` as an absolute path with every symlink and `..` resolved, the
-/// way the system resolves it when a folder is created there: component by
-/// component, each prefix that exists canonicalised (symlinks followed), and
-/// past the first one that does not, `..` removing the previous component
-/// (`create_dir_all("nonexist/../real")` makes `nonexist` and then `real`).
-/// Comparing such paths, not their text, is the only sound test of whether
-/// one is inside the other.
-pub fn resolve(path: &Path) -> PathBuf {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
-    };
-    let mut out = PathBuf::new();
-    let mut exists = true;
-    for c in absolute.components() {
-        match c {
-            std::path::Component::CurDir => continue,
-            std::path::Component::ParentDir if !exists => {
-                out.pop();
-                continue;
-            }
-            other => out.push(other),
-        }
-        if exists {
-            match out.canonicalize() {
-                Ok(real) => out = real,
-                Err(_) => exists = false,
-            }
-        }
-    }
-    out
-}
-
 /// Refuses an output folder inside the submissions tree: the outputs would be
 /// walked as submissions on the next run.
 pub fn check_output_dir(output: &Path, submissions: &Path) -> Result<()> {
-    if resolve(output).starts_with(resolve(submissions)) {
+    if crate::fs::is_inside(output, submissions) {
         return Err(ReportError::OutputInsideSubmissions {
             output: output.to_path_buf(),
             submissions: submissions.to_path_buf(),
@@ -152,7 +106,7 @@ pub fn check_output_dir(output: &Path, submissions: &Path) -> Result<()> {
 /// Refuses a results cache (`--save-results`) inside the submissions tree:
 /// it could overwrite an input log, and would be read as one next time.
 pub fn check_cache_path(cache: &Path, submissions: &Path) -> Result<()> {
-    if resolve(cache).starts_with(resolve(submissions)) {
+    if crate::fs::is_inside(cache, submissions) {
         return Err(ReportError::CacheInsideSubmissions {
             cache: cache.to_path_buf(),
             submissions: submissions.to_path_buf(),
@@ -200,33 +154,6 @@ pub fn check_output_target(output: &Path) -> Result<()> {
             },
         }
     }
-}
-
-/// Writes one file atomically: to a temporary name beside it, then renamed
-/// over it (the results cache; not the output folder, see [`write_run`]).
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| ReportError::NotAFileName {
-            path: path.to_path_buf(),
-        })?;
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    result.map_err(|source| {
-        let _ = std::fs::remove_file(&tmp);
-        ReportError::Write {
-            path: path.to_path_buf(),
-            source,
-        }
-        .into()
-    })
 }
 
 /// The link `out/<name>` points to.
@@ -313,9 +240,7 @@ fn stage(slot: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     std::fs::create_dir(slot).map_err(io(slot))?;
     for (name, bytes) in files {
         let path = slot.join(name);
-        std::fs::File::create(&path)
-            .and_then(|mut f| f.write_all(bytes))
-            .map_err(io(&path))?;
+        crate::fs::write_synced(&path, bytes).map_err(io(&path))?;
     }
     Ok(())
 }
@@ -398,7 +323,7 @@ fn tidy(dir: &Path, store: &Path, names: &[&str], previous: Option<&str>) {
 }
 
 /// Writes `(file name, bytes)` pairs into `dir`, each one atomically (see
-/// [`write_file`]) but not all at once: for single files a user names (an
+/// [`crate::fs::write_file`]) but not all at once: for single files a user names (an
 /// HTML page), where no store belongs. A run's outputs go through
 /// [`write_run`].
 pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
@@ -408,7 +333,7 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
         source,
     })?;
     for (name, bytes) in files {
-        write_file(&dir.join(name), bytes)?;
+        crate::fs::write_file(&dir.join(name), bytes)?;
     }
     Ok(())
 }

@@ -121,7 +121,7 @@ pub fn read_text(path: &Path) -> std::result::Result<Option<String>, InfoProblem
             Err(e) => return Err(InfoProblem::Unreadable(e)),
         };
     let text = String::from_utf8(bytes).map_err(|_| InfoProblem::NotUtf8)?;
-    let depth = crate::limits::nesting_depth(&text);
+    let depth = crate::limits::Brackets::YAML.deepest(&text);
     if depth > crate::limits::MAX_INFO_NESTING {
         return Err(InfoProblem::TooDeep {
             depth,

@@ -3,8 +3,7 @@
 //! `<!-- BEGIN marker -->` and `<!-- END marker -->`.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 use super::error::{MarkerProblem, ReportError};
 use crate::error::Result;
@@ -120,20 +119,10 @@ pub fn leaderboard_markdown(lb: &Leaderboard, rows: &BTreeMap<String, Row>) -> S
 }
 
 /// The path from folder `from` to `to` as a relative Markdown link with
-/// `/` separators and a trailing `/` (both made absolute against the
-/// current folder and canonicalised where they exist).
+/// `/` separators and a trailing `/` (both resolved by
+/// [`crate::fs::resolve`]).
 pub fn relative_link(from: &Path, to: &Path) -> String {
-    let absolute = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir()
-                .map(|d| d.join(p))
-                .unwrap_or_else(|_| p.to_path_buf())
-        };
-        p.canonicalize().unwrap_or(p)
-    };
-    let (from, to) = (absolute(from), absolute(to));
+    let (from, to) = (crate::fs::resolve(from), crate::fs::resolve(to));
     let fc: Vec<Component> = from.components().collect();
     let tc: Vec<Component> = to.components().collect();
     let common = fc.iter().zip(&tc).take_while(|(a, b)| a == b).count();
@@ -214,9 +203,9 @@ pub fn replace_between_markers(
     Ok(out)
 }
 
-/// Replaces the table between the markers of `file` in place: the new text
-/// is written to a temporary file beside it and renamed over it, so the file
-/// is never half-written. Returns whether the file changed.
+/// Replaces the table between the markers of `file` in place, whole or not
+/// at all ([`crate::fs::write_file`]; through a symlink, the file it points
+/// to). Returns whether the file changed.
 pub fn update_file(file: &Path, marker: &str, content: &str) -> Result<bool> {
     let read = |source| ReportError::Read {
         path: file.to_path_buf(),
@@ -229,27 +218,14 @@ pub fn update_file(file: &Path, marker: &str, content: &str) -> Result<bool> {
     if new == text {
         return Ok(false);
     }
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&tmp).and_then(|mut f| {
-        f.write_all(new.as_bytes())?;
-        if let Ok(meta) = std::fs::metadata(&target) {
-            f.set_permissions(meta.permissions())?;
-        }
-        f.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, &target)) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(ReportError::Write {
+    crate::fs::write_file(&target, new.as_bytes()).map_err(|e| match e {
+        crate::error::Error::Report(ReportError::Write { source, .. }) => ReportError::Write {
             path: file.to_path_buf(),
-            source: e,
+            source,
         }
-        .into());
-    }
+        .into(),
+        other => other,
+    })?;
     Ok(true)
 }
 

@@ -135,3 +135,67 @@ impl From<SpecError> for SpecErrors {
         SpecErrors(vec![e])
     }
 }
+
+/// A pest parse failure read once for both grammars (`grammar/rules.pest`
+/// behind spec formulas, `grammar/pylit.pest` behind training-log values):
+/// where it happened, and what would have fit in the grammar's own words.
+/// Each parser words its message from this (a formula says "found `x`", a
+/// log value quotes the text), so pest's own wording — rule identifiers —
+/// never reaches a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PestFailure {
+    /// Byte offset of the failure in the parsed text.
+    pub start: usize,
+    /// End of the failing span (`start` at a single position).
+    pub end: usize,
+    pub complaint: PestComplaint,
+}
+
+/// What a [`PestFailure`] says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PestComplaint {
+    /// Human names of what would have fit, sorted and without repeats;
+    /// empty when pest names nothing.
+    Expected(Vec<&'static str>),
+    /// A message the grammar's parser raised itself.
+    Message(String),
+}
+
+impl PestFailure {
+    /// Reads `e`; `names` turns the rules pest expected into human names
+    /// (several rules may share a name, and a parser may group some).
+    pub fn of<R: pest::RuleType>(
+        e: &pest::error::Error<R>,
+        names: impl FnOnce(&[R]) -> Vec<&'static str>,
+    ) -> Self {
+        use pest::error::{ErrorVariant, InputLocation};
+        let (start, end) = match e.location {
+            InputLocation::Pos(p) => (p, p),
+            InputLocation::Span((s, e)) => (s, e),
+        };
+        let complaint = match &e.variant {
+            ErrorVariant::ParsingError { positives, .. } => {
+                let mut names = names(positives);
+                names.sort_unstable();
+                names.dedup();
+                PestComplaint::Expected(names)
+            }
+            ErrorVariant::CustomError { message } => PestComplaint::Message(message.clone()),
+        };
+        PestFailure {
+            start,
+            end: end.max(start),
+            complaint,
+        }
+    }
+}
+
+/// `names` as alternatives: separated by `separator`, the last two by
+/// `or` (`a, b or c` with `", "`; `a or b or c` with `" or "`).
+pub fn alternatives(names: &[&str], separator: &str) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(separator)),
+    }
+}

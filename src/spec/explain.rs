@@ -10,6 +10,16 @@ use crate::numeric::py_repr;
 /// Describes the spec's scoring pipeline step by step.
 pub fn explain(spec: &Spec) -> String {
     let mut s = String::new();
+    header(&mut s, spec);
+    trials(&mut s, spec);
+    aggregation(&mut s, spec);
+    profile(&mut s, spec);
+    extras(&mut s, spec);
+    s
+}
+
+/// The spec, its targets, and step 1: which files are read.
+fn header(s: &mut String, spec: &Spec) {
     let _ = writeln!(
         s,
         "{} {} — {} ruleset ({})",
@@ -38,6 +48,10 @@ pub fn explain(spec: &Spec) -> String {
         if spec.expect.trials_per_study == 1 { "" } else { "s" },
         spec.base.len() + spec.held_out.len()
     );
+}
+
+/// Step 2: a trial's time, and each workload's target.
+fn trials(s: &mut String, spec: &Spec) {
     let _ = writeln!(
         s,
         "2. A trial's time: `{}` over its evaluation rows, against each workload's target:",
@@ -51,7 +65,7 @@ pub fn explain(spec: &Spec) -> String {
         trial_words.extend(lang::builtins(n));
     }
     trial_words.dedup();
-    glossary(&mut s, &trial_words);
+    glossary(s, &trial_words);
     for w in spec.matrix_workloads() {
         if let Some(t) = spec.targets.get(&w) {
             let op = match t.goal {
@@ -75,18 +89,22 @@ pub fn explain(spec: &Spec) -> String {
             );
         }
     }
+}
+
+/// Steps 3–5: study, workload, and the matrix steps.
+fn aggregation(s: &mut String, spec: &Spec) {
     let _ = writeln!(
         s,
         "3. A study's time: `{}` over its trials (a trial whose formula chose no row has time ∞).",
         spec.study.text
     );
-    glossary(&mut s, &lang::builtins(&spec.study.node));
+    glossary(s, &lang::builtins(&spec.study.node));
     let _ = writeln!(
         s,
         "4. A submission's time on a workload: `{}` over its studies; a workload it did not run is empty (NaN).",
         spec.workload.text
     );
-    glossary(&mut s, &lang::builtins(&spec.workload.node));
+    glossary(s, &lang::builtins(&spec.workload.node));
     let _ = writeln!(
         s,
         "5. Leaderboard matrix (submissions × base and held-out workloads), then in order (each step reads the matrix as it was before it):"
@@ -99,10 +117,14 @@ pub fn explain(spec: &Spec) -> String {
                 words.push(w);
             }
         }
-        glossary_indent(&mut s, &words, "        ");
+        glossary_indent(s, &words, "        ");
     }
+}
+
+/// Steps 6–8: ratios, the performance profile, the score.
+fn profile(s: &mut String, spec: &Spec) {
     let _ = writeln!(s, "6. Only base workloads remain; each cell's ratio is `{}`. ∞ and NaN never count as solved.", spec.ratio.text);
-    glossary(&mut s, &lang::builtins(&spec.ratio.node));
+    glossary(s, &lang::builtins(&spec.ratio.node));
     let grid = match spec.tau.scale {
         TauScale::Linear => "linearly",
         TauScale::Log => "logarithmically",
@@ -136,7 +158,11 @@ pub fn explain(spec: &Spec) -> String {
         "8. Score: `{}`; the grid's axis is {axis}.",
         spec.score.text
     );
-    glossary(&mut s, &lang::builtins(&spec.score.node));
+    glossary(s, &lang::builtins(&spec.score.node));
+}
+
+/// Speedups' missed time, held-out sampling, and where each merged key came from.
+fn extras(s: &mut String, spec: &Spec) {
     if let Some(m) = &spec.missed {
         let _ = writeln!(
             s,
@@ -170,7 +196,6 @@ pub fn explain(spec: &Spec) -> String {
             let _ = writeln!(s, "  {:width$} = {value}    # {}", k.key, k.file.display());
         }
     }
-    s
 }
 
 /// Each built-in a formula uses, with its registry description.

@@ -12,6 +12,8 @@ use pest::iterators::Pair;
 use pest::Parser;
 use pest_derive::Parser;
 
+use crate::limits::{Brackets, Quotes};
+
 #[derive(Parser)]
 #[grammar = "../grammar/rules.pest"]
 struct RuleParser;
@@ -317,29 +319,22 @@ fn check_size(text: &str) -> Result<(), SyntaxError> {
             message: format!("formula too long: {} bytes, at most {MAX_LEN}", text.len()),
         });
     }
+    const BRACKETS: Brackets = Brackets {
+        open: b"([",
+        close: b")]",
+        quotes: Quotes::Plain,
+    };
     let bytes = text.as_bytes();
-    let mut depth = 0usize;
     let mut nots = 0usize;
-    let mut quote: Option<u8> = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        if let Some(q) = quote {
-            if b == q {
-                quote = None;
-            }
-            continue;
-        }
+    for (i, depth) in BRACKETS.depths(text) {
         let word_start = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
         let not_word = word_start
             && bytes[i..].starts_with(b"not")
             && bytes
                 .get(i + 3)
                 .is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'));
-        match b {
-            b'\'' | b'"' => quote = Some(b),
-            b'(' | b'[' => depth += 1,
-            b')' | b']' => depth = depth.saturating_sub(1),
-            _ if not_word => nots += 1,
-            _ => {}
+        if not_word {
+            nots += 1;
         }
         if depth + nots > MAX_DEPTH {
             return Err(SyntaxError {
@@ -585,39 +580,29 @@ fn rule_name(rule: &Rule) -> &'static str {
 }
 
 fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> SyntaxError {
-    use pest::error::{ErrorVariant, InputLocation};
-    let (start, end) = match e.location {
-        InputLocation::Pos(p) => (p, p),
-        InputLocation::Span((s, e)) => (s, e),
-    };
-    let mut message = match &e.variant {
-        ErrorVariant::ParsingError { positives, .. } => {
-            let mut names: Vec<&str> = positives.iter().map(rule_name).collect();
-            // After a complete operand every binary operator fits: one name.
-            let operators = [
-                Rule::add_op,
-                Rule::mul_op,
-                Rule::cmp_op,
-                Rule::kw_and,
-                Rule::kw_or,
-            ];
-            if operators.iter().all(|r| positives.contains(r)) {
-                let op_names: Vec<&str> = operators.iter().map(rule_name).collect();
-                names.retain(|n| !op_names.contains(n));
-                names.push("an operator");
-            }
-            names.sort_unstable();
-            names.dedup();
-            match names.len() {
-                0 => "unexpected input".to_string(),
-                1 => format!("expected {}", names[0]),
-                _ => {
-                    let last = names.pop().unwrap_or_default();
-                    format!("expected {} or {}", names.join(", "), last)
-                }
-            }
+    use super::diagnostic::{alternatives, PestComplaint, PestFailure};
+    let failure = PestFailure::of(&e, |positives| {
+        let mut names: Vec<&str> = positives.iter().map(rule_name).collect();
+        // After a complete operand every binary operator fits: one name.
+        let operators = [
+            Rule::add_op,
+            Rule::mul_op,
+            Rule::cmp_op,
+            Rule::kw_and,
+            Rule::kw_or,
+        ];
+        if operators.iter().all(|r| positives.contains(r)) {
+            let op_names: Vec<&str> = operators.iter().map(rule_name).collect();
+            names.retain(|n| !op_names.contains(n));
+            names.push("an operator");
         }
-        ErrorVariant::CustomError { message } => message.clone(),
+        names
+    });
+    let (start, end) = (failure.start, failure.end);
+    let mut message = match failure.complaint {
+        PestComplaint::Expected(names) if names.is_empty() => "unexpected input".to_string(),
+        PestComplaint::Expected(names) => format!("expected {}", alternatives(&names, ", ")),
+        PestComplaint::Message(message) => message,
     };
     let before = &text[..start.min(text.len())];
     let (open, closed) = (before.matches('(').count(), before.matches(')').count());
@@ -637,10 +622,7 @@ fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> SyntaxError {
         message.push_str(&format!(", found `{found}`"));
     }
     SyntaxError {
-        span: Span {
-            start,
-            end: end.max(start),
-        },
+        span: Span { start, end },
         message,
     }
 }

@@ -2,7 +2,7 @@
 //! the file, line and column.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -204,44 +204,116 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
     })?;
     let mut errors = Vec::new();
     let at = |span: std::ops::Range<usize>, msg: String| src.at(span.start, span.end, msg);
+    let (targets_path, targets) = targets_of(&src, &raw, &at)?;
+    let (base, held_out) = workloads(&raw.workloads, &targets, &targets_path, &at, &mut errors);
+    require_workloads(&raw.workloads, path, &mut errors);
+    let weights = weights(&raw.workloads, &base, &at, &mut errors);
+    let expect = expect(&raw.expect, &at, &mut errors);
+    let mut matrix: Vec<String> = base.clone();
+    matrix.extend(held_out.iter().map(|h: &HeldOut| h.variant.clone()));
+    let formulas = compile_formulas(&raw, &src, &matrix, &mut errors);
+    let sampling = sampling(&raw, &targets, &targets_path, &at, &mut errors);
+    let uses_budget = formulas.uses_budget();
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| (e.line, e.column));
+        return Err(SpecErrors(errors));
+    }
+    let budget_span = formulas.budget.span.clone();
+    let raw_formulas = (raw.aggregate.trial.clone(), raw.rules.steps.clone());
+    let (rules, budget) = formulas.into_rules(path)?;
+    let spec = Spec {
+        path: path.to_path_buf(),
+        name: raw.benchmark.name,
+        version: raw.benchmark.version,
+        ruleset: raw.benchmark.ruleset,
+        description: raw.benchmark.description,
+        targets_path,
+        targets,
+        base,
+        held_out,
+        frameworks: raw.workloads.frameworks,
+        columns: raw.columns,
+        expect,
+        trial: rules.trial,
+        study: rules.study,
+        workload: rules.workload,
+        steps: rules.steps,
+        tau: rules.tau,
+        ratio: rules.ratio,
+        rho: rules.rho,
+        weights,
+        score: rules.score,
+        references: rules.references,
+        extra_columns: rules.extra_columns,
+        budget_factor: budget.factor,
+        missed_extra_seconds: budget.extra,
+        missed: budget.missed,
+        budget_overshoot_tolerance: budget.overshoot_tolerance,
+        sources: src.sources.clone(),
+        sampling,
+    };
+    let budget_formula = uses_budget.then(|| {
+        // Point at the first formula that names `budget`.
+        std::iter::once(&raw_formulas.0)
+            .chain(raw_formulas.1.iter())
+            .find(|f| f.get_ref().contains("budget"))
+            .map(Spanned::span)
+    });
+    let late = budget_problems(&spec, budget_formula, budget_span, &at);
+    if late.is_empty() {
+        Ok(spec)
+    } else {
+        Err(SpecErrors(late))
+    }
+}
 
-    // Targets, relative to the file that names them.
+/// The targets file the spec names (relative to the file that names it),
+/// read: an upstream `workload_targets*.json` or the engine's TOML.
+fn targets_of(
+    src: &extends::Source,
+    raw: &RawSpec,
+    at: &At,
+) -> Result<(PathBuf, BTreeMap<String, WorkloadTarget>), SpecErrors> {
     let targets_rel = raw.benchmark.targets.get_ref();
     let targets_path = extends::resolve_path(src.file_of("benchmark.targets"), targets_rel);
     let loaded = if targets_path.extension().is_some_and(|e| e == "json") {
-        upstream_targets(&src, &raw, &targets_path)
+        upstream_targets(src, raw, &targets_path)
     } else {
         load_targets(&targets_path, &raw.columns.metric_prefix)
     };
-    let targets = match loaded {
-        Ok(t) => t,
+    match loaded {
+        Ok(t) => Ok((targets_path, t)),
         Err(e) => {
             let mut first = at(
                 raw.benchmark.targets.span(),
                 format!("targets file `{targets_rel}` cannot be used"),
             );
             first.expected = Some(format!("a readable targets file; it says: {e}"));
-            return Err(SpecErrors(vec![first]));
+            Err(SpecErrors(vec![first]))
         }
-    };
+    }
+}
 
-    let (base, held_out) = workloads(&raw.workloads, &targets, &targets_path, &at, &mut errors);
-    if raw.workloads.base.is_empty() {
+/// A spec must name base workloads and frameworks: without them no folder
+/// could be scored.
+fn require_workloads(raw: &RawWorkloads, path: &Path, errors: &mut Vec<SpecError>) {
+    if raw.base.is_empty() {
         errors.push(SpecError::whole_file(
             path,
             "[workloads] base is empty: nothing to score",
         ));
     }
-    if raw.workloads.frameworks.is_empty() {
+    if raw.frameworks.is_empty() {
         errors.push(SpecError::whole_file(
             path,
             "[workloads] frameworks is empty: no folder could be read",
         ));
     }
-    let weights = weights(&raw.workloads, &base, &at, &mut errors);
+}
 
-    // Counts.
-    let count = |v: &Spanned<i64>, what: &str, errors: &mut Vec<SpecError>| -> usize {
+/// `[expect]`: counts of at least 1.
+fn expect(raw: &RawExpect, at: &At, errors: &mut Vec<SpecError>) -> Expect {
+    let mut count = |v: &Spanned<i64>, what: &str| -> usize {
         if *v.get_ref() < 1 {
             errors.push(at(
                 v.span(),
@@ -252,28 +324,61 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
             *v.get_ref() as usize
         }
     };
-    let expect = Expect {
-        studies: count(&raw.expect.studies, "studies", &mut errors),
-        trials_per_study: count(
-            &raw.expect.trials_per_study,
-            "trials_per_study",
-            &mut errors,
-        ),
-    };
+    Expect {
+        studies: count(&raw.studies, "studies"),
+        trials_per_study: count(&raw.trials_per_study, "trials_per_study"),
+    }
+}
 
-    // Formulas.
-    let mut matrix: Vec<String> = base.clone();
-    matrix.extend(held_out.iter().map(|h: &HeldOut| h.variant.clone()));
+/// A compiled formula and its canonical text; `None` where it failed (the
+/// errors say why).
+type Slotted = Option<(Compiled, String)>;
+
+/// Every formula of a spec, compiled in the order the rule language
+/// needs (τ before the formulas that may name it).
+struct SpecFormulas {
+    trial: Slotted,
+    study: Slotted,
+    workload: Slotted,
+    steps: Vec<Step>,
+    tau: Option<TauGrid>,
+    ratio: Slotted,
+    rho: Slotted,
+    score: Slotted,
+    budget: Budget,
+    references: Vec<String>,
+    extra_columns: Vec<String>,
+}
+
+/// The rules of a spec whose formulas all compiled.
+struct SpecRules {
+    trial: TrialRule,
+    study: Rule,
+    workload: Rule,
+    steps: Vec<Step>,
+    tau: TauGrid,
+    ratio: Rule,
+    rho: Rule,
+    score: Rule,
+    references: Vec<String>,
+    extra_columns: Vec<String>,
+}
+
+/// Compiles the aggregation, step, profile and budget formulas; failures
+/// go to `errors`.
+fn compile_formulas(
+    raw: &RawSpec,
+    src: &extends::Source,
+    matrix: &[String],
+    errors: &mut Vec<SpecError>,
+) -> SpecFormulas {
     let mut cx = check::Context {
-        workloads: &matrix,
+        workloads: matrix,
         taus: None,
         references: Vec::new(),
         columns: Vec::new(),
     };
-    let mut f = Formulas {
-        src: &src,
-        errors: &mut errors,
-    };
+    let mut f = Formulas { src, errors };
     let trial = f.compile(&raw.aggregate.trial, Slot::Trial, &mut cx);
     let study = f.compile(&raw.aggregate.study, Slot::Study, &mut cx);
     let workload = f.compile(&raw.aggregate.workload, Slot::Workload, &mut cx);
@@ -296,7 +401,37 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
             });
         }
     }
-    let tau = match f.compile(&raw.profile.tau, Slot::Tau, &mut cx) {
+    let tau = tau_grid(f.compile(&raw.profile.tau, Slot::Tau, &mut cx));
+    cx.taus = tau.as_ref().map(|t| t.values.as_slice());
+    let ratio = f.compile(&raw.profile.ratio, Slot::Ratio, &mut cx);
+    let default_rho = Spanned::new(0..0, DEFAULT_RHO.to_string());
+    let rho = f.compile(
+        raw.profile.rho.as_ref().unwrap_or(&default_rho),
+        Slot::Rho,
+        &mut cx,
+    );
+    let score = f.compile(&raw.profile.score, Slot::Score, &mut cx);
+    let budget = budget(&raw.budget, &mut f, &mut cx);
+    let references = std::mem::take(&mut cx.references);
+    let extra_columns = std::mem::take(&mut cx.columns);
+    SpecFormulas {
+        trial,
+        study,
+        workload,
+        steps,
+        tau,
+        ratio,
+        rho,
+        score,
+        budget,
+        references,
+        extra_columns,
+    }
+}
+
+/// The τ grid a compiled `tau` formula describes.
+fn tau_grid(compiled: Slotted) -> Option<TauGrid> {
+    match compiled {
         Some((
             Compiled::Tau {
                 log,
@@ -314,124 +449,111 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
             axis,
         }),
         _ => None,
-    };
-    cx.taus = tau.as_ref().map(|t| t.values.as_slice());
-    let ratio = f.compile(&raw.profile.ratio, Slot::Ratio, &mut cx);
-    let default_rho = Spanned::new(0..0, DEFAULT_RHO.to_string());
-    let rho = match &raw.profile.rho {
-        Some(r) => f.compile(r, Slot::Rho, &mut cx),
-        None => f.compile(&default_rho, Slot::Rho, &mut cx),
-    };
-    let score = f.compile(&raw.profile.score, Slot::Score, &mut cx);
-    let budget = budget(&raw.budget, &mut f, &mut cx);
-    let references = std::mem::take(&mut cx.references);
-    let extra_columns = std::mem::take(&mut cx.columns);
-
-    let sampling = sampling(&raw, &targets, &targets_path, &at, &mut errors);
-
-    let uses_budget = trial.as_ref().is_some_and(|(c, _)| match c {
-        Compiled::Trial { value, cond, .. } => {
-            value.uses(Var::RowBudget) || cond.as_ref().is_some_and(|c| c.uses(Var::RowBudget))
-        }
-        _ => false,
-    }) || steps.iter().any(|s| s.uses(Var::CellBudget));
-
-    if !errors.is_empty() {
-        errors.sort_by_key(|e| (e.line, e.column));
-        return Err(SpecErrors(errors));
     }
-    let rule = |c: Option<(Compiled, String)>| match c {
-        Some((Compiled::Value(node), text)) | Some((Compiled::Rho(node), text)) => {
-            Some(Rule { node, text })
-        }
-        _ => None,
-    };
-    let trial = match trial {
-        Some((Compiled::Trial { pick, value, cond }, text)) => Some(TrialRule {
-            pick,
-            value,
-            cond,
-            text,
-        }),
-        _ => None,
-    };
-    let (Some(trial), Some(study), Some(workload), Some(tau), Some(ratio), Some(rho), Some(score)) = (
-        trial,
-        rule(study),
-        rule(workload),
-        tau,
-        rule(ratio),
-        rule(rho),
-        rule(score),
-    ) else {
-        return Err(SpecErrors(vec![SpecError::whole_file(
-            path,
-            "incomplete spec",
-        )]));
-    };
-    let raw_formulas = (raw.aggregate.trial.clone(), raw.rules.steps.clone());
-    let spec = Spec {
-        path: path.to_path_buf(),
-        name: raw.benchmark.name,
-        version: raw.benchmark.version,
-        ruleset: raw.benchmark.ruleset,
-        description: raw.benchmark.description,
-        targets_path,
-        targets,
-        base,
-        held_out,
-        frameworks: raw.workloads.frameworks,
-        columns: raw.columns,
-        expect,
-        trial,
-        study,
-        workload,
-        steps,
-        tau,
-        ratio,
-        rho,
-        weights,
-        score,
-        references,
-        extra_columns,
-        budget_factor: budget.factor,
-        missed_extra_seconds: budget.extra,
-        missed: budget.missed,
-        budget_overshoot_tolerance: budget.overshoot_tolerance,
-        sources: src.sources.clone(),
-        sampling,
-    };
+}
+
+impl SpecFormulas {
+    /// Whether the trial rule or a step names a workload's budget.
+    fn uses_budget(&self) -> bool {
+        self.trial.as_ref().is_some_and(|(c, _)| match c {
+            Compiled::Trial { value, cond, .. } => {
+                value.uses(Var::RowBudget) || cond.as_ref().is_some_and(|c| c.uses(Var::RowBudget))
+            }
+            _ => false,
+        }) || self.steps.iter().any(|s| s.uses(Var::CellBudget))
+    }
+
+    /// The rules, once every formula compiled (an "incomplete spec" only
+    /// if a formula failed without saying so).
+    fn into_rules(self, path: &Path) -> Result<(SpecRules, Budget), SpecErrors> {
+        let rule = |c: Slotted| match c {
+            Some((Compiled::Value(node), text)) | Some((Compiled::Rho(node), text)) => {
+                Some(Rule { node, text })
+            }
+            _ => None,
+        };
+        let trial = match self.trial {
+            Some((Compiled::Trial { pick, value, cond }, text)) => Some(TrialRule {
+                pick,
+                value,
+                cond,
+                text,
+            }),
+            _ => None,
+        };
+        let parts = (
+            trial,
+            rule(self.study),
+            rule(self.workload),
+            self.tau,
+            rule(self.ratio),
+            rule(self.rho),
+            rule(self.score),
+        );
+        let (
+            Some(trial),
+            Some(study),
+            Some(workload),
+            Some(tau),
+            Some(ratio),
+            Some(rho),
+            Some(score),
+        ) = parts
+        else {
+            return Err(SpecErrors(vec![SpecError::whole_file(
+                path,
+                "incomplete spec",
+            )]));
+        };
+        let rules = SpecRules {
+            trial,
+            study,
+            workload,
+            steps: self.steps,
+            tau,
+            ratio,
+            rho,
+            score,
+            references: self.references,
+            extra_columns: self.extra_columns,
+        };
+        Ok((rules, self.budget))
+    }
+}
+
+/// Checks that need the whole spec: a formula naming `budget`
+/// (`budget_formula`: `Some` when one does, with its span if found) needs
+/// every matrix workload to have one, and the missed time must be finite on
+/// every base workload (reported at `missed_span`).
+fn budget_problems(
+    spec: &Spec,
+    budget_formula: Option<Option<std::ops::Range<usize>>>,
+    missed_span: Option<std::ops::Range<usize>>,
+    at: &At,
+) -> Vec<SpecError> {
     let mut late = Vec::new();
-    if uses_budget {
+    if let Some(formula) = budget_formula {
         for w in spec.matrix_workloads() {
             if spec.budget_of(&w).is_none() {
                 let message = format!(
                     "a formula uses `budget`, but workload `{w}` has none in {}",
                     spec.targets_path.display()
                 );
-                // Point at the first formula that names `budget`.
-                let formula = std::iter::once(&raw_formulas.0)
-                    .chain(raw_formulas.1.iter())
-                    .find(|f| f.get_ref().contains("budget"));
-                late.push(match formula {
-                    Some(f) => at(f.span(), message),
-                    None => SpecError::whole_file(path, message),
+                late.push(match &formula {
+                    Some(span) => at(span.clone(), message),
+                    None => SpecError::whole_file(&spec.path, message),
                 });
             }
         }
     }
-    if let (Some(m), Some(span)) = (&spec.missed, budget.span) {
+    if let (Some(m), Some(span)) = (&spec.missed, missed_span) {
         for w in &spec.base {
-            if let Some(err) = missed_problem(&spec, m, w) {
+            if let Some(err) = missed_problem(spec, m, w) {
                 late.push(at(span.clone(), err));
             }
         }
     }
-    if late.is_empty() {
-        Ok(spec)
-    } else {
-        Err(SpecErrors(late))
-    }
+    late
 }
 
 /// ρ when the spec does not say: the fraction of base workloads solved at τ.
@@ -523,38 +645,7 @@ fn budget(raw: &Option<RawBudget>, f: &mut Formulas, cx: &mut check::Context) ->
             overshoot_tolerance: 0.0,
         };
     };
-    let mut factor = 1.0;
-    if let Some(v) = &b.factor {
-        if v.get_ref().is_finite() && *v.get_ref() > 0.0 {
-            factor = *v.get_ref();
-        } else {
-            let e = f.src.at(
-                v.span().start,
-                v.span().end,
-                format!(
-                    "budget factor must be a positive number, found {}",
-                    v.get_ref()
-                ),
-            );
-            f.errors.push(e);
-        }
-    }
-    let mut extra = None;
-    if let Some(v) = &b.missed_extra_seconds {
-        if v.get_ref().is_finite() && *v.get_ref() >= 0.0 {
-            extra = Some(*v.get_ref());
-        } else {
-            let e = f.src.at(
-                v.span().start,
-                v.span().end,
-                format!(
-                    "missed_extra_seconds must be a number of seconds ≥ 0, found {}",
-                    v.get_ref()
-                ),
-            );
-            f.errors.push(e);
-        }
-    }
+    let (factor, extra) = budget_numbers(b, f);
     let (missed, span) = match (&b.missed, &b.missed_extra_seconds) {
         (Some(m), None) => (
             f.compile(m, Slot::Missed, cx)
@@ -603,6 +694,34 @@ fn budget(raw: &Option<RawBudget>, f: &mut Formulas, cx: &mut check::Context) ->
         span,
         overshoot_tolerance: overshoot_tolerance(b, f),
     }
+}
+
+/// `[budget] factor` (a positive number, 1 without one) and
+/// `missed_extra_seconds` (≥ 0), checked.
+fn budget_numbers(b: &RawBudget, f: &mut Formulas) -> (f64, Option<f64>) {
+    let mut checked = |v: &Option<Spanned<f64>>, ok: fn(f64) -> bool, rule: &str| {
+        let v = v.as_ref()?;
+        let x = *v.get_ref();
+        if ok(x) {
+            return Some(x);
+        }
+        let e = f
+            .src
+            .at(v.span().start, v.span().end, format!("{rule}, found {x}"));
+        f.errors.push(e);
+        None
+    };
+    let factor = checked(
+        &b.factor,
+        |x| x.is_finite() && x > 0.0,
+        "budget factor must be a positive number",
+    );
+    let extra = checked(
+        &b.missed_extra_seconds,
+        |x| x.is_finite() && x >= 0.0,
+        "missed_extra_seconds must be a number of seconds ≥ 0",
+    );
+    (factor.unwrap_or(1.0), extra)
 }
 
 /// `[budget] overshoot_tolerance`: a fraction ≥ 0 and < 1; 0 without one.

@@ -5,7 +5,7 @@
 //! and its targets file, parses and checks every formula, and returns a
 //! [`Spec`]: the only thing the engine consults for a benchmark number.
 
-mod diagnostic;
+pub mod diagnostic;
 mod explain;
 mod extends;
 pub mod formula;

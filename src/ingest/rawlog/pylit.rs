@@ -12,6 +12,8 @@ use pest::iterators::Pair;
 use pest::Parser;
 use pest_derive::Parser;
 
+use crate::limits::{Brackets, Quotes};
+
 /// The generated pest parser for `grammar/pylit.pest`.
 #[derive(Parser)]
 #[grammar = "../grammar/pylit.pest"]
@@ -211,30 +213,21 @@ fn rule_name(rule: &Rule) -> &'static str {
 }
 
 fn convert_error(text: &str, e: pest::error::Error<Rule>) -> PyLitError {
-    use pest::error::{ErrorVariant, InputLocation};
-    let byte = match e.location {
-        InputLocation::Pos(p) => p,
-        InputLocation::Span((s, _)) => s,
-    };
-    let column = column_of(text, byte);
-    let message = match &e.variant {
-        ErrorVariant::ParsingError {
-            positives,
-            negatives: _,
-        } => {
-            let mut names: Vec<&str> = positives.iter().map(rule_name).collect();
-            names.sort_unstable();
-            names.dedup();
-            let found = describe_at(text, byte);
-            if names.is_empty() {
-                format!("unexpected {found}")
-            } else {
-                format!("expected {}, found {found}", names.join(" or "))
-            }
+    use crate::spec::diagnostic::{alternatives, PestComplaint, PestFailure};
+    let failure = PestFailure::of(&e, |positives| positives.iter().map(rule_name).collect());
+    let byte = failure.start;
+    let message = match failure.complaint {
+        PestComplaint::Expected(names) if names.is_empty() => {
+            format!("unexpected {}", describe_at(text, byte))
         }
-        ErrorVariant::CustomError { message } => message.clone(),
+        PestComplaint::Expected(names) => format!(
+            "expected {}, found {}",
+            alternatives(&names, " or "),
+            describe_at(text, byte)
+        ),
+        PestComplaint::Message(message) => message,
     };
-    PyLitError::at(column, message)
+    PyLitError::at(column_of(text, byte), message)
 }
 
 /// 1-based character column of byte offset `byte` (clamped to the text).
@@ -256,36 +249,18 @@ fn describe_at(text: &str, byte: usize) -> String {
 /// Reject texts nested deeper than [`MAX_NESTING`] before handing them to
 /// the recursive parser. Brackets inside strings do not count.
 fn check_nesting(text: &str) -> Result<(), PyLitError> {
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for (col, c) in text.chars().enumerate() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '\'' | '"' => quote = Some(c),
-            '(' | '[' | '{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Err(PyLitError::at(
-                        col + 1,
-                        format!("nested deeper than {MAX_NESTING} brackets"),
-                    ));
-                }
-            }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
+    const BRACKETS: Brackets = Brackets {
+        open: b"([{",
+        close: b")]}",
+        quotes: Quotes::Escaped,
+    };
+    match BRACKETS.first_beyond(text, MAX_NESTING) {
+        Some(byte) => Err(PyLitError::at(
+            column_of(text, byte),
+            format!("nested deeper than {MAX_NESTING} brackets"),
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Tokens kept in the tree only for error reporting.

@@ -312,6 +312,39 @@ impl Checker<'_, '_> {
                 return Err(over_misplaced(*span));
             }
         }
+        let (index, def) = self.form_of(c, scope)?;
+        match def.form {
+            Form::Math(_) | Form::Extreme { .. } | Form::Finite | Form::If => {
+                self.scalar(c, scope, index, def.form)
+            }
+            Form::Reduce { param, .. } => self.reduce(c, scope, index, param),
+            Form::Count => self.count(c, scope),
+            Form::Pick => self.pick(c, scope),
+            Form::Reference => self.reference(c, scope),
+            Form::Column => self.column(c, scope),
+            Form::RhoAt => {
+                arity(c, 1)?;
+                let t = self.typed(&c.args[0].value, scope, Type::Number)?;
+                Ok((Node::RhoAt(Box::new(t)), Type::Number))
+            }
+            Form::Trapezoid => self.trapezoid(c, scope),
+            Form::Rows(_) => Err(problem(
+                c.span,
+                format!("`{}(X where C)` must be the whole trial formula", c.name),
+            )
+            .expected("e.g. `first(time where reached)`")),
+            Form::Grid { .. } => Err(problem(
+                c.span,
+                format!("`{}` must be the whole τ formula", c.name),
+            )),
+            Form::Fraction => Err(problem(c.span, "`fraction(C)` must be the whole ρ formula")),
+        }
+    }
+
+    /// The definition of `c.name` that fits the slot and the arguments
+    /// (a reduction's form when the arguments read as one), with its index
+    /// in [`FUNCTIONS`]; an unknown or misplaced name says which are allowed.
+    fn form_of(&self, c: &Call, scope: Scope) -> Result<(usize, &'static super::FnDef), Problem> {
         let defs: Vec<(usize, &super::FnDef)> = FUNCTIONS
             .iter()
             .enumerate()
@@ -346,7 +379,19 @@ impl Checker<'_, '_> {
         let Some((index, def)) = pick else {
             return Err(problem(c.name_span, "internal error: no form"));
         };
-        match def.form {
+        Ok((index, def))
+    }
+
+    /// The forms of one number: `f(x)`, `min`/`max` of several numbers,
+    /// `finite(x)`, `if(c, a, b)`.
+    fn scalar(
+        &mut self,
+        c: &Call,
+        scope: Scope,
+        index: usize,
+        form: Form,
+    ) -> Result<(Node, Type), Problem> {
+        match form {
             Form::Math(_) => {
                 arity(c, 1)?;
                 let a = self.typed(&c.args[0].value, scope, Type::Number)?;
@@ -387,27 +432,7 @@ impl Checker<'_, '_> {
                     Type::Number,
                 ))
             }
-            Form::Reduce { param, .. } => self.reduce(c, scope, index, param),
-            Form::Count => self.count(c, scope),
-            Form::Pick => self.pick(c, scope),
-            Form::Reference => self.reference(c, scope),
-            Form::Column => self.column(c, scope),
-            Form::RhoAt => {
-                arity(c, 1)?;
-                let t = self.typed(&c.args[0].value, scope, Type::Number)?;
-                Ok((Node::RhoAt(Box::new(t)), Type::Number))
-            }
-            Form::Trapezoid => self.trapezoid(c, scope),
-            Form::Rows(_) => Err(problem(
-                c.span,
-                format!("`{}(X where C)` must be the whole trial formula", c.name),
-            )
-            .expected("e.g. `first(time where reached)`")),
-            Form::Grid { .. } => Err(problem(
-                c.span,
-                format!("`{}` must be the whole τ formula", c.name),
-            )),
-            Form::Fraction => Err(problem(c.span, "`fraction(C)` must be the whole ρ formula")),
+            _ => Err(problem(c.span, "internal error: not a form of one number")),
         }
     }
 
@@ -473,52 +498,7 @@ impl Checker<'_, '_> {
                 format!("`where` is not allowed in `{}`", c.name),
             ));
         }
-        let (set, arg) = match (&first.over, set_token(self.slot)) {
-            (Some((over, span)), _) => {
-                // RULES.md §4: a matrix reduction outside the steps is an
-                // error (the ratio reads the steps' result: `best`, `time`).
-                if self.slot != Slot::Step || scope != Scope::Cell {
-                    return Err(over_misplaced(*span));
-                }
-                let set = match over.as_str() {
-                    "submissions" => Set::Submissions,
-                    "workloads" => Set::Workloads,
-                    other => {
-                        return Err(problem(*span, format!("cannot reduce over `{other}`"))
-                            .expected("`submissions` or `workloads`"))
-                    }
-                };
-                (set, self.typed(&first.value, Scope::Cell, Type::Number)?)
-            }
-            (None, Some((token, set, inner)))
-                if scope == Scope::Outer || scope == Scope::Profile =>
-            {
-                if first.value.ident() == Some(token) {
-                    let var = match set {
-                        Set::Trials => Node::Var(Var::TrialTime),
-                        Set::Studies => Node::Var(Var::StudyTime),
-                        _ => Node::Const(0.0),
-                    };
-                    (set, var)
-                } else if set == Set::Profile {
-                    return Err(problem(first.value.span(), "the profile's set is `rho`")
-                        .expected(format!("`{}(rho)`", c.name)));
-                } else {
-                    (set, self.typed(&first.value, inner, Type::Number)?)
-                }
-            }
-            _ => {
-                return Err(problem(
-                    c.span,
-                    format!(
-                        "`{}` of one argument reduces a set, and {} has none here",
-                        c.name,
-                        self.slot.key()
-                    ),
-                )
-                .expected(self.reduction_hint(&c.name)))
-            }
-        };
+        let (set, arg) = self.reduced_set(c, scope)?;
         let param = match c.args.get(1) {
             Some(a) => {
                 if a.name.is_some() || a.filter.is_some() || a.over.is_some() {
@@ -539,6 +519,57 @@ impl Checker<'_, '_> {
             },
             Type::Number,
         ))
+    }
+
+    /// The set a one-argument reduction reduces and the value it reads of
+    /// each member: `X over submissions|workloads` in the steps, else the
+    /// slot's own set (`trials`, `studies`, `rho`).
+    fn reduced_set(&mut self, c: &Call, scope: Scope) -> Result<(Set, Node), Problem> {
+        let first = &c.args[0];
+        match (&first.over, set_token(self.slot)) {
+            (Some((over, span)), _) => {
+                // RULES.md §4: a matrix reduction outside the steps is an
+                // error (the ratio reads the steps' result: `best`, `time`).
+                if self.slot != Slot::Step || scope != Scope::Cell {
+                    return Err(over_misplaced(*span));
+                }
+                let set = match over.as_str() {
+                    "submissions" => Set::Submissions,
+                    "workloads" => Set::Workloads,
+                    other => {
+                        return Err(problem(*span, format!("cannot reduce over `{other}`"))
+                            .expected("`submissions` or `workloads`"))
+                    }
+                };
+                Ok((set, self.typed(&first.value, Scope::Cell, Type::Number)?))
+            }
+            (None, Some((token, set, inner)))
+                if scope == Scope::Outer || scope == Scope::Profile =>
+            {
+                if first.value.ident() == Some(token) {
+                    let var = match set {
+                        Set::Trials => Node::Var(Var::TrialTime),
+                        Set::Studies => Node::Var(Var::StudyTime),
+                        _ => Node::Const(0.0),
+                    };
+                    Ok((set, var))
+                } else if set == Set::Profile {
+                    Err(problem(first.value.span(), "the profile's set is `rho`")
+                        .expected(format!("`{}(rho)`", c.name)))
+                } else {
+                    Ok((set, self.typed(&first.value, inner, Type::Number)?))
+                }
+            }
+            _ => Err(problem(
+                c.span,
+                format!(
+                    "`{}` of one argument reduces a set, and {} has none here",
+                    c.name,
+                    self.slot.key()
+                ),
+            )
+            .expected(self.reduction_hint(&c.name))),
+        }
     }
 
     fn count(&mut self, c: &Call, scope: Scope) -> Result<(Node, Type), Problem> {
