@@ -44,12 +44,13 @@ use output::{stdout_error, write_out};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Scoring a submissions tree (the main job): the options when no
+    /// command is given.
     #[command(flatten)]
     pub score: ScoreArgs,
 }
 
-/// Scoring a submissions tree (the main job).
-
+/// The subcommands; without one, the main job runs.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check or explain ruleset specs.
