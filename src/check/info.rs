@@ -25,39 +25,8 @@ pub fn info_findings(
         Some(dir) => dir.join(name).join(INFO_FILE),
         None => folder.join(INFO_FILE),
     };
-    let text = match info::read_text(&path) {
-        Ok(Some(text)) => text,
-        Ok(None) => {
-            if options.info_dir.is_some() || options.require_info {
-                out.push(Finding::new(
-                    Code::InfoMissing,
-                    &path,
-                    None,
-                    format!("no {INFO_FILE} for submission `{name}`"),
-                ));
-            }
-            return;
-        }
-        Err(problem) => {
-            let message = problem.to_string();
-            out.push(Finding::new(Code::InfoUnreadable, &path, None, message));
-            return;
-        }
-    };
-    // The YAML error's line, which info::parse's message only has as text.
-    if let Err(e) = serde_norway::from_str::<serde_norway::Value>(&text) {
-        let line = e.location().map(|l| l.line() as u64);
-        let message = format!("not valid YAML: {e}");
-        out.push(Finding::new(Code::InfoUnreadable, &path, line, message));
+    let Some((text, parsed)) = read_info(name, &path, options, out) else {
         return;
-    }
-    let parsed = match info::parse(&path, &text) {
-        Ok(parsed) => parsed,
-        Err(_) => {
-            let message = "not a mapping of keys (submission_name: …, authors: …)".to_string();
-            out.push(Finding::new(Code::InfoUnreadable, &path, None, message));
-            return;
-        }
     };
     let fields = [
         ("submission_name", &parsed.name),
@@ -100,6 +69,53 @@ pub fn info_findings(
             ),
         ));
     }
+}
+
+/// Reads and parses the info file, or records why it cannot be checked:
+/// missing (a finding only when one is required), unreadable, not YAML
+/// (with the YAML error's line), or not a mapping. `None` means there is
+/// nothing further to check.
+fn read_info(
+    name: &str,
+    path: &Path,
+    options: &Options,
+    out: &mut Vec<Finding>,
+) -> Option<(String, info::SubmissionInfo)> {
+    let text = match info::read_text(path) {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            if options.info_dir.is_some() || options.require_info {
+                out.push(Finding::new(
+                    Code::InfoMissing,
+                    path,
+                    None,
+                    format!("no {INFO_FILE} for submission `{name}`"),
+                ));
+            }
+            return None;
+        }
+        Err(problem) => {
+            let message = problem.to_string();
+            out.push(Finding::new(Code::InfoUnreadable, path, None, message));
+            return None;
+        }
+    };
+    // The YAML error's line, which info::parse's message only has as text.
+    if let Err(e) = serde_norway::from_str::<serde_norway::Value>(&text) {
+        let line = e.location().map(|l| l.line() as u64);
+        let message = format!("not valid YAML: {e}");
+        out.push(Finding::new(Code::InfoUnreadable, path, line, message));
+        return None;
+    }
+    let parsed = match info::parse(path, &text) {
+        Ok(parsed) => parsed,
+        Err(_) => {
+            let message = "not a mapping of keys (submission_name: …, authors: …)".to_string();
+            out.push(Finding::new(Code::InfoUnreadable, path, None, message));
+            return None;
+        }
+    };
+    Some((text, parsed))
 }
 
 /// A ruleset name compared: lower case, `-` and spaces as `_`, without a

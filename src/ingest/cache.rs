@@ -212,6 +212,21 @@ fn validate(ingested: &Ingested) -> std::result::Result<(), CacheProblem> {
 
 /// Decodes a cache's bytes; errors say what is wrong with the file.
 pub fn decode(bytes: &[u8], spec: &Spec) -> std::result::Result<Ingested, CacheProblem> {
+    let body = checked_body(bytes)?;
+    let payload: Payload = bincode::deserialize(body).map_err(CacheProblem::Corrupted)?;
+    check_columns(&payload, spec)?;
+    let mut ingested = payload.ingested;
+    restore(&mut ingested);
+    validate(&ingested)?;
+    keep_targeted_trials(&mut ingested, spec)?;
+    Ok(ingested)
+}
+
+/// The payload bytes after the header, once the header proves they are a
+/// whole, uncorrupted cache of this format: checked before deserializing so
+/// that a stale, truncated or damaged file gets an error saying which,
+/// rather than whatever the deserializer makes of it.
+fn checked_body(bytes: &[u8]) -> std::result::Result<&[u8], CacheProblem> {
     if bytes.len() < 8 || &bytes[..8] != MAGIC {
         return Err(CacheProblem::WrongMagic);
     }
@@ -240,7 +255,13 @@ pub fn decode(bytes: &[u8], spec: &Spec) -> std::result::Result<Ingested, CacheP
     if crc32fast::hash(body) != u32_at(20) {
         return Err(CacheProblem::Checksum);
     }
-    let payload: Payload = bincode::deserialize(body).map_err(CacheProblem::Corrupted)?;
+    Ok(body)
+}
+
+/// A cache holds values read from the columns its spec named; under a spec
+/// naming other columns (time, summary time, step, extras) they would be
+/// the wrong numbers, so the cache is refused rather than reused.
+fn check_columns(payload: &Payload, spec: &Spec) -> std::result::Result<(), CacheProblem> {
     let (held, needed) = (&payload.columns, &spec.columns);
     if (&held.time, &held.summary_time, &held.step)
         != (&needed.time, &needed.summary_time, &needed.step)
@@ -261,14 +282,21 @@ pub fn decode(bytes: &[u8], spec: &Spec) -> std::result::Result<Ingested, CacheP
     }
     if payload.extra != spec.extra_columns {
         return Err(CacheProblem::ExtraColumns {
-            held: payload.extra,
+            held: payload.extra.clone(),
             spec: spec.path.clone(),
             needed: spec.extra_columns.clone(),
         });
     }
-    let mut ingested = payload.ingested;
-    restore(&mut ingested);
-    validate(&ingested)?;
+    Ok(())
+}
+
+/// Drops trials of workloads the spec has no target for (with the same
+/// warning a fresh ingest gives), and refuses the cache when a trial's
+/// metric column is not the one the spec's target reads.
+fn keep_targeted_trials(
+    ingested: &mut Ingested,
+    spec: &Spec,
+) -> std::result::Result<(), CacheProblem> {
     for sub in &mut ingested.submissions {
         let mut kept = Vec::with_capacity(sub.trials.len());
         for t in sub.trials.drain(..) {
@@ -292,5 +320,5 @@ pub fn decode(bytes: &[u8], spec: &Spec) -> std::result::Result<Ingested, CacheP
         }
         sub.trials = kept;
     }
-    Ok(ingested)
+    Ok(())
 }

@@ -47,11 +47,6 @@ pub fn step_formula(step: &Step) -> String {
 
 /// The JSON document of a scoring run.
 pub fn document(spec: &Spec, lb: &Leaderboard, warnings: &Warnings) -> Value {
-    let held_out: Map<String, Value> = spec
-        .held_out
-        .iter()
-        .map(|h| (h.variant.clone(), json!(h.base)))
-        .collect();
     let steps: Vec<Value> = lb
         .rules
         .steps
@@ -63,8 +58,65 @@ pub fn document(spec: &Spec, lb: &Leaderboard, warnings: &Warnings) -> Value {
             })
         })
         .collect();
-    let profile: Map<String, Value> = lb
+    let scores: Map<String, Value> = lb
         .submissions
+        .iter()
+        .zip(&lb.rules.scores)
+        .map(|(s, v)| (s.clone(), number(*v)))
+        .collect();
+    let denominators: Map<String, Value> = lb
+        .rules
+        .base
+        .iter()
+        .zip(&lb.rules.denominators)
+        .map(|(w, d)| (w.clone(), number(*d)))
+        .collect();
+    json!({
+        "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
+        "spec": spec_section(spec),
+        "submissions": lb.submissions,
+        "workloads": lb.workloads,
+        "times": {
+            "raw": matrix(lb, &lb.workloads, &lb.time_to_targets),
+            "steps": steps,
+        },
+        "base_workloads": lb.rules.base,
+        "denominators": denominators,
+        "ratios": matrix(lb, &lb.rules.base, &lb.rules.ratios),
+        "tau": lb.rules.taus.iter().map(|t| number(*t)).collect::<Vec<_>>(),
+        "profile": profile_section(lb),
+        "scores": scores,
+        "ranking": ranking_section(spec, lb),
+        "warnings": warnings
+            .items()
+            .iter()
+            .map(|w| json!({"summary": w.kind(), "location": w.location()}))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// The spec the run was scored under, so that a JSON result can be traced
+/// back to the ruleset, its base workloads and each held-out variant's base.
+fn spec_section(spec: &Spec) -> Value {
+    let held_out: Map<String, Value> = spec
+        .held_out
+        .iter()
+        .map(|h| (h.variant.clone(), json!(h.base)))
+        .collect();
+    json!({
+        "path": spec.path.display().to_string(),
+        "name": spec.name,
+        "version": spec.version,
+        "ruleset": spec.ruleset,
+        "base_workloads": spec.base,
+        "held_out_workloads": held_out,
+    })
+}
+
+/// Each submission's performance profile, one value per τ in `tau`'s order,
+/// so a reader can redraw the profile plot without recomputing it.
+fn profile_section(lb: &Leaderboard) -> Map<String, Value> {
+    lb.submissions
         .iter()
         .enumerate()
         .map(|(r, s)| {
@@ -77,15 +129,14 @@ pub fn document(spec: &Spec, lb: &Leaderboard, warnings: &Warnings) -> Value {
                 ),
             )
         })
-        .collect();
-    let scores: Map<String, Value> = lb
-        .submissions
-        .iter()
-        .zip(&lb.rules.scores)
-        .map(|(s, v)| (s.clone(), number(*v)))
-        .collect();
-    let ranking: Vec<Value> = lb
-        .ranking()
+        .collect()
+}
+
+/// The leaderboard in rank order (ties by name, as in every report), with
+/// how many base workloads each submission solved within the spec's largest
+/// τ, so a reader sees what each score rests on.
+fn ranking_section(spec: &Spec, lb: &Leaderboard) -> Vec<Value> {
+    lb.ranking()
         .into_iter()
         .map(|(rank, r)| {
             json!({
@@ -95,41 +146,5 @@ pub fn document(spec: &Spec, lb: &Leaderboard, warnings: &Warnings) -> Value {
                 "solved": lb.solved(r, spec.tau.max),
             })
         })
-        .collect();
-    let denominators: Map<String, Value> = lb
-        .rules
-        .base
-        .iter()
-        .zip(&lb.rules.denominators)
-        .map(|(w, d)| (w.clone(), number(*d)))
-        .collect();
-    json!({
-        "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
-        "spec": {
-            "path": spec.path.display().to_string(),
-            "name": spec.name,
-            "version": spec.version,
-            "ruleset": spec.ruleset,
-            "base_workloads": spec.base,
-            "held_out_workloads": held_out,
-        },
-        "submissions": lb.submissions,
-        "workloads": lb.workloads,
-        "times": {
-            "raw": matrix(lb, &lb.workloads, &lb.time_to_targets),
-            "steps": steps,
-        },
-        "base_workloads": lb.rules.base,
-        "denominators": denominators,
-        "ratios": matrix(lb, &lb.rules.base, &lb.rules.ratios),
-        "tau": lb.rules.taus.iter().map(|t| number(*t)).collect::<Vec<_>>(),
-        "profile": profile,
-        "scores": scores,
-        "ranking": ranking,
-        "warnings": warnings
-            .items()
-            .iter()
-            .map(|w| json!({"summary": w.kind(), "location": w.location()}))
-            .collect::<Vec<_>>(),
-    })
+        .collect()
 }

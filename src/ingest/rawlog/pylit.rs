@@ -271,71 +271,121 @@ fn is_punctuation(rule: Rule) -> bool {
     )
 }
 
-fn to_value(p: Pair<'_, Rule>) -> Result<PyValue, PyLitError> {
-    // The column is computed only when reporting an error: counting
-    // characters from the start of the line for every value would make
-    // parsing quadratic in the line length.
-    let start = (p.get_input(), p.as_span().start());
-    let column = || column_of(start.0, start.1);
-    match p.as_rule() {
-        Rule::dict => {
-            let mut pairs = Vec::new();
-            for kv in p.into_inner().filter(|q| q.as_rule() == Rule::pair) {
-                let mut it = kv.into_inner().filter(|q| q.as_rule() != Rule::colon);
-                match (it.next(), it.next()) {
-                    (Some(k), Some(v)) => pairs.push((to_value(k)?, to_value(v)?)),
-                    _ => return Err(PyLitError::at(column(), "dict entry without a value")),
-                }
-            }
-            Ok(PyValue::Dict(pairs))
+/// Where a value starts in its line, kept so that an error can name the
+/// column. The column is computed only when reporting an error: counting
+/// characters from the start of the line for every value would make
+/// parsing quadratic in the line length.
+#[derive(Clone, Copy)]
+struct ValueStart<'i> {
+    line: &'i str,
+    byte: usize,
+}
+
+impl<'i> ValueStart<'i> {
+    fn of(p: &Pair<'i, Rule>) -> Self {
+        ValueStart {
+            line: p.get_input(),
+            byte: p.as_span().start(),
         }
+    }
+
+    /// An error at this value's column.
+    fn error(self, message: impl Into<String>) -> PyLitError {
+        PyLitError::at(column_of(self.line, self.byte), message)
+    }
+}
+
+fn to_value(p: Pair<'_, Rule>) -> Result<PyValue, PyLitError> {
+    let start = ValueStart::of(&p);
+    match p.as_rule() {
+        Rule::dict => dict_value(p, start),
         Rule::list => Ok(PyValue::List(
             p.into_inner()
                 .filter(|q| !is_punctuation(q.as_rule()))
                 .map(to_value)
                 .collect::<Result<_, _>>()?,
         )),
-        Rule::paren => {
-            let mut items = Vec::new();
-            let mut comma = false;
-            for q in p.into_inner() {
-                match q.as_rule() {
-                    Rule::comma => comma = true,
-                    r if is_punctuation(r) => {}
-                    _ => items.push(to_value(q)?),
-                }
-            }
-            match items.pop() {
-                Some(only) if items.is_empty() && !comma => Ok(only),
-                Some(last) => {
-                    items.push(last);
-                    Ok(PyValue::Tuple(items))
-                }
-                None => Ok(PyValue::Tuple(items)),
-            }
-        }
-        Rule::wrapped => {
-            let mut it = p.into_inner();
-            let wrapper = match it.next() {
-                Some(n) => n.as_str().to_string(),
-                None => return Err(PyLitError::at(column(), "wrapper without a name")),
-            };
-            let value = match it.next() {
-                Some(v) => to_value(v)?,
-                None => return Err(PyLitError::at(column(), "wrapper without a value")),
-            };
-            Ok(PyValue::Wrapped {
-                wrapper,
-                value: Box::new(value),
-            })
-        }
+        Rule::paren => paren_value(p),
+        Rule::wrapped => wrapped_value(p, start),
         Rule::keyword => match p.as_str() {
             "True" => Ok(PyValue::Bool(true)),
             "False" => Ok(PyValue::Bool(false)),
             _ => Ok(PyValue::None),
         },
+        Rule::special | Rule::bad_number | Rule::float | Rule::int => number_value(&p, start),
+        Rule::string => {
+            let raw = p.into_inner().next().map(|q| q.as_str()).unwrap_or("");
+            unescape(raw)
+                .map(PyValue::Str)
+                .map_err(|e| start.error(e.to_string()))
+        }
+        other => Err(start.error(format!("unexpected {}", rule_name(&other)))),
+    }
+}
+
+/// A `{key: value, ...}` dict, entries kept in file order (a Python dict
+/// keeps insertion order, and the log's order is what the user wrote).
+fn dict_value(p: Pair<'_, Rule>, start: ValueStart<'_>) -> Result<PyValue, PyLitError> {
+    let mut pairs = Vec::new();
+    for kv in p.into_inner().filter(|q| q.as_rule() == Rule::pair) {
+        let mut it = kv.into_inner().filter(|q| q.as_rule() != Rule::colon);
+        match (it.next(), it.next()) {
+            (Some(k), Some(v)) => pairs.push((to_value(k)?, to_value(v)?)),
+            _ => return Err(start.error("dict entry without a value")),
+        }
+    }
+    Ok(PyValue::Dict(pairs))
+}
+
+/// A parenthesised value: as in Python, `(x)` is just `x`, while `(x,)`,
+/// `(x, y)` and `()` are tuples — so the trailing comma must be tracked.
+fn paren_value(p: Pair<'_, Rule>) -> Result<PyValue, PyLitError> {
+    let mut items = Vec::new();
+    let mut comma = false;
+    for q in p.into_inner() {
+        match q.as_rule() {
+            Rule::comma => comma = true,
+            r if is_punctuation(r) => {}
+            _ => items.push(to_value(q)?),
+        }
+    }
+    match items.pop() {
+        Some(only) if items.is_empty() && !comma => Ok(only),
+        Some(last) => {
+            items.push(last);
+            Ok(PyValue::Tuple(items))
+        }
+        None => Ok(PyValue::Tuple(items)),
+    }
+}
+
+/// An array scalar printed through a constructor, e.g.
+/// `DeviceArray(0.5, dtype=float32)`: the name is kept so that callers can
+/// tell which framework printed it; only the first argument is the value.
+fn wrapped_value(p: Pair<'_, Rule>, start: ValueStart<'_>) -> Result<PyValue, PyLitError> {
+    let mut it = p.into_inner();
+    let wrapper = match it.next() {
+        Some(n) => n.as_str().to_string(),
+        None => return Err(start.error("wrapper without a name")),
+    };
+    let value = match it.next() {
+        Some(v) => to_value(v)?,
+        None => return Err(start.error("wrapper without a value")),
+    };
+    Ok(PyValue::Wrapped {
+        wrapper,
+        value: Box::new(value),
+    })
+}
+
+/// A number token: `nan`/`inf` spellings, floats and ints. An int too
+/// large for `i64` is still a number in Python, so it is read as a float
+/// rather than rejected. A token the grammar flags as a bad number is an
+/// error naming it.
+fn number_value(p: &Pair<'_, Rule>, start: ValueStart<'_>) -> Result<PyValue, PyLitError> {
+    let s = p.as_str();
+    match p.as_rule() {
         Rule::special => {
-            let s = p.as_str();
             if s.ends_with("nan") {
                 Ok(PyValue::Float(f64::NAN))
             } else if s.starts_with('-') {
@@ -344,35 +394,18 @@ fn to_value(p: Pair<'_, Rule>) -> Result<PyValue, PyLitError> {
                 Ok(PyValue::Float(f64::INFINITY))
             }
         }
-        Rule::bad_number => Err(PyLitError::at(
-            column(),
-            format!("bad number {:?}", p.as_str()),
-        )),
-        Rule::float => p
-            .as_str()
+        Rule::float => s
             .parse::<f64>()
             .map(PyValue::Float)
-            .map_err(|e| PyLitError::at(column(), format!("bad number {:?}: {e}", p.as_str()))),
-        Rule::int => {
-            let s = p.as_str();
-            match s.parse::<i64>() {
-                Ok(i) => Ok(PyValue::Int(i)),
-                Err(_) => s
-                    .parse::<f64>()
-                    .map(PyValue::Float)
-                    .map_err(|e| PyLitError::at(column(), format!("bad number {s:?}: {e}"))),
-            }
-        }
-        Rule::string => {
-            let raw = p.into_inner().next().map(|q| q.as_str()).unwrap_or("");
-            unescape(raw)
-                .map(PyValue::Str)
-                .map_err(|e| PyLitError::at(column(), e.to_string()))
-        }
-        other => Err(PyLitError::at(
-            column(),
-            format!("unexpected {}", rule_name(&other)),
-        )),
+            .map_err(|e| start.error(format!("bad number {s:?}: {e}"))),
+        Rule::int => match s.parse::<i64>() {
+            Ok(i) => Ok(PyValue::Int(i)),
+            Err(_) => s
+                .parse::<f64>()
+                .map(PyValue::Float)
+                .map_err(|e| start.error(format!("bad number {s:?}: {e}"))),
+        },
+        _ => Err(start.error(format!("bad number {s:?}"))),
     }
 }
 
