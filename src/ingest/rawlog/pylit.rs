@@ -117,17 +117,21 @@ impl PyLitError {
 
 /// Parse a text that is exactly one Python literal (surrounding blanks allowed).
 pub fn parse_literal(text: &str) -> Result<PyValue, PyLitError> {
+    parse_one(Rule::literal, text, "empty literal")
+}
+
+/// The last (only) value `rule` reads from `text`; `missing` when it reads
+/// none.
+fn parse_one(rule: Rule, text: &str, missing: &str) -> Result<PyValue, PyLitError> {
     check_nesting(text)?;
-    let pair = parse_rule(Rule::literal, text)?;
+    let pair = parse_rule(rule, text)?;
     let mut values = Vec::with_capacity(1);
     for p in pair.into_inner() {
         if p.as_rule() != Rule::EOI {
             values.push(to_value(p)?);
         }
     }
-    values
-        .pop()
-        .ok_or_else(|| PyLitError::at(1, "empty literal"))
+    values.pop().ok_or_else(|| PyLitError::at(1, missing))
 }
 
 /// The parts of a per-evaluation line's tail (`Time since start: …s, Step:
@@ -152,17 +156,7 @@ pub fn parse_eval_tail(text: &str) -> Result<(PyValue, PyValue), PyLitError> {
 
 /// The value of a summary line's tail (`Metrics: {…}`), unchecked.
 pub fn parse_metrics_tail(text: &str) -> Result<PyValue, PyLitError> {
-    check_nesting(text)?;
-    let pair = parse_rule(Rule::metrics_tail, text)?;
-    let mut values = Vec::with_capacity(1);
-    for p in pair.into_inner() {
-        if p.as_rule() != Rule::EOI {
-            values.push(to_value(p)?);
-        }
-    }
-    values
-        .pop()
-        .ok_or_else(|| PyLitError::at(1, "Metrics line without a value"))
+    parse_one(Rule::metrics_tail, text, "Metrics line without a value")
 }
 
 fn parse_rule(rule: Rule, text: &str) -> Result<Pair<'_, Rule>, PyLitError> {
