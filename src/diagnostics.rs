@@ -407,9 +407,83 @@ impl Warnings {
     }
 }
 
+/// The one measure of "close" for every unknown name the engine reports
+/// (spec names and functions, workloads, submissions, columns, frameworks,
+/// check codes), so that a typo gets the same help everywhere.
+/// ` (did you mean `x`?)` for the candidate closest to `name`, if one is
+/// close; ` (did you mean
+/// one of `x`, `y`?)` when several are equally close.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    let close = closest(name, candidates);
+    let quoted: Vec<String> = close.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.len() {
+        0 => String::new(),
+        1 => format!(" (did you mean {}?)", quoted[0]),
+        _ => format!(" (did you mean one of {}?)", quoted.join(", ")),
+    }
+}
+
+/// The candidates at the smallest distance from `name`, if it is small.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let scored: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .map(|k| {
+            // A name that is a prefix of a candidate (`shampoo` of
+            // `shampoo_submission`) is as good as a close spelling.
+            let d = if k == name {
+                0
+            } else if k.starts_with(name) && !name.is_empty() {
+                1
+            } else {
+                strsim::damerau_levenshtein(name, k)
+            };
+            (d, k)
+        })
+        .filter(|(d, k)| *d > 0 && *d <= 2.max(k.chars().count() / 5))
+        .collect();
+    let Some(best) = scored.iter().map(|(d, _)| *d).min() else {
+        return Vec::new();
+    };
+    let mut out: Vec<&str> = scored
+        .into_iter()
+        .filter(|(d, _)| *d == best)
+        .map(|(_, k)| k)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_measure_of_close_names() {
+        let known = [
+            "median",
+            "mean",
+            "shampoo_submission",
+            "lawa_ema",
+            "lawa_queue",
+        ];
+        assert_eq!(did_you_mean("medain", known), " (did you mean `median`?)");
+        // A prefix is as close as a typo; equally close names are all given.
+        assert_eq!(
+            did_you_mean("shampoo", known),
+            " (did you mean `shampoo_submission`?)"
+        );
+        assert_eq!(
+            did_you_mean("lawa", known),
+            " (did you mean one of `lawa_ema`, `lawa_queue`?)"
+        );
+        assert_eq!(did_you_mean("adamw", known), "");
+        assert_eq!(
+            closest("mean", ["mean"]),
+            Vec::<&str>::new(),
+            "an exact name is not a suggestion"
+        );
+    }
     use crate::error::TrialProblem;
 
     fn p(s: &str) -> PathBuf {

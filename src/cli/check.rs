@@ -55,12 +55,9 @@ pub(super) fn check_command(args: CheckArgs) -> Result<()> {
     if let Some(name) = &args.explain {
         let code = check::Code::from_name(name).ok_or_else(|| {
             let names: Vec<&str> = check::CODES.iter().map(|c| c.name()).collect();
-            let close = names
-                .iter()
-                .map(|n| (strsim::jaro_winkler(n, name), *n))
-                .filter(|(d, _)| *d > 0.8)
-                .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, n)| n.to_string());
+            let close = crate::diagnostics::closest(name, names.iter().copied())
+                .first()
+                .map(|n| n.to_string());
             RunError::UnknownCheckCode {
                 name: name.clone(),
                 suggestion: close,

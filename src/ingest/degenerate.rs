@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::diagnostics::{Warning, Warnings};
+use crate::diagnostics::{did_you_mean, Warning, Warnings};
 use crate::error::{Result, TrialError, TrialProblem};
 use crate::spec::Spec;
 
@@ -45,48 +45,6 @@ pub fn report(problems: Vec<Problem>, allow_empty: bool, warnings: &mut Warnings
         return Ok(());
     }
     Err(IngestError::Degenerate(problems).into())
-}
-
-/// ` (did you mean `x`?)` for the candidate closest to `name`, if one is
-/// close (the spec's workload names use the same measure); ` (did you mean
-/// one of `x`, `y`?)` when several are equally close.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    let close = closest(name, candidates);
-    let quoted: Vec<String> = close.iter().map(|k| format!("`{k}`")).collect();
-    match quoted.len() {
-        0 => String::new(),
-        1 => format!(" (did you mean {}?)", quoted[0]),
-        _ => format!(" (did you mean one of {}?)", quoted.join(", ")),
-    }
-}
-
-/// The candidates at the smallest distance from `name`, if it is small.
-fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
-    let scored: Vec<(usize, &str)> = candidates
-        .into_iter()
-        .map(|k| {
-            // A name that is a prefix of a candidate (`shampoo` of
-            // `shampoo_submission`) is as good as a close spelling.
-            let d = if k.starts_with(name) && !name.is_empty() {
-                1
-            } else {
-                strsim::damerau_levenshtein(name, k)
-            };
-            (d, k)
-        })
-        .filter(|(d, k)| *d > 0 && *d <= 2.max(k.chars().count() / 5))
-        .collect();
-    let Some(best) = scored.iter().map(|(d, _)| *d).min() else {
-        return Vec::new();
-    };
-    let mut out: Vec<&str> = scored
-        .into_iter()
-        .filter(|(d, _)| *d == best)
-        .map(|(_, k)| k)
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
 }
 
 /// Up to `n` names joined with commas, `…` when there are more.

@@ -14,6 +14,7 @@ use super::{
     Columns, Expect, Goal, HeldOut, Rule, Sampling, Spec, Step, TauGrid, TauScale, TrialRule,
     WorkloadTarget,
 };
+use crate::diagnostics::did_you_mean;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -778,7 +779,7 @@ fn workloads(
                 at(b.span(), format!("unknown workload `{}`", b.get_ref())).expected(format!(
                     "a workload of {}{}",
                     targets_path.display(),
-                    suggest(b.get_ref(), targets.keys())
+                    did_you_mean(b.get_ref(), targets.keys().map(String::as_str))
                 )),
             );
         } else if base.contains(b.get_ref()) {
@@ -801,7 +802,7 @@ fn workloads(
                 .expected(format!(
                     "a workload of {}{}",
                     targets_path.display(),
-                    suggest(variant.get_ref(), targets.keys())
+                    did_you_mean(variant.get_ref(), targets.keys().map(String::as_str))
                 )),
             );
             continue;
@@ -919,7 +920,7 @@ fn sampling(
                     .expected(format!(
                         "a workload of {}{}",
                         targets_path.display(),
-                        suggest(w.get_ref(), targets.keys())
+                        did_you_mean(w.get_ref(), targets.keys().map(String::as_str))
                     )),
                 );
             }
@@ -930,16 +931,6 @@ fn sampling(
         ));
     }
     Some(Sampling { seed, groups })
-}
-
-/// ` (did you mean `x`?)` for the closest known name, if one is close.
-fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> String {
-    known
-        .map(|k| (strsim::damerau_levenshtein(name, k), k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 5))
-        .min()
-        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
-        .unwrap_or_default()
 }
 
 fn join<'a>(it: impl Iterator<Item = &'a str>) -> String {

@@ -2,6 +2,7 @@
 //! [`Node`] tree, or says what is wrong and where.
 
 use super::{Form, NameDef, Node, PickKey, RowPick, Scope, Set, Slot, Type, Var, FUNCTIONS, NAMES};
+use crate::diagnostics::did_you_mean;
 use crate::spec::formula::{BinOp, Call, Expr, Formula, Span, UnOp};
 
 /// An error inside one formula, before it is placed in the file.
@@ -113,16 +114,6 @@ struct Checker<'c, 'a> {
     slot: Slot,
     cx: &'c mut Context<'a>,
     next_id: usize,
-}
-
-/// ` (did you mean `x`?)` for the closest known name, if one is close.
-pub fn did_you_mean<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
-    known
-        .map(|k| (strsim::damerau_levenshtein(name, k), k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 5))
-        .min()
-        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
-        .unwrap_or_default()
 }
 
 fn quoted(names: &[&str]) -> String {
