@@ -173,7 +173,7 @@ fn v05_page_in_chromium() {
             "baseline".as_ref(),
             "imagenet_resnet_large_bn_init".as_ref(),
         ],
-        Duration::from_secs(120),
+        Duration::from_secs(360),
     );
 
     // Every submission and workload, in rank order where ranked.

@@ -35,6 +35,11 @@ import threading
 import time
 
 TIMEOUT = 30.0
+# A cold Chromium (first start on a fresh machine: font caches, profile)
+# can take far longer than one command; its first answer gets this long,
+# and a start that never answers is retried once with a fresh profile.
+STARTUP_TIMEOUT = 120.0
+STARTUP_ATTEMPTS = 2
 
 # A workload column's name as shown: the header's text without its
 # "held-out of …" note.
@@ -45,7 +50,7 @@ COLUMN_NAME = (
 
 
 class Browser:
-    def __init__(self, chromium, profile):
+    def __init__(self, chromium, profile, log):
         cmd_r, cmd_w = os.pipe()  # we write, Chromium reads on fd 3
         res_r, res_w = os.pipe()  # Chromium writes on fd 4, we read
         # Out of the way of 3 and 4 before the child dup2()s them there.
@@ -78,7 +83,7 @@ class Browser:
             args,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=log,
             preexec_fn=child_fds,
             pass_fds=(3, 4),
         )
@@ -107,20 +112,23 @@ class Browser:
         left = deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError("no answer from Chromium")
-        msg = self.inbox.get(timeout=left)
+        try:
+            msg = self.inbox.get(timeout=left)
+        except queue.Empty:
+            raise TimeoutError("no answer from Chromium") from None
         if msg is None:
             raise RuntimeError("Chromium closed the pipe")
         if "id" not in msg:
             self.events.append(msg)
         return msg
 
-    def send(self, method, params=None, session=None):
+    def send(self, method, params=None, session=None, timeout=TIMEOUT):
         self.next_id += 1
         msg = {"id": self.next_id, "method": method, "params": params or {}}
         if session:
             msg["sessionId"] = session
         self.out.write(json.dumps(msg).encode() + b"\0")
-        deadline = time.monotonic() + TIMEOUT
+        deadline = time.monotonic() + timeout
         while True:
             m = self._next(deadline)
             if m.get("id") == self.next_id:
@@ -147,8 +155,40 @@ class Browser:
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+            self.kill()
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def tail(path, lines=15):
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8", "replace")
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def start_browser(chromium, workdir):
+    """A Chromium that has answered once. Each attempt gets a fresh
+    profile; Chromium's own stderr is kept so a failure can show it."""
+    failures = []
+    for attempt in range(1, STARTUP_ATTEMPTS + 1):
+        profile = os.path.join(workdir, f"profile-{attempt}")
+        log_path = os.path.join(workdir, f"chromium-{attempt}.log")
+        with open(log_path, "wb") as log:
+            b = Browser(chromium, profile, log)
+        started = time.monotonic()
+        try:
+            b.send("Browser.getVersion", timeout=STARTUP_TIMEOUT)
+            return b
+        except (TimeoutError, RuntimeError) as e:
+            b.kill()
+            waited = time.monotonic() - started
+            failures.append(
+                f"attempt {attempt}: {e} after {waited:.0f} s; Chromium's stderr:\n"
+                + tail(log_path)
+            )
+    raise RuntimeError("Chromium did not start:\n" + "\n".join(failures))
 
 
 class Page:
@@ -285,8 +325,8 @@ def main():
     chromium, page_path, shot, legend_sub, row_sub, cell_sub, cell_wl = sys.argv[1:8]
     height = int(sys.argv[8]) if len(sys.argv) > 8 else None
     url = "file://" + os.path.abspath(page_path)
-    with tempfile.TemporaryDirectory(prefix="cdp-profile-") as profile:
-        b = Browser(chromium, profile)
+    with tempfile.TemporaryDirectory(prefix="cdp-profile-") as workdir:
+        b = start_browser(chromium, workdir)
         try:
             p = Page(b)
             for domain in ("Network", "Page", "Runtime"):
