@@ -64,8 +64,27 @@ pub fn score_only(
     options: &Options,
 ) -> Result<(Leaderboard, Warnings)> {
     let mut warnings = ingested.warnings.clone();
-    score::check_counts(ingested, spec, &mut warnings);
     let leaderboard = score::score(ingested, spec, &mut warnings)?;
+    enforce_strict(&warnings, options.strict)?;
+    Ok((leaderboard, warnings))
+}
+
+/// Reads the submissions tree and scores it as it is read, without
+/// rendering any file: [`read`] then [`score_only`], with the same result,
+/// but each submission's series is dropped once scored, so memory grows
+/// with the trials' outcomes rather than with their evaluations. (Keeping
+/// the series, for `--save-results`, is [`read`]'s job.)
+pub fn read_and_score(
+    root: &Path,
+    spec: &Spec,
+    options: &Options,
+    progress: &dyn Progress,
+) -> Result<(Leaderboard, Warnings)> {
+    let mut scorer = score::Scorer::new(spec);
+    let selection = &options.selection;
+    let (mut warnings, _) =
+        ingest::ingest_each(root, spec, selection, progress, &mut |s| scorer.add(&s))?;
+    let leaderboard = scorer.finish(&mut warnings)?;
     enforce_strict(&warnings, options.strict)?;
     Ok((leaderboard, warnings))
 }
@@ -117,7 +136,7 @@ impl Output {
                 "performance_profile_score.csv",
                 report::profile_csv(leaderboard),
             ),
-            Output::Summaries => Ok(summaries(leaderboard, warnings)),
+            Output::Summaries => Ok(summaries(spec, leaderboard, warnings)),
             // Named by file alone: nothing is written yet, so no folder.
             Output::ProfilePlot => report::plot::files(leaderboard, spec, Path::new("")),
         }
@@ -126,9 +145,14 @@ impl Output {
 
 /// `<submission>_summary.csv` per submission, sorted by name.
 /// (The leaderboard's submissions are in name order.)
-fn summaries(leaderboard: &Leaderboard, warnings: &mut Warnings) -> Vec<(String, Vec<u8>)> {
+fn summaries(
+    spec: &Spec,
+    leaderboard: &Leaderboard,
+    warnings: &mut Warnings,
+) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::with_capacity(leaderboard.submissions.len());
-    for (sub, rows) in leaderboard.submissions.iter().zip(&leaderboard.summaries) {
+    for (row, sub) in leaderboard.submissions.iter().enumerate() {
+        let rows = leaderboard.summary(row, spec);
         let name = summary_file_name(sub);
         if name != format!("{sub}{SUMMARY_SUFFIX}") {
             warnings.push(Warning::LongSummaryName {
@@ -136,7 +160,7 @@ fn summaries(leaderboard: &Leaderboard, warnings: &mut Warnings) -> Vec<(String,
                 file: name.clone(),
             });
         }
-        files.push((name, report::summary_csv(rows)));
+        files.push((name, report::summary_csv(&rows)));
     }
     files
 }
@@ -144,7 +168,13 @@ fn summaries(leaderboard: &Leaderboard, warnings: &mut Warnings) -> Vec<(String,
 /// Scores what was read and renders every output file of [`OUTPUTS`],
 /// without writing.
 pub fn score(ingested: &Ingested, spec: &Spec, options: &Options) -> Result<Outcome> {
-    let (leaderboard, mut warnings) = score_only(ingested, spec, options)?;
+    let (leaderboard, warnings) = score_only(ingested, spec, options)?;
+    render(spec, leaderboard, warnings)
+}
+
+/// Renders every output file of [`OUTPUTS`] of a scored leaderboard,
+/// without writing.
+pub fn render(spec: &Spec, leaderboard: Leaderboard, mut warnings: Warnings) -> Result<Outcome> {
     let mut files = Vec::new();
     for output in OUTPUTS {
         files.extend(output.render(spec, &leaderboard, &mut warnings)?);

@@ -1,8 +1,9 @@
 //! `algoperf_engine._engine`: the Python extension. A thin layer over the
-//! engine's high-level API (spec loading, `run::read` / `run::score`, the
-//! report renderers): no scoring happens here or in Python. Results cross
-//! the boundary as the bytes the CLI writes (CSV files) and as JSON text, so
-//! the pandas objects built from them equal the CLI's files by construction.
+//! engine's high-level API (spec loading, `run::read_and_score` /
+//! `run::render`, the report renderers): no scoring happens here or in
+//! Python. Results cross the boundary as the bytes the CLI writes (CSV
+//! files) and as JSON text, so the pandas objects built from them equal the
+//! CLI's files by construction.
 
 use std::path::Path;
 
@@ -101,8 +102,9 @@ fn score_run(
         },
         strict,
     };
-    let ingested = run::read(Path::new(submissions), &spec, &options, &Silent)?;
-    let outcome = run::score(&ingested, &spec, &options)?;
+    let (leaderboard, warnings) =
+        run::read_and_score(Path::new(submissions), &spec, &options, &Silent)?;
+    let outcome = run::render(&spec, leaderboard, warnings)?;
     let doc = report::json::document(&spec, &outcome.leaderboard, &outcome.warnings);
     let text = serde_json::to_string_pretty(&doc).map_err(ReportError::Json)?;
     let warnings = outcome
@@ -161,8 +163,7 @@ fn speedup_run(
         },
         strict: false,
     };
-    let ingested = run::read(Path::new(submissions), &spec, &options, &Silent)?;
-    let (leaderboard, _) = run::score_only(&ingested, &spec, &options)?;
+    let (leaderboard, _) = run::read_and_score(Path::new(submissions), &spec, &options, &Silent)?;
     for name in [base, comparison] {
         if leaderboard.row(name).is_none() {
             return Err(RunError::NoSubmissionFolder {
@@ -211,8 +212,7 @@ fn explain_run(
         },
         strict: false,
     };
-    let ingested = run::read(Path::new(submissions), &spec, &options, &Silent)?;
-    let (leaderboard, _) = run::score_only(&ingested, &spec, &options)?;
+    let (leaderboard, _) = run::read_and_score(Path::new(submissions), &spec, &options, &Silent)?;
     if leaderboard.row(submission).is_none() {
         return Err(RunError::UnknownSubmission {
             submissions: submissions.into(),

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::args::{Format, ReadArgs};
-use super::options::{read_tree, run_options};
+use super::options::{run_options, score_tree};
 use super::output::{print_err, print_out};
 use crate::error::Result;
 use crate::report::error::ReportError;
 use crate::run::error::{CommandLineError, RunError};
-use crate::{report, run, spec};
+use crate::{report, spec};
 
 /// `compare`.
 #[derive(Debug, Args)]
@@ -41,10 +41,8 @@ pub(super) fn compare_command(args: CompareArgs) -> Result<()> {
     };
     let options = run_options(&args.read);
     let tree_b = args.submissions_b.as_ref().unwrap_or(&args.submissions);
-    let ia = read_tree(&args.submissions, &spec_a, &options, args.read.threads)?;
-    let ib = read_tree(tree_b, &spec_b, &options, args.read.threads)?;
-    let (a, wa) = run::score_only(&ia, &spec_a, &options)?;
-    let (b, wb) = run::score_only(&ib, &spec_b, &options)?;
+    let (a, wa) = score_tree(&args.submissions, &spec_a, &options, args.read.threads)?;
+    let (b, wb) = score_tree(tree_b, &spec_b, &options, args.read.threads)?;
     print_err(&format!("{}{}", wa.render(), wb.render()));
     let c = crate::score::compare::compare(&a, &b);
     match args.format {

@@ -6,8 +6,8 @@ use super::args::{Format, InputArgs};
 use super::options::Input;
 use super::output::{print_json, print_out};
 use crate::error::Result;
+use crate::report;
 use crate::run::error::RunError;
-use crate::{report, run};
 
 /// Arguments of `explain`.
 #[derive(Debug, Args)]
@@ -30,8 +30,7 @@ pub struct ExplainArgs {
 pub fn explain_command(a: ExplainArgs) -> Result<()> {
     let input = Input::from_cli_arguments(&a.input)?;
     let s = &input.spec;
-    let ingested = input.read()?;
-    let (leaderboard, _) = run::score_only(&ingested, s, &input.options)?;
+    let (leaderboard, _) = input.score()?;
     if leaderboard.row(&a.submission).is_none() {
         return Err(RunError::UnknownSubmission {
             submissions: input.origin.path().to_path_buf(),

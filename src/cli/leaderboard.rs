@@ -47,7 +47,7 @@ pub(super) fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
         })?;
         report::markdown::replace_between_markers(&text, marker, "", file)?;
     }
-    let (_, leaderboard) = input.score()?;
+    let leaderboard = input.score_printing()?;
     let rows = rows(&args, &input, &leaderboard)?;
     if args.format == Format::Json {
         return print_json(&report::markdown::leaderboard_document(&leaderboard, &rows));

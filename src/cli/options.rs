@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::args::{InputArgs, ReadArgs};
 use super::output::print_err;
+use crate::diagnostics::Warnings;
 use crate::error::Result;
 use crate::ingest::{Ingested, Progress, Selection};
 use crate::run;
@@ -93,21 +94,15 @@ pub(super) fn thread_pool(asked: Option<usize>) -> Result<rayon::ThreadPool> {
         })
 }
 
-/// Reads a submissions tree on `--threads` workers, with the progress bar
-/// when stderr is a terminal.
-pub(super) fn read_tree(
+/// Reads and scores a submissions tree on `--threads` workers, with the
+/// progress bar when stderr is a terminal (the warnings are returned).
+pub(super) fn score_tree(
     root: &Path,
     spec: &Spec,
     options: &run::Options,
     threads: Option<usize>,
-) -> Result<Ingested> {
-    thread_pool(threads)?.install(|| read_with_progress(root, spec, options))
-}
-
-/// Reads a submissions tree in the current thread pool: the one place the
-/// progress bar is decided (shown when stderr is a terminal).
-fn read_with_progress(root: &Path, spec: &Spec, options: &run::Options) -> Result<Ingested> {
-    run::read(root, spec, options, &Bar::new())
+) -> Result<(Leaderboard, Warnings)> {
+    thread_pool(threads)?.install(|| run::read_and_score(root, spec, options, &Bar::new()))
 }
 
 /// Where the trials come from.
@@ -166,41 +161,43 @@ impl Input {
         }
     }
 
-    /// Reads the trials: the tree's logs on `--threads` workers, or the
-    /// cache with the selection applied.
+    /// Reads every series: the tree's logs on `--threads` workers, or the
+    /// cache with the selection applied (for `--save-results`; scoring
+    /// alone is [`Input::score`], which holds less).
     pub fn read(&self) -> Result<Ingested> {
         match &self.origin {
-            Origin::Cache(_) => self.read_here(),
-            Origin::Tree(_) => thread_pool(self.threads)?.install(|| self.read_here()),
+            Origin::Cache(cache) => self.load_cache(cache),
+            Origin::Tree(tree) => thread_pool(self.threads)?
+                .install(|| run::read(tree, &self.spec, &self.options, &Bar::new())),
         }
     }
 
-    /// [`Input::read`] in the current thread pool (a command that runs more
-    /// than the reading in its pool), with the progress bar when stderr is
-    /// a terminal.
-    pub fn read_here(&self) -> Result<Ingested> {
+    fn load_cache(&self, cache: &Path) -> Result<Ingested> {
+        let mut ingested = crate::ingest::cache::load(cache, &self.spec)?;
+        let selection = &self.options.selection;
+        crate::ingest::degenerate::select_loaded(&mut ingested, selection, cache)?;
+        Ok(ingested)
+    }
+
+    /// Reads and scores on `--threads` workers, without rendering any file.
+    pub fn score(&self) -> Result<(Leaderboard, Warnings)> {
+        thread_pool(self.threads)?.install(|| self.score_here())
+    }
+
+    /// [`Input::score`] in the current thread pool (a command that runs
+    /// more than the reading in its pool).
+    pub fn score_here(&self) -> Result<(Leaderboard, Warnings)> {
         match &self.origin {
             Origin::Cache(cache) => {
-                let mut ingested = crate::ingest::cache::load(cache, &self.spec)?;
-                let selection = &self.options.selection;
-                crate::ingest::degenerate::select_loaded(&mut ingested, selection, cache)?;
-                Ok(ingested)
+                run::score_only(&self.load_cache(cache)?, &self.spec, &self.options)
             }
-            Origin::Tree(tree) => read_with_progress(tree, &self.spec, &self.options),
+            Origin::Tree(tree) => run::read_and_score(tree, &self.spec, &self.options, &Bar::new()),
         }
     }
 
-    /// Reads and scores without rendering any file; the warnings go to stderr.
-    pub fn score(&self) -> Result<(Ingested, Leaderboard)> {
-        let ingested = self.read()?;
-        let leaderboard = self.score_read(&ingested)?;
-        Ok((ingested, leaderboard))
-    }
-
-    /// Scores what was read without rendering any file; the warnings go to
-    /// stderr.
-    pub fn score_read(&self, ingested: &Ingested) -> Result<Leaderboard> {
-        let (leaderboard, warnings) = run::score_only(ingested, &self.spec, &self.options)?;
+    /// [`Input::score`], its warnings printed to stderr.
+    pub fn score_printing(&self) -> Result<Leaderboard> {
+        let (leaderboard, warnings) = self.score()?;
         print_err(&warnings.render());
         Ok(leaderboard)
     }

@@ -30,19 +30,23 @@ pub(super) fn print_result(
 pub(super) fn score_command(args: ScoreArgs) -> Result<()> {
     let input = Input::from_cli_arguments(&args.input)?;
     check_targets(&args, &input)?;
-    let ingested = input.read()?;
     let spec = &input.spec;
-    if let Some(cache) = &args.save_results {
-        crate::ingest::cache::save(cache, &ingested, spec)?;
-    }
+    let (leaderboard, warnings) = match &args.save_results {
+        // The cache keeps every series: read them all, then score.
+        Some(cache) => {
+            let ingested = input.read()?;
+            crate::ingest::cache::save(cache, &ingested, spec)?;
+            run::score_only(&ingested, spec, &input.options)?
+        }
+        None => input.score()?,
+    };
     let Some(out) = &args.output_dir else {
         // Nothing to write: no file is rendered.
-        let (leaderboard, warnings) = run::score_only(&ingested, spec, &input.options)?;
         publish_page(&args, &input, (spec, &leaderboard, &warnings))?;
         print_err(&warnings.render());
         return print_result(args.format, spec, &leaderboard, &warnings);
     };
-    let mut outcome = run::score(&ingested, spec, &input.options)?;
+    let mut outcome = run::render(spec, leaderboard, warnings)?;
     // What the run read: the cache when there is one, else the tree.
     let provenance = match &input.origin {
         Origin::Cache(cache) => report::files::Provenance::of(spec, "results_cache", cache)?,

@@ -39,7 +39,7 @@ pub(super) fn speedup_command(args: SpeedupArgs) -> Result<()> {
         // Times before any rule depend on the submission alone: read just the two.
         input.options.selection.include = vec![args.base.clone(), comparison.clone()];
     }
-    let (_, leaderboard) = input.score()?;
+    let leaderboard = input.score_printing()?;
     // After reading, so that a submission made only of re-run folders counts.
     let comparisons: Vec<&String> = match &args.comparison {
         Some(c) => vec![c],

@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::args::{Format, InputArgs};
 use super::options::{thread_pool, Input};
-use super::output::print_out;
+use super::output::{print_err, print_out};
 use crate::error::Result;
 use crate::report;
 use crate::report::error::ReportError;
@@ -62,8 +62,8 @@ pub(super) fn stability_command(args: StabilityArgs) -> Result<()> {
     let options = stability_options(&args);
     // Reading and resampling share the `--threads` workers.
     let result = thread_pool(input.threads)?.install(|| {
-        let ingested = input.read_here()?;
-        let leaderboard = input.score_read(&ingested)?;
+        let (leaderboard, warnings) = input.score_here()?;
+        print_err(&warnings.render());
         stability::stability(spec, &leaderboard, &options)
     })?;
     if let Some(file) = &args.plot {

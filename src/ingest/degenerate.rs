@@ -13,7 +13,7 @@ use crate::error::{Result, TrialError, TrialProblem};
 use crate::spec::Spec;
 
 use super::error::IngestError;
-use super::{Selection, Source, Submission, MEASUREMENTS};
+use super::{Selection, Source, MEASUREMENTS};
 
 /// One degenerate result: `<location>: <summary><detail>`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -318,9 +318,10 @@ fn missing_column(problem: &TrialProblem) -> Option<&str> {
     }
 }
 
-/// Submissions of which no trial could be read.
+/// Submissions of which no trial could be read, from (name, trials read)
+/// per submission in read order.
 pub fn submissions(
-    subs: &[Submission],
+    read: &[(String, usize)],
     seen: &Seen,
     spec: &Spec,
     source: Source,
@@ -332,8 +333,8 @@ pub fn submissions(
         Source::Auto => format!("<study>/<workload>_<framework>/trial_<k>/{MEASUREMENTS} or *.log"),
     };
     let mut problems = Vec::new();
-    for (i, sub) in subs.iter().enumerate() {
-        if !sub.trials.is_empty() {
+    for (i, (name, trials)) in read.iter().enumerate() {
+        if *trials > 0 {
             continue;
         }
         let s = seen.submissions.get(i).cloned().unwrap_or_default();
@@ -356,8 +357,8 @@ pub fn submissions(
             first_problem(&s.problems)
         };
         problems.push(Problem {
-            location: root.join(&sub.name).display().to_string(),
-            summary: format!("no trial could be read from submission `{}`", sub.name),
+            location: root.join(name).display().to_string(),
+            summary: format!("no trial could be read from submission `{name}`"),
             detail: format!(" (looked for {looked_for}; found {found})"),
         });
     }

@@ -207,20 +207,87 @@ pub fn ingest_detailed(
     selection: &Selection,
     progress: &dyn Progress,
 ) -> Result<(Ingested, Problems)> {
+    let mut submissions = Vec::new();
+    let (warnings, problems) = ingest_each(root, spec, selection, progress, &mut |s| {
+        submissions.push(s)
+    })?;
+    let ingested = Ingested {
+        submissions,
+        warnings,
+    };
+    Ok((ingested, problems))
+}
+
+/// The fewest trial files read at once: submissions are read in batches of
+/// at least this many files, so that the workers stay busy however small
+/// each submission is, and at most one batch's series is held at a time.
+pub const BATCH_FILES: usize = 256;
+
+/// Reads every trial of every selected submission under `root`, handing
+/// each submission to `each` as soon as it is read, in name order: a
+/// caller that keeps only what it needs of each submission (scoring keeps
+/// a few numbers per trial) never holds every series at once. Returns the
+/// warnings and the trial and log-line problems. A degenerate tree is an
+/// error, possibly after some submissions were handed over.
+pub fn ingest_each(
+    root: &Path,
+    spec: &Spec,
+    selection: &Selection,
+    progress: &dyn Progress,
+    each: &mut dyn FnMut(Submission),
+) -> Result<(Warnings, Problems)> {
     check_root(root)?;
     let mut warnings = Warnings::default();
-    let (entries, files) = list(root, &mut warnings)?;
+    let (names, pending, mut seen) = walk_tree(root, spec, selection, &mut warnings)?;
+    progress.start(pending.iter().map(Vec::len).sum::<usize>() as u64);
+    let mut problems = Problems::default();
+    let mut read_counts = Vec::with_capacity(names.len());
+    let mut batch = Batch::default();
+    let last = names.len();
+    for (index, (name, mine)) in names.into_iter().zip(pending).enumerate() {
+        batch.add(index, name, mine);
+        if batch.files < BATCH_FILES && index + 1 < last {
+            continue;
+        }
+        let read = std::mem::take(&mut batch).read(spec, selection, progress);
+        for sub in read.gather(&mut seen, &mut warnings, &mut problems) {
+            read_counts.push((sub.name.clone(), sub.trials.len()));
+            each(sub);
+        }
+    }
+    progress.finish();
+    // Submissions left empty by a workload problem would only repeat it.
+    let mut degenerate_found = degenerate::workloads(&seen, spec, root);
+    if degenerate_found.is_empty() {
+        degenerate_found =
+            degenerate::submissions(&read_counts, &seen, spec, selection.source, root);
+    }
+    degenerate::report(degenerate_found, selection.allow_empty, &mut warnings)?;
+    Ok((warnings, problems))
+}
+
+/// Walks the tree: the selected submissions' names, in name order, and per
+/// submission the trial files to read; a degenerate tree (nothing there,
+/// nothing selected, no workload folder of the spec) is an error here,
+/// before any file is read.
+fn walk_tree(
+    root: &Path,
+    spec: &Spec,
+    selection: &Selection,
+    warnings: &mut Warnings,
+) -> Result<(Vec<String>, Vec<Vec<Pending>>, Seen)> {
+    let (entries, files) = list(root, warnings)?;
     if entries.is_empty() {
         let problem = degenerate::empty_root(root);
-        degenerate::report(vec![problem], selection.allow_empty, &mut warnings)?;
+        degenerate::report(vec![problem], selection.allow_empty, warnings)?;
     }
-    stray_files(&files, Level::Submission, &mut warnings);
+    stray_files(&files, Level::Submission, warnings);
 
     let groups = group_reruns(entries);
 
     let available: Vec<String> = groups.keys().cloned().collect();
     let problems = degenerate::selected(&available, selection, root);
-    degenerate::report(problems, selection.allow_empty, &mut warnings)?;
+    degenerate::report(problems, selection.allow_empty, warnings)?;
 
     let mut names = Vec::new();
     let mut pending = Vec::new();
@@ -230,7 +297,7 @@ pub fn ingest_detailed(
             continue;
         }
         let index = names.len();
-        names.push(name.clone());
+        let mut mine = Vec::new();
         seen.submissions.push(Default::default());
         for (run, folder) in folders {
             SubmissionWalk {
@@ -239,44 +306,72 @@ pub fn ingest_detailed(
                 name: &name,
                 index,
                 run: &run,
-                pending: &mut pending,
-                warnings: &mut warnings,
+                pending: &mut mine,
+                warnings,
                 seen: &mut seen,
             }
             .walk(&folder)?;
         }
+        // Held until its batch is read: no growth slack.
+        mine.shrink_to_fit();
+        names.push(name);
+        pending.push(mine);
     }
     let problems = degenerate::tree(&seen, spec, selection.source, root);
-    degenerate::report(problems, selection.allow_empty, &mut warnings)?;
-    // Held while every file is read: no growth slack.
-    pending.shrink_to_fit();
+    degenerate::report(problems, selection.allow_empty, warnings)?;
+    Ok((names, pending, seen))
+}
 
-    progress.start(pending.len() as u64);
-    let read: Vec<Read> = pending
-        .par_iter()
-        .map(|p| {
-            let r = read_pending(p, spec, selection.max_file_size());
-            progress.advance();
-            r
-        })
-        .collect();
-    progress.finish();
+/// Consecutive submissions read together: their names and trial files.
+#[derive(Default)]
+struct Batch {
+    /// The index of the batch's first submission among all submissions.
+    first: usize,
+    names: Vec<String>,
+    pending: Vec<Pending>,
+    files: usize,
+}
 
-    let (submissions, problems) = gather(names, pending, read, &mut seen, &mut warnings);
-    // Submissions left empty by a workload problem would only repeat it.
-    let mut degenerate_found = degenerate::workloads(&seen, spec, root);
-    if degenerate_found.is_empty() {
-        degenerate_found =
-            degenerate::submissions(&submissions, &seen, spec, selection.source, root);
+/// A batch once read: each pending item beside what reading it gave.
+struct ReadBatch {
+    first: usize,
+    names: Vec<String>,
+    pending: Vec<Pending>,
+    read: Vec<Read>,
+}
+
+impl Batch {
+    fn add(&mut self, index: usize, name: String, pending: Vec<Pending>) {
+        if self.names.is_empty() {
+            self.first = index;
+        }
+        self.names.push(name);
+        self.files += pending.len();
+        if self.pending.is_empty() {
+            self.pending = pending;
+        } else {
+            self.pending.extend(pending);
+        }
     }
-    degenerate::report(degenerate_found, selection.allow_empty, &mut warnings)?;
-    Ok((
-        Ingested {
-            submissions,
-            warnings,
-        },
-        problems,
-    ))
+
+    /// Reads the batch's files in parallel, kept in the walk's order.
+    fn read(self, spec: &Spec, selection: &Selection, progress: &dyn Progress) -> ReadBatch {
+        let read: Vec<Read> = self
+            .pending
+            .par_iter()
+            .map(|p| {
+                let r = read_pending(p, spec, selection.max_file_size());
+                progress.advance();
+                r
+            })
+            .collect();
+        ReadBatch {
+            first: self.first,
+            names: self.names,
+            pending: self.pending,
+            read,
+        }
+    }
 }
 
 /// Refuses a submissions root that is not a readable folder. Only a folder
@@ -328,70 +423,86 @@ fn group_reruns(entries: Vec<(String, PathBuf)>) -> BTreeMap<String, Vec<(String
     groups
 }
 
-/// Gathers what was read, in the walk's order, into the submissions named
-/// `names`: trials (sorted), their problems (as warnings and as data), and
-/// each workload's and submission's counts in `seen`.
-fn gather(
-    names: Vec<String>,
-    pending: Vec<Pending>,
-    read: Vec<Read>,
+impl ReadBatch {
+    /// Gathers what was read, in the walk's order, into the batch's
+    /// submissions: trials (sorted), their problems (as warnings and as
+    /// data), and each workload's and submission's counts in `seen`.
+    fn gather(
+        self,
+        seen: &mut Seen,
+        warnings: &mut Warnings,
+        problems: &mut Problems,
+    ) -> Vec<Submission> {
+        let first = self.first;
+        let mut submissions: Vec<Submission> = self
+            .names
+            .into_iter()
+            .map(|name| Submission {
+                name,
+                trials: Vec::new(),
+            })
+            .collect();
+        // Each submission's trials at their final size: no growth slack.
+        let mut counts = vec![0; submissions.len()];
+        for (p, r) in self.pending.iter().zip(&self.read) {
+            counts[p.submission - first] += r.found();
+        }
+        for (s, n) in submissions.iter_mut().zip(counts) {
+            s.trials.reserve_exact(n);
+        }
+        for (p, r) in self.pending.into_iter().zip(self.read) {
+            let trials = &mut submissions[p.submission - first].trials;
+            gather_one(p, r, trials, seen, warnings, problems);
+        }
+        for s in &mut submissions {
+            s.trials
+                .sort_by(|a, b| a.id.sort_key().cmp(&b.id.sort_key()));
+        }
+        submissions
+    }
+}
+
+/// One pending item's trials into its submission's `trials`, its problems
+/// into `warnings` and `problems`, its counts into `seen`.
+fn gather_one(
+    mut p: Pending,
+    r: Read,
+    trials: &mut Vec<Trial>,
     seen: &mut Seen,
     warnings: &mut Warnings,
-) -> (Vec<Submission>, Problems) {
-    let mut problems = Problems::default();
-    let mut submissions: Vec<Submission> = names
-        .into_iter()
-        .map(|name| Submission {
-            name,
-            trials: Vec::new(),
-        })
-        .collect();
-    // Each submission's trials at their final size: no growth slack.
-    let mut counts = vec![0; submissions.len()];
-    for (p, r) in pending.iter().zip(&read) {
-        counts[p.submission] += r.found();
+    problems: &mut Problems,
+) {
+    let w = seen.workloads.entry(p.folder.workload.clone()).or_default();
+    w.looked += r.found() + r.errors.len();
+    w.read += r.found();
+    w.problems.extend(r.errors.iter().cloned());
+    if let Some(s) = seen.submissions.get_mut(p.submission) {
+        s.problems.extend(r.errors.iter().cloned());
     }
-    for (s, n) in submissions.iter_mut().zip(counts) {
-        s.trials.reserve_exact(n);
+    let csv = match (r.csv, &mut p.file) {
+        (Some(series), PendingFile::Csv { trial, path }) => {
+            Some((std::mem::take(trial), std::mem::take(path), series))
+        }
+        _ => None,
+    };
+    for (trial, path, series) in csv.into_iter().chain(r.trials) {
+        trials.push(Trial {
+            id: TrialId {
+                folder: p.folder.clone(),
+                trial,
+            },
+            path,
+            series,
+        });
     }
-    for (mut p, r) in pending.into_iter().zip(read) {
-        let w = seen.workloads.entry(p.folder.workload.clone()).or_default();
-        w.looked += r.found() + r.errors.len();
-        w.read += r.found();
-        w.problems.extend(r.errors.iter().cloned());
-        if let Some(s) = seen.submissions.get_mut(p.submission) {
-            s.problems.extend(r.errors.iter().cloned());
-        }
-        let csv = match (r.csv, &mut p.file) {
-            (Some(series), PendingFile::Csv { trial, path }) => {
-                Some((std::mem::take(trial), std::mem::take(path), series))
-            }
-            _ => None,
-        };
-        for (trial, path, series) in csv.into_iter().chain(r.trials) {
-            submissions[p.submission].trials.push(Trial {
-                id: TrialId {
-                    folder: p.folder.clone(),
-                    trial,
-                },
-                path,
-                series,
-            });
-        }
-        for e in r.errors {
-            warnings.push(Warning::Trial(e.clone()));
-            problems.trials.push(e);
-        }
-        for w in r.notes {
-            warnings.push(w);
-        }
-        problems.log_lines.extend(r.log_lines);
+    for e in r.errors {
+        warnings.push(Warning::Trial(e.clone()));
+        problems.trials.push(e);
     }
-    for s in &mut submissions {
-        s.trials
-            .sort_by(|a, b| a.id.sort_key().cmp(&b.id.sort_key()));
+    for w in r.notes {
+        warnings.push(w);
     }
-    (submissions, problems)
+    problems.log_lines.extend(r.log_lines);
 }
 
 fn read_pending(p: &Pending, spec: &Spec, max_size: u64) -> Read {

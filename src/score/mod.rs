@@ -23,7 +23,6 @@ use crate::spec::lang::eval::{pick_index, select_row, Cells, Profile, Rows, Tria
 use crate::spec::lang::{eval, Ctx, EvalError, Node, Var};
 use crate::spec::{Spec, Step, WorkloadTarget};
 use error::ScoreError;
-use summary::SummaryRow;
 
 /// A trial's result: the row the trial formula chose (`None`: no row
 /// qualified) and the value there (∞ when none).
@@ -67,6 +66,13 @@ pub struct TrialResult {
     /// Number of evaluations, and how many have a NaN metric.
     pub evaluations: usize,
     pub nan: usize,
+    /// The summary's readings (SCORING.md §7), whatever the trial formula:
+    /// the summary time at the first evaluation reaching the target (None
+    /// when none does), at the first with the best value (NaN when every
+    /// value is NaN), and the workload folder's step time.
+    pub time_to_target: Option<f64>,
+    pub time_to_best: f64,
+    pub step_time: f64,
 }
 
 /// One study of one workload: its trials and the one it picked.
@@ -107,27 +113,18 @@ fn formula_error(spec: &Spec, cell: &str, e: EvalError) -> Error {
     .into()
 }
 
-/// What scoring one submission's trials gives besides the matrix: per
-/// workload its outcome, and the submission's summary rows.
-pub struct SubmissionOutcomes {
-    pub workloads: BTreeMap<String, WorkloadOutcome>,
-    /// `<submission>_summary.csv`, sorted (SCORING.md §7).
-    pub summary: Vec<SummaryRow>,
-}
-
 /// One workload of one submission while it is scored: its target and
-/// budget, each workload folder's step time, and the summary rows so far.
+/// budget, and each workload folder's step time.
 struct Scoring<'a> {
     spec: &'a Spec,
     submission: &'a str,
     workload: &'a str,
     target: &'a WorkloadTarget,
     step_time: &'a BTreeMap<&'a str, f64>,
-    summary: &'a mut Vec<SummaryRow>,
 }
 
-/// One trial: its outcome under the trial formula, what reports say of it,
-/// and its summary row.
+/// One trial: its outcome under the trial formula, and what reports (the
+/// summary among them) say of it.
 fn trial_result(
     at: &mut Scoring,
     trial: &Trial,
@@ -139,10 +136,7 @@ fn trial_result(
         .map_err(|e| formula_error(at.spec, cell, e))?;
     let reading = summary::Reading::of(trial, at.target);
     let step_time = at.step_time.get(trial.id.folder.name.as_str());
-    let step_time = step_time.copied().unwrap_or(f64::NAN);
-    at.summary
-        .push(summary::row(trial, at.target, reading, step_time));
-    let metric = &trial.series.metric;
+    let (metric, time) = (&trial.series.metric, &trial.series.summary_time);
     Ok(TrialResult {
         id: trial.id.clone(),
         outcome,
@@ -150,6 +144,9 @@ fn trial_result(
         best: reading.best.map_or(f64::NAN, |i| metric[i]),
         evaluations: metric.len(),
         nan: metric.iter().filter(|v| v.is_nan()).count(),
+        time_to_target: reading.reached.map(|i| time[i]),
+        time_to_best: reading.best.map_or(f64::NAN, |i| time[i]),
+        step_time: step_time.copied().unwrap_or(f64::NAN),
     })
 }
 
@@ -209,12 +206,11 @@ fn study_outcome(
 }
 
 /// Per workload (name without suffix) of one submission: trial → study →
-/// workload (SCORING.md §3–5), and the summary rows of its trials.
-/// Workloads without a target are not scored.
+/// workload (SCORING.md §3–5). Workloads without a target are not scored.
 pub fn workload_outcomes(
     submission: &Submission,
     spec: &Spec,
-) -> crate::error::Result<SubmissionOutcomes> {
+) -> crate::error::Result<BTreeMap<String, WorkloadOutcome>> {
     // workload → study → trials
     let mut by: BTreeMap<&str, BTreeMap<&str, Vec<&Trial>>> = BTreeMap::new();
     for t in &submission.trials {
@@ -226,7 +222,6 @@ pub fn workload_outcomes(
             .push(t);
     }
     let step_time = summary::step_times(submission);
-    let mut summary = Vec::new();
     let mut scratch = Vec::new();
     let mut out = BTreeMap::new();
     for (workload, studies) in by {
@@ -239,7 +234,6 @@ pub fn workload_outcomes(
             workload,
             target,
             step_time: &step_time,
-            summary: &mut summary,
         };
         let studies = studies
             .into_iter()
@@ -250,11 +244,7 @@ pub fn workload_outcomes(
         let time = workload_time(spec, cell, &times, &mut scratch)?;
         out.insert(workload.to_string(), WorkloadOutcome { time, studies });
     }
-    summary::sort(&mut summary);
-    Ok(SubmissionOutcomes {
-        workloads: out,
-        summary,
-    })
+    Ok(out)
 }
 
 /// A workload's time from its studies' times under the spec's workload
@@ -291,10 +281,9 @@ pub struct Leaderboard {
     pub submissions: Vec<String>,
     /// Base and held-out workloads, sorted: the matrix columns.
     pub workloads: Vec<String>,
-    /// Per submission, per workload it ran: the trial/study detail.
+    /// Per submission, per workload it ran: the trial/study detail (the
+    /// summaries' rows among it: [`Leaderboard::summary`]).
     pub outcomes: Vec<BTreeMap<String, WorkloadOutcome>>,
-    /// Per submission: its `<submission>_summary.csv` rows (SCORING.md §7).
-    pub summaries: Vec<Vec<SummaryRow>>,
     /// `time_to_targets.csv` (SCORING.md §6.1).
     pub time_to_targets: DMatrix<f64>,
     /// The rule steps, ratios, profile and scores of that matrix.
@@ -335,113 +324,164 @@ impl Leaderboard {
     }
 }
 
-/// Checks the counts the spec expects (SCORING.md §8) and records each
-/// mismatch as a warning (errors under `--strict`, by the caller).
-pub fn check_counts(ingested: &Ingested, spec: &Spec, warnings: &mut Warnings) {
+/// Checks the counts the spec expects of a submission (SCORING.md §8) and
+/// records each mismatch as a warning (errors under `--strict`, by the
+/// caller).
+fn check_counts(sub: &Submission, spec: &Spec, warnings: &mut Warnings) {
     let expected_workloads = spec.matrix_workloads();
-    for sub in &ingested.submissions {
-        let mut ran: BTreeMap<&str, BTreeMap<(&str, &str), usize>> = BTreeMap::new();
-        for t in &sub.trials {
-            let f = &t.id.folder;
-            *ran.entry(&f.workload)
-                .or_default()
-                .entry((&f.study, &f.name))
-                .or_default() += 1;
-        }
-        let present = expected_workloads
+    let mut ran: BTreeMap<&str, BTreeMap<(&str, &str), usize>> = BTreeMap::new();
+    for t in &sub.trials {
+        let f = &t.id.folder;
+        *ran.entry(&f.workload)
+            .or_default()
+            .entry((&f.study, &f.name))
+            .or_default() += 1;
+    }
+    let present = expected_workloads
+        .iter()
+        .filter(|w| ran.contains_key(w.as_str()))
+        .count();
+    if present != expected_workloads.len() {
+        let missing: Vec<&str> = expected_workloads
             .iter()
-            .filter(|w| ran.contains_key(w.as_str()))
-            .count();
-        if present != expected_workloads.len() {
-            let missing: Vec<&str> = expected_workloads
-                .iter()
-                .filter(|w| !ran.contains_key(w.as_str()))
-                .map(String::as_str)
-                .collect();
-            warnings.push(Warning::MissingWorkloads {
+            .filter(|w| !ran.contains_key(w.as_str()))
+            .map(String::as_str)
+            .collect();
+        warnings.push(Warning::MissingWorkloads {
+            submission: sub.name.clone(),
+            expected: expected_workloads.len(),
+            found: present,
+            missing: missing.into_iter().map(String::from).collect(),
+        });
+    }
+    for (workload, per_study) in &ran {
+        if !expected_workloads.iter().any(|w| w == workload) {
+            warnings.push(Warning::UnscoredWorkload {
                 submission: sub.name.clone(),
-                expected: expected_workloads.len(),
-                found: present,
-                missing: missing.into_iter().map(String::from).collect(),
+                workload: workload.to_string(),
+            });
+            continue;
+        }
+        let mut studies: BTreeMap<&str, usize> = BTreeMap::new();
+        for ((study, _), n) in per_study {
+            *studies.entry(study).or_default() += n;
+        }
+        if studies.len() != spec.expect.studies {
+            warnings.push(Warning::StudyCount {
+                submission: sub.name.clone(),
+                workload: workload.to_string(),
+                expected: spec.expect.studies,
+                found: studies.len(),
             });
         }
-        for (workload, per_study) in &ran {
-            if !expected_workloads.iter().any(|w| w == workload) {
-                warnings.push(Warning::UnscoredWorkload {
+        for (study, n) in studies {
+            if n != spec.expect.trials_per_study {
+                warnings.push(Warning::TrialCount {
                     submission: sub.name.clone(),
+                    study: study.to_string(),
                     workload: workload.to_string(),
+                    expected: spec.expect.trials_per_study,
+                    found: n,
                 });
-                continue;
-            }
-            let mut studies: BTreeMap<&str, usize> = BTreeMap::new();
-            for ((study, _), n) in per_study {
-                *studies.entry(study).or_default() += n;
-            }
-            if studies.len() != spec.expect.studies {
-                warnings.push(Warning::StudyCount {
-                    submission: sub.name.clone(),
-                    workload: workload.to_string(),
-                    expected: spec.expect.studies,
-                    found: studies.len(),
-                });
-            }
-            for (study, n) in studies {
-                if n != spec.expect.trials_per_study {
-                    warnings.push(Warning::TrialCount {
-                        submission: sub.name.clone(),
-                        study: study.to_string(),
-                        workload: workload.to_string(),
-                        expected: spec.expect.trials_per_study,
-                        found: n,
-                    });
-                }
             }
         }
     }
 }
 
-/// Scores the ingested submissions under the spec (SCORING.md §3–6).
+/// Scores the ingested submissions under the spec (SCORING.md §3–6): the
+/// count checks' warnings, then scoring's, go to `warnings`.
 pub fn score(
     ingested: &Ingested,
     spec: &Spec,
     warnings: &mut Warnings,
 ) -> crate::error::Result<Leaderboard> {
-    let mut subs: Vec<&Submission> = ingested.submissions.iter().collect();
-    subs.sort_by(|a, b| a.name.cmp(&b.name));
-    let submissions: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
-    let workloads = spec.matrix_workloads();
-    let per_submission: Vec<SubmissionOutcomes> = subs
-        .iter()
-        .map(|s| workload_outcomes(s, spec))
-        .collect::<crate::error::Result<_>>()?;
-    let (outcomes, summaries): (Vec<_>, Vec<_>) = per_submission
-        .into_iter()
-        .map(|o| (o.workloads, o.summary))
-        .unzip();
+    let mut scorer = Scorer::new(spec);
+    for submission in &ingested.submissions {
+        scorer.add(submission);
+    }
+    scorer.finish(warnings)
+}
 
-    // §6.1: the matrix of base + held-out workloads; NaN where not run.
-    let (n, m) = (submissions.len(), workloads.len());
-    let matrix = DMatrix::from_fn(n, m, |r, c| {
-        outcomes[r].get(&workloads[c]).map_or(f64::NAN, |o| o.time)
-    });
-    for w in &workloads {
-        if n > 0 && (0..n).all(|r| !outcomes[r].contains_key(w)) {
-            warnings.push(Warning::WorkloadNobodyRan {
-                workload: w.clone(),
-                held_out: !spec.is_base(w),
-            });
+/// Scores submissions one at a time, as ingest hands them over
+/// ([`crate::ingest::ingest_each`]): each is reduced to its outcomes and
+/// summary rows at once, so no series outlives its submission. What
+/// depends on every submission (the matrix, the rules) waits for
+/// [`Scorer::finish`].
+pub struct Scorer<'a> {
+    spec: &'a Spec,
+    /// Per submission scored: its name and outcomes, in the order added.
+    scored: Vec<(String, BTreeMap<String, WorkloadOutcome>)>,
+    /// The count checks' warnings, in the order added.
+    counts: Warnings,
+    /// The first formula error: later submissions are not scored, and
+    /// `finish` returns it (ingest's own errors come first).
+    failed: Option<Error>,
+}
+
+impl<'a> Scorer<'a> {
+    pub fn new(spec: &'a Spec) -> Self {
+        Scorer {
+            spec,
+            scored: Vec::new(),
+            counts: Warnings::default(),
+            failed: None,
         }
     }
-    let time_to_targets = matrix.clone();
-    let rules = apply_rules(spec, &submissions, &workloads, matrix, warnings)?;
-    Ok(Leaderboard {
-        submissions,
-        workloads,
-        outcomes,
-        summaries,
-        time_to_targets,
-        rules,
-    })
+
+    /// Checks a submission's counts and scores its trials.
+    pub fn add(&mut self, submission: &Submission) {
+        if self.failed.is_some() {
+            return;
+        }
+        check_counts(submission, self.spec, &mut self.counts);
+        match workload_outcomes(submission, self.spec) {
+            Ok(o) => self.scored.push((submission.name.clone(), o)),
+            Err(e) => self.failed = Some(e),
+        }
+    }
+
+    /// The leaderboard of every submission added, sorted by name; the count
+    /// checks' warnings, then the matrix's and the rules', go to
+    /// `warnings`.
+    pub fn finish(self, warnings: &mut Warnings) -> crate::error::Result<Leaderboard> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        let spec = self.spec;
+        warnings.extend(self.counts);
+        let mut scored = self.scored;
+        scored.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut submissions = Vec::with_capacity(scored.len());
+        let mut outcomes = Vec::with_capacity(scored.len());
+        for (name, o) in scored {
+            submissions.push(name);
+            outcomes.push(o);
+        }
+        let workloads = spec.matrix_workloads();
+
+        // §6.1: the matrix of base + held-out workloads; NaN where not run.
+        let (n, m) = (submissions.len(), workloads.len());
+        let matrix = DMatrix::from_fn(n, m, |r, c| {
+            outcomes[r].get(&workloads[c]).map_or(f64::NAN, |o| o.time)
+        });
+        for w in &workloads {
+            if n > 0 && (0..n).all(|r| !outcomes[r].contains_key(w)) {
+                warnings.push(Warning::WorkloadNobodyRan {
+                    workload: w.clone(),
+                    held_out: !spec.is_base(w),
+                });
+            }
+        }
+        let time_to_targets = matrix.clone();
+        let rules = apply_rules(spec, &submissions, &workloads, matrix, warnings)?;
+        Ok(Leaderboard {
+            submissions,
+            workloads,
+            outcomes,
+            time_to_targets,
+            rules,
+        })
+    }
 }
 
 /// What the rule steps, ratios and profile make of a time matrix.

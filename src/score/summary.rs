@@ -1,13 +1,14 @@
 //! Per-submission summaries (SCORING.md §7): one row per trial, with its
 //! best value, time to best and time to target on the compared metric.
-//! Scoring makes them (see [`super::score`]) while it reads each trial;
-//! the leaderboard carries them.
+//! Scoring reads what they need of each trial into its
+//! [`TrialResult`]; the leaderboard makes the rows when asked.
 
 use std::collections::BTreeMap;
 
+use super::{Leaderboard, TrialResult};
 use crate::ingest::{Submission, Trial};
 use crate::numeric;
-use crate::spec::WorkloadTarget;
+use crate::spec::{Spec, WorkloadTarget};
 
 /// One row of `<submission>_summary.csv`.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,35 +81,49 @@ impl Reading {
     }
 }
 
-/// A trial's summary row, from what scoring read of it.
-pub(super) fn row(
-    trial: &Trial,
-    target: &WorkloadTarget,
-    reading: Reading,
-    step_time: f64,
-) -> SummaryRow {
-    let id = &trial.id;
-    let (m, time) = (&trial.series.metric, &trial.series.summary_time);
-    SummaryRow {
-        workload: id.folder.name.clone(),
-        trial: id.trial.clone(),
-        study: if id.folder.run.is_empty() {
-            id.folder.study.clone()
-        } else {
-            format!("{}/{}", id.folder.run, id.folder.study)
-        },
-        metric_column: target.column.clone(),
-        target: target.target,
-        reached: reading.reached.is_some(),
-        best: reading.best.map_or(f64::NAN, |i| m[i]),
-        time_to_best: reading.best.map_or(f64::NAN, |i| time[i]),
-        time_to_target: reading.reached.map_or(f64::INFINITY, |i| time[i]),
-        step_time,
-        step_hint: target.step_hint,
+impl Leaderboard {
+    /// The `<submission>_summary.csv` rows of the submission in `row`, one
+    /// per trial scored, sorted by (workload, study, trial). Made from the
+    /// trials' results when asked for, so a leaderboard holds each trial
+    /// once.
+    pub fn summary(&self, row: usize, spec: &Spec) -> Vec<SummaryRow> {
+        let mut rows = Vec::new();
+        let Some(outcomes) = self.outcomes.get(row) else {
+            return rows;
+        };
+        for (workload, outcome) in outcomes {
+            let Some(target) = spec.targets.get(workload) else {
+                continue;
+            };
+            for trial in outcome.studies.iter().flat_map(|s| &s.trials) {
+                rows.push(summary_row(trial, target));
+            }
+        }
+        rows.sort_by(|a, b| {
+            (&a.workload, &a.study, &a.trial).cmp(&(&b.workload, &b.study, &b.trial))
+        });
+        rows
     }
 }
 
-/// Sorts a submission's summary rows by (workload, study, trial).
-pub(super) fn sort(rows: &mut [SummaryRow]) {
-    rows.sort_by(|a, b| (&a.workload, &a.study, &a.trial).cmp(&(&b.workload, &b.study, &b.trial)));
+/// A trial's summary row, from its result.
+fn summary_row(trial: &TrialResult, target: &WorkloadTarget) -> SummaryRow {
+    let folder = &trial.id.folder;
+    SummaryRow {
+        workload: folder.name.clone(),
+        trial: trial.id.trial.clone(),
+        study: if folder.run.is_empty() {
+            folder.study.clone()
+        } else {
+            format!("{}/{}", folder.run, folder.study)
+        },
+        metric_column: target.column.clone(),
+        target: target.target,
+        reached: trial.time_to_target.is_some(),
+        best: trial.best,
+        time_to_best: trial.time_to_best,
+        time_to_target: trial.time_to_target.unwrap_or(f64::INFINITY),
+        step_time: trial.step_time,
+        step_hint: target.step_hint,
+    }
 }
