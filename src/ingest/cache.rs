@@ -105,13 +105,18 @@ pub fn encode(ingested: &Ingested, spec: &Spec) -> Result<Vec<u8>> {
         extra: spec.extra_columns.clone(),
         ingested: dedupe(ingested),
     };
-    let body = bincode::serialize(&payload).map_err(CacheError::Encode)?;
-    let mut out = Vec::with_capacity(HEADER + body.len());
+    // The payload is encoded in place after the header, whose length and
+    // checksum are filled in afterwards: one copy of it in memory, not two.
+    let size = bincode::serialized_size(&payload).map_err(CacheError::Encode)?;
+    let mut out = Vec::with_capacity(HEADER + size as usize);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT.to_le_bytes());
-    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
-    out.extend_from_slice(&body);
+    out.resize(HEADER, 0);
+    bincode::serialize_into(&mut out, &payload).map_err(CacheError::Encode)?;
+    let length = ((out.len() - HEADER) as u64).to_le_bytes();
+    let checksum = crc32fast::hash(&out[HEADER..]).to_le_bytes();
+    out[12..20].copy_from_slice(&length);
+    out[20..HEADER].copy_from_slice(&checksum);
     Ok(out)
 }
 
