@@ -11,19 +11,16 @@
 //!
 //! Run: `cargo bench --bench csv` (add `-- csv_reader` to pick a group).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use algoperf_engine::ingest::csv;
 use algoperf_engine::report::summary_csv;
 use algoperf_engine::score::summary::SummaryRow;
 use algoperf_engine::spec::Columns;
+use common::data_dir;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-
-fn data_dir() -> PathBuf {
-    std::env::var_os("ALGOPERF_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/algoperf"))
-}
 
 /// Every eval_measurements.csv under `dir`, read into memory.
 fn trial_files(dir: &Path, out: &mut Vec<Vec<u8>>) {

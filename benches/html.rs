@@ -6,24 +6,19 @@
 //!
 //! Run: `cargo bench --bench html`.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use algoperf_engine::ingest::Silent;
 use algoperf_engine::report::html;
 use algoperf_engine::run::{self, Options};
 use algoperf_engine::spec;
+use common::{data_dir, repo};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
 fn bench_html(c: &mut Criterion) {
-    let data = std::env::var_os("ALGOPERF_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo("../shared/algoperf"));
-    let logs = data.join("logs/v05/external_tuning");
+    let logs = data_dir().join("logs/v05/external_tuning");
     if !logs.is_dir() {
         eprintln!("skipping html_v05: no data at {}", logs.display());
         return;

@@ -11,18 +11,14 @@
 //! `$ALGOPERF_DATA` or `<manifest>/../shared/algoperf`; this part prints a
 //! note and measures nothing when it is absent.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use algoperf_engine::ingest::rawlog::{parse_log, read_workload_logs};
 use algoperf_engine::{spec, synth};
+use common::data_dir;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-
-fn data_dir() -> PathBuf {
-    match std::env::var_os("ALGOPERF_DATA") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/algoperf"),
-    }
-}
 
 /// `parse_log` over every text: the number of evaluations read.
 fn evaluations(texts: &[(PathBuf, String)]) -> usize {

@@ -10,26 +10,18 @@
 //!
 //! Run: `cargo bench --bench scoring` (add `-- profile_core` to pick a group).
 
-use std::path::{Path, PathBuf};
+mod common;
+
 
 use algoperf_engine::diagnostics::Warnings;
 use algoperf_engine::ingest::{csv, Silent};
 use algoperf_engine::run::{self, Options};
 use algoperf_engine::score::apply_rules;
 use algoperf_engine::spec;
+use common::{data_dir, repo};
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use nalgebra::DMatrix;
 use rand::{Rng, SeedableRng};
-
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-fn data_dir() -> PathBuf {
-    std::env::var_os("ALGOPERF_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo("../shared/algoperf"))
-}
 
 fn bench_profile_core(c: &mut Criterion) {
     let mut group = c.benchmark_group("profile_core");

@@ -5,24 +5,16 @@
 //!
 //! Run: `cargo bench --bench stability` (about 20 s).
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::time::Duration;
 
 use algoperf_engine::ingest::Silent;
 use algoperf_engine::run::{self, Options};
 use algoperf_engine::score::stability::{self, Method, Over, StudyTimes};
 use algoperf_engine::spec;
+use common::{data_dir, repo};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-fn data_dir() -> PathBuf {
-    std::env::var_os("ALGOPERF_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo("../shared/algoperf"))
-}
 
 fn bench_bootstrap_v05(c: &mut Criterion) {
     let root = data_dir().join("logs/v05/external_tuning");
