@@ -12,7 +12,6 @@
 
 mod common;
 
-
 use algoperf_engine::diagnostics::Warnings;
 use algoperf_engine::ingest::{csv, Silent};
 use algoperf_engine::run::{self, Options};

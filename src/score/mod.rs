@@ -327,8 +327,14 @@ impl Leaderboard {
 /// Checks the counts the spec expects of a submission (SCORING.md §8) and
 /// records each mismatch as a warning (errors under `--strict`, by the
 /// caller).
-fn check_counts(sub: &Submission, spec: &Spec, warnings: &mut Warnings) {
-    let expected_workloads = spec.matrix_workloads();
+/// `expected_workloads` is the spec's matrix workloads, computed once by
+/// the caller.
+fn check_counts(
+    sub: &Submission,
+    spec: &Spec,
+    expected_workloads: &[String],
+    warnings: &mut Warnings,
+) {
     let mut ran: BTreeMap<&str, BTreeMap<(&str, &str), usize>> = BTreeMap::new();
     for t in &sub.trials {
         let f = &t.id.folder;
@@ -409,6 +415,8 @@ pub fn score(
 /// [`Scorer::finish`].
 pub struct Scorer<'a> {
     spec: &'a Spec,
+    /// The matrix columns (base and held-out workloads, sorted).
+    workloads: Vec<String>,
     /// Per submission scored: its name and outcomes, in the order added.
     scored: Vec<(String, BTreeMap<String, WorkloadOutcome>)>,
     /// The count checks' warnings, in the order added.
@@ -422,6 +430,7 @@ impl<'a> Scorer<'a> {
     pub fn new(spec: &'a Spec) -> Self {
         Scorer {
             spec,
+            workloads: spec.matrix_workloads(),
             scored: Vec::new(),
             counts: Warnings::default(),
             failed: None,
@@ -433,7 +442,8 @@ impl<'a> Scorer<'a> {
         if self.failed.is_some() {
             return;
         }
-        check_counts(submission, self.spec, &mut self.counts);
+        let (spec, workloads) = (self.spec, &self.workloads);
+        check_counts(submission, spec, workloads, &mut self.counts);
         match workload_outcomes(submission, self.spec) {
             Ok(o) => self.scored.push((submission.name.clone(), o)),
             Err(e) => self.failed = Some(e),
@@ -457,7 +467,7 @@ impl<'a> Scorer<'a> {
             submissions.push(name);
             outcomes.push(o);
         }
-        let workloads = spec.matrix_workloads();
+        let workloads = self.workloads;
 
         // §6.1: the matrix of base + held-out workloads; NaN where not run.
         let (n, m) = (submissions.len(), workloads.len());
