@@ -7,7 +7,7 @@ AlgoPerf v0.5 drew its held-out workloads with
     for pool in groups: rng.integers(len(pool))
 
 src/spec/heldout.rs re-implements that chain (SeedSequence -> PCG64 -> Generator.integers)
-in Rust. This script records numpy's own answers so tests/heldout_numpy.rs can check
+in Rust. This script records numpy's own answers so tests/it/heldout_numpy.rs can check
 the port row by row. Every large number is written as a decimal string, since seeds,
 pool sizes and state words exceed 2**53 and JSON readers may go through doubles.
 

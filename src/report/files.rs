@@ -46,7 +46,7 @@
 //! besides: the staging slot and `current.new` inside `.algoperf-engine/`,
 //! and links of names that the readable run does not have, which dangle
 //! (they read as "no such file"). The next run clears all three.
-//! `tests/output_folder.rs` kills runs at random moments and checks exactly
+//! `tests/it/output_folder.rs` kills runs at random moments and checks exactly
 //! this. A failed run (an error, not a kill) also removes what it made.
 //!
 //! The engine removes only what it made: links whose target is

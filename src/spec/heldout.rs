@@ -30,7 +30,7 @@
 //!   buffer. So six small draws consume only three 64-bit outputs.
 //! - `integers(1)` (range 0) returns 0 without consuming anything.
 //!
-//! Everything here is checked against real numpy by `tests/heldout_numpy.rs`, whose
+//! Everything here is checked against real numpy by `tests/it/heldout_numpy.rs`, whose
 //! table is written by `scripts/heldout_numpy_table.py`.
 
 use thiserror::Error;

@@ -3,7 +3,7 @@
 NUL-separated JSON on fds 3 and 4) against the HTML leaderboard page, and
 prints what it saw as one JSON document. Python 3 standard library only.
 
-The test (tests/html_browser.rs) decides what is right; this script only
+The test (tests/it/html_browser.rs) decides what is right; this script only
 acts and observes:
 
   cdp_driver.py CHROMIUM PAGE.html SCREENSHOT.png HOVER_LEGEND HOVER_ROW CELL_SUB CELL_WORKLOAD [HEIGHT]

@@ -9,7 +9,7 @@
 //! backslash in a key, a wrapper such as `DeviceArray(…)`, a nested value, a
 //! malformed number, an unexpected character — so that the caller hands the
 //! line to the grammar, which reads it or reports it exactly as before.
-//! `tests/rawlog_fast.rs` checks the agreement on every line of the real
+//! `tests/it/rawlog_fast.rs` checks the agreement on every line of the real
 //! logs and on generated literals.
 //!
 //! Rules mirrored from the grammar: blanks are `' '` and `'\t'` only; a

@@ -21,7 +21,7 @@
 //! are read by the byte scanner of [`fast`], which allocates nothing per
 //! value; it declines anything else, which goes to the pest grammar of
 //! [`pylit`], the definition of the format and the source of every error
-//! message (`tests/rawlog_fast.rs` checks that the two agree).
+//! message (`tests/it/rawlog_fast.rs` checks that the two agree).
 //!
 //! Values are parsed by the pest grammar of [`pylit`]: `nan` stays NaN (the
 //! public reference turned it into `0` before parsing, which made diverged

@@ -1,0 +1,41 @@
+//! The one integration-test binary: every test module, grouped by what it
+//! tests, shares one link of the engine (33 binaries took most of a clean
+//! test build). Shared fixtures: [`common`] (the real AlgoPerf data) and
+//! [`fixtures`] (small trees built in a temporary folder).
+
+mod common;
+mod fixtures;
+
+mod atomic_outputs;
+mod battery;
+mod broken_inputs;
+mod cache;
+mod check;
+mod column;
+mod compare;
+mod degenerate;
+mod determinism;
+mod examples;
+mod fuzz_regressions;
+mod grammar;
+mod heldout_numpy;
+mod hostile_inputs;
+mod html_browser;
+mod html_report;
+mod json_output;
+mod numeric_repr;
+mod output_folder;
+mod parity_v05;
+mod properties;
+mod rawlog;
+mod rawlog_fast;
+mod rawlog_scoring;
+mod reports;
+mod rule_language;
+mod scoring_rules;
+mod spec_language;
+mod stability;
+mod streaming;
+mod streams;
+mod subcommands;
+mod synth_rawlogs;
