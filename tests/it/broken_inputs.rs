@@ -553,7 +553,7 @@ fn unreadable_folder() {
         .args([
             "--ignored",
             "--exact",
-            "unreadable_folder_child",
+            "broken_inputs::unreadable_folder_child",
             "--nocapture",
             "--test-threads=1",
         ])
