@@ -13,6 +13,7 @@
 //! [`limits`] (bounds on input: sizes, lines, nesting), [`numeric`]
 //! (numpy-compatible arithmetic and number formatting).
 
+pub mod app;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;

@@ -175,15 +175,26 @@ pub fn score(ingested: &Ingested, spec: &Spec, options: &Options) -> Result<Outc
 /// Renders every output file of [`OUTPUTS`] of a scored leaderboard,
 /// without writing.
 pub fn render(spec: &Spec, leaderboard: Leaderboard, mut warnings: Warnings) -> Result<Outcome> {
-    let mut files = Vec::new();
-    for output in OUTPUTS {
-        files.extend(output.render(spec, &leaderboard, &mut warnings)?);
-    }
+    let files = render_files(spec, &leaderboard, &mut warnings)?;
     Ok(Outcome {
         leaderboard,
         files,
         warnings,
     })
+}
+
+/// Every output file of [`OUTPUTS`], (name, bytes) in order; a note in
+/// `warnings` when a file name had to be shortened.
+pub fn render_files(
+    spec: &Spec,
+    leaderboard: &Leaderboard,
+    warnings: &mut Warnings,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for output in OUTPUTS {
+        files.extend(output.render(spec, leaderboard, warnings)?);
+    }
+    Ok(files)
 }
 
 impl Outcome {

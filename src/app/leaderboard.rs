@@ -1,0 +1,111 @@
+//! `leaderboard`: the ranked table (AlgoPerf README style), printed or put
+//! between two markers of a Markdown file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::{Input, InputRequest};
+use crate::diagnostics::Warnings;
+use crate::error::Result;
+use crate::ingest::Progress;
+use crate::report;
+use crate::report::error::ReportError;
+use crate::report::markdown::Row;
+use crate::score::Leaderboard;
+
+/// The table's input, and the file it goes into.
+#[derive(Debug, Clone, Default)]
+pub struct LeaderboardRequest {
+    pub input: InputRequest,
+    /// `<submission>/submission_info.yml` files: names, authors, links.
+    pub info_dir: Option<PathBuf>,
+    /// A Markdown file whose text between the `marker` comments is replaced.
+    pub update: Option<(PathBuf, String)>,
+}
+
+/// The ranked leaderboard with each submission's info and logs link
+/// (document: [`crate::report::markdown::LeaderboardTableDoc`]).
+#[derive(Debug, Clone)]
+pub struct LeaderboardTable {
+    pub leaderboard: Leaderboard,
+    pub rows: BTreeMap<String, Row>,
+    pub warnings: Warnings,
+    /// With `update`: whether the file changed.
+    pub updated: Option<bool>,
+}
+
+impl LeaderboardTable {
+    /// The Markdown table.
+    pub fn markdown(&self) -> String {
+        report::markdown::leaderboard_markdown(&self.leaderboard, &self.rows)
+    }
+}
+
+/// Scores the input and builds the table; with `update`, writes it between
+/// the markers (missing markers are an error before any log is read).
+pub fn leaderboard(
+    request: &LeaderboardRequest,
+    progress: &dyn Progress,
+) -> Result<LeaderboardTable> {
+    let input = Input::open(&request.input)?;
+    if let Some(dir) = request.info_dir.as_ref().filter(|d| !d.is_dir()) {
+        return Err(ReportError::NoInfoFolder { path: dir.clone() }.into());
+    }
+    if let Some((file, marker)) = &request.update {
+        let text = std::fs::read_to_string(file).map_err(|source| ReportError::Read {
+            path: file.clone(),
+            source,
+        })?;
+        report::markdown::replace_between_markers(&text, marker, "", file)?;
+    }
+    let (leaderboard, warnings) = input.score(progress)?;
+    let rows = rows(request, &input, &leaderboard)?;
+    let mut table = LeaderboardTable {
+        leaderboard,
+        rows,
+        warnings,
+        updated: None,
+    };
+    if let Some((file, marker)) = &request.update {
+        let changed = report::markdown::update_file(file, marker, &table.markdown())?;
+        table.updated = Some(changed);
+    }
+    Ok(table)
+}
+
+/// Each submission's info and logs link: the info file's link, else the
+/// folder relative to where the table goes.
+fn rows(
+    request: &LeaderboardRequest,
+    input: &Input,
+    leaderboard: &Leaderboard,
+) -> Result<BTreeMap<String, Row>> {
+    let link_base = match &request.update {
+        Some((file, _)) => file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    let mut rows = BTreeMap::new();
+    for name in &leaderboard.submissions {
+        let info = match &request.info_dir {
+            Some(dir) => report::info::load(dir, name)?,
+            None => None,
+        };
+        let logs = info
+            .as_ref()
+            .and_then(|i| i.logs.clone())
+            .or_else(|| {
+                let tree = input.tree()?;
+                Some(report::markdown::relative_link(
+                    &link_base,
+                    &tree.join(name),
+                ))
+            })
+            .unwrap_or_default();
+        rows.insert(name.clone(), Row { info, logs });
+    }
+    Ok(rows)
+}

@@ -1,0 +1,47 @@
+//! The JSON Schema of every command's `--format json` document, generated
+//! from the document types: `schema/<name>.schema.json` is the output of
+//! [`schema`] (`algoperf-engine schema NAME`), and a test fails when a
+//! committed file differs from it.
+
+use schemars::{JsonSchema, Schema};
+
+use crate::report;
+
+/// Every document: (name, what it is).
+pub const DOCUMENTS: &[(&str, &str)] = &[
+    ("leaderboard", "the main job's --format json"),
+    ("explain", "explain --format json"),
+    ("speedup", "speedup --format json"),
+    ("leaderboard-table", "leaderboard --format json"),
+    ("stability", "stability --format json"),
+    ("compare", "compare --format json"),
+    ("check", "check --format json"),
+    ("heldout", "heldout sample --format json"),
+    ("spec-explain", "spec explain --format json"),
+];
+
+fn of<T: JsonSchema>(id: &str) -> Schema {
+    let mut schema = schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<T>();
+    schema.insert(
+        "$id".into(),
+        format!("https://github.com/algoperf-engine/schema/{id}.schema.json").into(),
+    );
+    schema
+}
+
+/// The schema of document `name` (one of [`DOCUMENTS`]).
+pub fn schema(name: &str) -> Option<Schema> {
+    Some(match name {
+        "leaderboard" => of::<report::json::LeaderboardDoc>(name),
+        "heldout" => of::<super::heldout::HeldoutSample>(name),
+        _ => return None,
+    })
+}
+
+/// The schema as the committed file holds it: pretty JSON, final newline.
+pub fn text(name: &str) -> Option<String> {
+    let schema = schema(name)?;
+    report::json::to_text(&schema).ok()
+}
