@@ -1,9 +1,14 @@
-"""Type stubs of the Rust extension (python/src/lib.rs). Use the wrappers in
-``algoperf_engine``; these are their building blocks."""
+"""Type stubs of the Rust extension (python/src/lib.rs), checked against the
+built module by ``stubtest`` in CI. Use the wrappers in ``algoperf_engine``;
+these are their building blocks: each takes a command's options and returns
+its text and its ``--format json`` document."""
 
-from typing import List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 __version__: str
+
+WarningRow = Tuple[str, str, str, bool]
+"""(kind, summary, location, strict_fatal)."""
 
 class EngineError(Exception):
     """An error of the scoring engine; the message is the engine's."""
@@ -20,18 +25,95 @@ class SpecError(EngineError):
     errors: List[Tuple[str, int, int, str, Optional[str]]]
     """Every problem: (file, line, column, message, expected)."""
 
-def score_files(
+class Scored:
+    """A scored leaderboard (the main job's result)."""
+
+    @property
+    def submissions(self) -> List[str]: ...
+    @property
+    def workloads(self) -> List[str]: ...
+    @property
+    def time_to_targets(self) -> List[List[float]]: ...
+    @property
+    def scores(self) -> List[float]: ...
+    @property
+    def tau_axis(self) -> List[float]: ...
+    @property
+    def profile(self) -> List[List[float]]: ...
+    @property
+    def warnings(self) -> List[WarningRow]: ...
+    @property
+    def written(self) -> Optional[Tuple[str, int]]: ...
+    def to_json(self) -> str: ...
+    def table(self) -> str: ...
+    def files(self) -> List[Tuple[str, bytes]]: ...
+    def write(self, folder: str) -> int: ...
+    def write_page(
+        self, path: str, info_dir: Optional[str] = None, html_stability: Optional[int] = None
+    ) -> None: ...
+    def page(self, info_dir: Optional[str] = None, html_stability: Optional[int] = None) -> str: ...
+
+def score(
+    spec: str,
+    submissions: Optional[str] = None,
+    load_results: Optional[str] = None,
+    read: Dict[str, Any] = ...,
+    output_dir: Optional[str] = None,
+    html: Optional[str] = None,
+    info_dir: Optional[str] = None,
+    html_stability: Optional[int] = None,
+    save_results: Optional[str] = None,
+) -> Scored: ...
+def explain(
+    spec: str,
+    submission: str,
+    workload: str,
+    submissions: Optional[str] = None,
+    load_results: Optional[str] = None,
+    read: Dict[str, Any] = ...,
+) -> Tuple[str, str]: ...
+def speedup(
+    spec: str,
+    base: str,
+    comparison: Optional[str] = None,
+    submissions: Optional[str] = None,
+    load_results: Optional[str] = None,
+    read: Dict[str, Any] = ...,
+) -> Tuple[str, str, List[WarningRow]]: ...
+def leaderboard(
+    spec: str,
+    submissions: Optional[str] = None,
+    load_results: Optional[str] = None,
+    read: Dict[str, Any] = ...,
+    info_dir: Optional[str] = None,
+) -> Tuple[str, str, List[WarningRow]]: ...
+def stability(
+    spec: str,
+    submissions: Optional[str] = None,
+    load_results: Optional[str] = None,
+    read: Dict[str, Any] = ...,
+    method: str = "bootstrap",
+    over: str = "studies",
+    resamples: int = 10000,
+    seed: int = 0,
+    level: float = 0.95,
+    plot: Optional[str] = None,
+) -> Tuple[str, str, List[WarningRow]]: ...
+def compare(
     spec: str,
     submissions: str,
+    spec_b: Optional[str] = None,
+    submissions_b: Optional[str] = None,
+    read: Dict[str, Any] = ...,
+) -> Tuple[str, str, List[WarningRow]]: ...
+def check(
+    spec: str,
+    paths: Sequence[str],
     source: str = "csv",
-    include: Sequence[str] = ...,
-    exclude: Sequence[str] = ...,
-    strict: bool = False,
-) -> Tuple[List[Tuple[str, bytes]], str, List[Tuple[str, str, bool]]]: ...
-def speedup_json(spec: str, submissions: str, base: str, comparison: str) -> str: ...
-def explain(
-    spec: str, submissions: str, submission: str, workload: str, source: str = "csv"
-) -> str: ...
-def heldout_sample(spec: str, seed: Optional[int] = None) -> List[str]: ...
-def check_spec_json(path: str) -> str: ...
+    info_dir: Optional[str] = None,
+    require_info: bool = False,
+) -> Tuple[str, str, str, bool, bool]: ...
+def heldout_sample(spec: str, seed: Optional[int] = None) -> str: ...
+def check_spec(path: str) -> Tuple[str, str]: ...
+def schema(name: str) -> str: ...
 def run_cli(argv: List[str]) -> int: ...

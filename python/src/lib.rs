@@ -1,24 +1,27 @@
-//! `algoperf_engine._engine`: the Python extension. A thin layer over the
-//! engine's high-level API (spec loading, `run::read_and_score` /
-//! `run::render`, the report renderers): no scoring happens here or in
-//! Python. Results cross the boundary as the bytes the CLI writes (CSV
-//! files) and as JSON text, so the pandas objects built from them equal the
-//! CLI's files by construction.
+//! `algoperf_engine._engine`: the Python extension, an adapter over the
+//! engine's application layer (`algoperf_engine::app`). Each function turns
+//! keyword arguments into the command's request, calls the one function
+//! the command line calls too, and hands back a result object. Nothing is
+//! decided here: no scoring, no checks, no choice of what to read — only
+//! conversions (paths, names, enums) and the results' data as Python
+//! values. Documents cross as the CLI's JSON text (the same keys, the same
+//! values); the DataFrames are built once from them in Python.
 
-use std::path::Path;
+use std::path::PathBuf;
 
-use clap::Parser;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use serde_json::{json, Value};
 
+use algoperf_engine::app::{self, InputRequest, ReadRequest};
+use algoperf_engine::diagnostics::Warnings;
 use algoperf_engine::error::Error;
-use algoperf_engine::ingest::{Selection, Silent, Source};
-use algoperf_engine::report::error::ReportError;
+use algoperf_engine::ingest::{Silent, Source};
+use algoperf_engine::report;
 use algoperf_engine::run::error::{CommandLineError, RunError};
-use algoperf_engine::{cli, report, run, spec};
+use algoperf_engine::score::stability::{Method, Over};
+use algoperf_engine::{cli, spec};
 
 create_exception!(
     _engine,
@@ -45,14 +48,15 @@ fn py_error(py: Python<'_>, e: Error) -> PyErr {
     err
 }
 
+type SpecProblem = (String, usize, usize, String, Option<String>);
+
 fn set_spec_attributes(py: Python<'_>, err: &PyErr, errors: &spec::SpecErrors) -> PyResult<()> {
     let value = err.value(py);
-    let all: Vec<(String, usize, usize, String, Option<String>)> = errors
-        .0
-        .iter()
+    let all: Vec<SpecProblem> = (errors.0.iter())
         .map(|x| {
+            let file = x.file.display().to_string();
             (
-                x.file.display().to_string(),
+                file,
                 x.line,
                 x.column,
                 x.message.clone(),
@@ -68,8 +72,9 @@ fn set_spec_attributes(py: Python<'_>, err: &PyErr, errors: &spec::SpecErrors) -
     Ok(())
 }
 
-fn load_spec(path: &str) -> Result<spec::Spec, Error> {
-    spec::load(Path::new(path)).map_err(Error::Spec)
+/// Runs `f` without the GIL and turns its error into a Python exception.
+fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error> + Send) -> PyResult<T> {
+    py.allow_threads(f).map_err(|e| py_error(py, e))
 }
 
 fn source_of(name: &str) -> Result<Source, Error> {
@@ -81,233 +86,416 @@ fn source_of(name: &str) -> Result<Source, Error> {
     }
 }
 
-/// What one scoring run hands to Python.
-type Scored = (Vec<(String, Vec<u8>)>, String, Vec<(String, String, bool)>);
-
-fn score_run(
-    spec_path: &str,
-    submissions: &str,
-    source: &str,
+/// The reading options every reading function takes, as keyword arguments.
+/// (A dict from the Python side: `source`, `include`, … as keys.)
+#[derive(FromPyObject, Default)]
+#[pyo3(from_item_all)]
+struct Read {
+    source: String,
     include: Vec<String>,
     exclude: Vec<String>,
     strict: bool,
-) -> Result<Scored, Error> {
-    let spec = load_spec(spec_path)?;
-    let options = run::Options {
-        selection: Selection {
-            include,
-            exclude,
-            source: source_of(source)?,
-            ..Selection::default()
-        },
-        strict,
-    };
-    let (leaderboard, warnings) =
-        run::read_and_score(Path::new(submissions), &spec, &options, &Silent)?;
-    let outcome = run::render(&spec, leaderboard, warnings)?;
-    let doc = report::json::document(&spec, &outcome.leaderboard, &outcome.warnings);
-    let text = serde_json::to_string_pretty(&doc).map_err(ReportError::Json)?;
-    let warnings = outcome
-        .warnings
-        .items()
-        .into_iter()
-        .map(|w| (w.kind(), w.location(), w.fatal_under_strict()))
-        .collect();
-    Ok((outcome.files, text, warnings))
+    allow_empty: bool,
+    max_file_size: Option<u64>,
+    threads: Option<usize>,
 }
 
-/// Scores a submissions tree: (output files as (name, bytes) in the CLI's
-/// order, the `--format json` document, warnings as (summary, location,
-/// strict_fatal)). The GIL is released while the engine works.
+impl Read {
+    fn request(self) -> Result<ReadRequest, Error> {
+        Ok(ReadRequest {
+            include: self.include,
+            exclude: self.exclude,
+            source: source_of(&self.source)?,
+            strict: self.strict,
+            allow_empty: self.allow_empty,
+            max_file_size: self.max_file_size,
+            threads: self.threads,
+        })
+    }
+}
+
+fn input(
+    spec: PathBuf,
+    submissions: Option<PathBuf>,
+    load_results: Option<PathBuf>,
+    read: Read,
+) -> Result<InputRequest, Error> {
+    Ok(InputRequest {
+        spec,
+        submissions,
+        load_results,
+        read: read.request()?,
+    })
+}
+
+/// A document as the CLI's `--format json` prints it.
+fn json<T: serde::Serialize>(doc: &T) -> PyResult<String> {
+    report::json::to_text(doc).map_err(|e| EngineError::new_err(e.to_string()))
+}
+
+/// One warning as Python sees it: (kind, summary, location, strict_fatal).
+/// The kind is the variant's name, the warning category's stem.
+type WarningRow = (String, String, String, bool);
+
+fn warning_rows(warnings: &Warnings) -> Vec<WarningRow> {
+    (warnings.items().into_iter())
+        .map(|w| {
+            let kind = match serde_json::to_value(w) {
+                Ok(serde_json::Value::Object(m)) => m.keys().next().cloned(),
+                Ok(serde_json::Value::String(s)) => Some(s),
+                _ => None,
+            };
+            let kind = kind.unwrap_or_else(|| "Engine".to_string());
+            (kind, w.kind(), w.location(), w.fatal_under_strict())
+        })
+        .collect()
+}
+
+/// A scored leaderboard (`score`).
+#[pyclass(frozen, module = "algoperf_engine._engine")]
+struct Scored {
+    inner: app::score::Scored,
+}
+
+#[pymethods]
+impl Scored {
+    /// Submissions in name order (the rows of every matrix).
+    #[getter]
+    fn submissions(&self) -> Vec<String> {
+        self.inner.leaderboard.submissions.clone()
+    }
+    /// Base and held-out workloads (the columns of `time_to_targets`).
+    #[getter]
+    fn workloads(&self) -> Vec<String> {
+        self.inner.leaderboard.workloads.clone()
+    }
+    /// Submissions × workloads, seconds, before any rule.
+    #[getter]
+    fn time_to_targets(&self) -> Vec<Vec<f64>> {
+        let m = &self.inner.leaderboard.time_to_targets;
+        (0..m.nrows())
+            .map(|r| (0..m.ncols()).map(|c| m[(r, c)]).collect())
+            .collect()
+    }
+    /// Benchmark score per submission, in `submissions` order.
+    #[getter]
+    fn scores(&self) -> Vec<f64> {
+        self.inner.leaderboard.rules.scores.clone()
+    }
+    /// The profile's x axis as the CSV header has it (τ, or log10 τ).
+    #[getter]
+    fn tau_axis(&self) -> Vec<f64> {
+        self.inner.leaderboard.rules.tau_axis.clone()
+    }
+    /// Submissions × τ: ρ(τ).
+    #[getter]
+    fn profile(&self) -> Vec<Vec<f64>> {
+        let m = &self.inner.leaderboard.rules.profile;
+        (0..m.nrows())
+            .map(|r| (0..m.ncols()).map(|c| m[(r, c)]).collect())
+            .collect()
+    }
+    #[getter]
+    fn warnings(&self) -> Vec<WarningRow> {
+        warning_rows(&self.inner.warnings)
+    }
+    /// The output folder written, if one was asked.
+    #[getter]
+    fn written(&self) -> Option<(String, usize)> {
+        let (dir, n) = self.inner.written.as_ref()?;
+        Some((dir.display().to_string(), *n))
+    }
+    /// The `--format json` document.
+    fn to_json(&self) -> PyResult<String> {
+        json(&self.inner.document())
+    }
+    /// The terminal table.
+    fn table(&self) -> String {
+        report::leaderboard_table(&self.inner.leaderboard, self.inner.spec.tau.max)
+    }
+    /// Every output file's (name, bytes), the manifest excepted.
+    fn files<'py>(&self, py: Python<'py>) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
+        let files = self.inner.files().map_err(|e| py_error(py, e))?;
+        Ok((files.into_iter())
+            .map(|(name, bytes)| (name, PyBytes::new(py, &bytes)))
+            .collect())
+    }
+    /// Writes the output folder as the main job does; how many files.
+    fn write(&self, py: Python<'_>, folder: PathBuf) -> PyResult<usize> {
+        run(py, || self.inner.write(&folder))
+    }
+    /// Writes the HTML page (whole or not at all).
+    #[pyo3(signature = (path, info_dir=None, html_stability=None))]
+    fn write_page(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        info_dir: Option<PathBuf>,
+        html_stability: Option<usize>,
+    ) -> PyResult<()> {
+        run(py, || {
+            (self.inner).write_page(&path, info_dir.as_deref(), html_stability)
+        })
+    }
+    /// The HTML page's text.
+    #[pyo3(signature = (info_dir=None, html_stability=None))]
+    fn page(
+        &self,
+        py: Python<'_>,
+        info_dir: Option<PathBuf>,
+        html_stability: Option<usize>,
+    ) -> PyResult<String> {
+        run(py, || self.inner.page(info_dir.as_deref(), html_stability))
+    }
+}
+
+/// Scores a submissions tree or a results cache (the main job).
 #[pyfunction]
-#[pyo3(signature = (spec, submissions, source="csv", include=Vec::new(), exclude=Vec::new(), strict=false))]
-#[allow(clippy::type_complexity)]
-fn score_files(
+#[pyo3(signature = (spec, submissions=None, load_results=None, read=Read::default(),
+                    output_dir=None, html=None, info_dir=None, html_stability=None,
+                    save_results=None))]
+#[allow(clippy::too_many_arguments)]
+fn score(
     py: Python<'_>,
-    spec: String,
-    submissions: String,
-    source: &str,
-    include: Vec<String>,
-    exclude: Vec<String>,
-    strict: bool,
-) -> PyResult<(
-    Vec<(String, Py<PyBytes>)>,
-    String,
-    Vec<(String, String, bool)>,
-)> {
-    let source = source.to_string();
-    let result =
-        py.allow_threads(|| score_run(&spec, &submissions, &source, include, exclude, strict));
-    let (files, doc, warnings) = result.map_err(|e| py_error(py, e))?;
-    let files = files
-        .into_iter()
-        .map(|(name, bytes)| (name, PyBytes::new(py, &bytes).unbind()))
-        .collect();
-    Ok((files, doc, warnings))
-}
-
-fn speedup_run(
-    spec_path: &str,
-    submissions: &str,
-    base: &str,
-    comparison: &str,
-) -> Result<Value, Error> {
-    let spec = load_spec(spec_path)?;
-    for w in &spec.base {
-        algoperf_engine::score::speedup::missed_target_time(&spec, w)?;
-    }
-    let options = run::Options {
-        selection: Selection {
-            include: vec![base.to_string(), comparison.to_string()],
-            ..Selection::default()
-        },
-        strict: false,
+    spec: PathBuf,
+    submissions: Option<PathBuf>,
+    load_results: Option<PathBuf>,
+    read: Read,
+    output_dir: Option<PathBuf>,
+    html: Option<PathBuf>,
+    info_dir: Option<PathBuf>,
+    html_stability: Option<usize>,
+    save_results: Option<PathBuf>,
+) -> PyResult<Scored> {
+    let request = app::score::ScoreRequest {
+        input: input(spec, submissions, load_results, read).map_err(|e| py_error(py, e))?,
+        save_results,
+        output_dir,
+        html,
+        info_dir,
+        html_stability,
     };
-    let (leaderboard, _) = run::read_and_score(Path::new(submissions), &spec, &options, &Silent)?;
-    for name in [base, comparison] {
-        if leaderboard.row(name).is_none() {
-            return Err(RunError::NoSubmissionFolder {
-                submissions: submissions.into(),
-                name: name.to_string(),
-            }
-            .into());
-        }
-    }
-    let s = algoperf_engine::score::speedup::speedup(&leaderboard, &spec, base, comparison)?;
-    let workloads = report::speedup::workloads(&s);
-    Ok(json!({
-        "base": s.base,
-        "comparison": s.comparison,
-        "workloads": workloads,
-        "geomean": s.geomean,
-        "faster": s.faster(),
-    }))
+    let inner = run(py, || app::score::score(&request, &Silent))?;
+    Ok(Scored { inner })
 }
 
-/// Speedup of `comparison` over `base` (SCORING.md §9), as JSON text.
+/// `explain`: (the text, the JSON document).
 #[pyfunction]
-fn speedup_json(
-    py: Python<'_>,
-    spec: String,
-    submissions: String,
-    base: String,
-    comparison: String,
-) -> PyResult<String> {
-    let result = py.allow_threads(|| speedup_run(&spec, &submissions, &base, &comparison));
-    result.map(|v| v.to_string()).map_err(|e| py_error(py, e))
-}
-
-fn explain_run(
-    spec_path: &str,
-    submissions: &str,
-    submission: &str,
-    workload: &str,
-    source: &str,
-) -> Result<String, Error> {
-    let spec = load_spec(spec_path)?;
-    let options = run::Options {
-        selection: Selection {
-            source: source_of(source)?,
-            ..Selection::default()
-        },
-        strict: false,
-    };
-    let (leaderboard, _) = run::read_and_score(Path::new(submissions), &spec, &options, &Silent)?;
-    if leaderboard.row(submission).is_none() {
-        return Err(RunError::UnknownSubmission {
-            submissions: submissions.into(),
-            name: submission.to_string(),
-            scored: leaderboard.submissions.clone(),
-        }
-        .into());
-    }
-    Ok(report::explain::explain(
-        &spec,
-        &leaderboard,
-        submission,
-        workload,
-    )?)
-}
-
-/// The text of `algoperf-engine explain`.
-#[pyfunction]
-#[pyo3(signature = (spec, submissions, submission, workload, source="csv"))]
+#[pyo3(signature = (spec, submission, workload, submissions=None, load_results=None, read=Read::default()))]
 fn explain(
     py: Python<'_>,
-    spec: String,
-    submissions: String,
+    spec: PathBuf,
     submission: String,
     workload: String,
-    source: &str,
-) -> PyResult<String> {
-    let source = source.to_string();
-    let result =
-        py.allow_threads(|| explain_run(&spec, &submissions, &submission, &workload, &source));
-    result.map_err(|e| py_error(py, e))
+    submissions: Option<PathBuf>,
+    load_results: Option<PathBuf>,
+    read: Read,
+) -> PyResult<(String, String)> {
+    let request = app::explain::ExplainRequest {
+        input: input(spec, submissions, load_results, read).map_err(|e| py_error(py, e))?,
+        submission,
+        workload,
+    };
+    let e = run(py, || app::explain::explain(&request, &Silent))?;
+    let text = report::explain::text(&e.spec, &e.explanation);
+    Ok((text, json(&report::explain::json(&e.explanation))?))
 }
 
-/// The held-out variants drawn as numpy's `default_rng(seed)` draws them;
-/// `seed=None` is the spec's seed.
+/// `speedup`: (the table's text, the JSON document, warnings).
+#[pyfunction]
+#[pyo3(signature = (spec, base, comparison=None, submissions=None, load_results=None, read=Read::default()))]
+fn speedup(
+    py: Python<'_>,
+    spec: PathBuf,
+    base: String,
+    comparison: Option<String>,
+    submissions: Option<PathBuf>,
+    load_results: Option<PathBuf>,
+    read: Read,
+) -> PyResult<(String, String, Vec<WarningRow>)> {
+    let request = app::speedup::SpeedupRequest {
+        input: input(spec, submissions, load_results, read).map_err(|e| py_error(py, e))?,
+        base,
+        comparison,
+    };
+    let s = run(py, || app::speedup::speedup(&request, &Silent))?;
+    let text = match s.comparisons.as_slice() {
+        [one] if s.one => report::speedup::speedup_table(one),
+        all => report::speedup::speedups_table(all),
+    };
+    let doc = json(&report::speedup::document(&s.base, &s.comparisons))?;
+    Ok((text, doc, warning_rows(&s.warnings)))
+}
+
+/// `leaderboard`: (the Markdown table, the JSON document, warnings).
+#[pyfunction]
+#[pyo3(signature = (spec, submissions=None, load_results=None, read=Read::default(), info_dir=None))]
+fn leaderboard(
+    py: Python<'_>,
+    spec: PathBuf,
+    submissions: Option<PathBuf>,
+    load_results: Option<PathBuf>,
+    read: Read,
+    info_dir: Option<PathBuf>,
+) -> PyResult<(String, String, Vec<WarningRow>)> {
+    let request = app::leaderboard::LeaderboardRequest {
+        input: input(spec, submissions, load_results, read).map_err(|e| py_error(py, e))?,
+        info_dir,
+        update: None,
+    };
+    let t = run(py, || app::leaderboard::leaderboard(&request, &Silent))?;
+    let doc = report::markdown::leaderboard_document(&t.leaderboard, &t.rows);
+    Ok((t.markdown(), json(&doc)?, warning_rows(&t.warnings)))
+}
+
+fn method_of(name: &str) -> PyResult<Method> {
+    match name {
+        "bootstrap" => Ok(Method::Bootstrap),
+        "jackknife" => Ok(Method::Jackknife),
+        other => Err(EngineError::new_err(format!(
+            "method={other:?}: expected \"bootstrap\" or \"jackknife\""
+        ))),
+    }
+}
+
+fn over_of(name: &str) -> PyResult<Over> {
+    match name {
+        "studies" => Ok(Over::Studies),
+        "workloads" => Ok(Over::Workloads),
+        "both" => Ok(Over::Both),
+        other => Err(EngineError::new_err(format!(
+            "over={other:?}: expected \"studies\", \"workloads\" or \"both\""
+        ))),
+    }
+}
+
+/// `stability`: (the table's text, the JSON document, warnings).
+#[pyfunction]
+#[pyo3(signature = (spec, submissions=None, load_results=None, read=Read::default(),
+                    method="bootstrap", over="studies", resamples=10_000, seed=0, level=0.95,
+                    plot=None))]
+#[allow(clippy::too_many_arguments)]
+fn stability(
+    py: Python<'_>,
+    spec: PathBuf,
+    submissions: Option<PathBuf>,
+    load_results: Option<PathBuf>,
+    read: Read,
+    method: &str,
+    over: &str,
+    resamples: usize,
+    seed: u64,
+    level: f64,
+    plot: Option<PathBuf>,
+) -> PyResult<(String, String, Vec<WarningRow>)> {
+    let request = app::stability::StabilityRequest {
+        input: input(spec, submissions, load_results, read).map_err(|e| py_error(py, e))?,
+        options: algoperf_engine::score::stability::Options {
+            method: method_of(method)?,
+            over: over_of(over)?,
+            resamples,
+            seed,
+            level,
+        },
+        plot,
+    };
+    let s = run(py, || app::stability::stability(&request, &Silent))?;
+    let doc = json(&report::stability::document(&s.spec, &s.result))?;
+    Ok((
+        report::stability::table(&s.result),
+        doc,
+        warning_rows(&s.warnings),
+    ))
+}
+
+/// `compare`: (the table's text, the JSON document, warnings of A and B).
+#[pyfunction]
+#[pyo3(signature = (spec, submissions, spec_b=None, submissions_b=None, read=Read::default()))]
+fn compare(
+    py: Python<'_>,
+    spec: PathBuf,
+    submissions: PathBuf,
+    spec_b: Option<PathBuf>,
+    submissions_b: Option<PathBuf>,
+    read: Read,
+) -> PyResult<(String, String, Vec<WarningRow>)> {
+    let request = app::compare::CompareRequest {
+        specs: std::iter::once(spec).chain(spec_b).collect(),
+        submissions,
+        submissions_b,
+        read: read.request().map_err(|e| py_error(py, e))?,
+    };
+    let c = run(py, || app::compare::compare(&request, &Silent))?;
+    let mut warnings = warning_rows(&c.warnings.0);
+    warnings.extend(warning_rows(&c.warnings.1));
+    let doc = json(&report::compare::document(&c.comparison))?;
+    Ok((report::compare::table(&c.comparison), doc, warnings))
+}
+
+/// `check`: (the terminal text, the JSON document, the GitHub annotations,
+/// whether it fails, whether it fails with deny_warnings).
+#[pyfunction]
+#[pyo3(signature = (spec, paths, source="csv", info_dir=None, require_info=false))]
+fn check(
+    py: Python<'_>,
+    spec: PathBuf,
+    paths: Vec<PathBuf>,
+    source: &str,
+    info_dir: Option<PathBuf>,
+    require_info: bool,
+) -> PyResult<(String, String, String, bool, bool)> {
+    let request = app::check::CheckRequest {
+        spec,
+        paths,
+        source: source_of(source).map_err(|e| py_error(py, e))?,
+        info_dir,
+        require_info,
+    };
+    let c = run(py, || app::check::check(&request))?;
+    use algoperf_engine::check as chk;
+    let doc = json(&chk::json(&c.report, &c.spec, &c.paths))?;
+    Ok((
+        chk::terminal(&c.report),
+        doc,
+        chk::github(&c.report),
+        c.report.fails(false),
+        c.report.fails(true),
+    ))
+}
+
+/// `heldout sample --format json`.
 #[pyfunction]
 #[pyo3(signature = (spec, seed=None))]
-fn heldout_sample(py: Python<'_>, spec: String, seed: Option<u128>) -> PyResult<Vec<String>> {
-    let s = load_spec(&spec).map_err(|e| py_error(py, e))?;
-    let Some(sampling) = &s.sampling else {
-        return Err(EngineError::new_err(format!(
-            "{spec}: no [held_out_sampling] table: nothing to draw"
-        )));
-    };
-    let seed = seed.unwrap_or(sampling.seed);
-    let sizes: Vec<usize> = sampling.groups.iter().map(|(_, pool)| pool.len()).collect();
-    let drawn = algoperf_engine::spec::heldout::draw_indices(seed, &sizes);
-    Ok(sampling
-        .groups
-        .iter()
-        .zip(drawn)
-        .map(|((_, pool), i)| pool[i].clone())
-        .collect())
+fn heldout_sample(py: Python<'_>, spec: PathBuf, seed: Option<u128>) -> PyResult<String> {
+    let request = app::heldout::HeldoutRequest { spec, seed };
+    json(&run(py, || app::heldout::sample(&request))?)
 }
 
-/// Loads and checks a spec; its identity, workloads and targets as JSON text.
+/// `spec explain`: (the text, the JSON document); a bad spec raises
+/// `SpecError` (this is `spec check` for one file).
 #[pyfunction]
-fn check_spec_json(py: Python<'_>, path: String) -> PyResult<String> {
-    let s = load_spec(&path).map_err(|e| py_error(py, e))?;
-    let targets: serde_json::Map<String, Value> = s
-        .targets
-        .iter()
-        .map(|(w, t)| {
-            let goal = match t.goal {
-                spec::Goal::Minimize => "minimize",
-                spec::Goal::Maximize => "maximize",
-            };
-            let v = json!({"metric": t.metric, "column": t.column, "goal": goal,
-                           "target": t.target, "step_hint": t.step_hint, "budget": t.budget});
-            (w.clone(), v)
-        })
-        .collect();
-    let held_out: serde_json::Map<String, Value> = s
-        .held_out
-        .iter()
-        .map(|h| (h.variant.clone(), json!(h.base)))
-        .collect();
-    let doc = json!({
-        "path": s.path.display().to_string(),
-        "name": s.name,
-        "version": s.version,
-        "ruleset": s.ruleset,
-        "description": s.description,
-        "targets_path": s.targets_path.display().to_string(),
-        "base": s.base,
-        "held_out": held_out,
-        "targets": targets,
-    });
-    Ok(doc.to_string())
+fn check_spec(py: Python<'_>, path: PathBuf) -> PyResult<(String, String)> {
+    let s = run(py, || app::spec::explain(&path))?;
+    Ok((spec::explain(&s), json(&spec::explain_document(&s))?))
+}
+
+/// The JSON Schema of a document (`schema/<name>.schema.json`).
+#[pyfunction]
+fn schema(name: &str) -> PyResult<String> {
+    app::schemas::text(name).ok_or_else(|| {
+        let names: Vec<&str> = app::schemas::DOCUMENTS.iter().map(|(n, _)| *n).collect();
+        EngineError::new_err(format!(
+            "no document `{name}` (there are: {})",
+            names.join(", ")
+        ))
+    })
 }
 
 /// Runs the `algoperf-engine` command line with `argv` (argv[0] = program
 /// name) as the binary does; returns the exit code.
 #[pyfunction]
 fn run_cli(py: Python<'_>, argv: Vec<String>) -> i32 {
+    use clap::Parser;
     let parsed = match cli::Cli::try_parse_from(&argv) {
         Ok(parsed) => parsed,
         Err(e) => {
@@ -326,11 +514,17 @@ fn run_cli(py: Python<'_>, argv: Vec<String>) -> i32 {
 fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("EngineError", m.py().get_type::<EngineError>())?;
     m.add("SpecError", m.py().get_type::<SpecError>())?;
-    m.add_function(wrap_pyfunction!(score_files, m)?)?;
-    m.add_function(wrap_pyfunction!(speedup_json, m)?)?;
+    m.add_class::<Scored>()?;
+    m.add_function(wrap_pyfunction!(score, m)?)?;
     m.add_function(wrap_pyfunction!(explain, m)?)?;
+    m.add_function(wrap_pyfunction!(speedup, m)?)?;
+    m.add_function(wrap_pyfunction!(leaderboard, m)?)?;
+    m.add_function(wrap_pyfunction!(stability, m)?)?;
+    m.add_function(wrap_pyfunction!(compare, m)?)?;
+    m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(heldout_sample, m)?)?;
-    m.add_function(wrap_pyfunction!(check_spec_json, m)?)?;
+    m.add_function(wrap_pyfunction!(check_spec, m)?)?;
+    m.add_function(wrap_pyfunction!(schema, m)?)?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

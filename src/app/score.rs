@@ -1,12 +1,12 @@
 //! The main job: score a submissions tree (or a results cache) and publish
 //! the output folder and the HTML page.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{Input, InputRequest, Origin};
 use crate::diagnostics::Warnings;
 use crate::error::Result;
-use crate::ingest::Progress;
+use crate::ingest::{Progress, Source};
 use crate::run::error::CommandLineError;
 use crate::score::Leaderboard;
 use crate::spec::Spec;
@@ -36,6 +36,8 @@ pub struct Scored {
     pub leaderboard: Leaderboard,
     pub warnings: Warnings,
     pub origin: Origin,
+    /// Where the trials' evaluations came from.
+    pub source: Source,
     /// The output folder and how many files went into it, when one was asked.
     pub written: Option<(PathBuf, usize)>,
 }
@@ -74,6 +76,7 @@ pub fn score(request: &ScoreRequest, progress: &dyn Progress) -> Result<Scored> 
         leaderboard,
         warnings,
         origin: input.origin,
+        source: request.input.read.source,
         written: None,
     };
     if let Some(out) = &request.output_dir {
@@ -86,20 +89,49 @@ pub fn score(request: &ScoreRequest, progress: &dyn Progress) -> Result<Scored> 
 
 /// Renders every output and the manifest and commits them to `out` as one
 /// run; the render's notes (a shortened file name) join the warnings.
-fn write_output_folder(out: &std::path::Path, scored: &mut Scored) -> Result<usize> {
-    let leaderboard = scored.leaderboard.clone();
-    let warnings = std::mem::take(&mut scored.warnings);
-    let mut outcome = run::render(&scored.spec, leaderboard, warnings)?;
-    let provenance = match &scored.origin {
-        Origin::Cache(cache) => {
-            report::files::Provenance::of(&scored.spec, "results_cache", cache)?
+fn write_output_folder(out: &Path, scored: &mut Scored) -> Result<usize> {
+    let (n, warnings) = scored.render_into(out)?;
+    scored.warnings = warnings;
+    Ok(n)
+}
+
+impl Scored {
+    /// Writes the output folder `out` of this result as the main job does
+    /// (the same checks, all files of a run or none, with its manifest);
+    /// returns how many files it holds.
+    pub fn write(&self, out: &Path) -> Result<usize> {
+        report::files::check_output_target(out)?;
+        if let Origin::Tree(subs) = &self.origin {
+            report::files::check_output_dir(out, subs)?;
         }
-        Origin::Tree(tree) => report::files::Provenance::of(&scored.spec, "submissions", tree)?,
-    };
-    outcome.add_manifest(&provenance);
-    report::files::write_run(out, &outcome.files)?;
-    scored.warnings = outcome.warnings;
-    Ok(outcome.files.len())
+        Ok(self.render_into(out)?.0)
+    }
+
+    fn render_into(&self, out: &Path) -> Result<(usize, Warnings)> {
+        let leaderboard = self.leaderboard.clone();
+        let mut outcome = run::render(&self.spec, leaderboard, self.warnings.clone())?;
+        let provenance = match &self.origin {
+            Origin::Cache(cache) => {
+                report::files::Provenance::of(&self.spec, "results_cache", cache)?
+            }
+            Origin::Tree(tree) => report::files::Provenance::of(&self.spec, "submissions", tree)?,
+        };
+        outcome.add_manifest(&provenance);
+        report::files::write_run(out, &outcome.files)?;
+        Ok((outcome.files.len(), outcome.warnings))
+    }
+
+    /// Writes the HTML page to `page` (whole or not at all).
+    pub fn write_page(
+        &self,
+        page: &Path,
+        info_dir: Option<&Path>,
+        html_stability: Option<usize>,
+    ) -> Result<()> {
+        report::html::check_target(page)?;
+        let text = self.page(info_dir, html_stability)?;
+        report::html::write(page, &text)
+    }
 }
 
 /// Every place the run will write is checked before any log is read.
@@ -127,14 +159,24 @@ fn publish_page(request: &ScoreRequest, scored: &Scored) -> Result<()> {
     let Some(page) = &request.html else {
         return Ok(());
     };
-    let stability = page_stability(request.html_stability, &scored.spec, &scored.leaderboard)?;
-    let origin = match &scored.origin {
-        Origin::Cache(cache) => report::html::Origin::cache(cache),
-        Origin::Tree(tree) => report::html::Origin::folder(Some(tree), request.input.read.source),
-    };
-    let parts = (&scored.spec, &scored.leaderboard, &scored.warnings);
-    let info = request.info_dir.as_deref();
-    report::html::publish(page, parts, info, origin, stability.as_ref())
+    let text = scored.page(request.info_dir.as_deref(), request.html_stability)?;
+    report::html::write(page, &text)?;
+    eprintln!("wrote {}", page.display());
+    Ok(())
+}
+
+impl Scored {
+    /// The leaderboard's HTML page, with `<submission>/submission_info.yml`
+    /// from `info_dir` and `html_stability` resamples' intervals.
+    pub fn page(&self, info_dir: Option<&Path>, html_stability: Option<usize>) -> Result<String> {
+        let stability = page_stability(html_stability, &self.spec, &self.leaderboard)?;
+        let origin = match &self.origin {
+            Origin::Cache(cache) => report::html::Origin::cache(cache),
+            Origin::Tree(tree) => report::html::Origin::folder(Some(tree), self.source),
+        };
+        let parts = (&self.spec, &self.leaderboard, &self.warnings);
+        report::html::page_text(parts, info_dir, origin, stability.as_ref())
+    }
 }
 
 /// The page's intervals: `resamples` bootstrap resamples over studies, with

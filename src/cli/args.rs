@@ -8,7 +8,7 @@ use crate::ingest::Source;
 
 /// What every command that reads logs reads: the spec, the submissions
 /// tree or a results cache, and how the trials are selected and read.
-/// Converted once into [`super::options::Input`].
+/// Converted once into an [`crate::app::InputRequest`].
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// Ruleset spec (rulesets/*.toml).

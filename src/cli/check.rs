@@ -5,11 +5,10 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::args::SourceArg;
-use super::output::{print_err, print_out};
+use super::output::{print_err, print_json, print_out};
 use crate::error::Result;
-use crate::report::error::ReportError;
 use crate::run::error::{CommandLineError, RunError};
-use crate::spec;
+use crate::{app, check};
 
 /// `check`'s arguments.
 #[derive(Debug, Args)]
@@ -51,60 +50,27 @@ pub enum CheckFormat {
 }
 
 pub(super) fn check_command(args: CheckArgs) -> Result<()> {
-    use crate::check;
     if let Some(name) = &args.explain {
-        let code = check::Code::from_name(name).ok_or_else(|| {
-            let names: Vec<&str> = check::CODES.iter().map(|c| c.name()).collect();
-            let close = crate::diagnostics::closest(name, names.iter().copied())
-                .first()
-                .map(|n| n.to_string());
-            RunError::UnknownCheckCode {
-                name: name.clone(),
-                suggestion: close,
-                codes: names.iter().map(|n| n.to_string()).collect(),
-            }
-        })?;
-        print_out(&code.explain_text())?;
-        return Ok(());
+        return print_out(&app::check::explain_code(name)?);
     }
-    let Some(spec_path) = &args.spec else {
+    let Some(spec) = &args.spec else {
         return Err(RunError::Option(CommandLineError::SpecRequired).into());
     };
-    let spec = spec::load(spec_path)?;
-    if let Some(dir) = &args.info_dir {
-        if !dir.is_dir() {
-            return Err(ReportError::NoInfoFolder { path: dir.clone() }.into());
-        }
-    }
-    let options = check::Options {
+    let request = app::check::CheckRequest {
+        spec: spec.clone(),
+        paths: args.paths.clone(),
         source: args.source.into(),
         info_dir: args.info_dir.clone(),
         require_info: args.require_info,
     };
-    let report = check::check(&spec, &args.paths, &options);
+    let c = app::check::check(&request)?;
     match args.format {
-        CheckFormat::Terminal => print_out(&check::terminal(&report))?,
-        CheckFormat::Json => {
-            let doc = check::json(&report, &spec, &args.paths);
-            let text = serde_json::to_string_pretty(&doc).map_err(ReportError::Json)?;
-            print_out(&format!("{text}\n"))?;
-        }
+        CheckFormat::Terminal => print_out(&check::terminal(&c.report))?,
+        CheckFormat::Json => print_json(&check::json(&c.report, &c.spec, &c.paths))?,
         CheckFormat::Github => {
-            print_out(&check::github(&report))?;
-            print_err(&format!("{}\n", check::output_summary(&report)));
+            print_out(&check::github(&c.report))?;
+            print_err(&format!("{}\n", check::output_summary(&c.report)));
         }
     }
-    if report.fails(args.deny_warnings) {
-        let (e, w) = (
-            report.count(check::Severity::Error),
-            report.count(check::Severity::Warning),
-        );
-        return Err(RunError::CheckFailed {
-            errors: e,
-            warnings: w,
-            deny_warnings: args.deny_warnings,
-        }
-        .into());
-    }
-    Ok(())
+    c.fails(args.deny_warnings)
 }

@@ -5,12 +5,10 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::args::{Format, ReadArgs};
-use super::options::{run_options, score_tree};
-use super::output::{print_err, print_out};
+use super::options::Bar;
+use super::output::{print_err, print_json, print_out};
 use crate::error::Result;
-use crate::report::error::ReportError;
-use crate::run::error::{CommandLineError, RunError};
-use crate::{report, spec};
+use crate::{app, report};
 
 /// `compare`.
 #[derive(Debug, Args)]
@@ -31,27 +29,20 @@ pub struct CompareArgs {
 }
 
 pub(super) fn compare_command(args: CompareArgs) -> Result<()> {
-    if args.spec.len() > 2 {
-        return Err(RunError::Option(CommandLineError::CompareSpecs).into());
-    }
-    let spec_a = spec::load(&args.spec[0])?;
-    let spec_b = match args.spec.get(1) {
-        Some(p) => spec::load(p)?,
-        None => spec_a.clone(),
+    let request = app::compare::CompareRequest {
+        specs: args.spec.clone(),
+        submissions: args.submissions.clone(),
+        submissions_b: args.submissions_b.clone(),
+        read: args.read.request(),
     };
-    let options = run_options(&args.read);
-    let tree_b = args.submissions_b.as_ref().unwrap_or(&args.submissions);
-    let (a, wa) = score_tree(&args.submissions, &spec_a, &options, args.read.threads)?;
-    let (b, wb) = score_tree(tree_b, &spec_b, &options, args.read.threads)?;
-    print_err(&format!("{}{}", wa.render(), wb.render()));
-    let c = crate::score::compare::compare(&a, &b);
+    let c = app::compare::compare(&request, &Bar::new())?;
+    print_err(&format!(
+        "{}{}",
+        c.warnings.0.render(),
+        c.warnings.1.render()
+    ));
     match args.format {
-        Format::Table => print_out(&report::compare::table(&c))?,
-        Format::Json => {
-            let text = serde_json::to_string_pretty(&report::compare::document(&c))
-                .map_err(ReportError::Json)?;
-            print_out(&format!("{text}\n"))?;
-        }
+        Format::Table => print_out(&report::compare::table(&c.comparison)),
+        Format::Json => print_json(&report::compare::document(&c.comparison)),
     }
-    Ok(())
 }

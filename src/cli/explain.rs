@@ -3,11 +3,10 @@
 use clap::Args;
 
 use super::args::{Format, InputArgs};
-use super::options::Input;
+use super::options::Bar;
 use super::output::{print_json, print_out};
 use crate::error::Result;
-use crate::report;
-use crate::run::error::RunError;
+use crate::{app, report};
 
 /// Arguments of `explain`.
 #[derive(Debug, Args)]
@@ -28,20 +27,14 @@ pub struct ExplainArgs {
 /// Runs `explain`. Its warnings are not printed: the explanation is the
 /// output.
 pub fn explain_command(a: ExplainArgs) -> Result<()> {
-    let input = Input::from_cli_arguments(&a.input)?;
-    let s = &input.spec;
-    let (leaderboard, _) = input.score()?;
-    if leaderboard.row(&a.submission).is_none() {
-        return Err(RunError::UnknownSubmission {
-            submissions: input.origin.path().to_path_buf(),
-            name: a.submission.clone(),
-            scored: leaderboard.submissions.clone(),
-        }
-        .into());
-    }
-    let explanation = leaderboard.explain(s, &a.submission, &a.workload)?;
+    let request = app::explain::ExplainRequest {
+        input: a.input.request()?,
+        submission: a.submission.clone(),
+        workload: a.workload.clone(),
+    };
+    let e = app::explain::explain(&request, &Bar::new())?;
     match a.format {
-        Format::Table => print_out(&report::explain::text(s, &explanation)),
-        Format::Json => print_json(&report::explain::json(&explanation)),
+        Format::Table => print_out(&report::explain::text(&e.spec, &e.explanation)),
+        Format::Json => print_json(&report::explain::json(&e.explanation)),
     }
 }

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::output::print_err;
+use crate::app;
 use crate::error::Result;
-use crate::{report, run, spec};
 
 /// `report`: the HTML page of a results cache.
 #[derive(Debug, Args)]
@@ -26,12 +26,14 @@ pub struct ReportArgs {
 }
 
 pub(super) fn report_command(args: ReportArgs) -> Result<()> {
-    let spec = spec::load(&args.spec)?;
-    report::html::check_target(&args.html)?;
-    let ingested = crate::ingest::cache::load(&args.load_results, &spec)?;
-    let (leaderboard, warnings) = run::score_only(&ingested, &spec, &run::Options::default())?;
+    let request = app::report::ReportRequest {
+        spec: args.spec.clone(),
+        load_results: args.load_results.clone(),
+        html: args.html.clone(),
+        info_dir: args.info_dir.clone(),
+        html_stability: None,
+    };
+    let warnings = app::report::report(&request)?;
     print_err(&warnings.render());
-    let origin = report::html::Origin::cache(&args.load_results);
-    let scored = (&spec, &leaderboard, &warnings);
-    report::html::publish(&args.html, scored, args.info_dir.as_deref(), origin, None)
+    Ok(())
 }

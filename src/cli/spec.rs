@@ -7,8 +7,7 @@ use clap::Subcommand;
 use super::args::Format;
 use super::output::{print_err, print_json, print_out};
 use crate::error::Result;
-use crate::run::error::RunError;
-use crate::spec;
+use crate::{app, spec};
 
 #[derive(Debug, Subcommand)]
 pub enum SpecCommand {
@@ -55,7 +54,7 @@ pub fn spec_command(command: SpecCommand) -> Result<()> {
     match command {
         SpecCommand::Check { files } => spec_check(&files),
         SpecCommand::Explain { file, format } => {
-            let s = spec::load(&file)?;
+            let s = app::spec::explain(&file)?;
             match format {
                 Format::Table => print_out(&spec::explain(&s)),
                 Format::Json => print_json(&spec::explain_document(&s)),
@@ -64,58 +63,29 @@ pub fn spec_command(command: SpecCommand) -> Result<()> {
     }
 }
 
-/// Runs `heldout sample`.
 pub fn heldout_command(command: HeldoutCommand) -> Result<()> {
-    let HeldoutCommand::Sample {
-        spec: path,
-        seed,
-        format,
-    } = command;
-    let s = spec::load(&path)?;
-    let Some(sampling) = &s.sampling else {
-        return Err(RunError::NoHeldoutSampling { spec: path }.into());
-    };
-    let seed = seed.unwrap_or(sampling.seed);
-    let sizes: Vec<usize> = sampling.groups.iter().map(|(_, pool)| pool.len()).collect();
-    let drawn = crate::spec::heldout::draw_indices(seed, &sizes);
-    if format == Format::Json {
-        let groups: Vec<serde_json::Value> = (sampling.groups.iter().zip(drawn))
-            .map(|((group, pool), i)| {
-                serde_json::json!({"group": group, "pool": pool, "drawn": pool[i]})
-            })
-            .collect();
-        return print_json(&serde_json::json!({
-            "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
-            "spec": path.display().to_string(),
-            "seed": spec::seed_value(seed),
-            "held_out": groups,
-        }));
+    let HeldoutCommand::Sample { spec, seed, format } = command;
+    let drawn = app::heldout::sample(&app::heldout::HeldoutRequest { spec, seed })?;
+    match format {
+        Format::Json => print_json(&drawn),
+        Format::Table => print_out(
+            &drawn
+                .drawn()
+                .iter()
+                .map(|d| format!("{d}\n"))
+                .collect::<String>(),
+        ),
     }
-    let mut text = String::new();
-    for ((_, pool), i) in sampling.groups.iter().zip(drawn) {
-        text.push_str(&pool[i]);
-        text.push('\n');
-    }
-    print_out(&text)
 }
 
+/// `ok` per good file on stdout, every problem of a bad one on stderr.
 fn spec_check(files: &[PathBuf]) -> Result<()> {
-    let mut failed = 0;
-    for f in files {
-        match spec::load(f) {
-            Ok(_) => print_out(&format!("{}: ok\n", f.display()))?,
-            Err(e) => {
-                failed += 1;
-                print_err(&format!("{e}\n"));
-            }
+    let verdicts = app::spec::check(files);
+    for v in &verdicts {
+        match &v.outcome {
+            Ok(_) => print_out(&format!("{}: ok\n", v.file.display()))?,
+            Err(e) => print_err(&format!("{e}\n")),
         }
     }
-    if failed > 0 {
-        return Err(RunError::SpecsFailed {
-            failed,
-            total: files.len(),
-        }
-        .into());
-    }
-    Ok(())
+    app::spec::failed(&verdicts)
 }

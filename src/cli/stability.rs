@@ -1,17 +1,15 @@
 //! `stability`: how sure the ranking is.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
 use super::args::{Format, InputArgs};
-use super::options::{thread_pool, Input};
-use super::output::{print_err, print_out};
+use super::options::Bar;
+use super::output::{print_err, print_json, print_out};
 use crate::error::Result;
-use crate::report;
-use crate::report::error::ReportError;
 use crate::score::stability::{self, Method, Over};
-use crate::spec::Spec;
+use crate::{app, report};
 
 /// `stability`: see `score::stability`.
 #[derive(Debug, Args)]
@@ -57,30 +55,19 @@ pub enum OverArg {
 }
 
 pub(super) fn stability_command(args: StabilityArgs) -> Result<()> {
-    let input = Input::from_cli_arguments(&args.input)?;
-    let spec = &input.spec;
-    let options = stability_options(&args);
-    // Reading and resampling share the `--threads` workers.
-    let result = thread_pool(input.threads)?.install(|| {
-        let (leaderboard, warnings) = input.score_here()?;
-        print_err(&warnings.render());
-        stability::stability(spec, &leaderboard, &options)
-    })?;
-    if let Some(file) = &args.plot {
-        write_plot(file, spec, &result)?;
-    }
+    let request = app::stability::StabilityRequest {
+        input: args.input.request()?,
+        options: stability_options(&args),
+        plot: args.plot.clone(),
+    };
+    let s = app::stability::stability(&request, &Bar::new())?;
+    print_err(&s.warnings.render());
     match args.format {
-        Format::Table => print_out(&report::stability::table(&result))?,
-        Format::Json => {
-            let doc = report::stability::document(spec, &result);
-            let text = serde_json::to_string_pretty(&doc).map_err(ReportError::Json)?;
-            print_out(&format!("{text}\n"))?;
-        }
+        Format::Table => print_out(&report::stability::table(&s.result)),
+        Format::Json => print_json(&report::stability::document(&s.spec, &s.result)),
     }
-    Ok(())
 }
 
-/// `--method`, `--over`, `--resamples`, `--seed`, `--level`.
 fn stability_options(args: &StabilityArgs) -> stability::Options {
     stability::Options {
         method: match args.method {
@@ -96,21 +83,4 @@ fn stability_options(args: &StabilityArgs) -> stability::Options {
         seed: args.seed,
         level: args.level,
     }
-}
-
-/// `--plot FILE`: PNG when FILE ends in .png, else SVG.
-fn write_plot(file: &Path, spec: &Spec, result: &stability::Stability) -> Result<()> {
-    let is_png = file
-        .extension()
-        .is_some_and(|x| x.eq_ignore_ascii_case("png"));
-    let drawn = if is_png {
-        report::stability::png(spec, result)
-    } else {
-        report::stability::svg(spec, result).map(String::into_bytes)
-    };
-    let bytes = drawn.map_err(|source| ReportError::Plot {
-        path: file.to_path_buf(),
-        source,
-    })?;
-    crate::fs::write_file(file, &bytes)
 }

@@ -253,8 +253,7 @@ impl Origin {
 /// A scored run: spec, leaderboard, its warnings.
 pub type Scored<'a> = (&'a Spec, &'a Leaderboard, &'a Warnings);
 
-/// `--html FILE`: reads the metadata under `info_dir`, hashes the spec,
-/// renders the page and writes it.
+/// `--html FILE`: [`page_text`], written whole or not at all.
 pub fn publish(
     path: &Path,
     scored: Scored,
@@ -262,6 +261,20 @@ pub fn publish(
     origin: Origin,
     stability: Option<&Stability>,
 ) -> Result<()> {
+    let page = page_text(scored, info_dir, origin, stability)?;
+    write(path, &page)?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
+/// The page's text: reads the metadata under `info_dir`, hashes the spec,
+/// renders.
+pub fn page_text(
+    scored: Scored,
+    info_dir: Option<&Path>,
+    origin: Origin,
+    stability: Option<&Stability>,
+) -> Result<String> {
     let (spec, leaderboard, warnings) = scored;
     let info = load_info(info_dir, leaderboard)?;
     let provenance = Provenance::new(spec, origin.input, origin.source)?;
@@ -273,9 +286,7 @@ pub fn publish(
         provenance: &provenance,
         stability,
     };
-    write(path, &render(&page))?;
-    eprintln!("wrote {}", path.display());
-    Ok(())
+    Ok(render(&page))
 }
 
 /// Writes the page whole or not at all (see [`super::files::write_all`]).

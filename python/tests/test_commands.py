@@ -1,0 +1,168 @@
+"""Every command of the CLI through the Python API: each result's document
+equals the CLI's `--format json` value for value (both run the same
+application-layer function), and the pandas views are built once."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+
+import algoperf_engine as ae
+from conftest import REPO, run_python
+
+
+def cli_json(*args: str) -> dict:
+    p = run_python("algoperf_engine", *args, "--format", "json")
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+def test_dir_is_clean():
+    public = {n for n in dir(ae) if not n.startswith("_")}
+    assert public == {n for n in ae.__all__ if not n.startswith("_")}
+    for noise in ["Any", "Dict", "io", "json", "pd", "os", "Path"]:
+        assert noise not in dir(ae)
+
+
+def test_frames_are_built_once(v05_result):
+    assert v05_result.scores is v05_result.scores
+    assert v05_result.time_to_targets is v05_result.time_to_targets
+    assert v05_result.leaderboard is v05_result.leaderboard
+
+
+def test_leaderboard_frame_is_the_ranking(v05_result, v05_spec, v05_logs):
+    doc = cli_json("--spec", v05_spec, "--submissions", str(v05_logs))
+    frame = v05_result.leaderboard
+    assert list(frame.columns) == ["rank", "score", "solved"]
+    assert list(frame.index) == [r["submission"] for r in doc["ranking"]]
+    assert list(frame["solved"]) == [r["solved"] for r in doc["ranking"]]
+    assert "<table" in v05_result._repr_html_()
+
+
+def test_spec_by_name(v05_logs, v05_result):
+    r = ae.score("v05_external", v05_logs)
+    assert r.scores.equals(v05_result.scores)
+
+
+def test_warnings_go_through_the_warnings_module(v05_spec, v05_logs):
+    with pytest.warns(ae.EngineWarning) as caught:
+        r = ae.score(v05_spec, v05_logs, include="caspr_adaptive")
+    kinds = {w.kind for w in r.warnings}
+    assert {type(c.message).__name__ for c in caught} == {f"{k}Warning" for k in kinds}
+    assert ae.StudyCountWarning is ae.StudyCountWarning
+    assert issubclass(ae.StudyCountWarning, ae.EngineWarning)
+
+
+def test_explain_equals_the_cli(v05_spec, v05_logs):
+    e = ae.explain(v05_spec, v05_logs, "lawa_ema", "imagenet_resnet")
+    doc = cli_json("explain", "--spec", v05_spec, "--submissions", str(v05_logs),
+                   "--submission", "lawa_ema", "--workload", "imagenet_resnet")
+    assert e.document == doc
+    assert "lawa_ema" in str(e)
+
+
+def test_speedup_one_and_all_equal_the_cli(v05_spec, v05_logs):
+    one = ae.speedup(v05_spec, v05_logs, "baseline", "shampoo_submission")
+    doc = cli_json("speedup", "--spec", v05_spec, "--submissions", str(v05_logs),
+                   "--base", "baseline", "--comparison", "shampoo_submission")
+    (c,) = doc["comparisons"]
+    assert one.geomean_ratio == c["geomean_ratio"] and one.time_saved == c["time_saved"]
+    assert one.verdict == c["verdict"] and one.times_faster == c["times_faster"]
+    every = ae.speedup(v05_spec, v05_logs, "baseline")
+    doc = cli_json("speedup", "--spec", v05_spec, "--submissions", str(v05_logs),
+                   "--base", "baseline")
+    assert every.document == doc
+    assert len(every.comparisons) == 10 and "baseline" not in every.comparisons
+    assert list(every.table.columns) == ["geomean_ratio", "times_faster", "time_saved", "verdict"]
+
+
+def test_markdown_leaderboard_equals_the_cli(v05_spec, v05_logs):
+    t = ae.markdown(v05_spec, v05_logs)
+    doc = cli_json("leaderboard", "--spec", v05_spec, "--submissions", str(v05_logs))
+    assert t.document == doc
+    assert str(t).startswith("|")
+    assert list(t.frame.index)[0] == "shampoo_submission"
+
+
+def test_stability_equals_the_cli_and_intervals_join_the_leaderboard(v05_spec, v05_logs):
+    s = ae.stability(v05_spec, v05_logs, resamples=200, seed=3)
+    doc = cli_json("stability", "--spec", v05_spec, "--submissions", str(v05_logs),
+                   "--resamples", "200", "--seed", "3")
+    assert s.document == doc
+    frame = ae.leaderboard(v05_spec, v05_logs, intervals=200, seed=3)
+    assert (frame["score_low"] <= frame["score"]).all()
+    assert (frame["score"] <= frame["score_high"]).all()
+    assert frame.loc["shampoo_submission", "p_rank_1"] == s.table.loc["shampoo_submission", "p_rank_1"]
+
+
+def test_compare_equals_the_cli(v05_spec, v05_logs):
+    fastest = str(REPO / "examples" / "v05_external_fastest.toml")
+    c = ae.compare(v05_spec, v05_logs, spec_b=fastest)
+    doc = cli_json("compare", "--spec", v05_spec, "--spec", fastest,
+                   "--submissions", str(v05_logs))
+    assert c.document == doc
+    assert len(c.cells) == len(doc["cells"])
+
+
+def test_check_equals_the_cli(v05_spec, v05_logs):
+    folder = v05_logs / "baseline"
+    c = ae.check(v05_spec, folder)
+    p = run_python("algoperf_engine", "check", "--spec", v05_spec, str(folder),
+                   "--format", "json")
+    assert c.document == json.loads(p.stdout)
+    assert c.ok == (p.returncode == 0)
+    assert list(c.findings.columns) == ["code", "severity", "file", "line", "message"]
+
+
+def test_heldout_and_spec_explain_equal_the_cli(v05_spec):
+    doc = cli_json("heldout", "sample", "--spec", v05_spec)
+    assert ae.heldout_sample(v05_spec) == [g["drawn"] for g in doc["held_out"]]
+    info = ae.check_spec(v05_spec)
+    assert info.document == cli_json("spec", "explain", v05_spec)
+    assert info.name == info.document["name"]
+
+
+def test_html_text_and_file(v05_spec, v05_logs, tmp_path):
+    text = ae.html(v05_spec, v05_logs)
+    assert text.startswith("<!DOCTYPE html>") or text.lstrip().startswith("<!")
+    page = tmp_path / "page.html"
+    ae.html(v05_spec, v05_logs, page)
+    assert page.read_text().count("shampoo_submission") > 0
+
+
+def test_write_goes_through_the_engines_store(v05_result, tmp_path, v05_logs):
+    out = tmp_path / "out"
+    v05_result.write(out)
+    assert (out / "scores.csv").read_bytes() == v05_result.files["scores.csv"]
+    with pytest.raises(ae.EngineError):
+        v05_result.write(v05_logs / "baseline")
+
+
+def test_folder_names_stay_strings(v05_spec, v05_logs, tmp_path):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for name, source in [("001", "baseline"), ("1", "amos"), ("1e3", "nadamp")]:
+        (tree / name).symlink_to(v05_logs / source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = ae.score(v05_spec, tree)
+    assert list(r.scores.index) == ["001", "1", "1e3"]
+    assert list(r.time_to_targets.index) == ["001", "1", "1e3"]
+
+
+def test_schema_is_the_committed_file():
+    committed = json.loads((REPO / "schema" / "leaderboard.schema.json").read_text())
+    assert ae.schema("leaderboard") == committed
+
+
+def test_plot_profile_distinguishes_every_line(v05_result):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    ax = ae.plot_profile(v05_result)
+    styles = {(l.get_color(), l.get_linestyle()) for l in ax.get_lines()}
+    assert len(styles) == len(ax.get_lines()) == 11
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == list(v05_result.leaderboard.index)
