@@ -189,9 +189,15 @@ class RunWarning:
 
 
 def _warn(rows: _Iterable[tuple]) -> _List[RunWarning]:
+    """The run's warnings as data; one ``warnings.warn`` per kind of problem
+    (grouped by summary, as the CLI groups them), not one per place."""
     out = [RunWarning(*r) for r in rows]
+    groups: _Dict[tuple, _List[RunWarning]] = {}
     for w in out:
-        _warnings.warn(f"{w.summary} ({w.location})", w.category, stacklevel=3)
+        groups.setdefault((w.kind, w.summary), []).append(w)
+    for (_, summary), ws in groups.items():
+        where = ws[0].location if len(ws) == 1 else f"{len(ws)} places, first {ws[0].location}"
+        _warnings.warn(f"{summary} ({where})", ws[0].category, stacklevel=3)
     return out
 
 
@@ -230,6 +236,18 @@ class _Result:
         return _json.loads(self._doc_text)
 
 
+class _Text(_Result):
+    """A command's result: its text (``str()``), its document, its warnings."""
+
+    def __init__(self, text: str, doc: str, warnings: _Optional[_List[RunWarning]] = None) -> None:
+        self.text = text
+        self._doc_text = doc
+        self.warnings: _List[RunWarning] = warnings or []
+
+    def __str__(self) -> str:
+        return self.text
+
+
 # --- score -------------------------------------------------------------------
 
 
@@ -255,22 +273,22 @@ class ScoreResult(_Result):
     def scores(self) -> "pd.Series":
         """Benchmark score per submission (index ``submission``), as ``scores.csv``."""
         pd = _pd()
-        index = pd.Index(self._inner.submissions, name="submission", dtype=object)
+        index = pd.Index(self._inner.submissions, name="submission")
         return pd.Series(self._inner.scores, index=index, name="score", dtype=float)
 
     @_cached_property
     def time_to_targets(self) -> "pd.DataFrame":
         """Submissions × workloads, seconds: ``inf`` = target missed, NaN = not run."""
         pd = _pd()
-        index = pd.Index(self._inner.submissions, name="submission", dtype=object)
-        columns = pd.Index(self._inner.workloads, dtype=object)
+        index = pd.Index(self._inner.submissions, name="submission")
+        columns = pd.Index(self._inner.workloads)
         return pd.DataFrame(self._inner.time_to_targets, index=index, columns=columns, dtype=float)
 
     @_cached_property
     def profile(self) -> "pd.DataFrame":
         """Submissions × τ (float columns): ρ(τ), as ``performance_profile_score.csv``."""
         pd = _pd()
-        index = pd.Index(self._inner.submissions, name="submission", dtype=object)
+        index = pd.Index(self._inner.submissions, name="submission")
         columns = pd.Index(self._inner.tau_axis, name="tau", dtype=float)
         return pd.DataFrame(self._inner.profile, index=index, columns=columns, dtype=float)
 
@@ -286,7 +304,7 @@ class ScoreResult(_Result):
                 "score": [_num(r["score"]) for r in rows],
                 "solved": [r["solved"] for r in rows],
             },
-            index=pd.Index([r["submission"] for r in rows], name="submission", dtype=object),
+            index=pd.Index([r["submission"] for r in rows], name="submission"),
         )
         return frame
 
@@ -371,16 +389,9 @@ def score(
 # --- the other commands --------------------------------------------------------
 
 
-class Explanation(_Result):
+class Explanation(_Text):
     """``explain``: why a submission got what it got on one workload.
     ``str()`` is the command's text; ``document`` its JSON."""
-
-    def __init__(self, text: str, doc: str) -> None:
-        self.text = text
-        self._doc_text = doc
-
-    def __str__(self) -> str:
-        return self.text
 
     def __repr__(self) -> str:
         d = self.document
@@ -427,21 +438,16 @@ class Speedup:
     verdict: str
 
 
-class Speedups(_Result):
+class Speedups(_Text):
     """``speedup``: every comparison against ``base``."""
 
     def __init__(self, text: str, doc: str, warnings: _List[RunWarning]) -> None:
-        self.text = text
-        self._doc_text = doc
-        self.warnings = warnings
+        super().__init__(text, doc, warnings)
         d = self.document
         self.base: str = d["base"]
         self.comparisons: _Dict[str, Speedup] = {
             c["comparison"]: _speedup_of(self.base, c) for c in d["comparisons"]
         }
-
-    def __str__(self) -> str:
-        return self.text
 
     def __getitem__(self, comparison: str) -> Speedup:
         return self.comparisons[comparison]
@@ -453,7 +459,7 @@ class Speedups(_Result):
         keys = ["geomean_ratio", "times_faster", "time_saved", "verdict"]
         return pd.DataFrame(
             [[getattr(s, k) for k in keys] for s in self.comparisons.values()],
-            index=pd.Index(list(self.comparisons), name="comparison", dtype=object),
+            index=pd.Index(list(self.comparisons), name="comparison"),
             columns=keys,
         )
 
@@ -489,16 +495,9 @@ def speedup(
     return all_
 
 
-class Leaderboard(_Result):
-    """``leaderboard``: the ranked table with each submission's info."""
-
-    def __init__(self, markdown: str, doc: str, warnings: _List[RunWarning]) -> None:
-        self.markdown = markdown
-        self._doc_text = doc
-        self.warnings = warnings
-
-    def __str__(self) -> str:
-        return self.markdown
+class Leaderboard(_Text):
+    """``leaderboard``: the ranked table (Markdown, ``str()``) with each
+    submission's info."""
 
     @_cached_property
     def frame(self) -> "pd.DataFrame":
@@ -511,7 +510,7 @@ class Leaderboard(_Result):
                 "logs": [r["logs"] for r in rows],
                 "name": [(r["info"] or {}).get("name") for r in rows],
             },
-            index=pd.Index([r["submission"] for r in rows], name="submission", dtype=object),
+            index=pd.Index([r["submission"] for r in rows], name="submission"),
         )
 
 
@@ -561,16 +560,8 @@ def markdown(
     return Leaderboard(text, doc, _warn(warnings))
 
 
-class StabilityResult(_Result):
+class StabilityResult(_Text):
     """``stability``: score and rank intervals, P(rank 1), P(A above B)."""
-
-    def __init__(self, text: str, doc: str, warnings: _List[RunWarning]) -> None:
-        self.text = text
-        self._doc_text = doc
-        self.warnings = warnings
-
-    def __str__(self) -> str:
-        return self.text
 
     @_cached_property
     def table(self) -> "pd.DataFrame":
@@ -587,7 +578,7 @@ class StabilityResult(_Result):
                 "p_rank_1": [r["p_rank_1"] for r in rows],
                 "tied_with_first": [r["tied_with_first"] for r in rows],
             },
-            index=pd.Index([r["submission"] for r in rows], name="submission", dtype=object),
+            index=pd.Index([r["submission"] for r in rows], name="submission"),
         )
 
     @_cached_property
@@ -623,16 +614,8 @@ def stability(
     return StabilityResult(text, doc, _warn(warnings))
 
 
-class Comparison(_Result):
+class Comparison(_Text):
     """``compare``: two leaderboards side by side."""
-
-    def __init__(self, text: str, doc: str, warnings: _List[RunWarning]) -> None:
-        self.text = text
-        self._doc_text = doc
-        self.warnings = warnings
-
-    def __str__(self) -> str:
-        return self.text
 
     @_cached_property
     def cells(self) -> "pd.DataFrame":
@@ -670,18 +653,14 @@ def compare(
     return Comparison(text, doc, _warn(warnings))
 
 
-class CheckResult(_Result):
+class CheckResult(_Text):
     """``check``: every finding, with file, line, severity and code."""
 
     def __init__(self, text: str, doc: str, github: str, fails: bool, fails_strict: bool) -> None:
-        self.text = text
-        self._doc_text = doc
+        super().__init__(text, doc)
         self.github = github
         self.ok = not fails
         self.ok_without_warnings = not fails_strict
-
-    def __str__(self) -> str:
-        return self.text
 
     def __bool__(self) -> bool:
         return self.ok
@@ -717,17 +696,10 @@ def heldout_sample(spec: PathLike, seed: _Optional[int] = None) -> _List[str]:
     return [g["drawn"] for g in doc["held_out"]]
 
 
-class SpecInfo(_Result):
+class SpecInfo(_Text):
     """A checked spec: ``spec explain``'s document, its keys as attributes
     (``name``, ``version``, ``ruleset``, ``workloads``, ``formulas``, …),
     plus ``base`` and ``held_out`` (variant → base)."""
-
-    def __init__(self, text: str, doc: str) -> None:
-        self.text = text
-        self._doc_text = doc
-
-    def __str__(self) -> str:
-        return self.text
 
     def __getattr__(self, name: str) -> _Any:
         if name.startswith("_"):
@@ -736,6 +708,16 @@ class SpecInfo(_Result):
         if name in doc:
             return doc[name]
         raise AttributeError(f"SpecInfo has no {name!r} (keys: {', '.join(sorted(doc))})")
+
+    @property
+    def path(self) -> str:
+        """The spec file."""
+        return str(self.document["spec"])
+
+    @property
+    def targets_path(self) -> str:
+        """Its targets file."""
+        return str(self.document["targets"])
 
     @property
     def base(self) -> _List[str]:
@@ -748,6 +730,8 @@ class SpecInfo(_Result):
 
     @property
     def targets(self) -> _Dict[str, _Dict[str, _Any]]:
+        """Workload → its entry of ``workloads`` (metric, column, goal,
+        target, budget, …)."""
         return {w["workload"]: w for w in self.document["workloads"]}
 
 
