@@ -2,7 +2,7 @@
 //! writing files whole or not at all. Nothing is computed here.
 
 pub mod compare;
-pub mod error;
+pub use crate::error::report as error;
 pub mod explain;
 pub mod files;
 pub mod html;

@@ -4,7 +4,7 @@
 //! Pure computation on ingested trials and a spec: no file is touched here.
 
 pub mod compare;
-pub mod error;
+pub use crate::error::score as error;
 pub mod explain;
 pub mod speedup;
 pub mod stability;

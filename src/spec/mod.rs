@@ -5,12 +5,13 @@
 //! and its targets file, parses and checks every formula, and returns a
 //! [`Spec`]: the only thing the engine consults for a benchmark number.
 
-pub mod diagnostic;
+pub use crate::error::spec as diagnostic;
 mod explain;
 mod extends;
 pub mod formula;
 pub mod heldout;
 pub mod lang;
+pub mod series;
 mod load;
 
 use std::collections::BTreeMap;
