@@ -83,7 +83,7 @@ pub fn document(spec: &Spec, lb: &Leaderboard, warnings: &Warnings) -> Value {
         "base_workloads": lb.rules.base,
         "denominators": denominators,
         "ratios": matrix(lb, &lb.rules.base, &lb.rules.ratios),
-        "tau": lb.rules.taus.iter().map(|t| number(*t)).collect::<Vec<_>>(),
+        "tau": lb.rules.tau.values.iter().map(|t| number(*t)).collect::<Vec<_>>(),
         "profile": profile_section(lb),
         "scores": scores,
         "ranking": ranking_section(spec, lb),
@@ -123,7 +123,7 @@ fn profile_section(lb: &Leaderboard) -> Map<String, Value> {
             (
                 s.clone(),
                 Value::Array(
-                    (0..lb.rules.taus.len())
+                    (0..lb.rules.tau.values.len())
                         .map(|j| number(lb.rules.profile[(r, j)]))
                         .collect(),
                 ),
