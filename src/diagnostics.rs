@@ -8,9 +8,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::TrialError;
-use crate::ingest::degenerate::Problem;
-use crate::ingest::rawlog::LogWarning;
+use crate::error::ingest::{LogWarning, Problem, TrialError};
 
 /// The level of the tree a folder is expected at (`file where a <level>
 /// folder is expected`).
@@ -285,20 +283,10 @@ pub struct Warnings {
     items: Vec<Warning>,
 }
 
-/// Paths in warnings and trial errors are kept as the text they are shown
-/// as: a results cache holds a warning about a name that is not UTF-8 (which
-/// serde's own `PathBuf` encoding refuses).
-pub mod lossy_path {
-    use std::path::{Path, PathBuf};
+pub mod lossy_path;
+pub mod model;
 
-    pub fn serialize<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&path.to_string_lossy())
-    }
-
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
-        <String as serde::Deserialize>::deserialize(d).map(PathBuf::from)
-    }
-}
+pub use model::{Diagnostic, Location, Severity};
 
 /// `text` with every control character (an escape sequence in a folder
 /// name, a newline, a tab) written as a Rust escape (`\u{1b}`, `\n`), so
@@ -484,7 +472,7 @@ mod tests {
             "an exact name is not a suggestion"
         );
     }
-    use crate::error::TrialProblem;
+    use crate::error::ingest::TrialProblem;
 
     fn p(s: &str) -> PathBuf {
         PathBuf::from(s)
@@ -715,24 +703,21 @@ mod tests {
             }
         }
         assert!(notes.fatal_under_strict().is_empty());
-        assert!(crate::run::enforce_strict(&notes, true).is_ok());
 
         let mut all = notes.clone();
-        all.push(Warning::ReferenceMissed {
-            workload: s("ogbg"),
-        });
-        all.push(Warning::NoRawLogs {
-            path: p("s/a/st/wmt_jax"),
-        });
-        assert!(crate::run::enforce_strict(&all, false).is_ok());
-        let e = crate::run::enforce_strict(&all, true).expect_err("fatal under --strict");
-        assert_eq!(
-            e.to_string(),
-            "--strict: 2 problems:\n  \
-             ogbg: the reference submission did not run this workload: nobody is solved on it\n  \
-             s/a/st/wmt_jax: workload folder without raw logs (*.log), skipped"
-        );
-        assert_eq!(e.exit_code(), crate::error::exit::SCORING);
+        let fatal = [
+            Warning::ReferenceMissed {
+                workload: s("ogbg"),
+            },
+            Warning::NoRawLogs {
+                path: p("s/a/st/wmt_jax"),
+            },
+        ];
+        for w in &fatal {
+            all.push(w.clone());
+        }
+        let found: Vec<Warning> = all.fatal_under_strict().into_iter().cloned().collect();
+        assert_eq!(found, fatal);
     }
 
     /// Warnings go into the results cache; a name that is not UTF-8 (the

@@ -2,14 +2,27 @@
 //! (spec, ingest, cache, score, report, run and command line), and the exit
 //! status table. Every one names the file (and line, where there is one) it
 //! is about.
+//!
+//! Each area's errors are defined here, in a submodule of its name, and
+//! re-exported where the area lives (`crate::report::error` is
+//! [`report`]): `Error` wraps them all and every stage returns
+//! [`Result`], so they sit below the stages, not in them (the layer table
+//! of `tests/it/layers.rs`).
 
-use crate::ingest::cache::CacheError;
-use crate::report::error::ReportError;
-use crate::run::error::{CommandLineError, RunError};
-use crate::score::error::ScoreError;
-use crate::spec::SpecErrors;
+pub mod cache;
+pub mod ingest;
+pub mod report;
+pub mod run;
+pub mod score;
+pub mod spec;
 
-pub use crate::ingest::error::{IngestError, TrialError, TrialProblem};
+use self::cache::CacheError;
+use self::report::ReportError;
+use self::run::{CommandLineError, RunError};
+use self::score::ScoreError;
+use self::spec::SpecErrors;
+
+pub use self::ingest::{IngestError, TrialError, TrialProblem};
 
 /// Errors that stop a run. Nothing is written when one occurs.
 ///
@@ -98,7 +111,6 @@ pub type Result<T> = std::result::Result<T, Error>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::error::{CommandLineError, RunError};
 
     /// The exit status comes from the wrapper: the command line's errors 2,
     /// every area's error 1, a closed standard output 0 (and quiet).
@@ -114,7 +126,7 @@ mod tests {
             (late.exit_code(), late.to_string().as_str()),
             (exit::SCORING, "--spec is required")
         );
-        let scoring: Error = crate::score::error::ScoreError::NoResamples.into();
+        let scoring: Error = ScoreError::NoResamples.into();
         assert_eq!(scoring.exit_code(), exit::SCORING);
         assert_eq!(scoring.to_string(), "--resamples must be at least 1");
         assert_eq!(Error::StdoutClosed.exit_code(), exit::SUCCESS);

@@ -31,8 +31,8 @@
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+use crate::error::report::ReportError;
 use crate::error::Result;
-use crate::report::error::ReportError;
 
 /// Longest file name most file systems take (bytes).
 pub const NAME_MAX: usize = 255;

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-pub mod error;
+pub use crate::error::run as error;
 
 use crate::diagnostics::{Warning, Warnings};
 use crate::error::Result;

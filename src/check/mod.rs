@@ -24,23 +24,8 @@ use crate::spec::Spec;
 pub use codes::{Code, Entry, ALL as CODES};
 pub use output::{escape_data, escape_property, github, json, summary as output_summary, terminal};
 
-/// Whether a finding fails the check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// Fails the check.
-    Error,
-    /// Legal but worth a look; fails only with `--deny-warnings`.
-    Warning,
-}
-
-impl Severity {
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
+/// Whether a finding fails the check: the one diagnostic model's.
+pub use crate::diagnostics::Severity;
 
 /// One problem: its code (and through it its severity), where, and what.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -73,6 +58,24 @@ impl Finding {
             (Some(f), Some(l)) => format!("{}:{l}", f.display()),
             (Some(f), None) => f.display().to_string(),
             (None, _) => String::new(),
+        }
+    }
+}
+
+/// A finding in the one diagnostic model: its code's name and severity,
+/// its file and line, its message.
+impl From<&Finding> for crate::diagnostics::Diagnostic {
+    fn from(f: &Finding) -> Self {
+        crate::diagnostics::Diagnostic {
+            code: f.code.name(),
+            severity: f.severity(),
+            location: crate::diagnostics::Location {
+                file: f.file.clone(),
+                line: f.line,
+                ..Default::default()
+            },
+            message: f.message.clone(),
+            help: None,
         }
     }
 }

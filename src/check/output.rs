@@ -7,6 +7,8 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::{Code, Finding, Report, Severity};
+pub use crate::diagnostics::model::{escape_data, escape_property};
+use crate::diagnostics::Diagnostic;
 use crate::spec::Spec;
 
 /// The findings grouped by code (errors first), every finding listed under
@@ -98,44 +100,15 @@ pub fn json(report: &Report, spec: &Spec, checked: &[PathBuf]) -> serde_json::Va
 
 /// One workflow command per finding:
 /// `::error file=F,line=L,title=CODE::message` (`::warning` for warnings;
-/// `file` and `line` only where known).
+/// `file` and `line` only where known), as the one diagnostic model
+/// renders it.
 pub fn github(report: &Report) -> String {
     let mut out = String::new();
     for f in &report.findings {
-        let mut props = Vec::new();
-        if let Some(file) = &f.file {
-            props.push(format!(
-                "file={}",
-                escape_property(&file.display().to_string())
-            ));
-        }
-        if let Some(line) = f.line {
-            props.push(format!("line={line}"));
-        }
-        props.push(format!("title={}", escape_property(f.code.name())));
-        let _ = writeln!(
-            out,
-            "::{} {}::{}",
-            f.severity().name(),
-            props.join(","),
-            escape_data(&f.message)
-        );
+        out.push_str(&Diagnostic::from(f).github());
+        out.push('\n');
     }
     out
-}
-
-/// A workflow command's message: `%`, `\r` and `\n` escaped (GitHub's
-/// `escapeData`).
-pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// A workflow command's property value: as [`escape_data`], and `:` and `,`
-/// too (GitHub's `escapeProperty`).
-pub fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 #[cfg(test)]

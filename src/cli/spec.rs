@@ -1,4 +1,5 @@
-//! `spec check`, `spec explain` and `heldout sample`: commands on a spec alone.
+//! `spec check`, `spec explain`, `spec reference` and `heldout sample`:
+//! commands on a spec (or the rule language) alone.
 
 use std::path::PathBuf;
 
@@ -27,6 +28,13 @@ pub enum SpecCommand {
         /// Plain words, or one JSON document (schema/spec-explain.schema.json).
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Print the rule language's built-in names and functions (the registry).
+    #[command(after_help = "Example:\n  algoperf-engine spec reference --markdown")]
+    Reference {
+        /// The Markdown tables of docs/language.md's generated section.
+        #[arg(long)]
+        markdown: bool,
     },
 }
 
@@ -60,6 +68,8 @@ pub fn spec_command(command: SpecCommand) -> Result<()> {
                 Format::Json => print_json(&spec::explain_document(&s)),
             }
         }
+        SpecCommand::Reference { markdown: true } => print_out(&spec::lang::reference_tables()),
+        SpecCommand::Reference { markdown: false } => print_out(&spec::lang::reference_text()),
     }
 }
 

@@ -18,68 +18,7 @@ use crate::error::Result;
 use crate::ingest::{Ingested, WorkloadFolder};
 use crate::spec::{Columns, Spec};
 
-/// Errors of saving and loading a results cache.
-#[derive(Debug, thiserror::Error)]
-pub enum CacheError {
-    #[error("cannot encode the results cache: {0}")]
-    Encode(bincode::Error),
-    #[error("{}: cannot read results cache: {source}", path.display())]
-    Read {
-        path: std::path::PathBuf,
-        source: std::io::Error,
-    },
-    /// The file is not a cache this engine can use with this spec.
-    #[error("{}: {problem}", path.display())]
-    Refused {
-        path: std::path::PathBuf,
-        problem: Box<CacheProblem>,
-    },
-}
-
-/// What is wrong with a cache file's bytes (without the file's name).
-#[derive(Debug, thiserror::Error)]
-pub enum CacheProblem {
-    #[error("not an algoperf-engine results cache (wrong magic bytes)")]
-    WrongMagic,
-    #[error("truncated results cache (incomplete header)")]
-    TruncatedHeader,
-    #[error("stale results cache: format version {found}, this engine reads version {FORMAT}; re-create it with --save-results")]
-    Stale { found: u32 },
-    #[error("truncated results cache: {found} of {expected} payload bytes")]
-    TruncatedPayload { found: u64, expected: u64 },
-    #[error("results cache has {0} bytes after its payload")]
-    TrailingBytes(u64),
-    #[error("corrupted results cache (checksum mismatch)")]
-    Checksum,
-    #[error("corrupted results cache: {0}")]
-    Corrupted(bincode::Error),
-    #[error("submission name {0:?} is not a plain folder name; refused")]
-    NotAPlainName(String),
-    /// A trial whose columns differ in length: `trial` is
-    /// submission/study/folder/trial, `lengths` time, summary time, step, metric.
-    #[error("corrupted results cache: trial {trial} has columns of unequal length (time {}, summary time {}, step {}, metric {})", lengths[0], lengths[1], lengths[2], lengths[3])]
-    UnequalColumns { trial: String, lengths: [usize; 4] },
-    /// The cache's (time, summary time, step) columns are not the spec's.
-    #[error("the cache holds columns ({}, {}, {}) but {} needs ({}, {}, {}); re-create it from the logs", held[0], held[1], held[2], spec.display(), needed[0], needed[1], needed[2])]
-    Columns {
-        held: Vec<String>,
-        spec: std::path::PathBuf,
-        needed: Vec<String>,
-    },
-    #[error("the cache holds the extra columns [{}] but {} reads column(…) of [{}]; re-create it from the logs", held.join(", "), spec.display(), needed.join(", "))]
-    ExtraColumns {
-        held: Vec<String>,
-        spec: std::path::PathBuf,
-        needed: Vec<String>,
-    },
-    #[error("the cache holds `{held}` for {workload}, but {} compares `{needed}`; re-create it from the logs", spec.display())]
-    MetricColumn {
-        held: String,
-        workload: String,
-        spec: std::path::PathBuf,
-        needed: String,
-    },
-}
+pub use crate::error::cache::{CacheError, CacheProblem};
 
 const MAGIC: &[u8; 8] = b"APERFRC\0";
 /// Bumped whenever the payload's shape changes.
@@ -242,7 +181,10 @@ fn checked_body(bytes: &[u8]) -> std::result::Result<&[u8], CacheProblem> {
         |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
     let format = u32_at(8);
     if format != FORMAT {
-        return Err(CacheProblem::Stale { found: format });
+        return Err(CacheProblem::Stale {
+            found: format,
+            reads: FORMAT,
+        });
     }
     let mut len_bytes = [0u8; 8];
     len_bytes.copy_from_slice(&bytes[12..20]);

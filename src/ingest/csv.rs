@@ -18,16 +18,7 @@ struct Wanted<'a> {
     extra: &'a [String],
 }
 
-/// A trial's evaluations, one value per row, in file order.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Series {
-    pub time: Vec<f64>,
-    pub summary_time: Vec<f64>,
-    pub step: Vec<f64>,
-    pub metric: Vec<f64>,
-    /// One series per extra (`column('NAME')`) column, in its order.
-    pub extra: Vec<Vec<f64>>,
-}
+pub use crate::spec::series::Series;
 
 impl Series {
     /// Room for `rows` evaluations and `extra` further columns.

@@ -15,22 +15,7 @@ use crate::spec::Spec;
 use super::error::IngestError;
 use super::{Selection, Source, MEASUREMENTS};
 
-/// One degenerate result: `<location>: <summary><detail>`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Problem {
-    /// Where: a folder, or the option that selected nothing.
-    pub location: String,
-    /// What, without values (the warning's grouping key).
-    pub summary: String,
-    /// What was found instead, did-you-mean: ` (…)`.
-    pub detail: String,
-}
-
-impl Problem {
-    pub(super) fn line(&self) -> String {
-        format!("{}: {}{}", self.location, self.summary, self.detail)
-    }
-}
+pub use crate::error::ingest::Problem;
 
 /// Stops the run on `problems` (one line each after a first line saying how
 /// many), or with `--allow-empty` records them as warnings.

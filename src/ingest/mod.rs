@@ -12,7 +12,7 @@
 pub mod cache;
 pub mod csv;
 pub mod degenerate;
-pub mod error;
+pub use crate::error::ingest as error;
 pub mod rawlog;
 mod walk;
 
@@ -30,8 +30,7 @@ use crate::spec::{Spec, WorkloadTarget};
 pub use csv::Series;
 use degenerate::Seen;
 
-/// The name of a trial's measurements file.
-pub const MEASUREMENTS: &str = "eval_measurements.csv";
+pub use crate::error::ingest::MEASUREMENTS;
 
 /// A study's workload folder in one run of a submission (its own folder or
 /// a re-run folder): where trials sit, and the metric column they compare.

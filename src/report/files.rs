@@ -381,17 +381,47 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// What a run's manifest records besides its files: where its inputs came
-/// from. No clock time, so that two runs of the same inputs write the same
-/// bytes.
+/// The spec and its targets file as they are now, hashed: what both the
+/// manifest ([`Provenance`]) and the HTML page
+/// ([`crate::report::html::Provenance`]) record, read and hashed here only.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Provenance {
+pub struct SpecFiles {
     /// The spec file, as given.
     pub spec: PathBuf,
     pub spec_sha256: String,
     /// The targets file the spec names.
     pub targets: PathBuf,
     pub targets_sha256: String,
+}
+
+impl SpecFiles {
+    /// Reads and hashes both files; `unreadable` is the error of one that
+    /// cannot be read (each caller's message says what it was read for).
+    pub fn hash(
+        spec: &crate::spec::Spec,
+        unreadable: fn(PathBuf, std::io::Error) -> ReportError,
+    ) -> Result<Self> {
+        let hash = |path: &Path| -> Result<String> {
+            let bytes =
+                std::fs::read(path).map_err(|source| unreadable(path.to_path_buf(), source))?;
+            Ok(sha256_hex(&bytes))
+        };
+        Ok(SpecFiles {
+            spec: spec.path.clone(),
+            spec_sha256: hash(&spec.path)?,
+            targets: spec.targets_path.clone(),
+            targets_sha256: hash(&spec.targets_path)?,
+        })
+    }
+}
+
+/// What a run's manifest records besides its files: where its inputs came
+/// from. No clock time, so that two runs of the same inputs write the same
+/// bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The spec and its targets file, hashed.
+    pub files: SpecFiles,
     /// `submissions` or `results_cache`, and its path as given.
     pub input_kind: &'static str,
     pub input: PathBuf,
@@ -400,18 +430,8 @@ pub struct Provenance {
 impl Provenance {
     /// Reads and hashes the spec and its targets file.
     pub fn of(spec: &crate::spec::Spec, input_kind: &'static str, input: &Path) -> Result<Self> {
-        let hash = |path: &Path| -> Result<String> {
-            let bytes = std::fs::read(path).map_err(|source| ReportError::Read {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            Ok(sha256_hex(&bytes))
-        };
         Ok(Provenance {
-            spec: spec.path.clone(),
-            spec_sha256: hash(&spec.path)?,
-            targets: spec.targets_path.clone(),
-            targets_sha256: hash(&spec.targets_path)?,
+            files: SpecFiles::hash(spec, |path, source| ReportError::Read { path, source })?,
             input_kind,
             input: input.to_path_buf(),
         })
@@ -454,12 +474,12 @@ pub fn manifest(provenance: &Provenance, files: &[(String, Vec<u8>)]) -> Vec<u8>
     let doc = ManifestDoc {
         engine: format!("algoperf-engine {}", env!("CARGO_PKG_VERSION")),
         spec: ManifestInput {
-            path: path(&provenance.spec),
-            sha256: provenance.spec_sha256.clone(),
+            path: path(&provenance.files.spec),
+            sha256: provenance.files.spec_sha256.clone(),
         },
         targets: ManifestInput {
-            path: path(&provenance.targets),
-            sha256: provenance.targets_sha256.clone(),
+            path: path(&provenance.files.targets),
+            sha256: provenance.files.targets_sha256.clone(),
         },
         input_kind: provenance.input_kind,
         input: path(&provenance.input),

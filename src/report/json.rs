@@ -233,7 +233,7 @@ impl LeaderboardDoc {
             base_workloads: lb.rules.base.clone(),
             denominators: named(&lb.rules.base, &lb.rules.denominators),
             ratios: matrix(lb, &lb.rules.base, &lb.rules.ratios),
-            tau: lb.rules.taus.iter().map(|t| Num(*t)).collect(),
+            tau: lb.rules.tau.values.iter().map(|t| Num(*t)).collect(),
             profile: profile_section(lb),
             scores: named(&lb.submissions, &lb.rules.scores),
             ranking: ranking_section(spec, lb),
@@ -269,7 +269,7 @@ impl SpecSection {
 fn profile_section(lb: &Leaderboard) -> BTreeMap<String, Vec<Num>> {
     (lb.submissions.iter().enumerate())
         .map(|(r, s)| {
-            let row = (0..lb.rules.taus.len())
+            let row = (0..lb.rules.tau.values.len())
                 .map(|j| Num(lb.rules.profile[(r, j)]))
                 .collect();
             (s.clone(), row)

@@ -2,7 +2,7 @@
 //! writing files whole or not at all. Nothing is computed here.
 
 pub mod compare;
-pub mod error;
+pub use crate::error::report as error;
 pub mod explain;
 pub mod files;
 pub mod html;
@@ -64,11 +64,11 @@ pub fn time_to_targets_csv(lb: &Leaderboard) -> Vec<u8> {
 /// the profile's x axis (τ, or log10 τ on a log grid), as the reference's.
 pub fn profile_csv(lb: &Leaderboard) -> Vec<u8> {
     let mut header = vec!["submission".to_string()];
-    header.extend(lb.rules.tau_axis.iter().map(|t| py_repr(*t)));
+    header.extend(lb.rules.tau.axis.iter().map(|t| py_repr(*t)));
     let rows = (0..lb.submissions.len())
         .map(|r| {
             let mut row = vec![lb.submissions[r].clone()];
-            row.extend((0..lb.rules.taus.len()).map(|j| csv_cell(lb.rules.profile[(r, j)])));
+            row.extend((0..lb.rules.tau.values.len()).map(|j| csv_cell(lb.rules.profile[(r, j)])));
             row
         })
         .collect();

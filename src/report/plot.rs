@@ -123,7 +123,7 @@ fn curves(lb: &Leaderboard) -> Vec<Curve> {
             let (colour, dash) = style_of(i);
             Curve {
                 label: format!("{} ({:.4})", lb.submissions[row], lb.rules.scores[row]),
-                points: step_points(&lb.rules.taus, &rho),
+                points: step_points(&lb.rules.tau.values, &rho),
                 colour,
                 dash,
             }

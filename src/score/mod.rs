@@ -4,7 +4,7 @@
 //! Pure computation on ingested trials and a spec: no file is touched here.
 
 pub mod compare;
-pub mod error;
+pub use crate::error::score as error;
 pub mod explain;
 pub mod speedup;
 pub mod stability;
@@ -505,9 +505,9 @@ pub struct Ruled {
     pub denominators: Vec<f64>,
     /// submissions × base.
     pub ratios: DMatrix<f64>,
-    /// τ values (the CSV header), and the axis the score integrates over.
-    pub taus: Vec<f64>,
-    pub tau_axis: Vec<f64>,
+    /// The spec's τ grid itself (shared, not a copy): the τ values (the
+    /// CSV header) and the axis the score integrates over.
+    pub tau: std::sync::Arc<crate::spec::TauGrid>,
     /// submissions × τ: ρ(τ).
     pub profile: DMatrix<f64>,
     pub scores: Vec<f64>,
@@ -527,15 +527,14 @@ pub fn apply_rules(
     let shape = Shape::new(spec, submissions, workloads)?;
     let (steps, matrix) = rule_steps(spec, &shape, matrix)?;
     let (base, denominators, ratios) = ratios(spec, &shape, &matrix, warnings)?;
-    let (taus, tau_axis, profile) = profile(spec, &base, &ratios)?;
-    let scores = scores(spec, &taus, &tau_axis, &profile)?;
+    let profile = profile(spec, &base, &ratios)?;
+    let scores = scores(spec, &spec.tau.values, &spec.tau.axis, &profile)?;
     Ok(Ruled {
         steps,
         base,
         denominators,
         ratios,
-        taus,
-        tau_axis,
+        tau: spec.tau.clone(),
         profile,
         scores,
     })
@@ -814,16 +813,14 @@ fn rho_holds(node: &Node, cx: &Ctx, scratch: &mut Vec<f64>) -> Result<bool, Eval
 }
 
 /// §6.7: ρ(τ) per submission, the weighted fraction of base workloads
-/// whose ρ condition holds: (τ values, the score's τ axis, submissions × τ).
-#[allow(clippy::type_complexity)]
+/// whose ρ condition holds: submissions × τ (the spec's grid).
 fn profile(
     spec: &Spec,
     base: &[String],
     ratios: &DMatrix<f64>,
-) -> crate::error::Result<(Vec<f64>, Vec<f64>, DMatrix<f64>)> {
+) -> crate::error::Result<DMatrix<f64>> {
     let n = ratios.nrows();
-    let taus = spec.tau_points();
-    let tau_axis = spec.tau_axis();
+    let taus = &spec.tau.values;
     let weights: Vec<f64> = base
         .iter()
         .map(|w| spec.weights.get(w).copied().unwrap_or(1.0))
@@ -850,7 +847,7 @@ fn profile(
             profile[(r, j)] = held / total;
         }
     }
-    Ok((taus, tau_axis, profile))
+    Ok(profile)
 }
 
 /// §6.8: each submission's score, the spec's score formula over its ρ(τ).

@@ -392,8 +392,11 @@ fn malformed() -> SyntaxError {
     }
 }
 
-fn binary_op(text: &str) -> BinOp {
-    match text {
+/// The operator between two operands of a chain. The grammar admits no
+/// other text, so anything else is an internal error at the operator, never
+/// a silently different operator.
+fn binary_op(op: &Pair<Rule>) -> Result<BinOp, SyntaxError> {
+    Ok(match op.as_str() {
         "+" => BinOp::Add,
         "-" => BinOp::Sub,
         "*" => BinOp::Mul,
@@ -405,8 +408,14 @@ fn binary_op(text: &str) -> BinOp {
         "==" => BinOp::Cmp(CmpOp::Eq),
         "!=" => BinOp::Cmp(CmpOp::Ne),
         "<" => BinOp::Cmp(CmpOp::Lt),
-        _ => BinOp::Cmp(CmpOp::Gt),
-    }
+        ">" => BinOp::Cmp(CmpOp::Gt),
+        other => {
+            return Err(SyntaxError {
+                span: span_of(op),
+                message: format!("internal error: unknown operator `{other}`"),
+            })
+        }
+    })
 }
 
 /// A left-associative chain `a op b op c …`.
@@ -419,7 +428,7 @@ fn build_chain(pair: Pair<Rule>) -> Result<Expr, SyntaxError> {
             start: left.span().start,
             end: right.span().end,
         };
-        left = Expr::Binary(binary_op(op.as_str()), Box::new(left), Box::new(right), s);
+        left = Expr::Binary(binary_op(&op)?, Box::new(left), Box::new(right), s);
     }
     Ok(left)
 }

@@ -239,7 +239,7 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
         study: rules.study,
         workload: rules.workload,
         steps: rules.steps,
-        tau: rules.tau,
+        tau: rules.tau.into(),
         ratio: rules.ratio,
         rho: rules.rho,
         weights,

@@ -5,13 +5,14 @@
 //! and its targets file, parses and checks every formula, and returns a
 //! [`Spec`]: the only thing the engine consults for a benchmark number.
 
-pub mod diagnostic;
+pub use crate::error::spec as diagnostic;
 mod explain;
 mod extends;
 pub mod formula;
 pub mod heldout;
 pub mod lang;
 mod load;
+pub mod series;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -189,7 +190,9 @@ pub struct Spec {
     /// How a workload's studies become its time.
     pub workload: Rule,
     pub steps: Vec<Step>,
-    pub tau: TauGrid,
+    /// The τ grid: one home, shared (not copied) with every leaderboard
+    /// scored under this spec (`score::Ruled::tau`).
+    pub tau: std::sync::Arc<TauGrid>,
     /// A cell's ratio after the steps (`time / best`).
     pub ratio: Rule,
     /// ρ's condition per (ratio, τ); `ratio <= tau` by default.

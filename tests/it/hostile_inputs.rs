@@ -437,7 +437,7 @@ fn many_submissions(
     let outcome = t.run(false).expect("run");
     let (_, spec) = t.spec();
     let mut lb = outcome.leaderboard;
-    let taus = lb.rules.taus.len();
+    let taus = lb.rules.tau.values.len();
     lb.submissions = (0..n).map(|i| format!("submission_{i:04}")).collect();
     lb.rules.scores = (0..n).map(|i| i as f64 / n as f64).collect();
     lb.rules.profile = nalgebra::DMatrix::from_fn(n, taus, |r, j| {

@@ -23,6 +23,7 @@ mod hostile_inputs;
 mod html_browser;
 mod html_report;
 mod json_output;
+mod layers;
 mod numeric_repr;
 mod output_folder;
 mod parity_v05;

@@ -297,18 +297,46 @@ fn the_registry_is_in_the_language_reference() {
     assert!(missing.is_empty(), "docs/language.md lacks: {missing:?}");
 }
 
+/// The generated section of docs/language.md is what `spec reference
+/// --markdown` prints now (the registry's tables), byte for byte.
 #[test]
-fn the_language_reference_tables_are_the_registry() {
+fn the_language_reference_tables_are_the_command_output() {
     let text = std::fs::read_to_string(common::repo("docs/language.md")).expect("docs/language.md");
     let begin = "<!-- registry: begin -->\n";
     let end = "<!-- registry: end -->";
     let start = text.find(begin).expect("begin marker") + begin.len();
     let stop = text.find(end).expect("end marker");
-    assert_eq!(
-        &text[start..stop],
-        spec::lang::reference_tables(),
-        "docs/language.md's tables differ from the registry: paste spec::lang::reference_tables()"
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_algoperf-engine"))
+        .args(["spec", "reference", "--markdown"])
+        .output()
+        .expect("run the engine");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let printed = String::from_utf8(o.stdout).expect("UTF-8");
+    assert_eq!(printed, spec::lang::reference_tables());
+    assert!(
+        text[start..stop] == printed,
+        "docs/language.md's tables differ from the registry: replace the lines between \
+         `{}` and `{end}` with the output of `algoperf-engine spec reference --markdown`",
+        begin.trim_end()
     );
+}
+
+/// The plain-words reference names every built-in once per form.
+#[test]
+fn the_plain_reference_lists_every_built_in() {
+    let text = spec::lang::reference_text();
+    for n in spec::lang::NAMES {
+        assert!(text.contains(&format!("  {} ", n.name)), "name {}", n.name);
+    }
+    for f in spec::lang::FUNCTIONS {
+        let line = format!("  {}(…)  {}\n", f.name, f.about);
+        assert!(text.contains(&line), "function {}", f.name);
+        assert!(
+            text.contains(&format!("e.g. {}\n", f.example)),
+            "{}",
+            f.name
+        );
+    }
 }
 
 #[test]

@@ -37,7 +37,6 @@ pub mod fast;
 pub mod pylit;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -85,25 +84,7 @@ impl LogTrial {
     }
 }
 
-/// Something in a log that was skipped instead of read (a malformed
-/// evaluation line, a non-numeric value, …). Not fatal here, so that the
-/// rest of the log is still read; `--strict` makes it fatal upstream.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct LogWarning {
-    /// The log file (as given, or as found in the folder).
-    #[serde(with = "crate::diagnostics::lossy_path")]
-    pub file: PathBuf,
-    /// 1-based line number.
-    pub line: usize,
-    /// What was wrong, with a column where the parser knows one.
-    pub message: String,
-}
-
-impl fmt::Display for LogWarning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
-    }
-}
+pub use crate::error::ingest::LogWarning;
 
 /// The trials read from one workload folder (or one log) and the warnings
 /// met on the way.

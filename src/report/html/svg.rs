@@ -168,7 +168,7 @@ pub fn profile_svg(lb: &Leaderboard, spec: &Spec) -> String {
         let _ = write!(
             s,
             r#"<path id="curve-{row}" class="curve" stroke="{colour}"{dash} d="{}"><title>{} ({:.4})</title></path>"#,
-            curve_path(&ax, &step_points(&lb.rules.taus, &rho)),
+            curve_path(&ax, &step_points(&lb.rules.tau.values, &rho)),
             esc(&lb.submissions[*row]),
             lb.rules.scores[*row]
         );

@@ -10,8 +10,8 @@ use std::cmp::Ordering;
 use nalgebra::DMatrix;
 
 use super::{truth, Form, Node, PickKey, RowPick, Set, Var, FUNCTIONS};
-use crate::ingest::Series;
 use crate::numeric;
+use crate::spec::series::Series;
 use crate::spec::Goal;
 
 /// A run-time error; the caller says which cell it happened in.

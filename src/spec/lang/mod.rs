@@ -510,19 +510,56 @@ pub fn reference_tables() -> String {
     }
     s.push_str("\n| function | does | slots | example |\n|---|---|---|---|\n");
     for f in FUNCTIONS {
-        let slots: Vec<&str> = f.slots.iter().map(|s| s.key()).collect();
-        let slots = if f.slots.len() == 9 {
-            "all".to_string()
-        } else {
-            slots.join(", ")
-        };
         s.push_str(&format!(
             "| `{}(…)` | {} | {} | `{}` |\n",
             f.name,
             f.about.replace('|', "\\|"),
-            slots,
+            f.slots_text(),
             f.example
         ));
     }
     s
+}
+
+/// The built-ins in plain words, one a line (a function's slots and example
+/// on the line below it): what `spec reference` prints without
+/// `--markdown`.
+pub fn reference_text() -> String {
+    let width = NAMES
+        .iter()
+        .map(|n| n.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut s = String::from("Names (what each stands for, and where):\n");
+    for n in NAMES {
+        s.push_str(&format!(
+            "  {:width$}  {} (in {})\n",
+            n.name,
+            n.about,
+            n.scope.describe()
+        ));
+    }
+    s.push_str("\nFunctions (what each does; the slots it is allowed in; an example):\n");
+    for f in FUNCTIONS {
+        s.push_str(&format!(
+            "  {}(…)  {}\n      in: {}; e.g. {}\n",
+            f.name,
+            f.about,
+            f.slots_text(),
+            f.example
+        ));
+    }
+    s
+}
+
+impl FnDef {
+    /// The slots a function is allowed in, as the reference writes them
+    /// (`all` when it is allowed in every slot).
+    fn slots_text(&self) -> String {
+        if self.slots == ALL {
+            return "all".to_string();
+        }
+        let keys: Vec<&str> = self.slots.iter().map(|s| s.key()).collect();
+        keys.join(", ")
+    }
 }

@@ -99,3 +99,30 @@ pub enum CommandLineError {
     #[error("source `{0}`: expected one of csv, logs, auto")]
     UnknownSource(String),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--strict`'s error lists each fatal warning as `  <location>: <kind>`
+    /// (which warnings are fatal: `diagnostics`' own tests).
+    #[test]
+    fn strict_lists_each_fatal_warning() {
+        let e = RunError::Strict {
+            warnings: vec![
+                Warning::ReferenceMissed {
+                    workload: "ogbg".into(),
+                },
+                Warning::NoRawLogs {
+                    path: "s/a/st/wmt_jax".into(),
+                },
+            ],
+        };
+        assert_eq!(
+            e.to_string(),
+            "--strict: 2 problems:\n  \
+             ogbg: the reference submission did not run this workload: nobody is solved on it\n  \
+             s/a/st/wmt_jax: workload folder without raw logs (*.log), skipped"
+        );
+    }
+}

@@ -1,11 +1,13 @@
 //! Errors of reading a submissions tree: the tree itself (a missing or
 //! unreadable submissions folder), one trial's file ([`TrialError`], a
-//! warning outside `--strict`), and a degenerate result (nothing to score).
+//! warning outside `--strict`), a raw-log line skipped ([`LogWarning`]) and
+//! a degenerate result ([`Problem`], nothing to score).
 
 use std::fmt;
 use std::path::PathBuf;
 
-use super::degenerate::Problem;
+/// The name of a trial's measurements file (named by the problems with it).
+pub const MEASUREMENTS: &str = "eval_measurements.csv";
 
 /// Errors that stop ingestion.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +26,23 @@ pub enum IngestError {
     /// turns these back into warnings).
     #[error("{}", degenerate(.0))]
     Degenerate(Vec<Problem>),
+}
+
+/// One degenerate result: `<location>: <summary><detail>`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Problem {
+    /// Where: a folder, or the option that selected nothing.
+    pub location: String,
+    /// What, without values (the warning's grouping key).
+    pub summary: String,
+    /// What was found instead, did-you-mean: ` (…)`.
+    pub detail: String,
+}
+
+impl Problem {
+    fn line(&self) -> String {
+        format!("{}: {}{}", self.location, self.summary, self.detail)
+    }
 }
 
 /// One problem on the first line; several after a first line saying how many.
@@ -110,7 +129,7 @@ impl fmt::Display for TrialProblem {
 impl TrialProblem {
     /// The grouping key of this problem's warning in an eval_measurements.csv.
     pub fn kind(&self) -> String {
-        self.kind_in(crate::ingest::MEASUREMENTS)
+        self.kind_in(MEASUREMENTS)
     }
 
     /// Whether the trial is still scored (a note rather than a skip).
@@ -164,15 +183,9 @@ pub struct TrialError {
 impl TrialError {
     /// The grouping key of this problem's warning, naming the kind of file.
     pub fn kind(&self) -> String {
-        let is_csv = self
-            .path
-            .file_name()
-            .is_some_and(|n| n == crate::ingest::MEASUREMENTS);
-        self.problem.kind_in(if is_csv {
-            crate::ingest::MEASUREMENTS
-        } else {
-            "raw log"
-        })
+        let is_csv = self.path.file_name().is_some_and(|n| n == MEASUREMENTS);
+        self.problem
+            .kind_in(if is_csv { MEASUREMENTS } else { "raw log" })
     }
 }
 
@@ -182,5 +195,25 @@ impl fmt::Display for TrialError {
             Some(l) => write!(f, "{}:{}: {}", self.path.display(), l, self.problem),
             None => write!(f, "{}: {}", self.path.display(), self.problem),
         }
+    }
+}
+
+/// Something in a log that was skipped instead of read (a malformed
+/// evaluation line, a non-numeric value, …). Not fatal here, so that the
+/// rest of the log is still read; `--strict` makes it fatal upstream.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LogWarning {
+    /// The log file (as given, or as found in the folder).
+    #[serde(with = "crate::diagnostics::lossy_path")]
+    pub file: PathBuf,
+    /// 1-based line number.
+    pub line: usize,
+    /// What was wrong, with a column where the parser knows one.
+    pub message: String,
+}
+
+impl fmt::Display for LogWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
     }
 }
