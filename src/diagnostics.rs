@@ -286,8 +286,6 @@ pub struct Warnings {
 pub mod lossy_path;
 pub mod model;
 
-pub use model::{Diagnostic, Location, Severity};
-
 /// `text` with every control character (an escape sequence in a folder
 /// name, a newline, a tab) written as a Rust escape (`\u{1b}`, `\n`), so
 /// that a name cannot move the cursor or recolour the terminal, and every

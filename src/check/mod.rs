@@ -25,7 +25,7 @@ pub use codes::{Code, Entry, ALL as CODES};
 pub use output::{escape_data, escape_property, github, json, summary as output_summary, terminal};
 
 /// Whether a finding fails the check: the one diagnostic model's.
-pub use crate::diagnostics::Severity;
+pub use crate::diagnostics::model::Severity;
 
 /// One problem: its code (and through it its severity), where, and what.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -64,12 +64,12 @@ impl Finding {
 
 /// A finding in the one diagnostic model: its code's name and severity,
 /// its file and line, its message.
-impl From<&Finding> for crate::diagnostics::Diagnostic {
+impl From<&Finding> for crate::diagnostics::model::Diagnostic {
     fn from(f: &Finding) -> Self {
-        crate::diagnostics::Diagnostic {
+        crate::diagnostics::model::Diagnostic {
             code: f.code.name(),
             severity: f.severity(),
-            location: crate::diagnostics::Location {
+            location: crate::diagnostics::model::Location {
                 file: f.file.clone(),
                 line: f.line,
                 ..Default::default()

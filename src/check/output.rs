@@ -7,8 +7,8 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::{Code, Finding, Report, Severity};
+use crate::diagnostics::model::Diagnostic;
 pub use crate::diagnostics::model::{escape_data, escape_property};
-use crate::diagnostics::Diagnostic;
 use crate::spec::Spec;
 
 /// The findings grouped by code (errors first), every finding listed under
