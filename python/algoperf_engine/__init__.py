@@ -157,7 +157,9 @@ _CATEGORIES: _Dict[str, type] = {}
 
 
 def _category(kind: str) -> type:
-    name = f"{kind}Warning"
+    """The category of a warning code (``study-count`` → ``StudyCountWarning``)."""
+    stem = "".join(part[:1].upper() + part[1:] for part in kind.split("-"))
+    name = f"{stem}Warning"
     cls = _CATEGORIES.get(name)
     if cls is None:
         cls = type(name, (EngineWarning,), {"__module__": __name__})
@@ -168,13 +170,16 @@ def _category(kind: str) -> type:
 def __getattr__(name: str) -> type:
     # Warning categories exist per kind: `ae.StudyCountWarning`.
     if name.endswith("Warning") and name[:1].isupper() and name != "Warning":
-        return _category(name[: -len("Warning")])
+        stem = name[: -len("Warning")]
+        code = "".join(f"-{c.lower()}" if c.isupper() else c for c in stem).lstrip("-")
+        return _category(code)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @_dataclass(frozen=True)
 class RunWarning:
-    """One warning of a run, as data: its ``kind`` (the category's stem),
+    """One warning of a run, as data: its ``kind`` (the warning's code, e.g.
+    ``study-count``; the category is ``StudyCountWarning``),
     what is wrong (``summary``), where (``location``), and whether
     ``strict=True`` makes it fatal."""
 

@@ -133,20 +133,15 @@ fn json<T: serde::Serialize>(doc: &T) -> PyResult<String> {
     report::json::to_text(doc).map_err(|e| EngineError::new_err(e.to_string()))
 }
 
-/// One warning as Python sees it: (kind, summary, location, strict_fatal).
-/// The kind is the variant's name, the warning category's stem.
+/// One warning as Python sees it: (code, summary, location, strict_fatal).
+/// The code (`study-count`) names the warning category (`StudyCountWarning`).
 type WarningRow = (String, String, String, bool);
 
 fn warning_rows(warnings: &Warnings) -> Vec<WarningRow> {
     (warnings.items().into_iter())
         .map(|w| {
-            let kind = match serde_json::to_value(w) {
-                Ok(serde_json::Value::Object(m)) => m.keys().next().cloned(),
-                Ok(serde_json::Value::String(s)) => Some(s),
-                _ => None,
-            };
-            let kind = kind.unwrap_or_else(|| "Engine".to_string());
-            (kind, w.kind(), w.location(), w.fatal_under_strict())
+            let code = w.code().to_string();
+            (code, w.kind(), w.location(), w.fatal_under_strict())
         })
         .collect()
 }
@@ -185,7 +180,7 @@ impl Scored {
     /// The profile's x axis as the CSV header has it (τ, or log10 τ).
     #[getter]
     fn tau_axis(&self) -> Vec<f64> {
-        self.inner.leaderboard.rules.tau_axis.clone()
+        self.inner.leaderboard.rules.tau.axis.clone()
     }
     /// Submissions × τ: ρ(τ).
     #[getter]
