@@ -87,7 +87,10 @@ fn read_all(path: &Path, buf: &mut [u8]) -> u64 {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let timed = args.is_empty();
     let (tree, pattern) = match args.as_slice() {
         [tree, pattern] => (tree.into(), Pattern::new(pattern)),
