@@ -61,6 +61,10 @@ pub enum LogFormat {
     Old,
     /// One log per tuning run, one `Time since start: …` line per evaluation.
     New,
+    /// As jax runs log (librispeech, v0.6): one log per tuning run, a line
+    /// per evaluation and the closing `Metrics:` line, the metric wrapped
+    /// as `Array(x, dtype=float32)` (losses) or `np.float64(x)` (others).
+    Jax,
 }
 
 /// One file of a synthetic tree: path relative to the tree root, contents.
@@ -135,9 +139,12 @@ pub fn generate(spec: &Spec, opts: &Options) -> Vec<File> {
             };
             let folder = format!("{w}_{framework}");
             for study in 0..opts.studies {
-                let runs = study_runs(&mut rng, &curve, opts);
+                let mut runs = study_runs(&mut rng, &curve, opts);
                 let dir = format!("{name}/study_{study}/{folder}");
                 let columns = Columns::new(spec, &target.column);
+                if opts.raw_logs == Some(LogFormat::Jax) {
+                    columns.as_jax_logs_them(&mut runs);
+                }
                 if opts.csv {
                     for (trial, rows) in runs.iter().enumerate() {
                         if let Some(rows) = rows {

@@ -32,8 +32,8 @@ pub struct SynthArgs {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Also write raw training logs, in the old (`Metrics:` line per
-    /// tuning run) or new (line per evaluation) format, with the CSVs'
-    /// evaluations (score them with `--source logs`).
+    /// tuning run), new (line per evaluation) or jax (both, values wrapped)
+    /// format, with the CSVs' evaluations (score them with `--source logs`).
     #[arg(long, value_name = "FORMAT")]
     pub raw_logs: Option<RawLogsArg>,
     /// Write no eval_measurements.csv (with --raw-logs: logs only).
@@ -48,6 +48,8 @@ pub enum RawLogsArg {
     Old,
     /// A `Time since start: …` line per evaluation, one log per tuning run.
     New,
+    /// The new format plus the closing `Metrics:` line, values wrapped as jax runs log them (`Array(x, dtype=float32)`, `np.float64(x)`).
+    Jax,
 }
 
 /// Runs `synth`.
@@ -69,6 +71,7 @@ pub fn synth_command(args: SynthArgs) -> Result<()> {
     opts.raw_logs = raw_logs.map(|f| match f {
         RawLogsArg::Old => synth::LogFormat::Old,
         RawLogsArg::New => synth::LogFormat::New,
+        RawLogsArg::Jax => synth::LogFormat::Jax,
     });
     opts.csv = !no_csv;
     if out.exists()

@@ -32,6 +32,15 @@ impl Series {
         }
     }
 
+    /// Room for `rows` more evaluations.
+    fn reserve(&mut self, rows: usize) {
+        self.time.reserve(rows);
+        self.summary_time.reserve(rows);
+        self.step.reserve(rows);
+        self.metric.reserve(rows);
+        self.extra.iter_mut().for_each(|c| c.reserve(rows));
+    }
+
     /// Appends one evaluation's time, summary time, step and metric.
     fn push(&mut self, [time, summary_time, step, metric]: [f64; 4]) {
         self.time.push(time);
@@ -240,36 +249,51 @@ pub fn read_series(
 /// [`read_series`] for the labels it looks for.
 fn read_wanted(bytes: &[u8], wanted: &Wanted) -> Result<Series, (Option<u64>, TrialProblem)> {
     let bytes = without_bom(bytes);
-    let lines = match count_lines(bytes) {
-        Ok(lines) => lines,
-        Err(line) => {
-            return Err((
-                Some(line),
-                TrialProblem::Unreadable(format!(
-                    "line longer than {}",
-                    crate::limits::size_text(crate::limits::MAX_CSV_LINE as u64)
-                )),
-            ))
-        }
-    };
     let mut records = Records::new(bytes);
-    let header = Header::read(&mut records, wanted)?;
+    let header = match Header::read(&mut records, wanted) {
+        Ok(header) => header,
+        Err(problem) => return Err(long_line(bytes).unwrap_or(problem)),
+    };
+    if records.pos > crate::limits::MAX_CSV_LINE {
+        if let Some(problem) = long_line(&bytes[..records.pos]) {
+            return Err(problem);
+        }
+    }
+    match read_rows(&mut records, &header, wanted) {
+        Ok(series) => Ok(series),
+        // A line beyond the limit is the file's problem, whatever else a
+        // row has: it is what the reader reports, as it did when it
+        // measured every line before reading.
+        Err(problem) => Err(long_line(bytes).unwrap_or(problem)),
+    }
+}
+
+/// The rows after the header, one record at a time, only the picked
+/// fields' spans taken.
+fn read_rows(
+    records: &mut Records,
+    header: &Header,
+    wanted: &Wanted,
+) -> Result<Series, (Option<u64>, TrialProblem)> {
     let names = [wanted.time, wanted.summary_time, wanted.step, wanted.metric];
-    // Each record is at least one line, the header one more: the series are
-    // made at their final size or barely above, then trimmed to it.
-    let mut series = Series::with_capacity(lines.saturating_sub(1), wanted.extra.len());
+    let mut series = Series::with_capacity(0, wanted.extra.len());
     let mut cells = vec![Span::default(); 4 + wanted.extra.len()];
-    loop {
-        let mut next = 0;
-        let Some((start, found)) = records.next(|i, span, _| {
-            while let Some(&(_, slot)) = header.picks.get(next).filter(|(c, _)| *c == i) {
-                cells[slot] = span;
-                next += 1;
+    while let Some((start, found)) = records.next_picked(&header.picks, &mut cells) {
+        let end = records.pos;
+        if series.is_empty() {
+            // The first row's length sizes the series for the rest: rows of
+            // a trial file are of nearly one length.
+            let rows = (records.bytes.len() - end) / (end - start).max(1) + 1;
+            series.reserve(rows);
+        }
+        let line = || Some(line_at_byte(records.bytes, start));
+        if end - start > crate::limits::MAX_CSV_LINE {
+            // A record this long may be a line beyond the limit (or many
+            // quoted lines within it): measure its lines.
+            if let Some(problem) = long_line(&records.bytes[..end]) {
+                return Err(problem);
             }
-        }) else {
-            break;
-        };
-        let line = || Some(line_at_byte(bytes, start));
+        }
         if found != header.fields {
             let expected = header.fields;
             return Err((line(), TrialProblem::WrongFieldCount { expected, found }));
@@ -286,6 +310,17 @@ fn read_wanted(bytes: &[u8], wanted: &Wanted) -> Result<Series, (Option<u64>, Tr
     }
     series.shrink_to_fit();
     Ok(series)
+}
+
+/// The problem of a file with a line longer than
+/// [`crate::limits::MAX_CSV_LINE`], naming the first such line.
+fn long_line(bytes: &[u8]) -> Option<(Option<u64>, TrialProblem)> {
+    let line = count_lines(bytes).err()?;
+    let limit = crate::limits::size_text(crate::limits::MAX_CSV_LINE as u64);
+    Some((
+        Some(line),
+        TrialProblem::Unreadable(format!("line longer than {limit}")),
+    ))
 }
 
 /// The 1-based line of row `row` (0 is the first row after the header) of a
@@ -438,6 +473,102 @@ impl<'b> Records<'b> {
         }
     }
 
+    /// [`Self::next`] for rows: the spans of the fields `picks` names (as
+    /// (field, cell slot), sorted by field) put into `cells`, no call per
+    /// field. A record without a quote is split by 64-byte blocks: one
+    /// pass marks commas, line ends and quotes as bits, a population count
+    /// steps over every block that holds no wanted field, and trailing
+    /// zeros find the commas of those that do. A record with a quote is
+    /// read by [`Self::next`].
+    fn next_picked(
+        &mut self,
+        picks: &[(usize, usize)],
+        cells: &mut [Span],
+    ) -> Option<(usize, usize)> {
+        let bytes = self.bytes;
+        while matches!(bytes.get(self.pos), Some(b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+        if self.pos >= bytes.len() {
+            return None;
+        }
+        let start = self.pos;
+        if let Some(fields) = self.plain_record(start, picks, cells) {
+            return Some((start, fields));
+        }
+        self.pos = start;
+        let mut next = 0;
+        self.next(|i, span, _| {
+            while let Some(&(_, slot)) = picks.get(next).filter(|(c, _)| *c == i) {
+                cells[slot] = span;
+                next += 1;
+            }
+        })
+    }
+
+    /// The record from `start` if it has no quote: its number of fields,
+    /// with the picked spans set and the position past its line end;
+    /// `None` (nothing to be trusted set) at a quote.
+    fn plain_record(
+        &mut self,
+        start: usize,
+        picks: &[(usize, usize)],
+        cells: &mut [Span],
+    ) -> Option<usize> {
+        let bytes = self.bytes;
+        let mut field = 0;
+        let mut field_start = start;
+        let mut next = 0;
+        let mut put = |field: usize, from: usize, to: usize, next: &mut usize| {
+            while let Some(&(_, slot)) = picks.get(*next).filter(|(c, _)| *c == field) {
+                cells[slot] = Span {
+                    quoted: false,
+                    start: from,
+                    end: to,
+                };
+                *next += 1;
+            }
+        };
+        let mut block = start;
+        loop {
+            let chunk = &bytes[block..bytes.len().min(block + 64)];
+            let marks = Marks::of(chunk);
+            // Bits before the record's end (or the chunk's).
+            let end = marks.ends.trailing_zeros() as usize;
+            let before = if end >= 64 { !0 } else { (1u64 << end) - 1 };
+            if marks.quotes & before != 0 {
+                return None;
+            }
+            let mut commas = marks.commas & before;
+            let count = commas.count_ones() as usize;
+            let wanted_here = picks.get(next).is_some_and(|(c, _)| *c <= field + count);
+            if wanted_here {
+                while commas != 0 {
+                    let at = block + commas.trailing_zeros() as usize;
+                    put(field, field_start, at, &mut next);
+                    field += 1;
+                    field_start = at + 1;
+                    commas &= commas - 1;
+                }
+            } else if count > 0 {
+                field += count;
+                field_start = block + (63 - commas.leading_zeros() as usize) + 1;
+            }
+            if end < chunk.len() {
+                // The line end: the last field, and the end byte consumed.
+                put(field, field_start, block + end, &mut next);
+                self.pos = block + end + 1;
+                return Some(field + 1);
+            }
+            if chunk.len() < 64 {
+                put(field, field_start, bytes.len(), &mut next);
+                self.pos = bytes.len();
+                return Some(field + 1);
+            }
+            block += 64;
+        }
+    }
+
     /// Where the unquoted text from `from` ends: the next comma or line end.
     fn field_end(&self, from: usize) -> usize {
         memchr::memchr3(b',', b'\n', b'\r', &self.bytes[from..])
@@ -475,6 +606,77 @@ impl<'b> Records<'b> {
             start,
             end: self.unquoted.len(),
         }
+    }
+}
+
+/// Where the commas, line ends (`\n`, `\r`) and quotes of up to 64 bytes
+/// are, one bit per byte (bit i for byte i).
+struct Marks {
+    commas: u64,
+    ends: u64,
+    quotes: u64,
+}
+
+impl Marks {
+    fn of(chunk: &[u8]) -> Marks {
+        match <&[u8; 64]>::try_from(chunk) {
+            Ok(full) => Marks::of_block(full),
+            Err(_) => {
+                let mut block = [0u8; 64];
+                block[..chunk.len()].copy_from_slice(chunk);
+                Marks::of_block(&block)
+            }
+        }
+    }
+
+    /// A fixed-size block: on x86-64, four 16-byte SSE2 compares per mark
+    /// and a mask move each (SSE2 is part of every x86-64 processor);
+    /// elsewhere, one byte at a time.
+    #[cfg(target_arch = "x86_64")]
+    fn of_block(block: &[u8; 64]) -> Marks {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+            _mm_set1_epi8,
+        };
+        let mut marks = Marks {
+            commas: 0,
+            ends: 0,
+            quotes: 0,
+        };
+        for k in 0..4 {
+            // SAFETY: SSE2 is enabled on every x86-64 target (the intrinsics
+            // need no run-time check), and the unaligned load reads bytes
+            // 16k..16k+16 of the 64-byte `block`.
+            let [commas, ends, quotes] = unsafe {
+                let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast::<__m128i>());
+                let is = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+                [
+                    _mm_movemask_epi8(is(b',')),
+                    _mm_movemask_epi8(_mm_or_si128(is(b'\n'), is(b'\r'))),
+                    _mm_movemask_epi8(is(b'"')),
+                ]
+            };
+            let shift = 16 * k;
+            marks.commas |= u64::from(commas as u16) << shift;
+            marks.ends |= u64::from(ends as u16) << shift;
+            marks.quotes |= u64::from(quotes as u16) << shift;
+        }
+        marks
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    fn of_block(block: &[u8; 64]) -> Marks {
+        let mut marks = Marks {
+            commas: 0,
+            ends: 0,
+            quotes: 0,
+        };
+        for (i, &b) in block.iter().enumerate() {
+            marks.commas |= u64::from(b == b',') << i;
+            marks.ends |= u64::from(b == b'\n' || b == b'\r') << i;
+            marks.quotes |= u64::from(b == b'"') << i;
+        }
+        marks
     }
 }
 
@@ -707,6 +909,62 @@ mod tests {
                     proptest::prop_assert_eq!(Ok(v.to_bits()), expected, "{}", text);
                 }
             }
+        }
+    }
+
+    /// Rows wider than the 64-byte blocks the plain-record path splits, the
+    /// wanted fields in different blocks, some rows quoted: the `csv`
+    /// crate's reading.
+    #[test]
+    fn wide_rows_agree_with_the_csv_crate() {
+        let mut names: Vec<String> = (0..40).map(|i| format!("column_{i}")).collect();
+        names[3] = "score".into();
+        names[17] = "global_step".into();
+        names[18] = "accumulated_submission_time".into();
+        names[39] = "validation/loss".into();
+        let mut text = names.join(",") + "\n";
+        for row in 0..30 {
+            let cells: Vec<String> = (0..40)
+                .map(|i| match (row % 7, i) {
+                    (3, 5) => "\"quoted, cell\"".to_string(),
+                    _ => format!("{}.{}", row * 1000 + i, 123456789 + row * i),
+                })
+                .collect();
+            text += &cells.join(",");
+            text += ["\n", "\r\n", "\r"][row % 3];
+        }
+        let extra = ["column_0".to_string(), "column_30".to_string()];
+        let wanted = Wanted { extra: &extra, ..W };
+        let ours = read_wanted(text.as_bytes(), &wanted);
+        let theirs = by_csv_crate(text.as_bytes(), &wanted);
+        assert!(ours.as_ref().is_ok_and(|s| s.len() == 30), "{ours:?}");
+        assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
+        // A short row among them, and no line end after the last one.
+        let short = format!("{text}1,2,3\n{}", names.join(","));
+        let ours = read_wanted(short.as_bytes(), &wanted);
+        let theirs = by_csv_crate(short.as_bytes(), &wanted);
+        assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
+    }
+
+    /// A line beyond the limit is what is reported, wherever it is and
+    /// whatever else is wrong.
+    #[test]
+    fn long_lines_are_refused_first() {
+        let max = crate::limits::MAX_CSV_LINE;
+        let head = "global_step,score,accumulated_submission_time,validation/loss\n";
+        let long = "1,".repeat(max / 2 + 1);
+        for text in [
+            format!("{head}1,2,2,0.1\n{long}\n"),
+            format!("{head}1,2,2,oops\n2,2,2,0.1\n{long}"),
+            format!("{long}\n{head}"),
+        ] {
+            let (line, p) = read(text.as_bytes()).expect_err("long line");
+            assert!(matches!(p, TrialProblem::Unreadable(_)), "{p:?}");
+            let expected = text
+                .lines()
+                .position(|l| l.len() > max)
+                .map(|i| i as u64 + 1);
+            assert_eq!(line, expected);
         }
     }
 

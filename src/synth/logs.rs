@@ -23,6 +23,10 @@ pub(super) struct Columns<'a> {
     /// the summary time.
     time: Option<&'a str>,
     metric: &'a str,
+    /// How a jax run logs the metric: a loss is computed on the device, a
+    /// float32 `Array(x, dtype=float32)`; other metrics (error rates, WER,
+    /// mAP, BLEU) come out of numpy, an `np.float64(x)`.
+    metric_float32: bool,
 }
 
 /// The thread id `submission_runner.py`'s lines carry (any fixed number).
@@ -36,6 +40,20 @@ impl<'a> Columns<'a> {
             step: &cols.step,
             time: (cols.time != cols.summary_time).then_some(cols.time.as_str()),
             metric,
+            metric_float32: metric.ends_with("loss"),
+        }
+    }
+
+    /// The metric values as a jax run holds them: a float32 metric is
+    /// rounded to float32 and then read back from its shortest text, as the
+    /// log shows it (and as pandas writes it into the CSV), so that a tree's
+    /// logs and CSVs hold the same numbers.
+    pub(super) fn as_jax_logs_them(&self, runs: &mut [Option<Vec<Row>>]) {
+        if !self.metric_float32 {
+            return;
+        }
+        for row in runs.iter_mut().flatten().flatten() {
+            row.value = float32_value(row.value);
         }
     }
 
@@ -74,7 +92,7 @@ impl<'a> Columns<'a> {
     ) -> Vec<File> {
         let path = |second: usize| format!("{dir}/{folder}_03-16-2025-00-00-{second:02}.log");
         match format {
-            LogFormat::New => runs
+            LogFormat::New | LogFormat::Jax => runs
                 .iter()
                 .enumerate()
                 .map(|(i, rows)| {
@@ -120,14 +138,14 @@ impl<'a> Columns<'a> {
                 line(out, row.time, &format!("spec.py:{source}"));
                 let _ = writeln!(out, "Evaluating on the {split} split.");
             }
-            if format == LogFormat::New {
+            if format != LogFormat::Old {
                 line(out, row.time, "submission_runner.py:469");
                 let _ = write!(
                     out,
                     "Time since start: {:.2}s, \tStep: {}, \t",
                     row.time, row.step
                 );
-                self.dict(out, row, false);
+                self.dict(out, row, false, format);
                 out.push('\n');
             }
             line(out, row.time, "logging_writer.py:48");
@@ -138,13 +156,13 @@ impl<'a> Columns<'a> {
                 s = row.step
             );
         }
-        if format == LogFormat::Old {
-            self.summary(out, rows);
+        if format != LogFormat::New {
+            self.summary(out, rows, format);
         }
     }
 
     /// The end-of-run `Metrics:` line holding every evaluation.
-    fn summary(&self, out: &mut String, rows: &[Row]) {
+    fn summary(&self, out: &mut String, rows: &[Row], format: LogFormat) {
         line(
             out,
             rows.last().map_or(0.0, |r| r.time),
@@ -156,7 +174,7 @@ impl<'a> Columns<'a> {
                 out.push_str(", ");
             }
             let _ = write!(out, "({}, ", row.step);
-            self.dict(out, row, true);
+            self.dict(out, row, true, format);
             out.push(')');
         }
         let last = rows.last().map_or(0, |r| r.step);
@@ -165,9 +183,17 @@ impl<'a> Columns<'a> {
 
     /// An evaluation's dict; the summary's also holds the step and the
     /// preemption count (a per-evaluation line has the step beside it).
-    fn dict(&self, out: &mut String, row: &Row, summary: bool) {
+    /// A jax log wraps the metric (times are Python floats).
+    fn dict(&self, out: &mut String, row: &Row, summary: bool, format: LogFormat) {
         let t = py_repr(row.time);
-        let _ = write!(out, "{{'{}': {}", self.metric, py_repr(row.value));
+        let value = py_repr(row.value);
+        let _ = match (format, self.metric_float32) {
+            (LogFormat::Jax, true) => {
+                write!(out, "{{'{}': Array({value}, dtype=float32)", self.metric)
+            }
+            (LogFormat::Jax, false) => write!(out, "{{'{}': np.float64({value})", self.metric),
+            _ => write!(out, "{{'{}': {value}", self.metric),
+        };
         if let Some(time) = self.time {
             let _ = write!(out, ", '{time}': {t}");
         }
@@ -180,6 +206,20 @@ impl<'a> Columns<'a> {
         }
         out.push('}');
     }
+}
+
+/// `x` rounded to float32, as the f64 its shortest float32 text reads as
+/// (what `Array(0.12345679, dtype=float32)` in a log or `0.12345679` in a
+/// CSV gives).
+fn float32_value(x: f64) -> f64 {
+    let single = x as f32;
+    if !single.is_finite() {
+        return x;
+    }
+    ryu::Buffer::new()
+        .format_finite(single)
+        .parse()
+        .unwrap_or(x)
 }
 
 /// The lines a log starts with.

@@ -31,8 +31,10 @@ fn owned(entries: &[fast::Entry<'_>]) -> Vec<(String, u64)> {
         .collect()
 }
 
-/// The grammar's reading of a dict of string keys and numbers, `None` for
-/// any other value (the reader warns on those; the fast path must decline).
+/// The grammar's reading of a dict of string keys and numbers (plain, or
+/// in array-scalar wrappers such as `Array(0.5, dtype=float32)`), `None`
+/// for any other value (the reader warns on those; the fast path must
+/// decline).
 fn plain_dict(dict: &PyValue) -> Option<Vec<(String, u64)>> {
     let PyValue::Dict(pairs) = dict else {
         return None;
@@ -40,9 +42,10 @@ fn plain_dict(dict: &PyValue) -> Option<Vec<(String, u64)>> {
     pairs
         .iter()
         .map(|(k, v)| match (k, v) {
-            (PyValue::Str(k), PyValue::Int(_) | PyValue::Float(_) | PyValue::None) => {
-                Some((k.clone(), bits(v.as_f64()?)))
-            }
+            (
+                PyValue::Str(k),
+                PyValue::Int(_) | PyValue::Float(_) | PyValue::None | PyValue::Wrapped { .. },
+            ) => Some((k.clone(), bits(v.as_f64()?))),
             _ => None,
         })
         .collect()
@@ -173,6 +176,32 @@ fn fast_path_agrees_on_every_real_log_line() {
     assert_eq!(fast, plain, "lines the fast path declined");
 }
 
+/// Every line of a synthetic tree of jax logs (`synth --raw-logs jax`:
+/// per-evaluation and `Metrics:` lines whose values are
+/// `Array(x, dtype=float32)` and `np.float64(x)`, which the shared data's
+/// real logs lack): the fast path takes every evaluation and summary line.
+#[test]
+fn fast_path_takes_every_jax_log_line() {
+    let spec =
+        algoperf_engine::spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec");
+    let mut opts = algoperf_engine::synth::Options::for_spec(&spec, 1, 3);
+    opts.raw_logs = Some(algoperf_engine::synth::LogFormat::Jax);
+    opts.csv = false;
+    let (mut plain, mut fast, mut wrapped) = (0, 0, 0);
+    for (_, text) in algoperf_engine::synth::generate(&spec, &opts) {
+        for line in text.lines() {
+            let (p, f) = check_line(line);
+            plain += p;
+            fast += f;
+            wrapped +=
+                usize::from(p > 0 && (line.contains("Array(") || line.contains("np.float64(")));
+        }
+    }
+    assert!(wrapped > 1000, "{wrapped} lines with wrapped values");
+    assert_eq!(plain, wrapped, "lines without a wrapper");
+    assert_eq!(fast, plain, "lines the fast path declined");
+}
+
 // ---------------------------------------------------------------------------
 // Generated literals
 
@@ -201,8 +230,30 @@ fn number() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Values the fast path declines but the grammar reads (nested, wrapped,
-/// non-numeric).
+/// A number in an array-scalar wrapper, as jax, numpy and torch print
+/// them (the fast path reads these).
+fn wrapped_number() -> impl Strategy<Value = String> {
+    let wrapper = prop::sample::select(vec![
+        ("Array(", ", dtype=float32)"),
+        ("Array(", ", dtype=float32, weak_type=True)"),
+        ("np.float64(", ")"),
+        ("np.float32(", ")"),
+        ("DeviceArray(", ", dtype=float32)"),
+        ("array(", ", dtype=float64,)"),
+        ("tensor(", ", device='cuda:0')"),
+        ("jnp.asarray(", ", dtype=jnp.bfloat16)"),
+        ("x(", ", a=None, b=-1.5e3, c=\"s\", d=nan)"),
+        ("np.float64(Array(", ", dtype=float32))"),
+    ]);
+    (wrapper, number(), blank()).prop_map(|((open, close), n, b)| {
+        let open = open.replace('(', &format!("{b}({b}"));
+        format!("{open}{n}{b}{close}")
+    })
+}
+
+/// Values the fast path declines but the grammar reads (nested, wrapped
+/// non-numbers, non-numeric) or rejects (keywords and numbers as wrapper
+/// names, wrappers as keyword arguments).
 fn other_value() -> impl Strategy<Value = String> {
     prop_oneof![
         Just("True".to_string()),
@@ -211,9 +262,17 @@ fn other_value() -> impl Strategy<Value = String> {
         Just("{'a': {'b': (1, 2)}}".to_string()),
         Just("(0.5,)".to_string()),
         Just("(0.5)".to_string()),
-        Just("DeviceArray(0.5, dtype=float32)".to_string()),
-        Just("np.float64(-inf)".to_string()),
-        Just("Array(nan, dtype=float32, weak_type=True)".to_string()),
+        Just("Array('0.5', dtype=float32)".to_string()),
+        Just("Array([0.5], dtype=float32)".to_string()),
+        Just("Array(0.5, dtype=float32(1))".to_string()),
+        Just("Array(0.5, dtype=True.x)".to_string()),
+        Just("Array(0.5, 1)".to_string()),
+        Just("True(0.5)".to_string()),
+        Just("None(0.5)".to_string()),
+        Just("nan(0.5)".to_string()),
+        Just("np..float64(0.5)".to_string()),
+        Just("a(b(c(d(e(1)))))".to_string()),
+        Just("Array(0.5, dtype='\\x41')".to_string()),
     ]
 }
 
@@ -254,11 +313,11 @@ fn dict(values: BoxedStrategy<String>) -> impl Strategy<Value = String> {
 }
 
 fn plain_values() -> BoxedStrategy<String> {
-    number().boxed()
+    prop_oneof![4 => number(), 1 => wrapped_number()].boxed()
 }
 
 fn any_values() -> BoxedStrategy<String> {
-    prop_oneof![6 => number(), 1 => other_value()].boxed()
+    prop_oneof![6 => number(), 2 => wrapped_number(), 2 => other_value()].boxed()
 }
 
 fn eval_tail(values: BoxedStrategy<String>) -> impl Strategy<Value = String> {
@@ -287,7 +346,7 @@ fn metrics_tail(values: BoxedStrategy<String>) -> impl Strategy<Value = String> 
 
 /// Damage a text: delete, replace or insert one character, or cut it.
 fn damaged(text: impl Strategy<Value = String>) -> impl Strategy<Value = String> {
-    let alphabet = "{}[]()'\",:.-+eE0123456789 \tnaifNDx\\s_";
+    let alphabet = "{}[]()'\",:.-+eE0123456789 \tnaifNDx\\s_=TAp";
     (
         text,
         any::<prop::sample::Index>(),

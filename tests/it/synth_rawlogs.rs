@@ -1,6 +1,6 @@
-//! `synth --raw-logs`: a synthetic tree written as raw training logs (old
-//! and new format, SCORING.md §11) scores exactly as the same tree written
-//! as CSVs — every output file byte for byte, stdout too.
+//! `synth --raw-logs`: a synthetic tree written as raw training logs (old,
+//! new and jax format, SCORING.md §11) scores exactly as the same tree
+//! written as CSVs — every output file byte for byte, stdout too.
 
 use crate::common;
 
@@ -44,48 +44,84 @@ fn score(tree: &Path, source: &str, out: &Path) -> Vec<u8> {
     output.stdout
 }
 
-#[test]
-fn raw_log_trees_score_like_their_csvs() {
-    let spec = spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec");
-    let mut opts = synth::Options::for_spec(&spec, 3, 17);
-    // More missing (crashed) and diverged runs than usual, so both show up.
-    opts.missing_trial = 0.1;
-    opts.diverged = 0.2;
+/// Scores the CSV tree of `opts` and its `format` logs; both the same.
+fn logs_score_like_csvs(
+    spec: &spec::Spec,
+    mut opts: synth::Options,
+    format: synth::LogFormat,
+    needles: &[&str],
+) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let csv_tree = tmp.path().join("csv");
-    synth::write(&csv_tree, &synth::generate(&spec, &opts)).expect("write");
+    synth::write(&csv_tree, &synth::generate(spec, &opts)).expect("write");
     let expected_out = tmp.path().join("out_csv");
     let expected = score(&csv_tree, "csv", &expected_out);
     let expected_files = outputs(&expected_out);
     assert!(expected_files.len() > 5);
 
-    for format in [synth::LogFormat::Old, synth::LogFormat::New] {
-        opts.raw_logs = Some(format);
-        opts.csv = false;
-        let files = synth::generate(&spec, &opts);
-        assert!(files.iter().all(|(path, _)| path.ends_with(".log")));
-        let needle = match format {
-            synth::LogFormat::Old => "Metrics: {'eval_results': [(",
-            synth::LogFormat::New => "Time since start: ",
-        };
-        assert!(files.iter().any(|(_, text)| text.contains(needle)));
-        assert!(files.iter().any(|(_, text)| text.contains(": nan")));
-        let tree = tmp.path().join(format!("{format:?}"));
-        synth::write(&tree, &files).expect("write");
-        let out = tmp.path().join(format!("out_{format:?}"));
-        let got = score(&tree, "logs", &out);
-        assert_eq!(
-            String::from_utf8_lossy(&got),
-            String::from_utf8_lossy(&expected),
-            "{format:?}"
+    opts.raw_logs = Some(format);
+    opts.csv = false;
+    let files = synth::generate(spec, &opts);
+    assert!(files.iter().all(|(path, _)| path.ends_with(".log")));
+    for needle in needles {
+        assert!(
+            files.iter().any(|(_, text)| text.contains(needle)),
+            "{format:?}: no {needle:?}"
         );
-        let got_files = outputs(&out);
-        assert_eq!(
-            got_files.keys().collect::<Vec<_>>(),
-            expected_files.keys().collect::<Vec<_>>()
-        );
-        for (name, bytes) in &got_files {
-            assert!(bytes == &expected_files[name], "{format:?}: {name} differs");
-        }
     }
+    let tree = tmp.path().join("logs");
+    synth::write(&tree, &files).expect("write");
+    let out = tmp.path().join("out_logs");
+    let got = score(&tree, "logs", &out);
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        String::from_utf8_lossy(&expected),
+        "{format:?}"
+    );
+    let got_files = outputs(&out);
+    assert_eq!(
+        got_files.keys().collect::<Vec<_>>(),
+        expected_files.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &got_files {
+        assert!(bytes == &expected_files[name], "{format:?}: {name} differs");
+    }
+}
+
+/// The shape of the trees: more missing (crashed) and diverged runs than
+/// usual, so both show up.
+fn options(spec: &spec::Spec) -> synth::Options {
+    let mut opts = synth::Options::for_spec(spec, 3, 17);
+    opts.missing_trial = 0.1;
+    opts.diverged = 0.2;
+    opts
+}
+
+#[test]
+fn raw_log_trees_score_like_their_csvs() {
+    let spec = spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec");
+    let opts = options(&spec);
+    let old = ["Metrics: {'eval_results': [(", ": nan"];
+    logs_score_like_csvs(&spec, opts.clone(), synth::LogFormat::Old, &old);
+    let new = ["Time since start: ", ": nan"];
+    logs_score_like_csvs(&spec, opts, synth::LogFormat::New, &new);
+}
+
+/// Jax logs wrap their values; the CSVs of the same tree (written with
+/// `raw_logs` set, so with the values float32 as the logs show them) hold
+/// the same numbers.
+#[test]
+fn jax_log_trees_score_like_their_csvs() {
+    let spec = spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec");
+    let mut opts = options(&spec);
+    opts.raw_logs = Some(synth::LogFormat::Jax);
+    let needles = [
+        "Time since start: ",
+        "Metrics: {'eval_results': [(",
+        ": Array(",
+        ", dtype=float32)",
+        ": np.float64(",
+        "Array(nan, dtype=float32)",
+    ];
+    logs_score_like_csvs(&spec, opts, synth::LogFormat::Jax, &needles);
 }

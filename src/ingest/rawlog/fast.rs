@@ -1,13 +1,16 @@
 //! The fast path for the two kinds of evaluation line: a byte scanner that
-//! reads the common shape (a flat dict of string keys and plain numbers)
-//! without building a tree, allocating nothing per value.
+//! reads the common shape (a flat dict of string keys and numbers, plain or
+//! in an array-scalar wrapper such as `Array(0.5, dtype=float32)` or
+//! `np.float64(0.5)`, as jax runs log them) without building a tree,
+//! allocating nothing per value.
 //!
 //! The pest grammar (`grammar/pylit.pest`, read by [`super::pylit`]) stays the
 //! definition of the format and the only source of error messages: this
 //! scanner accepts a strict subset of what the grammar accepts, giving the
 //! same values, and *declines* (returns `None`) on anything else — a
-//! backslash in a key, a wrapper such as `DeviceArray(…)`, a nested value, a
-//! malformed number, an unexpected character — so that the caller hands the
+//! backslash in a key, a wrapper around something else than a number or
+//! with an unusual keyword argument, a nested value, a malformed number, an
+//! unexpected character — so that the caller hands the
 //! line to the grammar, which reads it or reports it exactly as before.
 //! `tests/it/rawlog_fast.rs` checks the agreement on every line of the real
 //! logs and on generated literals.
@@ -15,7 +18,12 @@
 //! Rules mirrored from the grammar: blanks are `' '` and `'\t'` only; a
 //! number is `special | float | int` and must not run into a letter, digit,
 //! `_` or `.`; an int beyond `i64` is the nearest `f64`; `None` is NaN (as
-//! `PyValue::as_f64` reads it); trailing commas are allowed.
+//! `PyValue::as_f64` reads it); trailing commas are allowed; a wrapper is
+//! `dotted.name(value, name=arg, …)` with its value's number (the grammar's
+//! `wrapped`), blanks allowed around its punctuation, its name not starting
+//! with a keyword (`True`, `False`, `None`: the grammar reads those as the
+//! keyword, then fails), its keyword arguments numbers, keywords, plain
+//! strings or dotted names not followed by `(`.
 
 /// A (column name, value) entry of an evaluation dict, name borrowed from
 /// the line.
@@ -91,7 +99,7 @@ fn metrics_tail<'a>(
             c.byte(b'[')?;
             c.items(b']', |c| c.step_dict(entries, evals))
         } else {
-            c.number().map(drop)
+            c.value().map(drop)
         }
     })?;
     c.blanks();
@@ -109,6 +117,20 @@ struct Cursor<'a> {
 fn is_name_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
+
+/// What may start a name.
+fn is_name_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_'
+}
+
+/// Deepest wrapper in a wrapper (`np.float64(Array(…))` is 2) the fast path
+/// reads: real logs have one; the bound keeps the recursion short and the
+/// line far below the grammar's bracket limit, which it must not accept
+/// beyond.
+const MAX_WRAPPERS: usize = 4;
+
+/// The grammar's keywords, which it reads before trying a wrapper's name.
+const KEYWORDS: [&[u8]; 3] = [b"True", b"False", b"None"];
 
 impl<'a> Cursor<'a> {
     fn new(text: &'a str) -> Self {
@@ -191,7 +213,7 @@ impl<'a> Cursor<'a> {
             c.blanks();
             c.byte(b':')?;
             c.blanks();
-            entries.push((key, c.number()?));
+            entries.push((key, c.value()?));
             Some(())
         })
     }
@@ -248,6 +270,101 @@ impl<'a> Cursor<'a> {
             return None;
         }
         self.text[start..self.at].parse().ok()
+    }
+
+    /// A value `PyValue::as_f64` reads as a number: [`Self::number`], or
+    /// one in array-scalar wrappers.
+    fn value(&mut self) -> Option<f64> {
+        self.value_within(MAX_WRAPPERS)
+    }
+
+    fn value_within(&mut self, wrappers: usize) -> Option<f64> {
+        if self.peek().is_some_and(is_name_start) {
+            // `nan`, `inf`, `None` are numbers; any other name a wrapper's.
+            let start = self.at;
+            if let Some(x) = self.number() {
+                return Some(x);
+            }
+            self.at = start;
+            return self.wrapped(wrappers.checked_sub(1)?);
+        }
+        self.number()
+    }
+
+    /// `dotted.name(value, name=arg, …)`, the name already seen to start
+    /// here: the value's number.
+    fn wrapped(&mut self, wrappers: usize) -> Option<f64> {
+        let first = self.name()?;
+        if KEYWORDS.contains(&first.as_bytes()) {
+            return None;
+        }
+        self.rest_of_dotted_name()?;
+        self.blanks();
+        self.byte(b'(')?;
+        self.blanks();
+        let x = self.value_within(wrappers)?;
+        self.blanks();
+        loop {
+            if self.byte(b')').is_some() {
+                return Some(x);
+            }
+            self.byte(b',')?;
+            self.blanks();
+            if self.byte(b')').is_some() {
+                return Some(x);
+            }
+            self.kwarg()?;
+            self.blanks();
+        }
+    }
+
+    /// `name=arg` of a wrapper, the argument read and dropped: a number, a
+    /// keyword, a plain string or a dotted name (`dtype=float32`). A name
+    /// followed by `(` would be a wrapper: declined.
+    fn kwarg(&mut self) -> Option<()> {
+        self.name()?;
+        self.blanks();
+        self.byte(b'=')?;
+        self.blanks();
+        match self.peek()? {
+            b'\'' | b'"' => self.key().map(drop),
+            b if is_name_start(b) => {
+                let start = self.at;
+                if self.number().is_some() {
+                    return Some(());
+                }
+                self.at = start;
+                let first = self.name()?;
+                // `True.x` is the keyword, then a stray `.`.
+                if !(KEYWORDS.contains(&first.as_bytes()) && self.peek() == Some(b'.')) {
+                    self.rest_of_dotted_name()?;
+                }
+                self.blanks();
+                (self.peek() != Some(b'(')).then_some(())
+            }
+            _ => self.number().map(drop),
+        }
+    }
+
+    /// `[A-Za-z_][A-Za-z0-9_]*`.
+    fn name(&mut self) -> Option<&'a str> {
+        let start = self.at;
+        if !self.peek().is_some_and(is_name_start) {
+            return None;
+        }
+        while self.peek().is_some_and(is_name_char) {
+            self.at += 1;
+        }
+        Some(&self.text[start..self.at])
+    }
+
+    /// `(.name)*` after a name. A `.` not followed by a name ends the
+    /// grammar's dotted name, and the `.` is then an error: declined.
+    fn rest_of_dotted_name(&mut self) -> Option<()> {
+        while self.byte(b'.').is_some() {
+            self.name()?;
+        }
+        Some(())
     }
 
     /// A value `PyValue::as_f64` reads as a number without a wrapper:
