@@ -53,7 +53,11 @@ pub(super) fn score_command(args: ScoreArgs) -> Result<()> {
         Origin::Tree(tree) => report::files::Provenance::of(spec, "submissions", tree)?,
     };
     outcome.add_manifest(&provenance);
-    report::files::write_run(out, &outcome.files)?;
+    let wait = match args.no_wait {
+        true => report::files::Wait::Fail,
+        false => report::files::Wait::Block,
+    };
+    report::files::write_run_with(out, &outcome.files, wait)?;
     let scored = (spec, &outcome.leaderboard, &outcome.warnings);
     publish_page(&args, &input, scored)?;
     print_err(&outcome.warnings.render());

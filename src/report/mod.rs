@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod plot;
 pub mod speedup;
 pub mod stability;
+pub mod store;
 
 use std::fmt::Write;
 
