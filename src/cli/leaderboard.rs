@@ -40,6 +40,9 @@ pub(super) fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
         return Err(ReportError::NoInfoFolder { path: dir.clone() }.into());
     }
     if let (Some(file), Some(marker)) = (&args.update, &args.marker) {
+        let mut inputs = input.guard();
+        inputs.add_info_dir(args.info_dir.as_deref());
+        inputs.check_file(file, report::guard::Kind::Update)?;
         // Missing markers are an error before any log is read.
         let text = std::fs::read_to_string(file).map_err(|source| ReportError::Read {
             path: file.clone(),

@@ -27,7 +27,10 @@ pub struct ReportArgs {
 
 pub(super) fn report_command(args: ReportArgs) -> Result<()> {
     let spec = spec::load(&args.spec)?;
-    report::html::check_target(&args.html)?;
+    let mut inputs = report::guard::Inputs::of_spec(&spec);
+    inputs.add_file(&args.load_results, "the results cache");
+    inputs.add_info_dir(args.info_dir.as_deref());
+    inputs.check_file(&args.html, report::guard::Kind::Page)?;
     let ingested = crate::ingest::cache::load(&args.load_results, &spec)?;
     let (leaderboard, warnings) = run::score_only(&ingested, &spec, &run::Options::default())?;
     print_err(&warnings.render());

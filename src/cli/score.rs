@@ -31,18 +31,25 @@ pub(super) fn score_command(args: ScoreArgs) -> Result<()> {
     let input = Input::from_cli_arguments(&args.input)?;
     check_targets(&args, &input)?;
     let spec = &input.spec;
-    let (leaderboard, warnings) = match &args.save_results {
-        // The cache keeps every series: read them all, then score.
-        Some(cache) => {
+    // The cache keeps every series: read them all, then score; it is
+    // written only once the run has succeeded (nothing written on error).
+    let (ingested, (leaderboard, warnings)) = match &args.save_results {
+        Some(_) => {
             let ingested = input.read()?;
-            crate::ingest::cache::save(cache, &ingested, spec)?;
-            run::score_only(&ingested, spec, &input.options)?
+            let scored = run::score_only(&ingested, spec, &input.options)?;
+            (Some(ingested), scored)
         }
-        None => input.score()?,
+        None => (None, input.score()?),
+    };
+    let save = |ingested: Option<crate::ingest::Ingested>| match (&args.save_results, ingested) {
+        (Some(cache), Some(ingested)) => crate::ingest::cache::save(cache, &ingested, spec),
+        _ => Ok(()),
     };
     let Some(out) = &args.output_dir else {
         // Nothing to write: no file is rendered.
-        publish_page(&args, &input, (spec, &leaderboard, &warnings))?;
+        let page = render_page(&args, &input, (spec, &leaderboard, &warnings))?;
+        save(ingested)?;
+        write_page(&args, page)?;
         print_err(&warnings.render());
         return print_result(args.format, spec, &leaderboard, &warnings);
     };
@@ -57,9 +64,11 @@ pub(super) fn score_command(args: ScoreArgs) -> Result<()> {
         true => report::files::Wait::Fail,
         false => report::files::Wait::Block,
     };
-    report::files::write_run_with(out, &outcome.files, wait)?;
     let scored = (spec, &outcome.leaderboard, &outcome.warnings);
-    publish_page(&args, &input, scored)?;
+    let page = render_page(&args, &input, scored)?;
+    save(ingested)?;
+    report::files::write_run_with(out, &outcome.files, wait)?;
+    write_page(&args, page)?;
     print_err(&outcome.warnings.render());
     print_result(args.format, spec, &outcome.leaderboard, &outcome.warnings)?;
     print_err(&format!(
@@ -70,32 +79,41 @@ pub(super) fn score_command(args: ScoreArgs) -> Result<()> {
     Ok(())
 }
 
-/// Every place the run will write is checked before any log is read.
+/// Every place the run will write is checked before any log is read
+/// ([`report::guard`]): never under the submissions tree, never over an
+/// input of this run.
 fn check_targets(args: &ScoreArgs, input: &Input) -> Result<()> {
-    if let (Some(cache), Some(subs)) = (&args.save_results, input.tree()) {
-        report::files::check_cache_path(cache, subs)?;
+    use report::guard::Kind;
+    let mut inputs = input.guard();
+    inputs.add_info_dir(args.info_dir.as_deref());
+    if let Some(cache) = &args.save_results {
+        inputs.check_file(cache, Kind::Cache)?;
     }
     if let Some(out) = &args.output_dir {
-        report::files::check_output_target(out)?;
-    }
-    if let (Some(out), Some(subs)) = (&args.output_dir, input.tree()) {
-        report::files::check_output_dir(out, subs)?;
+        inputs.check_folder(out)?;
     }
     if let Some(page) = &args.html {
-        report::html::check_target(page)?;
+        inputs.check_file(page, Kind::Page)?;
+    }
+    if let Some(dir) = args.info_dir.as_ref().filter(|d| !d.is_dir()) {
+        return Err(ReportError::NoInfoFolder { path: dir.clone() }.into());
+    }
+    if args.html_stability == Some(0) {
+        return Err(CommandLineError::HtmlStabilityZero.into());
     }
     Ok(())
 }
 
-/// `--html`: the page, with `--html-stability`'s intervals when asked.
-fn publish_page(
+/// `--html`: the page, with `--html-stability`'s intervals when asked,
+/// rendered before anything is written.
+fn render_page(
     args: &ScoreArgs,
     input: &Input,
     scored: (&spec::Spec, &Leaderboard, &Warnings),
-) -> Result<()> {
-    let Some(page) = &args.html else {
-        return Ok(());
-    };
+) -> Result<Option<String>> {
+    if args.html.is_none() {
+        return Ok(None);
+    }
     let stability = page_stability(args.html_stability, scored.0, scored.1)?;
     let origin = match &input.origin {
         Origin::Cache(cache) => report::html::Origin::cache(cache),
@@ -104,7 +122,14 @@ fn publish_page(
         }
     };
     let info = args.info_dir.as_deref();
-    report::html::publish(page, scored, info, origin, stability.as_ref())
+    report::html::page(scored, info, origin, stability.as_ref()).map(Some)
+}
+
+fn write_page(args: &ScoreArgs, page: Option<String>) -> Result<()> {
+    match (&args.html, page) {
+        (Some(path), Some(page)) => report::html::write_page(path, &page),
+        _ => Ok(()),
+    }
 }
 
 /// `--html-stability N`: the page's intervals, from N bootstrap resamples

@@ -60,6 +60,9 @@ pub(super) fn stability_command(args: StabilityArgs) -> Result<()> {
     let input = Input::from_cli_arguments(&args.input)?;
     let spec = &input.spec;
     let options = stability_options(&args);
+    if let Some(file) = &args.plot {
+        input.guard().check_file(file, report::guard::Kind::Plot)?;
+    }
     // Reading and resampling share the `--threads` workers.
     let result = thread_pool(input.threads)?.install(|| {
         let (leaderboard, warnings) = input.score_here()?;

@@ -5,6 +5,7 @@ pub mod compare;
 pub mod error;
 pub mod explain;
 pub mod files;
+pub mod guard;
 pub mod html;
 pub mod info;
 pub mod json;

@@ -262,6 +262,16 @@ pub fn publish(
     origin: Origin,
     stability: Option<&Stability>,
 ) -> Result<()> {
+    write_page(path, &page(scored, info_dir, origin, stability)?)
+}
+
+/// The page of `publish`, rendered, not written.
+pub fn page(
+    scored: Scored,
+    info_dir: Option<&Path>,
+    origin: Origin,
+    stability: Option<&Stability>,
+) -> Result<String> {
     let (spec, leaderboard, warnings) = scored;
     let info = load_info(info_dir, leaderboard)?;
     let provenance = Provenance::new(spec, origin.input, origin.source)?;
@@ -273,7 +283,12 @@ pub fn publish(
         provenance: &provenance,
         stability,
     };
-    write(path, &render(&page))?;
+    Ok(render(&page))
+}
+
+/// Writes a rendered page and says so.
+pub fn write_page(path: &Path, page: &str) -> Result<()> {
+    write(path, page)?;
     eprintln!("wrote {}", path.display());
     Ok(())
 }
