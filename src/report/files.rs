@@ -158,6 +158,33 @@ pub fn write_run_with(dir: &Path, files: &[(String, Vec<u8>)], wait: Wait) -> Re
     super::store::publish(&real, files, wait)
 }
 
+/// Writes a scored run's `files` (without a manifest) into the output folder
+/// `dir` as the command line does: the guard of every write path (not
+/// under the submissions tree `input` when `input_kind` is `submissions`),
+/// the manifest, then [`write_run`]. For callers other than the command
+/// line (the Python package's `ScoreResult.write()`), so that their writes
+/// go through the same store.
+pub fn write_outputs(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    spec: &crate::spec::Spec,
+    input_kind: &'static str,
+    input: &Path,
+) -> Result<()> {
+    let mut inputs = super::guard::Inputs::of_spec(spec);
+    match input_kind {
+        "submissions" => inputs.add_tree(input),
+        _ => inputs.add_file(input, "the results cache"),
+    }
+    inputs.check_folder(dir)?;
+    let provenance = Provenance::of(spec, input_kind, input)?;
+    let mut all = files.to_vec();
+    all.retain(|(name, _)| name != MANIFEST);
+    let manifest = manifest(&provenance, &all);
+    all.push((MANIFEST.to_string(), manifest));
+    write_run(dir, &all)
+}
+
 /// SHA-256 of `bytes`, in lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)

@@ -230,3 +230,42 @@ fn a_cache_in_a_missing_folder_fails_before_any_log_is_read() {
         )
     );
 }
+
+#[test]
+fn the_library_writes_through_the_same_store_and_guard() {
+    // Issue 26 item 5, the Rust side: the Python package's ScoreResult.write()
+    // wrote through the store's links, with no guard; this is the call it
+    // can make instead.
+    use algoperf_engine::report::files;
+    let t = scored_tree();
+    let (_, spec) = t.spec();
+    let outcome = t.run(false).expect("run");
+    let plain: Vec<_> = outcome
+        .files
+        .iter()
+        .filter(|(n, _)| n != files::MANIFEST)
+        .cloned()
+        .collect();
+    let inside = t.subs().join("out");
+    let err = files::write_outputs(&inside, &plain, &spec, "submissions", &t.subs())
+        .expect_err("inside the tree");
+    assert!(
+        err.to_string().contains("is inside the submissions folder"),
+        "{err}"
+    );
+    assert!(!inside.exists());
+    let out = t.dir.path().join("out");
+    files::write_outputs(&out, &plain, &spec, "submissions", &t.subs()).expect("write");
+    // A command-line run into the same folder sees the library's files as
+    // the engine's, and replaces them.
+    t.submission("a", 50.0, 50.0);
+    t.cli(&["--output-dir", &arg(&out)]).expect("cli run");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join(files::MANIFEST)).expect("read"))
+            .expect("json");
+    assert_eq!(
+        manifest["files"].as_array().expect("files").len() + 1,
+        plain.len() + 1
+    );
+    assert!(out.join("scores.csv").is_file());
+}
