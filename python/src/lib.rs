@@ -269,6 +269,7 @@ fn score(
         html,
         info_dir,
         html_stability,
+        no_wait: false,
     };
     let inner = run(py, || app::score::score(&request, &Silent))?;
     Ok(Scored { inner })

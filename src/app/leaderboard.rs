@@ -52,6 +52,10 @@ pub fn leaderboard(
         return Err(ReportError::NoInfoFolder { path: dir.clone() }.into());
     }
     if let Some((file, marker)) = &request.update {
+        let mut inputs = input.guard();
+        inputs.add_info_dir(request.info_dir.as_deref());
+        inputs.check_file(file, report::guard::Kind::Update)?;
+        // Missing markers are an error before any log is read.
         let text = std::fs::read_to_string(file).map_err(|source| ReportError::Read {
             path: file.clone(),
             source,

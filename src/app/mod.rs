@@ -130,6 +130,17 @@ pub struct Input {
 }
 
 impl Input {
+    /// The inputs the write guard protects: the spec and its chain, its
+    /// targets, and the tree or cache read ([`crate::report::guard`]).
+    pub fn guard(&self) -> crate::report::guard::Inputs {
+        let mut inputs = crate::report::guard::Inputs::of_spec(&self.spec);
+        match &self.origin {
+            Origin::Tree(tree) => inputs.add_tree(tree),
+            Origin::Cache(cache) => inputs.add_file(cache, "the results cache"),
+        }
+        inputs
+    }
+
     /// Loads the spec and checks that there is something to read.
     pub fn open(request: &InputRequest) -> Result<Input> {
         let spec = crate::spec::load(&request.spec)?;

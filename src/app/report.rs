@@ -20,7 +20,10 @@ pub struct ReportRequest {
 /// Scores the cache and writes the page; returns the run's warnings.
 pub fn report(request: &ReportRequest) -> Result<Warnings> {
     let spec = crate::spec::load(&request.spec)?;
-    report::html::check_target(&request.html)?;
+    let mut inputs = report::guard::Inputs::of_spec(&spec);
+    inputs.add_file(&request.load_results, "the results cache");
+    inputs.add_info_dir(request.info_dir.as_deref());
+    inputs.check_file(&request.html, report::guard::Kind::Page)?;
     if request.html_stability == Some(0) {
         return Err(crate::run::error::CommandLineError::HtmlStabilityZero.into());
     }
@@ -30,6 +33,7 @@ pub fn report(request: &ReportRequest) -> Result<Warnings> {
     let origin = report::html::Origin::cache(&request.load_results);
     let scored = (&spec, &leaderboard, &warnings);
     let info = request.info_dir.as_deref();
-    report::html::publish(&request.html, scored, info, origin, stability.as_ref())?;
+    let page = report::html::page(scored, info, origin, stability.as_ref())?;
+    report::html::write_page(&request.html, &page)?;
     Ok(warnings)
 }

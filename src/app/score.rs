@@ -7,6 +7,7 @@ use super::{Input, InputRequest, Origin};
 use crate::diagnostics::Warnings;
 use crate::error::Result;
 use crate::ingest::{Progress, Source};
+use crate::report::error::ReportError;
 use crate::run::error::CommandLineError;
 use crate::score::Leaderboard;
 use crate::spec::Spec;
@@ -26,6 +27,8 @@ pub struct ScoreRequest {
     pub info_dir: Option<PathBuf>,
     /// Score and rank intervals on the page from this many resamples.
     pub html_stability: Option<usize>,
+    /// Fail at once, instead of waiting, while another run writes `output_dir`.
+    pub no_wait: bool,
 }
 
 /// A scored leaderboard. Its JSON document is
@@ -56,20 +59,22 @@ impl Scored {
     }
 }
 
-/// Scores `request`'s input and writes what it asks for. Every place it will
-/// write is checked before any log is read.
+/// Scores `request`'s input and writes what it asks for. Every place it
+/// will write is checked before any log is read; the page is rendered, the
+/// cache saved, the folder and the page written only once scoring has
+/// succeeded (nothing is written on error).
 pub fn score(request: &ScoreRequest, progress: &dyn Progress) -> Result<Scored> {
     let input = Input::open(&request.input)?;
     check_targets(request, &input)?;
     let spec = &input.spec;
-    let (leaderboard, warnings) = match &request.save_results {
-        // The cache keeps every series: read them all, then score.
-        Some(cache) => {
+    // The cache keeps every series: read them all, then score.
+    let (ingested, (leaderboard, warnings)) = match &request.save_results {
+        Some(_) => {
             let ingested = input.read(progress)?;
-            crate::ingest::cache::save(cache, &ingested, spec)?;
-            run::score_only(&ingested, spec, &input.options)?
+            let scored = run::score_only(&ingested, spec, &input.options)?;
+            (Some(ingested), scored)
         }
-        None => input.score(progress)?,
+        None => (None, input.score(progress)?),
     };
     let mut scored = Scored {
         spec: input.spec,
@@ -79,74 +84,50 @@ pub fn score(request: &ScoreRequest, progress: &dyn Progress) -> Result<Scored> 
         source: request.input.read.source,
         written: None,
     };
-    if let Some(out) = &request.output_dir {
-        let n = write_output_folder(out, &mut scored)?;
-        scored.written = Some((out.clone(), n));
+    let page = match &request.html {
+        Some(_) => Some(scored.page(request.info_dir.as_deref(), request.html_stability)?),
+        None => None,
+    };
+    let outcome = match &request.output_dir {
+        Some(_) => Some(scored.outcome()?),
+        None => None,
+    };
+    if let (Some(cache), Some(ingested)) = (&request.save_results, &ingested) {
+        crate::ingest::cache::save(cache, ingested, &scored.spec)?;
     }
-    publish_page(request, &scored)?;
+    if let (Some(out), Some(outcome)) = (&request.output_dir, outcome) {
+        let wait = match request.no_wait {
+            true => report::files::Wait::Fail,
+            false => report::files::Wait::Block,
+        };
+        report::files::write_run_with(out, &outcome.files, wait)?;
+        scored.written = Some((out.clone(), outcome.files.len()));
+        scored.warnings = outcome.warnings;
+    }
+    if let (Some(path), Some(page)) = (&request.html, page) {
+        report::html::write_page(path, &page)?;
+    }
     Ok(scored)
 }
 
-/// Renders every output and the manifest and commits them to `out` as one
-/// run; the render's notes (a shortened file name) join the warnings.
-fn write_output_folder(out: &Path, scored: &mut Scored) -> Result<usize> {
-    let (n, warnings) = scored.render_into(out)?;
-    scored.warnings = warnings;
-    Ok(n)
-}
-
-impl Scored {
-    /// Writes the output folder `out` of this result as the main job does
-    /// (the same checks, all files of a run or none, with its manifest);
-    /// returns how many files it holds.
-    pub fn write(&self, out: &Path) -> Result<usize> {
-        report::files::check_output_target(out)?;
-        if let Origin::Tree(subs) = &self.origin {
-            report::files::check_output_dir(out, subs)?;
-        }
-        Ok(self.render_into(out)?.0)
-    }
-
-    fn render_into(&self, out: &Path) -> Result<(usize, Warnings)> {
-        let leaderboard = self.leaderboard.clone();
-        let mut outcome = run::render(&self.spec, leaderboard, self.warnings.clone())?;
-        let provenance = match &self.origin {
-            Origin::Cache(cache) => {
-                report::files::Provenance::of(&self.spec, "results_cache", cache)?
-            }
-            Origin::Tree(tree) => report::files::Provenance::of(&self.spec, "submissions", tree)?,
-        };
-        outcome.add_manifest(&provenance);
-        report::files::write_run(out, &outcome.files)?;
-        Ok((outcome.files.len(), outcome.warnings))
-    }
-
-    /// Writes the HTML page to `page` (whole or not at all).
-    pub fn write_page(
-        &self,
-        page: &Path,
-        info_dir: Option<&Path>,
-        html_stability: Option<usize>,
-    ) -> Result<()> {
-        report::html::check_target(page)?;
-        let text = self.page(info_dir, html_stability)?;
-        report::html::write(page, &text)
-    }
-}
-
-/// Every place the run will write is checked before any log is read.
+/// Every place the run will write is checked before any log is read
+/// ([`report::guard`]): never under the submissions tree, never over an
+/// input of this run.
 fn check_targets(request: &ScoreRequest, input: &Input) -> Result<()> {
-    if let (Some(cache), Some(subs)) = (&request.save_results, input.tree()) {
-        report::files::check_cache_path(cache, subs)?;
+    use report::guard::Kind;
+    let mut inputs = input.guard();
+    inputs.add_info_dir(request.info_dir.as_deref());
+    if let Some(cache) = &request.save_results {
+        inputs.check_file(cache, Kind::Cache)?;
     }
     if let Some(out) = &request.output_dir {
-        report::files::check_output_target(out)?;
-    }
-    if let (Some(out), Some(subs)) = (&request.output_dir, input.tree()) {
-        report::files::check_output_dir(out, subs)?;
+        inputs.check_folder(out)?;
     }
     if let Some(page) = &request.html {
-        report::html::check_target(page)?;
+        inputs.check_file(page, Kind::Page)?;
+    }
+    if let Some(dir) = request.info_dir.as_ref().filter(|d| !d.is_dir()) {
+        return Err(ReportError::NoInfoFolder { path: dir.clone() }.into());
     }
     if request.html_stability == Some(0) {
         return Err(CommandLineError::HtmlStabilityZero.into());
@@ -154,18 +135,55 @@ fn check_targets(request: &ScoreRequest, input: &Input) -> Result<()> {
     Ok(())
 }
 
-/// `html`: the page, with `html_stability`'s intervals when asked.
-fn publish_page(request: &ScoreRequest, scored: &Scored) -> Result<()> {
-    let Some(page) = &request.html else {
-        return Ok(());
-    };
-    let text = scored.page(request.info_dir.as_deref(), request.html_stability)?;
-    report::html::write(page, &text)?;
-    eprintln!("wrote {}", page.display());
-    Ok(())
-}
-
 impl Scored {
+    /// Every output file rendered with the manifest last, the render's
+    /// notes (a shortened file name) among the warnings; nothing written.
+    fn outcome(&self) -> Result<run::Outcome> {
+        let leaderboard = self.leaderboard.clone();
+        let mut outcome = run::render(&self.spec, leaderboard, self.warnings.clone())?;
+        let (kind, input) = self.input();
+        let provenance = report::files::Provenance::of(&self.spec, kind, input)?;
+        outcome.add_manifest(&provenance);
+        Ok(outcome)
+    }
+
+    /// What the run read, as the manifest names it.
+    fn input(&self) -> (&'static str, &Path) {
+        match &self.origin {
+            Origin::Cache(cache) => ("results_cache", cache),
+            Origin::Tree(tree) => ("submissions", tree),
+        }
+    }
+
+    /// Writes the output folder `out` of this result as the main job does
+    /// (the same guard, all files of a run or none, with its manifest);
+    /// returns how many files it holds.
+    pub fn write(&self, out: &Path) -> Result<usize> {
+        let files = self.files()?;
+        let (kind, input) = self.input();
+        report::files::write_outputs(out, &files, &self.spec, kind, input)?;
+        Ok(files.len() + 1)
+    }
+
+    /// Writes the HTML page to `page` (whole or not at all), guarded as
+    /// `--html` is.
+    pub fn write_page(
+        &self,
+        page: &Path,
+        info_dir: Option<&Path>,
+        html_stability: Option<usize>,
+    ) -> Result<()> {
+        let mut inputs = crate::report::guard::Inputs::of_spec(&self.spec);
+        match &self.origin {
+            Origin::Tree(tree) => inputs.add_tree(tree),
+            Origin::Cache(cache) => inputs.add_file(cache, "the results cache"),
+        }
+        inputs.add_info_dir(info_dir);
+        inputs.check_file(page, report::guard::Kind::Page)?;
+        let text = self.page(info_dir, html_stability)?;
+        report::html::write_page(page, &text)
+    }
+
     /// The leaderboard's HTML page, with `<submission>/submission_info.yml`
     /// from `info_dir` and `html_stability` resamples' intervals.
     pub fn page(&self, info_dir: Option<&Path>, html_stability: Option<usize>) -> Result<String> {
@@ -175,7 +193,7 @@ impl Scored {
             Origin::Tree(tree) => report::html::Origin::folder(Some(tree), self.source),
         };
         let parts = (&self.spec, &self.leaderboard, &self.warnings);
-        report::html::page_text(parts, info_dir, origin, stability.as_ref())
+        report::html::page(parts, info_dir, origin, stability.as_ref())
     }
 }
 

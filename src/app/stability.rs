@@ -34,6 +34,9 @@ pub struct Stable {
 pub fn stability(request: &StabilityRequest, progress: &dyn Progress) -> Result<Stable> {
     let input = Input::open(&request.input)?;
     let spec = &input.spec;
+    if let Some(file) = &request.plot {
+        input.guard().check_file(file, report::guard::Kind::Plot)?;
+    }
     let (result, warnings) = thread_pool(input.threads)?.install(|| {
         let (leaderboard, warnings) = input.score_here(progress)?;
         let result = stability::stability(spec, &leaderboard, &request.options)?;

@@ -69,6 +69,10 @@ pub struct ScoreArgs {
     /// performance_profile.svg/.png plot.
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
+    /// When another run is writing the same --output-dir, fail at once
+    /// instead of waiting for it.
+    #[arg(long, requires = "output_dir")]
+    pub no_wait: bool,
     /// What to print on stdout: the ranked table, or one JSON document with
     /// every intermediate result (schema/leaderboard.schema.json).
     #[arg(long, value_enum, default_value_t = Format::Table)]

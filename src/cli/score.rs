@@ -27,6 +27,7 @@ pub(super) fn score_command(args: ScoreArgs) -> Result<()> {
         html: args.html.clone(),
         info_dir: args.info_dir.clone(),
         html_stability: args.html_stability,
+        no_wait: args.no_wait,
     };
     let scored = app::score::score(&request, &Bar::new())?;
     print_err(&scored.warnings.render());

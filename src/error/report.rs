@@ -36,6 +36,8 @@ pub enum ReportError {
         cache: PathBuf,
         submissions: PathBuf,
     },
+    #[error("{} is inside the submissions folder {}: it could overwrite a log, and would be read as one next time", path.display(), submissions.display())]
+    FileInsideSubmissions { path: PathBuf, submissions: PathBuf },
     #[error("{}: not a file name", path.display())]
     NotAFileName { path: PathBuf },
     #[error("{}: info folder does not exist", path.display())]

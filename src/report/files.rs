@@ -1,94 +1,42 @@
 //! Writing a run's outputs into the output folder whole or not at all, and
 //! so that a process killed at any moment (`kill -9`, a crash, SIGTERM, a
 //! full disk) leaves the folder showing either the complete earlier run or
-//! the complete new one — never a mix, never a temporary file beside the
-//! outputs.
+//! the complete new one — never a mix, never a temporary file among the
+//! outputs — with every output a plain regular file (`cp -r`, `zip`,
+//! `rsync` and CI artifact uploads see files, not links).
 //!
-//! # Why not one rename per file
-//!
-//! A folder's entries change one system call at a time, so renaming N files
-//! into place can never be atomic: a run killed between two renames leaves
-//! some files of each run. The outputs therefore live in a folder of their
-//! own and are reached through one symbolic link, which one `rename(2)`
-//! switches:
-//!
-//! ```text
-//! out/
-//!   scores.csv             -> .algoperf-engine/current/scores.csv
-//!   …                      -> .algoperf-engine/current/…
-//!   algoperf-manifest.json -> .algoperf-engine/current/algoperf-manifest.json
-//!   .algoperf-engine/
-//!     current -> a          the commit record: which slot is the run
-//!     a/                    the run's files (the manifest among them)
-//!     b/                    staging: the next run is written here
-//! ```
-//!
-//! A run (see [`write_run`]):
-//!
-//! 1. checks every name (a plain file name; no folder in the way), before
-//!    anything is changed;
-//! 2. empties the slot `current` does not point to — the staging area,
-//!    which holds whatever a killed run left — and writes every file there;
-//! 3. makes the link `out/<name>` for each name that has none (it dangles
-//!    until the commit: the slot `current` points to has no such file);
-//! 4. **commits**: a link `current.new` to the staging slot is renamed over
-//!    `current`, one atomic step;
-//! 5. tidies: removes the links of names the new run does not write (those
-//!    of the previous run, listed in its manifest, and any a killed run
-//!    made), then the previous slot.
+//! How (a new folder built beside the output folder and swapped with it in
+//! one step, under a lock; the user's files carried across) is
+//! [`super::store`]'s business; this module checks the targets before a run
+//! reads anything and writes the manifest.
 //!
 //! # The guarantee
 //!
-//! Every link reads through `current`, which always names a complete slot,
-//! so at every moment the names of the output folder that can be read are
-//! exactly the files of one complete run, with that run's bytes: the earlier
-//! one up to the commit, the new one from it. What a killed run can leave
-//! besides: the staging slot and `current.new` inside `.algoperf-engine/`,
-//! and links of names that the readable run does not have, which dangle
-//! (they read as "no such file"). The next run clears all three.
-//! `tests/it/output_folder.rs` kills runs at random moments and checks exactly
-//! this. A failed run (an error, not a kill) also removes what it made.
+//! At every moment the output folder holds exactly the files of one complete
+//! run, with that run's bytes and its manifest (`algoperf-manifest.json`),
+//! plus the files the engine did not write. Two runs into one folder take
+//! turns. A failed run (an error, not a kill) changes nothing. A run killed
+//! at any moment may leave a hidden folder beside the output folder
+//! (`.<out>.algoperf-XXXXXXXX`), which the next run clears.
+//! `tests/it/output_folder.rs` kills runs at random moments and runs pairs
+//! at once, and checks exactly this.
 //!
-//! The engine removes only what it made: links whose target is
-//! `.algoperf-engine/current/<their own name>`. A file you put in the folder,
-//! or put in place of one of its links, is never removed. A file of an
-//! output's name that the engine did not make (written by an earlier version
-//! of the engine, which wrote plain files) is replaced by the run's link;
-//! that first run into such a folder is not crash-safe.
-//!
-//! Each staged file's data is flushed to disk before the commit, the one
-//! `fsync` policy of [`crate::fs`]: a power loss leaves the earlier run or
-//! the new one, not a new run of empty files. Not guaranteed: that the
-//! commit itself survives a power loss (folders are not flushed; the earlier
-//! run is then what is read), and two runs into one folder at the same time.
+//! The engine removes only what it wrote: a file that its folder's manifest
+//! lists, with the listed bytes. A file you put in the folder is carried into
+//! every later run's folder; a file of an output's name that the engine did
+//! not write (or that you changed) makes the run fail, naming it, before
+//! anything is written: it is never replaced.
 
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use super::error::ReportError;
-use crate::error::{Error, Result};
+pub use super::store::{Wait, MANIFEST, STORE};
+use crate::error::Result;
 pub use crate::fs::{is_plain_name, NAME_MAX};
 
-/// The hidden folder inside the output folder holding the runs' files.
-pub const STORE: &str = ".algoperf-engine";
-/// The manifest every run writes beside its outputs.
-pub const MANIFEST: &str = "algoperf-manifest.json";
-/// The two slots: the current run and the staging area.
-const SLOTS: [&str; 2] = ["a", "b"];
-/// The commit record: a link to the current slot.
-const CURRENT: &str = "current";
-/// The commit record being made, renamed over [`CURRENT`].
-const NEXT: &str = "current.new";
-/// A link being made to replace a file the engine did not write.
-const NEW_LINK: &str = "link.new";
-
-fn write_error(path: PathBuf, kind: std::io::ErrorKind, message: impl Into<String>) -> Error {
-    Error::Report(ReportError::Write {
-        path,
-        source: std::io::Error::new(kind, message.into()),
-    })
-}
+use super::store::write_error;
 
 /// Refuses an output folder inside the submissions tree: the outputs would be
 /// walked as submissions on the next run.
@@ -156,170 +104,18 @@ pub fn check_output_target(output: &Path) -> Result<()> {
     }
 }
 
-/// The link `out/<name>` points to.
-fn link_target(name: &str) -> PathBuf {
-    Path::new(STORE).join(CURRENT).join(name)
-}
-
-/// Whether `path` is a link the engine made for output `name`.
-fn is_our_link(path: &Path, name: &str) -> bool {
-    std::fs::read_link(path).is_ok_and(|t| t == link_target(name))
-}
-
 /// Checks every output name before anything is changed.
 fn check_names(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     for (name, _) in files {
-        let path = dir.join(name);
-        if !is_plain_name(name) || name.len() > NAME_MAX {
+        if !is_plain_name(name) || name.len() > NAME_MAX || name == STORE {
             return Err(write_error(
-                path,
+                dir.join(name),
                 std::io::ErrorKind::InvalidInput,
                 format!("not a plain file name of at most {NAME_MAX} bytes"),
             ));
         }
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
-            return Err(write_error(
-                path,
-                std::io::ErrorKind::IsADirectory,
-                "a folder of that name is in the way",
-            ));
-        }
     }
     Ok(())
-}
-
-/// `out/.algoperf-engine`, made if absent; anything else of that name (a
-/// file, a link that could lead outside the output folder) is refused.
-fn open_store(dir: &Path) -> Result<PathBuf> {
-    let store = dir.join(STORE);
-    match std::fs::symlink_metadata(&store) {
-        Ok(m) if m.is_dir() => Ok(store),
-        Ok(_) => Err(write_error(
-            store,
-            std::io::ErrorKind::AlreadyExists,
-            "not a folder this engine made (a file or a link); remove it",
-        )),
-        Err(_) => std::fs::create_dir(&store)
-            .map(|()| store.clone())
-            .map_err(|source| {
-                ReportError::Write {
-                    path: store,
-                    source,
-                }
-                .into()
-            }),
-    }
-}
-
-/// The slot `current` points to, if it names one.
-fn current_slot(store: &Path) -> Option<&'static str> {
-    let target = std::fs::read_link(store.join(CURRENT)).ok()?;
-    SLOTS.into_iter().find(|s| target == Path::new(s))
-}
-
-/// Removes a file, link or folder tree; absent is fine.
-fn remove_any(path: &Path) -> std::io::Result<()> {
-    let result = match std::fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path),
-        Ok(_) => std::fs::remove_file(path),
-        Err(e) => Err(e),
-    };
-    match result {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        other => other,
-    }
-}
-
-/// Writes every file into the (emptied) staging slot.
-fn stage(slot: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| ReportError::Write { path, source }
-    };
-    remove_any(slot).map_err(io(slot))?;
-    std::fs::create_dir(slot).map_err(io(slot))?;
-    for (name, bytes) in files {
-        let path = slot.join(name);
-        crate::fs::write_synced(&path, bytes).map_err(io(&path))?;
-    }
-    Ok(())
-}
-
-/// Makes `out/<name>` a link through `current` for every name without one;
-/// returns the links made (to remove on failure). A file the engine did not
-/// make is replaced by renaming a new link over it.
-fn link_outputs(dir: &Path, store: &Path, names: &[&str], made: &mut Vec<PathBuf>) -> Result<()> {
-    for name in names {
-        let path = dir.join(name);
-        if is_our_link(&path, name) {
-            continue;
-        }
-        let io = |source| ReportError::Write {
-            path: path.clone(),
-            source,
-        };
-        match std::fs::symlink_metadata(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                symlink(&link_target(name), &path).map_err(io)?;
-                made.push(path);
-            }
-            _ => {
-                let tmp = store.join(NEW_LINK);
-                remove_any(&tmp).map_err(io)?;
-                symlink(&link_target(name), &tmp).map_err(io)?;
-                std::fs::rename(&tmp, &path).map_err(io)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-#[cfg(unix)]
-fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
-    std::os::unix::fs::symlink(target, link)
-}
-
-#[cfg(not(unix))]
-fn symlink(_target: &Path, _link: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::new(
-        std::io::ErrorKind::Unsupported,
-        "the output folder needs symbolic links (a Unix system)",
-    ))
-}
-
-/// The commit: `current` names `slot` after one rename.
-fn commit(store: &Path, slot: &str) -> Result<()> {
-    let next = store.join(NEXT);
-    let current = store.join(CURRENT);
-    remove_any(&next)
-        .and_then(|()| symlink(Path::new(slot), &next))
-        .and_then(|()| std::fs::rename(&next, &current))
-        .map_err(|source| {
-            ReportError::Write {
-                path: current,
-                source,
-            }
-            .into()
-        })
-}
-
-/// After the commit: removes the links of names this run does not write
-/// (the previous run's, and any a killed run made) and the previous slot.
-/// Best effort: the run is committed, and what is left is cleared next time.
-fn tidy(dir: &Path, store: &Path, names: &[&str], previous: Option<&str>) {
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
-            if !names.contains(&name) && is_our_link(&entry.path(), name) {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
-    }
-    if let Some(slot) = previous {
-        let _ = remove_any(&store.join(slot));
-    }
-    let _ = remove_any(&store.join(NEW_LINK));
 }
 
 /// Writes `(file name, bytes)` pairs into `dir`, each one atomically (see
@@ -339,38 +135,54 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
 }
 
 /// Writes a run's `(file name, bytes)` outputs into the output folder `dir`,
-/// all or none, as the module documentation describes. On an error nothing
-/// readable in `dir` has changed.
+/// all or none, as the module documentation describes, waiting for another
+/// run writing the same folder. On an error nothing in `dir` has changed.
 pub fn write_run(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    write_run_with(dir, files, Wait::Block)
+}
+
+/// [`write_run`], failing at once instead of waiting when `wait` says so
+/// (`--no-wait`).
+pub fn write_run_with(dir: &Path, files: &[(String, Vec<u8>)], wait: Wait) -> Result<()> {
     check_output_target(dir)?;
+    check_names(dir, files)?;
     std::fs::create_dir_all(dir).map_err(|source| ReportError::Write {
         path: dir.to_path_buf(),
         source,
     })?;
-    check_names(dir, files)?;
-    let store = open_store(dir)?;
-    let previous = current_slot(&store);
-    let staging = if previous == Some(SLOTS[0]) {
-        SLOTS[1]
-    } else {
-        SLOTS[0]
-    };
-    let slot = store.join(staging);
-    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    let mut made = Vec::new();
-    let result = stage(&slot, files)
-        .and_then(|()| link_outputs(dir, &store, &names, &mut made))
-        .and_then(|()| commit(&store, staging));
-    if let Err(e) = result {
-        for link in made {
-            let _ = std::fs::remove_file(link);
-        }
-        let _ = remove_any(&slot);
-        let _ = remove_any(&store.join(NEW_LINK));
-        return Err(e);
+    // The folder itself is swapped, not a link to it.
+    let real = dir.canonicalize().map_err(|source| ReportError::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    super::store::publish(&real, files, wait)
+}
+
+/// Writes a scored run's `files` (without a manifest) into the output folder
+/// `dir` as the command line does: the guard of every write path (not
+/// under the submissions tree `input` when `input_kind` is `submissions`),
+/// the manifest, then [`write_run`]. For callers other than the command
+/// line (the Python package's `ScoreResult.write()`), so that their writes
+/// go through the same store.
+pub fn write_outputs(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    spec: &crate::spec::Spec,
+    input_kind: &'static str,
+    input: &Path,
+) -> Result<()> {
+    let mut inputs = super::guard::Inputs::of_spec(spec);
+    match input_kind {
+        "submissions" => inputs.add_tree(input),
+        _ => inputs.add_file(input, "the results cache"),
     }
-    tidy(dir, &store, &names, previous);
-    Ok(())
+    inputs.check_folder(dir)?;
+    let provenance = Provenance::of(spec, input_kind, input)?;
+    let mut all = files.to_vec();
+    all.retain(|(name, _)| name != MANIFEST);
+    let manifest = manifest(&provenance, &all);
+    all.push((MANIFEST.to_string(), manifest));
+    write_run(dir, &all)
 }
 
 /// SHA-256 of `bytes`, in lowercase hex.

@@ -5,6 +5,7 @@ pub mod compare;
 pub use crate::error::report as error;
 pub mod explain;
 pub mod files;
+pub mod guard;
 pub mod html;
 pub mod info;
 pub mod json;
@@ -13,6 +14,7 @@ pub mod markdown;
 pub mod plot;
 pub mod speedup;
 pub mod stability;
+pub mod store;
 
 use std::fmt::Write;
 

@@ -17,7 +17,7 @@ fn scored_tree() -> Tree {
 }
 
 /// No `.tmp` (nor any hidden) file in `dir`, besides the engine's own
-/// store, which holds nothing but the commit record and the current run.
+/// store, which holds nothing but the lock; nothing left beside `dir`.
 fn no_temporaries(dir: &Path) {
     for entry in std::fs::read_dir(dir).expect("read_dir") {
         let name = entry.expect("entry").file_name();
@@ -32,10 +32,13 @@ fn no_temporaries(dir: &Path) {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     store.sort();
-    assert!(
-        store == ["a", "current"] || store == ["b", "current"],
-        "store holds {store:?}"
-    );
+    assert_eq!(store, ["lock"], "store holds {store:?}");
+    let parent = dir.parent().expect("parent");
+    for entry in std::fs::read_dir(parent).expect("read_dir parent") {
+        let name = entry.expect("entry").file_name();
+        let name = name.to_string_lossy();
+        assert!(!name.contains(".algoperf-"), "left beside: {name}");
+    }
 }
 
 #[test]

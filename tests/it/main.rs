@@ -40,3 +40,4 @@ mod streaming;
 mod streams;
 mod subcommands;
 mod synth_rawlogs;
+mod write_guard;

@@ -15,10 +15,9 @@ use algoperf_engine::report::files::{self, MANIFEST, STORE};
 use fixtures::Tree;
 use rand::{Rng, SeedableRng};
 
-/// The names of the output folder that can be read, with their bytes.
-/// Every other entry must be the engine's store or a dangling link of the
-/// engine's (a name the readable run does not have); anything else — a
-/// temporary file, a link to elsewhere — fails the test.
+/// The output folder's files, with their bytes. Every entry besides the
+/// engine's store must be a plain regular file: no link, no temporary file
+/// of another kind.
 fn readable(out: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut view = BTreeMap::new();
     for entry in std::fs::read_dir(out).expect("read_dir") {
@@ -27,26 +26,34 @@ fn readable(out: &Path) -> BTreeMap<String, Vec<u8>> {
         if name == STORE {
             continue;
         }
-        let link = std::fs::read_link(entry.path())
-            .unwrap_or_else(|_| panic!("{name}: not a link the engine made"));
-        assert_eq!(
-            link,
-            Path::new(STORE).join("current").join(&name),
-            "{name}: a link to elsewhere"
-        );
-        if let Ok(bytes) = std::fs::read(entry.path()) {
-            view.insert(name, bytes);
-        }
+        let kind = entry.file_type().expect("file type");
+        assert!(kind.is_file(), "{name}: not a regular file ({kind:?})");
+        view.insert(name, std::fs::read(entry.path()).expect("read"));
     }
     view
 }
 
-/// Every entry of the store is one the engine makes.
+/// Folders a run builds beside `out` (left only by a killed run).
+fn leftovers(out: &Path) -> Vec<String> {
+    let prefix = format!(
+        ".{}.algoperf-",
+        out.file_name().expect("name").to_string_lossy()
+    );
+    std::fs::read_dir(out.parent().expect("parent"))
+        .expect("read_dir parent")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&prefix))
+        .collect()
+}
+
+/// The store holds the lock (and, after a kill right after a swap, the
+/// marker of a folder being built); after a complete run nothing is left
+/// beside the output folder.
 fn store_is_tidy(out: &Path, after_a_kill: bool) {
     let allowed: &[&str] = if after_a_kill {
-        &["a", "b", "current", "current.new", "link.new"]
+        &["lock", "building"]
     } else {
-        &["a", "b", "current"]
+        &["lock"]
     };
     let entries: Vec<String> = std::fs::read_dir(out.join(STORE))
         .expect("read_dir store")
@@ -56,7 +63,8 @@ fn store_is_tidy(out: &Path, after_a_kill: bool) {
         assert!(allowed.contains(&e.as_str()), "store holds {entries:?}");
     }
     if !after_a_kill {
-        assert_eq!(entries.len(), 2, "store holds {entries:?}");
+        assert_eq!(entries, ["lock"], "store holds {entries:?}");
+        assert_eq!(leftovers(out), Vec::<String>::new());
     }
 }
 
@@ -169,16 +177,59 @@ fn rescoring_a_subset_removes_the_other_submissions_files() {
 }
 
 #[test]
-fn a_file_in_place_of_an_output_is_replaced_by_the_run() {
-    // An earlier version of the engine wrote plain files.
+fn a_users_file_at_an_output_name_is_refused_and_kept() {
+    // Issue 26 item 4: `rm out/scores.csv; echo mine > out/scores.csv` was
+    // silently replaced. The run now fails naming the file, and changes
+    // nothing.
     let t = two_submissions();
     let out = t.dir.path().join("out");
-    std::fs::create_dir_all(&out).expect("mkdir");
-    std::fs::write(out.join("scores.csv"), "old").expect("write");
+    let out_arg = out.to_string_lossy().into_owned();
+    t.cli(&["--output-dir", &out_arg]).expect("first run");
+    std::fs::remove_file(out.join("scores.csv")).expect("rm");
+    std::fs::write(out.join("scores.csv"), "mine\n").expect("write");
+    let before = readable(&out);
+    t.submission("b", 50.0, 50.0);
+    let err = t.cli(&["--output-dir", &out_arg]).expect_err("refused");
+    assert_eq!(
+        err,
+        format!(
+            "{}: cannot write output: a file the engine did not write (not as the folder's manifest lists it) has this output's name; move or remove it",
+            out.canonicalize().expect("canon").join("scores.csv").display()
+        )
+    );
+    assert_eq!(readable(&out), before);
+    store_is_tidy(&out, false);
+    // A folder that never held a run: the same.
+    let fresh = t.dir.path().join("fresh");
+    std::fs::create_dir_all(&fresh).expect("mkdir");
+    std::fs::write(fresh.join("time_to_targets.csv"), "old").expect("write");
+    t.cli(&["--output-dir", &fresh.to_string_lossy()])
+        .expect_err("refused");
+    assert_eq!(
+        std::fs::read(fresh.join("time_to_targets.csv")).expect("read"),
+        b"old"
+    );
+    assert!(!fresh.join("scores.csv").exists());
+}
+
+#[test]
+fn outputs_are_plain_files_that_cp_and_zip_copy_as_files() {
+    // Issue 26 item 8: every output was a symlink into the store.
+    let t = two_submissions();
+    let out = t.dir.path().join("out");
     t.cli(&["--output-dir", &out.to_string_lossy()])
         .expect("run");
     let view = readable(&out);
-    assert!(view["scores.csv"].starts_with(b"submission,score\n"));
+    assert!(view.len() >= 7, "{:?}", names(&view));
+    let copy = t.dir.path().join("copy");
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(&out)
+        .arg(&copy)
+        .status()
+        .expect("cp");
+    assert!(status.success());
+    assert_eq!(readable(&copy), view);
 }
 
 #[test]
@@ -297,9 +348,9 @@ fn a_run_killed_at_any_moment_leaves_one_complete_run() {
         } else {
             old += 1;
         }
-        let leftovers = std::fs::read_dir(&out).expect("ls").count() - 1 != view.len()
-            || std::fs::read_dir(out.join(STORE)).expect("ls").count() > 2;
-        mid += usize::from(leftovers);
+        let left = !leftovers(&out).is_empty()
+            || std::fs::read_dir(out.join(STORE)).expect("ls").count() > 1;
+        mid += usize::from(left);
         holds = usize::from(view == views[0]);
     }
     eprintln!("120 kills (SIGKILL, every third SIGTERM): {old} left the earlier run, {new} the new one, {mid} mid-write");
@@ -314,6 +365,130 @@ fn a_run_killed_at_any_moment_leaves_one_complete_run() {
     assert_eq!(
         std::fs::read_dir(&out).expect("ls").count(),
         views[next].len() + 1
+    );
+    store_is_tidy(&out, false);
+}
+
+// --- two runs at once ---------------------------------------------------------
+
+#[test]
+fn runs_into_one_folder_at_once_take_turns() {
+    // Issue 26 item 2: of 30 pairs started together, 17 broke the folder (7
+    // without a manifest, 6 mixed with both runs exiting 0). Each pair now
+    // ends with the folder holding exactly one run's files, as its manifest
+    // lists them, and both runs succeed (the second waits).
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let trees = [tree("s", 12, 7.0), tree("t", 8, 13.0)];
+    let views: Vec<_> = trees
+        .iter()
+        .enumerate()
+        .map(|(i, t)| reference(t, &scratch.path().join(format!("ref{i}"))).0)
+        .collect();
+    let out = scratch.path().join("out");
+    let mut last = [0, 0];
+    for pair in 0..30 {
+        let mut children: Vec<_> = [pair % 2, 1 - pair % 2]
+            .into_iter()
+            .map(|i| command(&trees[i], &out).spawn().expect("spawn"))
+            .collect();
+        for child in &mut children {
+            assert!(child.wait().expect("wait").success(), "pair {pair}");
+        }
+        let view = readable(&out);
+        let which = views.iter().position(|v| *v == view);
+        let Some(which) = which else {
+            panic!("pair {pair}: not one run's folder: {:?}", names(&view));
+        };
+        last[which] += 1;
+        manifest_lists_the_folder(&view);
+        store_is_tidy(&out, false);
+    }
+    eprintln!(
+        "30 pairs: the folder held run s {} times, run t {} times",
+        last[0], last[1]
+    );
+}
+
+/// The manifest lists every other file of the folder, with its size and
+/// SHA-256.
+fn manifest_lists_the_folder(view: &BTreeMap<String, Vec<u8>>) {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&view[MANIFEST]).expect("manifest is JSON");
+    let listed = manifest["files"].as_array().expect("files");
+    assert_eq!(listed.len() + 1, view.len());
+    for f in listed {
+        let name = f["name"].as_str().expect("name");
+        assert_eq!(f["sha256"], files::sha256_hex(&view[name]), "{name}");
+    }
+}
+
+#[test]
+fn no_wait_fails_while_another_run_writes() {
+    let t = two_submissions();
+    let out = t.dir.path().join("out");
+    let out_arg = out.to_string_lossy().into_owned();
+    t.cli(&["--output-dir", &out_arg]).expect("first run");
+    let before = readable(&out);
+    // Hold the folder's lock as a run would.
+    let lock = std::fs::File::open(out.join(STORE).join("lock")).expect("lock");
+    // SAFETY: flock on a file this test opened.
+    let rc = unsafe { libc_flock(std::os::unix::io::AsRawFd::as_raw_fd(&lock)) };
+    assert_eq!(rc, 0);
+    t.submission("b", 50.0, 50.0);
+    let err = t
+        .cli(&["--output-dir", &out_arg, "--no-wait"])
+        .expect_err("busy");
+    assert_eq!(
+        err,
+        format!(
+            "{}: cannot write output: another run is writing this folder (--no-wait)",
+            out.canonicalize().expect("canon").display()
+        )
+    );
+    assert_eq!(readable(&out), before);
+    drop(lock);
+    t.cli(&["--output-dir", &out_arg, "--no-wait"])
+        .expect("free again");
+    assert_ne!(readable(&out), before);
+}
+
+extern "C" {
+    fn flock(fd: i32, operation: i32) -> i32;
+}
+
+/// `flock(fd, LOCK_EX | LOCK_NB)`.
+unsafe fn libc_flock(fd: i32) -> i32 {
+    const LOCK_EX: i32 = 2;
+    const LOCK_NB: i32 = 4;
+    flock(fd, LOCK_EX | LOCK_NB)
+}
+
+// --- killed runs leave the user's files ----------------------------------------
+
+#[test]
+fn a_users_files_survive_every_run_and_a_kill() {
+    let t = two_submissions();
+    let out = t.dir.path().join("out");
+    let out_arg = out.to_string_lossy().into_owned();
+    t.cli(&["--output-dir", &out_arg]).expect("first run");
+    std::fs::write(out.join("notes.txt"), "mine").expect("write");
+    std::fs::create_dir_all(out.join("drafts/deep")).expect("mkdir");
+    std::fs::write(out.join("drafts/deep/x.md"), "draft").expect("write");
+    // What a run killed right after its swap leaves: the earlier folder,
+    // with a file of the user's, beside the output folder.
+    let aside = t.dir.path().join(".out.algoperf-Killed01");
+    std::fs::create_dir_all(aside.join(STORE)).expect("mkdir");
+    std::fs::write(aside.join("rescued.txt"), "was in the old folder").expect("write");
+    t.submission("b", 50.0, 50.0);
+    t.cli(&["--output-dir", &out_arg]).expect("second run");
+    assert_eq!(std::fs::read(out.join("notes.txt")).expect("read"), b"mine");
+    assert_eq!(
+        std::fs::read(out.join("drafts/deep/x.md")).expect("read"),
+        b"draft"
+    );
+    assert_eq!(
+        std::fs::read(out.join("rescued.txt")).expect("read"),
+        b"was in the old folder"
     );
     store_is_tidy(&out, false);
 }
@@ -351,70 +526,26 @@ fn an_immutable_file_never_leaves_a_mix() {
     t.cli(&["--output-dir", &out_arg]).expect("first run");
     let first = readable(&out);
 
-    // A file of an output's name that the engine did not write, and that
-    // cannot be replaced: the run fails and nothing readable changes.
-    std::fs::remove_file(out.join("b_summary.csv")).expect("rm link");
-    std::fs::write(out.join("b_summary.csv"), "mine").expect("write");
+    // An output of the current run that cannot be removed: the new run is
+    // swapped in whole, and the old folder, which still holds the file, is
+    // kept beside it until the file can go.
     let Some(lock) = Immutable::new(&out.join("b_summary.csv")) else {
         eprintln!("skipped: chattr +i is not available here");
         return;
     };
-    let mut expected = first.clone();
-    expected.insert("b_summary.csv".into(), b"mine".to_vec());
     t.submission("b", 50.0, 50.0).submission("c", 60.0, 60.0);
-    let err = t.cli(&["--output-dir", &out_arg]).expect_err("immutable");
-    assert_eq!(
-        err,
-        format!(
-            "{}: cannot write output: Operation not permitted (os error 1)",
-            out.join("b_summary.csv").display()
-        )
-    );
-    assert_eq!(readable_or_mine(&out), expected);
-    assert!(!out.join("c_summary.csv").exists(), "no link left behind");
-    drop(lock);
-    std::fs::remove_file(out.join("b_summary.csv")).expect("rm mine");
-
-    // A file of the current run that cannot be removed: the next run
-    // commits, and the run after it, which must empty that slot, fails
-    // before changing anything readable.
     t.cli(&["--output-dir", &out_arg]).expect("second run");
     let second = readable(&out);
-    let slot = std::fs::read_link(out.join(STORE).join("current")).expect("current");
-    let held = out.join(STORE).join(&slot);
-    let lock = Immutable::new(&held.join("scores.csv")).expect("chattr");
-    t.submission("a", 20.0, 20.0);
-    t.cli(&["--output-dir", &out_arg])
-        .expect("third run commits");
-    let third = readable(&out);
-    assert_ne!(third, second);
-    t.submission("a", 30.0, 30.0);
-    let err = t.cli(&["--output-dir", &out_arg]).expect_err("slot held");
-    assert_eq!(
-        err,
-        format!(
-            "{}: cannot write output: Operation not permitted (os error 1)",
-            held.display()
-        )
-    );
-    assert_eq!(readable(&out), third);
+    assert_ne!(second, first);
+    assert!(second.contains_key("c_summary.csv"));
+    manifest_lists_the_folder(&second);
+    let kept = leftovers(&out);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let old = t.dir.path().join(&kept[0]).join("b_summary.csv");
     drop(lock);
-    t.cli(&["--output-dir", &out_arg]).expect("fourth run");
+    let _ = Immutable(old.clone());
+    // The next run clears it.
+    t.submission("a", 20.0, 20.0);
+    t.cli(&["--output-dir", &out_arg]).expect("third run");
     store_is_tidy(&out, false);
-}
-
-/// [`readable`], where regular files of the user's are allowed too.
-fn readable_or_mine(out: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut view = BTreeMap::new();
-    for entry in std::fs::read_dir(out).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name == STORE {
-            continue;
-        }
-        if let Ok(bytes) = std::fs::read(entry.path()) {
-            view.insert(name, bytes);
-        }
-    }
-    view
 }

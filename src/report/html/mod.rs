@@ -24,7 +24,6 @@ use super::error::ReportError;
 use crate::diagnostics::Warnings;
 use crate::error::Result;
 use crate::ingest::Source;
-use crate::report::files::SpecFiles;
 use crate::report::info::SubmissionInfo;
 use crate::score::Leaderboard;
 use crate::spec::Spec;
@@ -71,8 +70,10 @@ pub fn http_link(url: &str) -> Option<&str> {
 /// Where the page's numbers came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Provenance {
-    /// The spec and its targets file, hashed (as the manifest records them).
-    pub files: SpecFiles,
+    pub spec_path: String,
+    pub spec_sha256: String,
+    pub targets_path: String,
+    pub targets_sha256: String,
     /// `submissions folder <path>` or `results cache <path>`.
     pub input: String,
     /// Which files the trials were read from.
@@ -80,15 +81,22 @@ pub struct Provenance {
     pub engine_version: String,
 }
 
+fn sha256_of(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|source| ReportError::Provenance {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(crate::report::files::sha256_hex(&bytes))
+}
+
 impl Provenance {
     /// Hashes the spec and its targets file (read again, as they are now).
     pub fn new(spec: &Spec, input: String, source: String) -> Result<Self> {
-        let files = SpecFiles::hash(spec, |path, source| ReportError::Provenance {
-            path,
-            source,
-        })?;
         Ok(Provenance {
-            files,
+            spec_path: spec.path.display().to_string(),
+            spec_sha256: sha256_of(&spec.path)?,
+            targets_path: spec.targets_path.display().to_string(),
+            targets_sha256: sha256_of(&spec.targets_path)?,
             input,
             source,
             engine_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -245,7 +253,8 @@ impl Origin {
 /// A scored run: spec, leaderboard, its warnings.
 pub type Scored<'a> = (&'a Spec, &'a Leaderboard, &'a Warnings);
 
-/// `--html FILE`: [`page_text`], written whole or not at all.
+/// `--html FILE`: reads the metadata under `info_dir`, hashes the spec,
+/// renders the page and writes it.
 pub fn publish(
     path: &Path,
     scored: Scored,
@@ -253,15 +262,11 @@ pub fn publish(
     origin: Origin,
     stability: Option<&Stability>,
 ) -> Result<()> {
-    let page = page_text(scored, info_dir, origin, stability)?;
-    write(path, &page)?;
-    eprintln!("wrote {}", path.display());
-    Ok(())
+    write_page(path, &page(scored, info_dir, origin, stability)?)
 }
 
-/// The page's text: reads the metadata under `info_dir`, hashes the spec,
-/// renders.
-pub fn page_text(
+/// The page of `publish`, rendered, not written.
+pub fn page(
     scored: Scored,
     info_dir: Option<&Path>,
     origin: Origin,
@@ -279,6 +284,13 @@ pub fn page_text(
         stability,
     };
     Ok(render(&page))
+}
+
+/// Writes a rendered page and says so.
+pub fn write_page(path: &Path, page: &str) -> Result<()> {
+    write(path, page)?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
 }
 
 /// Writes the page whole or not at all (see [`super::files::write_all`]).
@@ -533,10 +545,10 @@ fn provenance_section(s: &mut String, page: &Page) {
         esc(&spec.name),
         esc(&spec.version),
         esc(&spec.ruleset),
-        esc(&p.files.spec.display().to_string()),
-        esc(&p.files.spec_sha256),
-        esc(&p.files.targets.display().to_string()),
-        esc(&p.files.targets_sha256),
+        esc(&p.spec_path),
+        esc(&p.spec_sha256),
+        esc(&p.targets_path),
+        esc(&p.targets_sha256),
         esc(&p.input),
         esc(&p.source),
         esc(&p.engine_version)
