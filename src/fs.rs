@@ -162,7 +162,7 @@ fn write_beside(
         .rand_bytes(8)
         .tempfile_in(dir)?;
     #[cfg(unix)]
-    crate::report::store::try_flock(tmp.as_file())?;
+    try_flock(tmp.as_file())?;
     if let Some(meta) = existing {
         if !keep_owner(tmp.as_file(), meta) {
             return Ok(false);
@@ -257,7 +257,7 @@ fn unlocked(path: &Path) -> bool {
             .read(true)
             .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
             .open(path)
-            .is_ok_and(|f| crate::report::store::try_flock(&f).unwrap_or(false))
+            .is_ok_and(|f| try_flock(&f).unwrap_or(false))
     }
     #[cfg(not(unix))]
     {
@@ -280,6 +280,22 @@ fn process_exists(pid: u32) -> bool {
     {
         let _ = pid;
         true
+    }
+}
+
+/// `flock(LOCK_EX | LOCK_NB)`: whether the lock was taken.
+#[cfg(unix)]
+pub fn try_flock(file: &std::fs::File) -> std::io::Result<bool> {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: flock on a file descriptor this process owns.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    if e.kind() == std::io::ErrorKind::WouldBlock {
+        Ok(false)
+    } else {
+        Err(e)
     }
 }
 
@@ -351,7 +367,7 @@ mod tests {
             std::fs::write(f, vec![0u8; 4096]).expect("write");
         }
         let held = std::fs::File::open(&live).expect("open");
-        assert!(crate::report::store::try_flock(&held).expect("flock"));
+        assert!(try_flock(&held).expect("flock"));
         write_file(&d.path().join("cache.bin"), b"new").expect("write");
         assert!(!dead.exists() && !older.exists());
         assert!(live.exists() && other.exists());

@@ -167,7 +167,7 @@ fn lock(store: &Path, out: &Path, wait: Wait) -> Result<File> {
             .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
             .open(&path)
             .map_err(io_error(&path))?;
-        if !try_flock(&file).map_err(io_error(&path))? {
+        if !crate::fs::try_flock(&file).map_err(io_error(&path))? {
             if wait == Wait::Fail {
                 return Err(write_error(
                     out.to_path_buf(),
@@ -203,22 +203,6 @@ fn lock(store: &Path, _out: &Path, _wait: Wait) -> Result<File> {
         .truncate(false)
         .open(&path)
         .map_err(io_error(&path))
-}
-
-/// `flock(LOCK_EX | LOCK_NB)`: whether the lock was taken.
-#[cfg(unix)]
-pub(crate) fn try_flock(file: &File) -> std::io::Result<bool> {
-    use std::os::unix::io::AsRawFd;
-    // SAFETY: flock on a file descriptor this process owns.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-        return Ok(true);
-    }
-    let e = std::io::Error::last_os_error();
-    if e.kind() == std::io::ErrorKind::WouldBlock {
-        Ok(false)
-    } else {
-        Err(e)
-    }
 }
 
 #[cfg(unix)]
