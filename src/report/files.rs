@@ -401,10 +401,11 @@ impl Provenance {
     /// Reads and hashes the spec and its targets file.
     pub fn of(spec: &crate::spec::Spec, input_kind: &'static str, input: &Path) -> Result<Self> {
         let hash = |path: &Path| -> Result<String> {
-            let bytes = std::fs::read(path).map_err(|source| ReportError::Read {
-                path: path.to_path_buf(),
-                source,
-            })?;
+            let bytes =
+                crate::spec::shipped::read_bytes(path).map_err(|source| ReportError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
             Ok(sha256_hex(&bytes))
         };
         Ok(Provenance {

@@ -32,6 +32,9 @@ pub enum RunError {
     NothingToCompare { base: String, read: Vec<String> },
     #[error("{failed} of {total} spec{} failed the check", if *total == 1 { "" } else { "s" })]
     SpecsFailed { failed: usize, total: usize },
+    /// `spec show NAME` of a name that is not shipped.
+    #[error("{message}")]
+    NotShipped { message: String },
     /// `check --explain NAME` of a code that does not exist.
     #[error("no check code `{name}`{}; the codes are: {}", suggestion.as_ref().map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default(), codes.join(", "))]
     UnknownCheckCode {

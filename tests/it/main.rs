@@ -33,6 +33,7 @@ mod rawlog_scoring;
 mod reports;
 mod rule_language;
 mod scoring_rules;
+mod shipped_specs;
 mod spec_language;
 mod stability;
 mod streaming;

@@ -82,10 +82,11 @@ pub struct Provenance {
 }
 
 fn sha256_of(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| ReportError::Provenance {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes =
+        crate::spec::shipped::read_bytes(path).map_err(|source| ReportError::Provenance {
+            path: path.to_path_buf(),
+            source,
+        })?;
     Ok(crate::report::files::sha256_hex(&bytes))
 }
 
