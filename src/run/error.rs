@@ -90,13 +90,6 @@ pub enum CommandLineError {
         under: String,
         commands: Vec<String>,
     },
-    /// `synth` without `--spec`, run where its default spec is not: an
-    /// installed binary has no rulesets of its own, so none is guessed.
-    #[error("no --spec given and the default {default} is not in the current folder ({}): run synth from the repository root or pass --spec FILE", tried.display())]
-    NoDefaultSpec {
-        default: &'static str,
-        tried: PathBuf,
-    },
     /// A source name other than csv, logs, auto (the Python module's
     /// `source=`; the command line's is checked by clap).
     #[error("source `{0}`: expected one of csv, logs, auto")]
