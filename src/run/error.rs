@@ -32,6 +32,9 @@ pub enum RunError {
     NothingToCompare { base: String, read: Vec<String> },
     #[error("{failed} of {total} spec{} failed the check", if *total == 1 { "" } else { "s" })]
     SpecsFailed { failed: usize, total: usize },
+    /// `compat`: what the reference's flags ask cannot be done here.
+    #[error("{message}")]
+    Compat { message: String },
     /// `spec show NAME` of a name that is not shipped.
     #[error("{message}")]
     NotShipped { message: String },
@@ -79,6 +82,9 @@ pub enum CommandLineError {
         threads: usize,
         source: rayon::ThreadPoolBuildError,
     },
+    /// `compat`: a reference flag this command cannot honour.
+    #[error("{message}")]
+    Compat { message: String },
     #[error("--html-stability must be at least 1")]
     HtmlStabilityZero,
     #[error("compare takes one or two --spec")]
