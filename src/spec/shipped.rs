@@ -63,10 +63,12 @@ pub fn load(path_or_name: &Path) -> Result<Spec, SpecErrors> {
     super::load::load(&resolve(path_or_name)?)
 }
 
-/// The file `load` reads for `path_or_name`: the path itself when it exists
-/// (or is already a shipped path), else the shipped ruleset of that name.
+/// The file `load` reads for `path_or_name`: the path itself when it exists,
+/// is already a shipped path or names a folder (`rulesets/x.toml`: its read
+/// error says what is wrong), else the shipped ruleset of that name.
 pub fn resolve(path_or_name: &Path) -> Result<PathBuf, SpecError> {
-    if path_or_name.exists() || is_shipped_path(path_or_name) {
+    let is_path = path_or_name.components().count() > 1;
+    if is_path || path_or_name.exists() || is_shipped_path(path_or_name) {
         return Ok(path_or_name.to_path_buf());
     }
     let given = path_or_name.to_string_lossy();

@@ -1,6 +1,6 @@
 //! `check`: every code triggered by a tree built here (its exact output
 //! line), the published v0.5 tree checked with its spec, the three output
-//! formats, exit codes, the README's list of codes, and a property test
+//! formats, exit codes, the list of codes in docs/check.md, and a property test
 //! that no generated tree makes `check` panic.
 
 use crate::common;
@@ -674,11 +674,14 @@ fn published_info_files_pass_with_their_specs() {
 }
 
 #[test]
-fn the_readme_lists_every_code() {
-    let readme = std::fs::read_to_string(common::repo("README.md")).expect("README");
+fn the_check_page_lists_every_code() {
+    let page = std::fs::read_to_string(common::repo("docs/check.md")).expect("docs/check.md");
     for code in check::CODES {
         let row = format!("| `{}` | {} |", code.name(), code.severity().name());
-        assert!(readme.contains(&row), "README has no row starting {row}");
+        assert!(
+            page.contains(&row),
+            "docs/check.md has no row starting {row}"
+        );
     }
 }
 
