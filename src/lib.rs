@@ -16,6 +16,8 @@
 pub mod app;
 pub mod check;
 pub mod cli;
+pub mod colour;
+pub mod compat;
 pub mod diagnostics;
 pub mod error;
 pub mod fs;

@@ -84,7 +84,8 @@ struct Row {
 struct Curve {
     goal: Goal,
     target: f64,
-    /// Seconds per step (the hardware's, shared by all submissions).
+    /// Seconds per step (the hardware's, shared by all submissions; a run
+    /// fits in the workload's budget).
     step_time: f64,
     evals: usize,
     steps_total: f64,
@@ -105,11 +106,13 @@ pub fn generate(spec: &Spec, opts: &Options) -> Vec<File> {
         .first()
         .cloned()
         .unwrap_or_else(|| "jax".into());
-    // Per workload, shared by all submissions (the same hardware): the time
-    // one step takes and how many evaluations a run logs.
+    // Per workload, shared by all submissions (the same hardware): the
+    // share of the runtime budget a full run takes (below 1 even with the
+    // timing noise of `run`, so no run passes its budget) and how many
+    // evaluations a run logs.
     let shapes: Vec<(f64, usize)> = workloads
         .iter()
-        .map(|_| (rng.gen_range(0.1..1.0), rng.gen_range(15..40)))
+        .map(|_| (rng.gen_range(0.3..0.9), rng.gen_range(15..40)))
         .collect();
     let mut files = Vec::new();
     for s in 0..opts.submissions {
@@ -126,13 +129,14 @@ pub fn generate(spec: &Spec, opts: &Options) -> Vec<File> {
             if rng.gen_bool(0.02) {
                 continue;
             }
-            let (step_time, evals) = shapes[w_index];
+            let (budget_share, evals) = shapes[w_index];
+            let steps_total = (target.step_hint.max(100)) as f64;
             let curve = Curve {
                 goal: target.goal,
                 target: target.target,
-                step_time,
+                step_time: step_time(spec, w, budget_share, steps_total),
                 evals,
-                steps_total: (target.step_hint.max(100)) as f64,
+                steps_total,
                 speed: speed * rng.gen_range(0.85..1.2),
                 quality,
                 handicap: 0.01 * (w_index % 3) as f64,
@@ -162,6 +166,37 @@ pub fn generate(spec: &Spec, opts: &Options) -> Vec<File> {
     files
 }
 
+/// Seconds per step: a full run takes `budget_share` of the workload's
+/// runtime budget × the spec's factor (budgets come from the targets file);
+/// without a budget, `budget_share` seconds a step.
+fn step_time(spec: &Spec, workload: &str, budget_share: f64, steps_total: f64) -> f64 {
+    match spec.budget_of(workload) {
+        Some(budget) => budget * spec.budget_factor * budget_share / steps_total,
+        None => budget_share,
+    }
+}
+
+/// A tie: the previous trial's curve, with its last finite value moved by
+/// one part in a million (no two runs log the same bytes, and `check`
+/// calls byte-identical trials a copy). The move keeps the time to target:
+/// a row that reaches the target gets better, one that does not gets worse.
+fn tie_of(previous: &[Row], curve: &Curve) -> Vec<Row> {
+    let mut rows = previous.to_vec();
+    if let Some(last) = rows.iter_mut().rev().find(|r| r.value.is_finite()) {
+        let better = match curve.goal {
+            Goal::Minimize => -1.0,
+            Goal::Maximize => 1.0,
+        };
+        let towards = if curve.goal.reached(last.value, curve.target) {
+            better
+        } else {
+            -better
+        };
+        last.value += towards * 1e-6 * last.value.abs().max(1e-12);
+    }
+    rows
+}
+
 /// The runs of one study's trials, `None` for a trial that left no result.
 fn study_runs(rng: &mut ChaCha8Rng, curve: &Curve, opts: &Options) -> Vec<Option<Vec<Row>>> {
     let mut runs: Vec<Option<Vec<Row>>> = Vec::with_capacity(opts.trials);
@@ -174,7 +209,7 @@ fn study_runs(rng: &mut ChaCha8Rng, curve: &Curve, opts: &Options) -> Vec<Option
         // A tie: the same curve as the previous trial.
         if let Some(prev) = &previous {
             if rng.gen_bool(0.05) {
-                runs.push(Some(prev.clone()));
+                runs.push(Some(tie_of(prev, curve)));
                 continue;
             }
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -22,17 +23,45 @@ GOLDEN_FILES = [
 ] + [f"{s}_summary.csv" for s in sorted(PUBLISHED_V05)]
 
 
-def test_reference_end_to_end_flags_reproduce_the_published_scores(tmp_path, data, v05_logs):
-    """The public repository's own end-to-end test, run with this package."""
-    out = tmp_path / "scoring_results"
-    p = run_python(
+def _reference_e2e(out: Path, data: Path, v05_logs: Path, *extra: str):
+    """The reference's own end-to-end invocation (its test_score_submissions.py)."""
+    return run_python(
         "algoperf_engine.score_submissions",
         "--workload_targets", str(data / "targets/workload_targets_v05.json"),
         "--submission_directory", str(v05_logs),
         "--compute_performance_profiles",
         "--output_dir", str(out),
+        *extra,
     )
+
+
+def _has_matplotlib() -> bool:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def test_reference_end_to_end_writes_every_file_the_reference_writes(tmp_path, data, v05_logs):
+    """The public repository's own end-to-end test, run with this package:
+    the same file names (no more, no fewer: plain files, no link), and
+    every CSV equal to the reference's output value by value."""
+    out = tmp_path / "scoring_results"
+    p = _reference_e2e(out, data, v05_logs)
     assert p.returncode == 0, p.stderr
+    assert "Traceback" not in p.stderr
+    expected = set(GOLDEN_FILES)
+    if _has_matplotlib():
+        expected.add("performance_profile_by_score.pdf")
+    else:
+        assert "matplotlib is not installed" in p.stderr
+    written = {f.name for f in out.iterdir()}
+    assert written == expected
+    assert all(f.is_file() and not f.is_symlink() for f in out.iterdir())
+    assert f"wrote {len(expected)} files to {out}" in p.stderr
+    if _has_matplotlib():
+        assert (out / "performance_profile_by_score.pdf").read_bytes().startswith(b"%PDF")
     scores = pd.read_csv(out / "scores.csv", index_col="submission")["score"]
     assert {k: round(v, 4) for k, v in scores.items()} == PUBLISHED_V05
     golden_dir = data / "golden/v05_external/compatible"
@@ -44,7 +73,7 @@ def test_reference_end_to_end_flags_reproduce_the_published_scores(tmp_path, dat
             # rows by name where the reference follows directory listing
             # order: compare the rows as a multiset. The best value and its
             # time differ on purpose for trials with NaN evaluations
-            # (SCORING.md §7; tests/parity_v05.rs checks them by the rule).
+            # (docs/SCORING.md §7; tests/it/parity_v05.rs checks them by the rule).
             nan_dependent = {"best metric value on val", "time to best eval on val (s)"}
             cols = [c for c in golden.columns if c not in nan_dependent]
             assert list(mine.columns) == list(golden.columns) + ["study"]
@@ -54,6 +83,81 @@ def test_reference_end_to_end_flags_reproduce_the_published_scores(tmp_path, dat
             continue
         golden = golden.loc[mine.index]
         pd.testing.assert_frame_equal(mine, golden, check_exact=False, rtol=1e-12)
+
+
+def test_the_results_pickle_is_the_references_and_loads_back(tmp_path, data, v05_logs):
+    """--save_results_to_filename writes what the reference's loader and
+    compute_speedups.py read: pickle.load gives a dict of DataFrames, one row
+    a trial, with the reference's columns; loading it scores the same."""
+    import pickle
+
+    import numpy as np
+
+    out = tmp_path / "out"
+    p = _reference_e2e(out, data, v05_logs, "--save_results_to_filename", "results.pkl")
+    assert p.returncode == 0, p.stderr
+    with open(out / "results.pkl", "rb") as f:
+        results = pickle.load(f)
+    assert set(results) == set(PUBLISHED_V05)
+    trials = sum(1 for _ in v05_logs.glob("*/*/*/trial_*/eval_measurements.csv"))
+    assert sum(len(df) for df in results.values()) == trials
+    base = results["baseline"]
+    assert list(base.columns[:3]) == ["workload", "trial", "study"]
+    row = base.iloc[0]
+    assert isinstance(row["trial"], tuple) and row["trial"][0].startswith("trial_")
+    assert isinstance(row["score"], np.ndarray)
+    assert row["workload"].endswith(("_jax", "_pytorch"))
+    again = tmp_path / "again"
+    again.mkdir()
+    shutil.copy(out / "results.pkl", again / "results.pkl")
+    p = run_python("algoperf_engine.score_submissions",
+                   "--workload_targets", str(data / "targets/workload_targets_v05.json"),
+                   "--load_results_from_filename", "results.pkl", "--output_dir", str(again),
+                   "--compute_performance_profiles")
+    assert p.returncode == 0, p.stderr
+    for name in ("scores.csv", "time_to_targets.csv", "performance_profile_score.csv"):
+        assert (again / name).read_bytes() == (out / name).read_bytes(), name
+    assert not list(again.glob("*_summary.csv"))
+
+
+def test_include_submissions_scores_only_those(tmp_path, data, v05_logs):
+    out = tmp_path / "out"
+    p = _reference_e2e(out, data, v05_logs,
+                       "--include_submissions", "baseline,amos,nadamp,not_there",
+                       "--exclude_submissions", "nadamp")
+    assert p.returncode == 0, p.stderr
+    scores = pd.read_csv(out / "scores.csv", index_col="submission")["score"]
+    assert set(scores.index) == {"baseline", "amos"}
+    assert {f.name for f in out.glob("*_summary.csv")} == {"baseline_summary.csv", "amos_summary.csv"}
+
+
+def test_default_targets_stop_on_a_workload_the_logs_lack(tmp_path, v05_logs):
+    """Without --workload_targets the reference uses the latest targets,
+    whose finewebedu_lm is not in the v0.5 logs: it stops, and so does the
+    drop-in, naming the workload (no quietly smaller leaderboard)."""
+    out = tmp_path / "out"
+    p = run_python("algoperf_engine.score_submissions", "--submission_directory", str(v05_logs),
+                   "--compute_performance_profiles", "--output_dir", str(out))
+    assert p.returncode == 1
+    assert "workload `finewebedu_lm`" in p.stderr, p.stderr
+    assert "Traceback" not in p.stderr
+    assert not (out / "scores.csv").exists()
+
+
+def test_help_into_a_closed_pipe_ends_quietly():
+    p = subprocess.run(
+        f"{sys.executable} -m algoperf_engine.score_submissions --help | head -1",
+        shell=True, capture_output=True, text=True, check=False,
+    )
+    assert p.returncode == 0
+    assert "Traceback" not in p.stderr and "BrokenPipe" not in p.stderr, p.stderr
+
+
+def test_target_relaxations_is_refused_with_a_reason(tmp_path):
+    p = run_python("algoperf_engine.score_submissions", "--submission_directory", str(tmp_path),
+                   "--target_relaxations", "all=0.05")
+    assert p.returncode == 2
+    assert "--target_relaxations is not supported" in p.stderr
 
 
 def test_compat_subcommand_of_the_console_script(tmp_path, data, v05_logs):
@@ -84,24 +188,6 @@ def test_console_script_runs_the_engine_cli():
     assert p.returncode == 0 and p.stdout.split() == ae.heldout_sample(ae.ruleset("v05_external"))
 
 
-def test_save_and_load_results(tmp_path, data, v05_logs):
-    targets = str(data / "targets/workload_targets_v05.json")
-    out = tmp_path / "out"
-    p = run_python("algoperf_engine.score_submissions", "--workload_targets", targets,
-                   "--submission_directory", str(v05_logs), "--output_dir", str(out),
-                   "--save_results_to_filename", "results.bin", "--compute_performance_profiles")
-    assert p.returncode == 0, p.stderr
-    assert (out / "results.bin").is_file()
-    again = tmp_path / "again"
-    again.mkdir()
-    shutil.copy(out / "results.bin", again / "results.bin")
-    p = run_python("algoperf_engine.score_submissions", "--workload_targets", targets,
-                   "--load_results_from_filename", "results.bin", "--output_dir", str(again),
-                   "--compute_performance_profiles")
-    assert p.returncode == 0, p.stderr
-    assert (again / "scores.csv").read_bytes() == (out / "scores.csv").read_bytes()
-
-
 def test_without_profiles_only_the_summaries_are_written(tmp_path, data, v05_logs, v05_cli_out):
     """As the reference: scores and profiles need --compute_performance_profiles."""
     out = tmp_path / "out"
@@ -109,6 +195,7 @@ def test_without_profiles_only_the_summaries_are_written(tmp_path, data, v05_log
                    "--workload_targets", str(data / "targets/workload_targets_v05.json"),
                    "--submission_directory", str(v05_logs), "--output_dir", str(out))
     assert p.returncode == 0, p.stderr
+    assert "algoperf-compat-" not in p.stderr and f"wrote 11 files to {out}" in p.stderr
     written = sorted(f.name for f in out.iterdir())
     assert written == sorted(f"{s}_summary.csv" for s in PUBLISHED_V05)
     for name in written:
@@ -138,10 +225,10 @@ def test_flags_follow_absl_syntax():
 def test_version_is_chosen_from_the_targets_file(data):
     v05 = str(data / "targets/workload_targets_v05.json")
     latest = str(data / "targets/workload_targets_latest.json")
-    assert Path(compat.choose_spec(v05, False)).name == "v05_external.toml"
-    assert Path(compat.choose_spec(v05, True)).name == "v05_self.toml"
-    assert Path(compat.choose_spec(latest, False)).name == "latest_external.toml"
-    assert Path(compat.choose_spec(None, True)).name == "latest_self.toml"
+    assert Path(compat.choose_spec(v05, False).path).name == "v05_external.toml"
+    assert Path(compat.choose_spec(v05, True).path).name == "v05_self.toml"
+    assert Path(compat.choose_spec(latest, False).path).name == "latest_external.toml"
+    assert Path(compat.choose_spec(None, True).path).name == "latest_self.toml"
 
 
 def test_a_changed_target_is_an_error_not_ignored(tmp_path, data):

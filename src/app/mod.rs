@@ -12,6 +12,7 @@
 
 pub mod check;
 pub mod compare;
+pub mod compat;
 pub mod explain;
 pub mod heldout;
 pub mod leaderboard;

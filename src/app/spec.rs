@@ -42,3 +42,20 @@ pub fn failed(verdicts: &[SpecVerdict]) -> Result<()> {
 pub fn explain(file: &std::path::Path) -> Result<Spec> {
     Ok(crate::spec::load(file)?)
 }
+
+/// `spec list`: every shipped spec, (name, description), in name order.
+pub fn list() -> Result<Vec<(String, String)>> {
+    let specs = crate::spec::shipped::catalogue()?;
+    Ok(specs.into_iter().map(|(n, d)| (n.to_string(), d)).collect())
+}
+
+/// `spec show NAME`: the text of a shipped spec or targets file; an unknown
+/// name is an error listing the shipped ones.
+pub fn show(name: &str) -> Result<&'static str> {
+    crate::spec::shipped::text(name).ok_or_else(|| {
+        RunError::NotShipped {
+            message: format!("`{name}`: {}", crate::spec::shipped::unknown_message(name)),
+        }
+        .into()
+    })
+}

@@ -4,6 +4,7 @@
 mod args;
 mod check;
 mod compare;
+mod compat;
 mod explain;
 mod leaderboard;
 mod man;
@@ -21,6 +22,7 @@ use clap::{Parser, Subcommand};
 pub use args::{Format, ScoreArgs, SourceArg};
 pub use check::{CheckArgs, CheckFormat};
 pub use compare::CompareArgs;
+pub use compat::CompatArgs;
 pub use explain::ExplainArgs;
 pub use leaderboard::LeaderboardArgs;
 pub use report::ReportArgs;
@@ -48,11 +50,19 @@ pub struct Cli {
     /// command is given.
     #[command(flatten)]
     pub score: ScoreArgs,
+    /// Colour on standard error: on a terminal unless NO_COLOR is set (auto), always, or never.
+    #[arg(long, global = true, value_enum, default_value_t, value_name = "WHEN")]
+    pub color: crate::colour::When,
 }
 
 /// The subcommands; without one, the main job runs.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The reference's score_submissions.py, flag for flag: writes the files it writes.
+    #[command(
+        after_help = "Example:\n  algoperf-engine compat --workload_targets scoring/workload_targets_v05.json \\\n      --submission_directory previous_leaderboards/algoperf_v05/logs/external_tuning \\\n      --compute_performance_profiles --output_dir scoring_results"
+    )]
+    Compat(compat::CompatArgs),
     /// Check or explain ruleset specs.
     #[command(
         subcommand,
@@ -69,7 +79,7 @@ pub enum Command {
     /// picked and why, the aggregate, each rule step that changed the time,
     /// and the final ratio.
     #[command(
-        after_help = "Example:\n  algoperf-engine explain --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning \\\n      --submission lawa_ema --workload imagenet_resnet"
+        after_help = "Example:\n  algoperf-engine explain --spec rulesets/v05_external.toml \\\n      --submissions submissions_algorithms/previous_leaderboards/algoperf_v05/logs/external_tuning \\\n      --submission lawa_ema --workload imagenet_resnet"
     )]
     Explain(ExplainArgs),
     /// Write a synthetic submissions tree (realistic curves, ties, NaN, missing trials).
@@ -80,17 +90,17 @@ pub enum Command {
     // --- Leaderboard-maintainer commands (one file each under src/cli/) ---
     /// Speedup of one submission over another: per-workload time ratios and their geometric mean.
     #[command(
-        after_help = "Example:\n  algoperf-engine speedup --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning \\\n      --base baseline --comparison shampoo_submission"
+        after_help = "Example:\n  algoperf-engine speedup --spec rulesets/v05_external.toml \\\n      --submissions submissions_algorithms/previous_leaderboards/algoperf_v05/logs/external_tuning \\\n      --base baseline --comparison shampoo_submission"
     )]
     Speedup(SpeedupArgs),
     /// The ranked leaderboard as a Markdown table (AlgoPerf README style), printed or put into a README.
     #[command(
-        after_help = "Example:\n  algoperf-engine leaderboard --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning \\\n      --info-dir ../shared/algoperf/submission_info/algoperf_v05/external_tuning \\\n      --update README.md --marker \"EXTERNAL TUNING LEADERBOARD\""
+        after_help = "Example:\n  algoperf-engine leaderboard --spec rulesets/v05_external.toml \\\n      --submissions submissions_algorithms/previous_leaderboards/algoperf_v05/logs/external_tuning \\\n      --info-dir path/to/submission_info \\\n      --update README.md --marker \"EXTERNAL TUNING LEADERBOARD\""
     )]
     Leaderboard(LeaderboardArgs),
     /// Check submission folders against a spec without scoring: every problem, with its file, line, severity and code.
     #[command(
-        after_help = "Example:\n  algoperf-engine check --spec rulesets/v05_external.toml \\\n      ../shared/algoperf/logs/v05/external_tuning/baseline --format github\n  algoperf-engine check --explain stray-entry"
+        after_help = "Example:\n  algoperf-engine check --spec rulesets/v05_external.toml \\\n      submissions_algorithms/previous_leaderboards/algoperf_v05/logs/external_tuning/baseline --format github\n  algoperf-engine check --explain stray-entry"
     )]
     Check(CheckArgs),
     /// The HTML leaderboard page of a results cache, without reading any log.
@@ -103,14 +113,14 @@ pub enum Command {
     /// at a time (jackknife); score and rank intervals, P(rank 1), pairwise
     /// P(A above B) and the group tied with #1.
     #[command(
-        after_help = "Example:\n  algoperf-engine stability --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning --resamples 10000 --seed 1"
+        after_help = "Example:\n  algoperf-engine stability --spec rulesets/v05_external.toml \\\n      --submissions submissions_algorithms/previous_leaderboards/algoperf_v05/logs/external_tuning --resamples 10000 --seed 1"
     )]
     Stability(StabilityArgs),
     /// Two leaderboards side by side (two specs, or two submissions trees):
     /// score and rank per submission, and every (submission, workload) whose
     /// time or ratio differs with the first stage where they diverge.
     #[command(
-        after_help = "Example:\n  algoperf-engine compare --spec rulesets/v05_external.toml \\\n      --spec examples/v05_external_fastest.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning"
+        after_help = "Example:\n  algoperf-engine compare --spec rulesets/v05_external.toml \\\n      --spec examples/v05_external_fastest.toml \\\n      --submissions submissions_algorithms/previous_leaderboards/algoperf_v05/logs/external_tuning"
     )]
     Compare(CompareArgs),
     /// Print a shell completion script.
@@ -131,7 +141,9 @@ pub enum Command {
 
 /// Runs the command line; returns the process exit code.
 pub fn main_with(cli: Cli) -> Result<()> {
+    crate::colour::set(cli.color);
     match cli.command {
+        Some(Command::Compat(args)) => compat::compat_command(args),
         Some(Command::Spec(command)) => spec::spec_command(command),
         Some(Command::Heldout(command)) => spec::heldout_command(command),
         Some(Command::Synth(args)) => synth::synth_command(args),
@@ -158,15 +170,14 @@ pub fn main_with(cli: Cli) -> Result<()> {
 /// [`crate::error::exit`]. The binary and the Python package's command both
 /// end here.
 pub fn finish(result: Result<()>) -> i32 {
-    use std::io::Write;
     match result {
         Ok(()) => 0,
         Err(e) => {
             if !e.is_quiet() {
                 let text = e.to_string();
                 let text = crate::diagnostics::escape_controls_but(&text, &['\n']);
-                // A closed stderr has nobody to tell: ignore the failure.
-                let _ = writeln!(std::io::stderr(), "error: {text}");
+                // A closed stderr has nobody to tell (ignored there).
+                crate::colour::eprint(&format!("error: {text}\n"));
             }
             e.exit_code()
         }
@@ -177,7 +188,7 @@ pub fn finish(result: Result<()>) -> i32 {
 /// and the exit status table.
 fn main_after_help() -> String {
     format!(
-        "Example:\n  algoperf-engine --spec rulesets/v05_external.toml \\\n      --submissions ../shared/algoperf/logs/v05/external_tuning --output-dir out/\n\n{}",
+        "Example:\n  algoperf-engine --spec rulesets/v05_external.toml \\\n      --submissions submissions_algorithms/previous_leaderboards/algoperf_v05/logs/external_tuning --output-dir out/\n\n{}",
         exit::TABLE
     )
 }

@@ -25,8 +25,7 @@ pub(super) fn print_out(text: &str) -> Result<()> {
 /// error has nobody left to tell, so its failure is ignored rather than
 /// ending a run whose outputs are fine.
 pub(super) fn print_err(text: &str) {
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+    crate::colour::eprint(text);
 }
 
 /// A failed write to standard output: quiet when its reader left.

@@ -18,6 +18,19 @@ pub enum SpecCommand {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// List the specs shipped inside the program, with their descriptions.
+    #[command(
+        after_help = "Example:\n  algoperf-engine spec list\n  algoperf-engine --spec v05_external --submissions LOGS"
+    )]
+    List,
+    /// Print a shipped spec's text (a ruleset name, or targets/NAME), to start a new one from.
+    #[command(
+        after_help = "Example:\n  algoperf-engine spec show v05_external > my_ruleset.toml\n  algoperf-engine spec show targets/algoperf_v05"
+    )]
+    Show {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
     /// Print the scoring pipeline a spec defines, in plain words.
     #[command(
         after_help = "Example:\n  algoperf-engine spec explain rulesets/v05_external.toml\n  algoperf-engine spec explain rulesets/v06_self.toml --format json"
@@ -61,6 +74,8 @@ pub enum HeldoutCommand {
 pub fn spec_command(command: SpecCommand) -> Result<()> {
     match command {
         SpecCommand::Check { files } => spec_check(&files),
+        SpecCommand::List => print_out(&catalogue_text()?),
+        SpecCommand::Show { name } => print_out(app::spec::show(&name)?),
         SpecCommand::Explain { file, format } => {
             let s = app::spec::explain(&file)?;
             match format {
@@ -86,6 +101,21 @@ pub fn heldout_command(command: HeldoutCommand) -> Result<()> {
                 .collect::<String>(),
         ),
     }
+}
+
+/// `spec list`: one shipped spec a line, then the targets files.
+fn catalogue_text() -> Result<String> {
+    let specs = app::spec::list()?;
+    let width = specs.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    let mut text = String::new();
+    for (name, description) in specs {
+        text.push_str(&format!("{name:width$}  {description}\n"));
+    }
+    let targets = spec::shipped::targets_names().join(", ");
+    text.push_str(&format!(
+        "\nTargets files: {targets}\n`algoperf-engine spec show NAME` prints one; `--spec NAME` uses one.\n"
+    ));
+    Ok(text)
 }
 
 /// `ok` per good file on stdout, every problem of a bad one on stderr.

@@ -6,16 +6,15 @@ use clap::Args;
 
 use super::output::print_err;
 use crate::error::Result;
-use crate::run::error::{CommandLineError, RunError};
+use crate::run::error::RunError;
 use crate::{spec, synth};
 
 /// `synth`'s arguments.
 #[derive(Debug, Args)]
 pub struct SynthArgs {
-    /// Spec whose workloads and targets the curves are made for (default:
-    /// rulesets/v05_external.toml in the current folder, i.e. run from the
-    /// repository root; elsewhere pass --spec).
-    #[arg(long, value_name = "FILE")]
+    /// Spec whose workloads, targets and budgets the curves are made for:
+    /// a file or a shipped name (default: v05_external).
+    #[arg(long, value_name = "SPEC")]
     pub spec: Option<PathBuf>,
     /// Number of submissions.
     #[arg(long, value_name = "N")]
@@ -64,7 +63,7 @@ pub fn synth_command(args: SynthArgs) -> Result<()> {
         raw_logs,
         no_csv,
     } = args;
-    let s = spec::load(&spec_path(path)?)?;
+    let s = spec::load(&spec_path(path))?;
     let mut opts = synth::Options::for_spec(&s, submissions, seed);
     opts.studies = studies.unwrap_or(opts.studies);
     opts.trials = trials.unwrap_or(opts.trials);
@@ -91,24 +90,11 @@ pub fn synth_command(args: SynthArgs) -> Result<()> {
     Ok(())
 }
 
-/// The default spec, relative to the current folder: an installed binary
-/// has no rulesets of its own (the repository's are not installed with it),
-/// so a missing default is refused with the path tried rather than guessed.
-const DEFAULT_SPEC: &str = "rulesets/v05_external.toml";
+/// The default spec: the shipped v0.5 external-tuning ruleset, so `synth`
+/// works from any folder.
+const DEFAULT_SPEC: &str = "v05_external";
 
-/// `--spec`, or the default when it exists.
-fn spec_path(given: Option<PathBuf>) -> Result<PathBuf> {
-    if let Some(path) = given {
-        return Ok(path);
-    }
-    let default = PathBuf::from(DEFAULT_SPEC);
-    if default.is_file() {
-        return Ok(default);
-    }
-    let cwd = std::env::current_dir().unwrap_or_default();
-    Err(CommandLineError::NoDefaultSpec {
-        default: DEFAULT_SPEC,
-        tried: cwd.join(DEFAULT_SPEC),
-    }
-    .into())
+/// `--spec`, or the default.
+fn spec_path(given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| PathBuf::from(DEFAULT_SPEC))
 }

@@ -32,6 +32,12 @@ pub enum RunError {
     NothingToCompare { base: String, read: Vec<String> },
     #[error("{failed} of {total} spec{} failed the check", if *total == 1 { "" } else { "s" })]
     SpecsFailed { failed: usize, total: usize },
+    /// `compat`: what the reference's flags ask cannot be done here.
+    #[error("{message}")]
+    Compat { message: String },
+    /// `spec show NAME` of a name that is not shipped.
+    #[error("{message}")]
+    NotShipped { message: String },
     /// `check --explain NAME` of a code that does not exist.
     #[error("no check code `{name}`{}; the codes are: {}", suggestion.as_ref().map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default(), codes.join(", "))]
     UnknownCheckCode {
@@ -76,6 +82,9 @@ pub enum CommandLineError {
         threads: usize,
         source: rayon::ThreadPoolBuildError,
     },
+    /// `compat`: a reference flag this command cannot honour.
+    #[error("{message}")]
+    Compat { message: String },
     #[error("--html-stability must be at least 1")]
     HtmlStabilityZero,
     #[error("compare takes one or two --spec")]
@@ -86,13 +95,6 @@ pub enum CommandLineError {
         name: String,
         under: String,
         commands: Vec<String>,
-    },
-    /// `synth` without `--spec`, run where its default spec is not: an
-    /// installed binary has no rulesets of its own, so none is guessed.
-    #[error("no --spec given and the default {default} is not in the current folder ({}): run synth from the repository root or pass --spec FILE", tried.display())]
-    NoDefaultSpec {
-        default: &'static str,
-        tried: PathBuf,
     },
     /// A source name other than csv, logs, auto (the Python module's
     /// `source=`; the command line's is checked by clap).

@@ -214,8 +214,9 @@ impl SpecFiles {
         unreadable: fn(PathBuf, std::io::Error) -> ReportError,
     ) -> Result<Self> {
         let hash = |path: &Path| -> Result<String> {
-            let bytes =
-                std::fs::read(path).map_err(|source| unreadable(path.to_path_buf(), source))?;
+            // A shipped spec (builtin:/…) is read from the binary.
+            let bytes = crate::spec::shipped::read_bytes(path)
+                .map_err(|source| unreadable(path.to_path_buf(), source))?;
             Ok(sha256_hex(&bytes))
         };
         Ok(SpecFiles {

@@ -141,8 +141,7 @@ impl Source {
 
 /// A spec or targets file's text; an error names the file.
 pub(super) fn read(path: &Path) -> Result<String, SpecError> {
-    std::fs::read_to_string(path)
-        .map_err(|e| SpecError::whole_file(path, format!("cannot read: {e}")))
+    super::shipped::read(path).map_err(|e| SpecError::whole_file(path, format!("cannot read: {e}")))
 }
 
 /// A TOML error at its place in `path`.
@@ -247,7 +246,7 @@ fn extends_of(tree: &Node, text: &str) -> Option<(String, (usize, usize))> {
 
 /// A path written in a spec: relative to that spec's folder, or absolute.
 pub fn resolve_path(spec: &Path, name: &str) -> PathBuf {
-    spec.parent().unwrap_or(Path::new(".")).join(name)
+    super::shipped::clean(&spec.parent().unwrap_or(Path::new(".")).join(name))
 }
 
 /// Merges one file's entries into `into`: tables key by key, the rest whole.

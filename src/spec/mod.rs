@@ -13,13 +13,14 @@ pub mod heldout;
 pub mod lang;
 mod load;
 pub mod series;
+pub mod shipped;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use diagnostic::{SpecError, SpecErrors};
 pub use explain::{document as explain_document, explain, seed_value};
-pub use load::load;
+pub use shipped::load;
 
 /// Whether a metric improves downwards (losses, error rates) or upwards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! folder. Every case checks the exact warning or error the engine gives
 //! (the path, the line where there is one), that the rest of the tree is
 //! still scored without `--strict`, and what `--strict` does with it.
-//! README.md, section "Bad input", is the table of these cases.
+//! docs/bad-input.md is the table of these cases.
 
 use crate::fixtures;
 

@@ -1,6 +1,6 @@
 //! `check`: every code triggered by a tree built here (its exact output
 //! line), the published v0.5 tree checked with its spec, the three output
-//! formats, exit codes, the README's list of codes, and a property test
+//! formats, exit codes, the list of codes in docs/check.md, and a property test
 //! that no generated tree makes `check` panic.
 
 use crate::common;
@@ -674,11 +674,14 @@ fn published_info_files_pass_with_their_specs() {
 }
 
 #[test]
-fn the_readme_lists_every_code() {
-    let readme = std::fs::read_to_string(common::repo("README.md")).expect("README");
+fn the_check_page_lists_every_code() {
+    let page = std::fs::read_to_string(common::repo("docs/check.md")).expect("docs/check.md");
     for code in check::CODES {
         let row = format!("| `{}` | {} |", code.name(), code.severity().name());
-        assert!(readme.contains(&row), "README has no row starting {row}");
+        assert!(
+            page.contains(&row),
+            "docs/check.md has no row starting {row}"
+        );
     }
 }
 
@@ -757,27 +760,29 @@ fn v05_external_tree_passes_with_its_stray_folders_named() {
         .all(|f| !f.code.name().starts_with("info-")));
 }
 
-/// The synthetic example tree is no valid submission, and `check` says
-/// why: its generator copies trials on purpose (ties) and lets curves run
-/// past the budgets.
+/// The repository's first example must be a legal tree: `check` finds no
+/// error in it (its generator keeps every run inside the spec's budgets and
+/// makes ties that are not byte-for-byte copies). Warnings remain: the tree
+/// has 2 studies of 2 trials where v0.5 expects 5 of 5, to stay small.
 #[test]
-fn the_example_tree_fails_for_its_copies_and_budgets() {
+fn the_example_tree_passes_check() {
     let spec = spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec");
     let report = check::check(
         &spec,
         &[common::repo("examples/submissions")],
         &Options::default(),
     );
-    let mut errors: Vec<&str> = report
+    let errors: Vec<String> = report
         .findings
         .iter()
         .filter(|f| f.severity() == Severity::Error)
-        .map(|f| f.code.name())
+        .map(|f| format!("{}: {}", f.code.name(), f.message))
         .collect();
-    assert_eq!(errors.len(), 130);
-    errors.sort();
-    errors.dedup();
-    assert_eq!(errors, vec!["budget-exceeded", "duplicate-trial"]);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.code.name() == "too-few-trials"));
 }
 
 mod never_panics {

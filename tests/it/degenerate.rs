@@ -2,7 +2,7 @@
 //! all-zero leaderboard because of a mistake is an error, exit status 1,
 //! that says what was looked for, where, and what was found instead;
 //! `--allow-empty` scores anyway, with the same text as a warning. Every
-//! case checks the exact message. README.md, section "Bad input", lists them.
+//! case checks the exact message. docs/bad-input.md lists them.
 
 use crate::fixtures;
 

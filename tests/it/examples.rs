@@ -44,3 +44,26 @@ fn examples_are_the_generators_output() {
         assert_eq!(committed.get(path), Some(text), "{path}");
     }
 }
+
+/// The generator's runs fit every shipped spec's budgets (budgets come from
+/// the spec's targets file and `[budget] factor`, so a self-tuning spec's
+/// longer budget gives longer runs): `check` finds no error in its trees.
+#[test]
+fn generated_trees_pass_check_under_every_shipped_spec() {
+    use algoperf_engine::check::{self, Severity};
+    for name in ["v05_external", "v05_self", "v06_external", "v06_self"] {
+        let spec = spec::load(std::path::Path::new(name)).expect("shipped spec");
+        let mut opts = synth::Options::for_spec(&spec, 2, 7);
+        opts.studies = 1;
+        let dir = tempfile::tempdir().expect("tempdir");
+        synth::write(dir.path(), &synth::generate(&spec, &opts)).expect("write");
+        let report = check::check(&spec, &[dir.path().to_path_buf()], &Default::default());
+        let errors: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity() == Severity::Error)
+            .map(|f| format!("{}: {}", f.code.name(), f.message))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {}", errors.join("\n"));
+    }
+}

@@ -37,7 +37,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("score", &["score"]),
     ("report", &["report"]),
     ("check", &["check"]),
-    ("run", &["run", "app", "synth"]),
+    ("run", &["run", "app", "synth", "compat", "spec_test"]),
     ("cli", &["cli"]),
 ];
 

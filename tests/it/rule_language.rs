@@ -21,6 +21,17 @@ fn error_in(ruleset: &str, from: &str, to: &str) -> String {
             &path.parent().expect("dir").display().to_string(),
             "RULESETS",
         )
+        // The targets path is shown normalised (`rulesets/../targets/…` as
+        // `targets/…`): the copy's root.
+        .replace(
+            &path
+                .parent()
+                .and_then(|d| d.parent())
+                .expect("root")
+                .display()
+                .to_string(),
+            "ROOT",
+        )
 }
 
 fn error_of(from: &str, to: &str) -> String {
@@ -80,7 +91,7 @@ fn budget_for_a_workload_without_one() {
     );
     assert_eq!(
         e,
-        "error: SPEC:10:10: a formula uses `budget`, but workload `finewebedu_lm` has none in RULESETS/../targets/algoperf_v06.toml\n   |\n10 | steps = [\"all := inf where time > budget\"]\n   |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^"
+        "error: SPEC:10:10: a formula uses `budget`, but workload `finewebedu_lm` has none in ROOT/targets/algoperf_v06.toml\n   |\n10 | steps = [\"all := inf where time > budget\"]\n   |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^"
     );
 }
 

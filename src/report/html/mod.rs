@@ -24,6 +24,7 @@ use super::error::ReportError;
 use crate::diagnostics::Warnings;
 use crate::error::Result;
 use crate::ingest::Source;
+use crate::report::files::SpecFiles;
 use crate::report::info::SubmissionInfo;
 use crate::score::Leaderboard;
 use crate::spec::Spec;
@@ -70,10 +71,8 @@ pub fn http_link(url: &str) -> Option<&str> {
 /// Where the page's numbers came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Provenance {
-    pub spec_path: String,
-    pub spec_sha256: String,
-    pub targets_path: String,
-    pub targets_sha256: String,
+    /// The spec and its targets file, hashed (as the manifest records them).
+    pub files: SpecFiles,
     /// `submissions folder <path>` or `results cache <path>`.
     pub input: String,
     /// Which files the trials were read from.
@@ -81,22 +80,15 @@ pub struct Provenance {
     pub engine_version: String,
 }
 
-fn sha256_of(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| ReportError::Provenance {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(crate::report::files::sha256_hex(&bytes))
-}
-
 impl Provenance {
     /// Hashes the spec and its targets file (read again, as they are now).
     pub fn new(spec: &Spec, input: String, source: String) -> Result<Self> {
+        let files = SpecFiles::hash(spec, |path, source| ReportError::Provenance {
+            path,
+            source,
+        })?;
         Ok(Provenance {
-            spec_path: spec.path.display().to_string(),
-            spec_sha256: sha256_of(&spec.path)?,
-            targets_path: spec.targets_path.display().to_string(),
-            targets_sha256: sha256_of(&spec.targets_path)?,
+            files,
             input,
             source,
             engine_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -545,10 +537,10 @@ fn provenance_section(s: &mut String, page: &Page) {
         esc(&spec.name),
         esc(&spec.version),
         esc(&spec.ruleset),
-        esc(&p.spec_path),
-        esc(&p.spec_sha256),
-        esc(&p.targets_path),
-        esc(&p.targets_sha256),
+        esc(&p.files.spec.display().to_string()),
+        esc(&p.files.spec_sha256),
+        esc(&p.files.targets.display().to_string()),
+        esc(&p.files.targets_sha256),
         esc(&p.input),
         esc(&p.source),
         esc(&p.engine_version)
