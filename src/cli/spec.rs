@@ -17,6 +17,9 @@ pub enum SpecCommand {
     Check {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Warnings (steps that can never act) fail the check.
+        #[arg(long)]
+        strict: bool,
     },
     /// Print the scoring pipeline a spec defines, in plain words.
     #[command(
@@ -53,7 +56,7 @@ pub enum HeldoutCommand {
 /// Runs `spec check` or `spec explain`.
 pub fn spec_command(command: SpecCommand) -> Result<()> {
     match command {
-        SpecCommand::Check { files } => spec_check(&files),
+        SpecCommand::Check { files, strict } => spec_check(&files, strict),
         SpecCommand::Explain { file, format } => {
             let s = spec::load(&file)?;
             match format {
@@ -99,11 +102,14 @@ pub fn heldout_command(command: HeldoutCommand) -> Result<()> {
     print_out(&text)
 }
 
-fn spec_check(files: &[PathBuf]) -> Result<()> {
+fn spec_check(files: &[PathBuf], strict: bool) -> Result<()> {
     let mut failed = 0;
     for f in files {
-        match spec::load(f) {
-            Ok(_) => print_out(&format!("{}: ok\n", f.display()))?,
+        match spec::check(f, strict) {
+            Ok(s) => {
+                print_err(&spec::render_warnings(&s));
+                print_out(&format!("{}: ok\n", f.display()))?
+            }
             Err(e) => {
                 failed += 1;
                 print_err(&format!("{e}\n"));
