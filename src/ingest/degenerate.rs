@@ -95,13 +95,21 @@ pub fn references(
     let mut problems = Vec::new();
     for name in &spec.references {
         let option = format!("{}: reference('{name}')", spec.path.display());
-        if let Some(mut p) = unknown_name(available, &option, name, place) {
-            p.summary = format!("the spec's reference submission `{name}` is not in {}", place.display());
-            problems.push(p);
+        if let Some(p) = unknown_name(available, &option, name, place) {
+            problems.push(Problem {
+                location: option,
+                summary: format!(
+                    "the spec's reference submission `{name}` is not in {}",
+                    place.display()
+                ),
+                detail: p.detail,
+            });
         } else if !selection.keeps(name) {
             problems.push(Problem {
                 location: option,
-                summary: format!("the spec's reference submission `{name}` is left out by --include/--exclude"),
+                summary: format!(
+                    "the spec's reference submission `{name}` is left out by --include/--exclude"
+                ),
                 detail: String::new(),
             });
         }

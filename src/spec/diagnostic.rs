@@ -90,10 +90,7 @@ pub fn plain_toml_message(message: &str) -> String {
     }
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some((name, list)) = rest.split_once("`, expected one of ") {
-            let known: Vec<&str> = list
-                .split(", ")
-                .map(|k| k.trim_matches('`'))
-                .collect();
+            let known: Vec<&str> = list.split(", ").map(|k| k.trim_matches('`')).collect();
             let hint = crate::diagnostics::did_you_mean(name, known.iter().copied());
             return format!("unknown key `{name}`{hint}, expected one of {list}");
         }

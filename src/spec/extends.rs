@@ -383,10 +383,7 @@ fn unset_all(
                 format!(
                     "`unset` names `{prefix}{}`, which no extended spec sets{}",
                     p.get_ref(),
-                    crate::diagnostics::did_you_mean(
-                        p.get_ref(),
-                        known.iter().map(String::as_str)
-                    )
+                    crate::diagnostics::did_you_mean(p.get_ref(), known.iter().map(String::as_str))
                 ),
             )
             .expected("a `table` or `table.key` path of the merged spec"),

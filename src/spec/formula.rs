@@ -660,7 +660,10 @@ fn last_comparison(s: &str) -> Option<(usize, &'static str)> {
         }
         for op in CMP_OPS {
             if s[i..].starts_with(op) && (op.len() == 2 || !s[i + 1..].starts_with('=')) {
-                let two = i > 0 && CMP_OPS.iter().any(|o| o.len() == 2 && s[i - 1..].starts_with(o));
+                let two = i > 0
+                    && CMP_OPS
+                        .iter()
+                        .any(|o| o.len() == 2 && s[i - 1..].starts_with(o));
                 if !two {
                     return Some((i, op));
                 }

@@ -206,7 +206,14 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
     let mut errors = Vec::new();
     let at = |span: std::ops::Range<usize>, msg: String| src.at(span.start, span.end, msg);
     let (targets_path, targets) = targets_of(&src, &raw, &at)?;
-    let (base, held_out) = workloads(&raw.workloads, &src, &targets, &targets_path, &at, &mut errors);
+    let (base, held_out) = workloads(
+        &raw.workloads,
+        &src,
+        &targets,
+        &targets_path,
+        &at,
+        &mut errors,
+    );
     require_workloads(&raw.workloads, path, &mut errors);
     let weights = weights(&raw.workloads, &base, &at, &mut errors);
     let expect = expect(&raw.expect, &at, &mut errors);

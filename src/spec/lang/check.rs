@@ -190,7 +190,9 @@ impl Checker<'_, '_> {
                     self.slot.key()
                 ),
             )
-            .expected(format!("`{function}({over})`, or `{function}(X)` of a per-item X")),
+            .expected(format!(
+                "`{function}({over})`, or `{function}(X)` of a per-item X"
+            )),
             Some((token, _, _)) => over_misplaced(span).expected(format!(
                 "in {} a reduction runs over `{token}`: `{function}({token})`",
                 self.slot.key()
