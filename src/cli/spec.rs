@@ -21,6 +21,13 @@ pub enum SpecCommand {
         #[arg(long)]
         strict: bool,
     },
+    /// Run a spec's own tests (NAME.test.toml beside NAME.toml): small
+    /// trees and the scores, times, warnings or errors they must give.
+    #[command(after_help = "Example:\n  algoperf-engine spec test rulesets/*.toml")]
+    Test {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
     /// Print the scoring pipeline a spec defines, in plain words.
     #[command(
         after_help = "Example:\n  algoperf-engine spec explain rulesets/v05_external.toml\n  algoperf-engine spec explain rulesets/v06_self.toml --format json"
@@ -57,6 +64,7 @@ pub enum HeldoutCommand {
 pub fn spec_command(command: SpecCommand) -> Result<()> {
     match command {
         SpecCommand::Check { files, strict } => spec_check(&files, strict),
+        SpecCommand::Test { files } => spec_test(&files),
         SpecCommand::Explain { file, format } => {
             let s = spec::load(&file)?;
             match format {
@@ -124,4 +132,40 @@ fn spec_check(files: &[PathBuf], strict: bool) -> Result<()> {
         .into());
     }
     Ok(())
+}
+
+fn spec_test(files: &[PathBuf]) -> Result<()> {
+    let mut failed = 0;
+    for f in files
+        .iter()
+        .filter(|f| !is_test_file_of_listed_spec(f, files))
+    {
+        match crate::spec_test::run_file(f) {
+            Ok(r) => {
+                print_out(&r.render())?;
+                failed += usize::from(r.failed() > 0);
+            }
+            Err(e) => {
+                failed += 1;
+                print_err(&format!("error: {e}\n"));
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(RunError::SpecsFailed {
+            failed,
+            total: files.len(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// `rulesets/*.toml` lists a spec and its test file: run them once.
+fn is_test_file_of_listed_spec(f: &std::path::Path, files: &[PathBuf]) -> bool {
+    let name = f.to_string_lossy();
+    name.ends_with(".test.toml")
+        && files
+            .iter()
+            .any(|g| *g != *f && crate::spec_test::test_file_of(g) == *f)
 }

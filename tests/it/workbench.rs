@@ -20,6 +20,9 @@ fn child(body: &str) -> (tempfile::TempDir, PathBuf) {
         std::fs::create_dir_all(&to).expect("mkdir");
         for entry in std::fs::read_dir(common::repo(folder)).expect("read") {
             let entry = entry.expect("entry");
+            if entry.path().is_dir() {
+                continue;
+            }
             std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
         }
     }
@@ -278,5 +281,69 @@ fn a_column_no_file_has_is_a_degenerate_error() {
             "trial = \"first(time where reached and column('accumulated_submission_time') > 0)\"",
         ),
         Ok(())
+    );
+}
+
+/// Every published ruleset ships `rulesets/tests/NAME.test.toml`, and
+/// passes it (issue 23: "every published ruleset passes its own `spec test`").
+#[test]
+fn every_published_ruleset_passes_its_own_spec_test() {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(common::repo("rulesets"))
+        .expect("rulesets")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    specs.sort();
+    assert!(specs.len() >= 6);
+    for spec in &specs {
+        let tests = algoperf_engine::spec_test::test_file_of(spec);
+        assert!(
+            tests.is_file(),
+            "{} has no tests at {}",
+            spec.display(),
+            tests.display()
+        );
+        let r = algoperf_engine::spec_test::run_file(spec).unwrap_or_else(|e| panic!("{e}"));
+        assert!(r.cases.len() >= 5, "{}", r.render());
+        assert_eq!(r.failed(), 0, "{}", r.render());
+    }
+}
+
+/// A case whose numbers are wrong fails, naming each value that differs;
+/// an expected error passes only when it happens.
+#[test]
+fn a_failing_spec_test_shows_what_differs() {
+    let (dir, _) = child("");
+    let text = std::fs::read_to_string(common::repo("rulesets/tests/v06_external.test.toml"))
+        .expect("tests")
+        .replace("\"b/wmt\" = 250", "\"b/wmt\" = 251")
+        .replace("\"b\" = 0.08270202020202021", "\"b\" = 0.0827");
+    let file = dir.path().join("rulesets/tests/v06_external.test.toml");
+    std::fs::create_dir_all(file.parent().expect("dir")).expect("mkdir");
+    std::fs::write(&file, text).expect("write");
+    let r = algoperf_engine::spec_test::run_file(&dir.path().join("rulesets/v06_external.toml"))
+        .expect("runs");
+    assert_eq!(r.failed(), 2);
+    let shown = r.render().replace(&dir.path().display().to_string(), "DIR");
+    assert!(shown.contains("  case ratio 1 scores 1/N; ratio 2.01 gets the τ ≥ 2.0303 part ... FAILED\n    ([profile] ratio = time / best, rho = fraction(ratio <= tau), score = trapezoid(rho) / (tau_max - tau_min))\n    - score of b: expected 0.0827, got 0.08270202020202021\n"), "{shown}");
+    assert!(
+        shown.contains("    - time b/wmt: expected 251.0, got 250.0\n"),
+        "{shown}"
+    );
+    assert!(shown.ends_with("  3 passed, 2 failed\n"), "{shown}");
+
+    // An expected error: met, and missed.
+    let errors = "spec = \"../v06_external.toml\"\n\n[[case]]\nname = \"reference typo\"\n[case.files]\n\"a/notes.txt\" = \"x\"\n[case.expect]\nerror = \"no trial could be read\"\n\n[[case]]\nname = \"no error\"\n[case.trials]\n\"a/study_0/wmt_jax/trial_1\" = [[1, 31]]\n[case.expect]\nerror = \"anything\"\n";
+    std::fs::write(&file, errors).expect("write");
+    let r = algoperf_engine::spec_test::run_file(&file).expect("runs");
+    assert_eq!(
+        r.cases[0].differences,
+        Vec::<String>::new(),
+        "{}",
+        r.render()
+    );
+    assert_eq!(
+        r.cases[1].differences,
+        vec!["error: expected one containing `anything`, got none".to_string()]
     );
 }
