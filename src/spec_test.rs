@@ -321,6 +321,14 @@ fn score_tree(root: &Path, spec: &Spec) -> Result<(score::Leaderboard, String), 
     Ok((lb, warnings.render()))
 }
 
+/// What to call a matrix, its expected cells, the matrix, its columns.
+type Cells<'a> = (
+    &'a str,
+    &'a BTreeMap<String, f64>,
+    Option<&'a nalgebra::DMatrix<f64>>,
+    &'a [String],
+);
+
 /// Every expected value against what scoring gave.
 fn compare(
     expect: &Expect,
@@ -336,12 +344,7 @@ fn compare(
         let got = lb.row(sub).map(|r| lb.rules.scores[r]);
         differ(&mut out, &format!("score of {sub}"), *want, got, tolerance);
     }
-    let matrices: [(
-        &str,
-        &BTreeMap<String, f64>,
-        Option<&nalgebra::DMatrix<f64>>,
-        &[String],
-    ); 3] = [
+    let matrices: [Cells; 3] = [
         (
             "time",
             &expect.times,
