@@ -265,3 +265,40 @@ pub fn alternatives(names: &[&str], separator: &str) -> String {
         [init @ .., last] => format!("{} or {last}", init.join(separator)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::plain_toml_message;
+
+    /// serde's wording of a TOML mistake, in a spec author's words.
+    #[test]
+    fn toml_messages_in_plain_words() {
+        let cases = [
+            (
+                "invalid type: string \"five\", expected i64",
+                "expected a whole number, found the text \"five\"",
+            ),
+            (
+                "invalid type: string \"jax\", expected a sequence",
+                "expected a list `[…]`, found the text \"jax\"",
+            ),
+            (
+                "invalid type: integer `3`, expected a string",
+                "expected text in quotes, found the whole number 3",
+            ),
+            (
+                "invalid type: floating point `1.5`, expected i64",
+                "expected a whole number, found the number 1.5",
+            ),
+            (
+                "unknown field `bse`, expected one of `base`, `held_out`",
+                "unknown key `bse` (did you mean `base`?), expected one of `base`, `held_out`",
+            ),
+            ("missing field `base`", "missing key `base`"),
+            ("something else", "something else"),
+        ];
+        for (serde, plain) in cases {
+            assert_eq!(plain_toml_message(serde), plain, "{serde}");
+        }
+    }
+}

@@ -710,6 +710,23 @@ fn operand_head(s: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    /// A chain of comparisons gets the `and` form of what was written,
+    /// inside a call or after `where`; other syntax errors get no hint.
+    #[test]
+    fn chained_comparisons_get_the_and_form() {
+        let hint = |text: &str| parse(text).err().and_then(|e| chain_hint(text, &e));
+        assert_eq!(
+            hint("fraction(1 <= ratio <= tau)").as_deref(),
+            Some("one comparison at a time, joined by `and`: `1 <= ratio and ratio <= tau`")
+        );
+        assert_eq!(
+            hint("first(time where 0 < time < budget)").as_deref(),
+            Some("one comparison at a time, joined by `and`: `0 < time and time < budget`")
+        );
+        assert_eq!(hint("first(time where)"), None);
+        assert_eq!(hint("1 + "), None);
+    }
+
     use super::*;
 
     #[test]
