@@ -28,4 +28,5 @@ pub mod report;
 pub mod run;
 pub mod score;
 pub mod spec;
+pub mod spec_test;
 pub mod synth;

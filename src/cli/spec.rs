@@ -17,6 +17,16 @@ pub enum SpecCommand {
     Check {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Warnings (steps that can never act) fail the check.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Run a spec's own tests (NAME.test.toml beside NAME.toml): small
+    /// trees and the scores, times, warnings or errors they must give.
+    #[command(after_help = "Example:\n  algoperf-engine spec test rulesets/*.toml")]
+    Test {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
     },
     /// List the specs shipped inside the program, with their descriptions.
     #[command(
@@ -73,7 +83,8 @@ pub enum HeldoutCommand {
 /// Runs `spec check` or `spec explain`.
 pub fn spec_command(command: SpecCommand) -> Result<()> {
     match command {
-        SpecCommand::Check { files } => spec_check(&files),
+        SpecCommand::Check { files, strict } => spec_check(&files, strict),
+        SpecCommand::Test { files } => spec_test(&files),
         SpecCommand::List => print_out(&catalogue_text()?),
         SpecCommand::Show { name } => print_out(app::spec::show(&name)?),
         SpecCommand::Explain { file, format } => {
@@ -118,14 +129,30 @@ fn catalogue_text() -> Result<String> {
     Ok(text)
 }
 
-/// `ok` per good file on stdout, every problem of a bad one on stderr.
-fn spec_check(files: &[PathBuf]) -> Result<()> {
-    let verdicts = app::spec::check(files);
+/// `ok` per good file on stdout (its warnings on stderr), every problem of
+/// a bad one on stderr.
+fn spec_check(files: &[PathBuf], strict: bool) -> Result<()> {
+    let verdicts = app::spec::check(files, strict);
     for v in &verdicts {
         match &v.outcome {
-            Ok(_) => print_out(&format!("{}: ok\n", v.file.display()))?,
+            Ok(s) => {
+                print_err(&spec::render_warnings(s));
+                print_out(&format!("{}: ok\n", v.file.display()))?
+            }
             Err(e) => print_err(&format!("{e}\n")),
         }
     }
     app::spec::failed(&verdicts)
+}
+
+/// Each file's test report on stdout; a file that cannot run on stderr.
+fn spec_test(files: &[PathBuf]) -> Result<()> {
+    let runs = app::spec::test(files);
+    for (_, outcome) in &runs {
+        match outcome {
+            Ok(r) => print_out(&r.render())?,
+            Err(e) => print_err(&format!("error: {e}\n")),
+        }
+    }
+    app::spec::tests_failed(&runs)
 }

@@ -74,6 +74,72 @@ impl SpecError {
     }
 }
 
+/// A TOML reader's message in plain words: serde's `invalid type: string
+/// "five", expected i64` becomes `expected a whole number, found the text
+/// "five"`; an unknown key gets a did-you-mean from the keys it lists.
+pub fn plain_toml_message(message: &str) -> String {
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.rsplit_once(", expected ") {
+            return format!(
+                "expected {}, found {}",
+                plain_type(expected),
+                plain_found(found)
+            );
+        }
+    }
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        if let Some((name, list)) = rest.split_once("`, expected one of ") {
+            let known: Vec<&str> = list.split(", ").map(|k| k.trim_matches('`')).collect();
+            let hint = crate::diagnostics::did_you_mean(name, known.iter().copied());
+            return format!("unknown key `{name}`{hint}, expected one of {list}");
+        }
+        if let Some((name, only)) = rest.split_once("`, expected ") {
+            return format!("unknown key `{name}`, expected {only}");
+        }
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        if let Some(name) = rest.strip_suffix('`') {
+            return format!("missing key `{name}`");
+        }
+    }
+    message.to_string()
+}
+
+/// What serde expected, in a spec author's words.
+fn plain_type(expected: &str) -> String {
+    match expected {
+        "i64" | "i32" | "usize" | "u64" | "u32" => "a whole number".into(),
+        "f64" | "f32" => "a number".into(),
+        "a sequence" => "a list `[…]`".into(),
+        "a string" => "text in quotes".into(),
+        "a boolean" => "`true` or `false`".into(),
+        "a map" => "a table".into(),
+        other if other.starts_with("struct ") => "a table".into(),
+        other => other.to_string(),
+    }
+}
+
+/// What serde found, in a spec author's words.
+fn plain_found(found: &str) -> String {
+    let (kind, value) = match found.split_once(' ') {
+        Some((k, v)) => (k, v.trim_matches('`')),
+        None => (found, ""),
+    };
+    match kind {
+        "string" => format!("the text {value}"),
+        "integer" => format!("the whole number {value}"),
+        "floating" => format!(
+            "the number {}",
+            value.trim_start_matches("point ").trim_matches('`')
+        ),
+        "boolean" => format!("`{value}`"),
+        "sequence" => "a list".into(),
+        "map" => "a table".into(),
+        _ => found.to_string(),
+    }
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
@@ -197,5 +263,42 @@ pub fn alternatives(names: &[&str], separator: &str) -> String {
         [] => String::new(),
         [one] => (*one).to_string(),
         [init @ .., last] => format!("{} or {last}", init.join(separator)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_toml_message;
+
+    /// serde's wording of a TOML mistake, in a spec author's words.
+    #[test]
+    fn toml_messages_in_plain_words() {
+        let cases = [
+            (
+                "invalid type: string \"five\", expected i64",
+                "expected a whole number, found the text \"five\"",
+            ),
+            (
+                "invalid type: string \"jax\", expected a sequence",
+                "expected a list `[…]`, found the text \"jax\"",
+            ),
+            (
+                "invalid type: integer `3`, expected a string",
+                "expected text in quotes, found the whole number 3",
+            ),
+            (
+                "invalid type: floating point `1.5`, expected i64",
+                "expected a whole number, found the number 1.5",
+            ),
+            (
+                "unknown field `bse`, expected one of `base`, `held_out`",
+                "unknown key `bse` (did you mean `base`?), expected one of `base`, `held_out`",
+            ),
+            ("missing field `base`", "missing key `base`"),
+            ("something else", "something else"),
+        ];
+        for (serde, plain) in cases {
+            assert_eq!(plain_toml_message(serde), plain, "{serde}");
+        }
     }
 }

@@ -68,6 +68,40 @@ pub fn selected(available: &[String], selection: &Selection, place: &Path) -> Ve
     problems
 }
 
+/// Submissions the spec names in `reference('…')` that the folder does not
+/// have, or that the selection leaves out: checked before any trial file
+/// is read (scoring would stop on them after reading everything).
+pub fn references(
+    available: &[String],
+    selection: &Selection,
+    spec: &Spec,
+    place: &Path,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for name in &spec.references {
+        let option = format!("{}: reference('{name}')", spec.path.display());
+        if let Some(p) = unknown_name(available, &option, name, place) {
+            problems.push(Problem {
+                location: option,
+                summary: format!(
+                    "the spec's reference submission `{name}` is not in {}",
+                    place.display()
+                ),
+                detail: p.detail,
+            });
+        } else if !selection.keeps(name) {
+            problems.push(Problem {
+                location: option,
+                summary: format!(
+                    "the spec's reference submission `{name}` is left out by --include/--exclude"
+                ),
+                detail: String::new(),
+            });
+        }
+    }
+    problems
+}
+
 /// A submission name given with `option` that is not among `available`,
 /// with the closest name or the names there are.
 pub fn unknown_name(
@@ -170,6 +204,11 @@ pub struct WorkloadSeen {
     pub looked: usize,
     pub read: usize,
     pub problems: Vec<TrialError>,
+    /// Per `column('…')` column of the spec: whether any read trial had a
+    /// number in it.
+    pub extra_numbers: Vec<bool>,
+    /// The first trial file read (for the header a did-you-mean reads).
+    pub first_read: Option<std::path::PathBuf>,
 }
 
 impl Seen {
@@ -288,9 +327,52 @@ pub fn workloads(seen: &Seen, spec: &Spec, root: &Path) -> Vec<Problem> {
             ),
         });
     }
+    column_problems.extend(extra_columns(seen, spec, root));
     // Columns first: a wrong column explains the workloads it empties.
     column_problems.extend(problems);
     column_problems
+}
+
+/// `column('…')` columns without a number in any read trial file of a
+/// workload: a typo would otherwise read as NaN everywhere and quietly
+/// change every score. Grouped per column, like `[columns]` ones.
+fn extra_columns(seen: &Seen, spec: &Spec, root: &Path) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (i, column) in spec.extra_columns.iter().enumerate() {
+        let empty: Vec<(&str, &WorkloadSeen)> = (seen.workloads.iter())
+            .filter(|(_, w)| w.read > 0 && !w.extra_numbers.get(i).copied().unwrap_or(false))
+            .map(|(name, w)| (name.as_str(), w))
+            .collect();
+        let Some((_, first)) = empty.first() else {
+            continue;
+        };
+        let header = match &first.first_read {
+            Some(p) if p.ends_with(MEASUREMENTS) => header_names(p),
+            _ => Vec::new(),
+        };
+        let present = header.iter().any(|h| h == column);
+        let looked: usize = empty.iter().map(|(_, w)| w.read).sum();
+        let names: Vec<&str> = empty.iter().map(|(n, _)| *n).collect();
+        let has = match (&first.first_read, header.is_empty()) {
+            (Some(p), false) => format!("; {} has: {}", p.display(), some(&header, 12)),
+            _ => String::new(),
+        };
+        problems.push(Problem {
+            location: root.display().to_string(),
+            summary: format!(
+                "column `{column}` (named by `column()` in the spec) {} trial file of workload{} {}",
+                if present { "has no number in any" } else { "is in no" },
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", ")
+            ),
+            detail: format!(
+                " (looked at {looked} file{}{has}){}",
+                if looked == 1 { "" } else { "s" },
+                column_hint(column, &header)
+            ),
+        });
+    }
+    problems
 }
 
 /// The spec column a trial file (or a raw log's trial) lacks, if that is

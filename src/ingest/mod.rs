@@ -285,7 +285,8 @@ fn walk_tree(
     let groups = group_reruns(entries);
 
     let available: Vec<String> = groups.keys().cloned().collect();
-    let problems = degenerate::selected(&available, selection, root);
+    let mut problems = degenerate::selected(&available, selection, root);
+    problems.extend(degenerate::references(&available, selection, spec, root));
     degenerate::report(problems, selection.allow_empty, warnings)?;
 
     let mut names = Vec::new();
@@ -485,6 +486,7 @@ fn gather_one(
         _ => None,
     };
     for (trial, path, series) in csv.into_iter().chain(r.trials) {
+        seen_w_extra(seen, &p.folder.workload, &path, &series);
         trials.push(Trial {
             id: TrialId {
                 folder: p.folder.clone(),
@@ -502,6 +504,18 @@ fn gather_one(
         warnings.push(w);
     }
     problems.log_lines.extend(r.log_lines);
+}
+
+/// Records which `column('…')` columns of a read trial hold a number.
+fn seen_w_extra(seen: &mut Seen, workload: &str, path: &Path, series: &Series) {
+    let w = seen.workloads.entry(workload.to_string()).or_default();
+    if w.first_read.is_none() {
+        w.first_read = Some(path.to_path_buf());
+    }
+    w.extra_numbers.resize(series.extra.len(), false);
+    for (has, column) in w.extra_numbers.iter_mut().zip(&series.extra) {
+        *has = *has || column.iter().any(|v| !v.is_nan());
+    }
 }
 
 fn read_pending(p: &Pending, spec: &Spec, max_size: u64) -> Read {

@@ -111,6 +111,9 @@ fn aggregation(s: &mut String, spec: &Spec) {
     );
     for (i, step) in spec.steps.iter().enumerate() {
         let _ = writeln!(s, "   {}. {}", i + 1, step.text);
+        if let Some(why) = step.never_acts(&spec.held_out) {
+            let _ = writeln!(s, "      (never acts: {why})");
+        }
         let mut words = lang::builtins(&step.value);
         for w in lang::builtins(&step.cond) {
             if !words.contains(&w) {

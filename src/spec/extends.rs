@@ -146,7 +146,7 @@ pub(super) fn read(path: &Path) -> Result<String, SpecError> {
 
 /// A TOML error at its place in `path`.
 pub(super) fn toml_error(path: &Path, text: &str, e: toml::de::Error) -> SpecError {
-    let message = e.message().trim().to_string();
+    let message = super::diagnostic::plain_toml_message(e.message());
     match e.span() {
         Some(r) => SpecError::at(path, text, r.start, r.end, message),
         None => SpecError::whole_file(path, message),
@@ -158,6 +158,17 @@ pub fn resolve(path: &Path) -> Result<Source, SpecErrors> {
     let text = read(path)?;
     let root: Node = toml::from_str(&text).map_err(|e| toml_error(path, &text, e))?;
     if extends_of(&root, &text).is_none() {
+        if let Some(span) = key_span(&root, "unset") {
+            return Err(SpecError::at(
+                path,
+                &text,
+                span.0,
+                span.1,
+                "`unset` removes inherited keys, but this spec `extends` none",
+            )
+            .expected("`extends = \"BASE.toml\"` beside `unset`, or no `unset`")
+            .into());
+        }
         return Ok(Source {
             path: path.to_path_buf(),
             text,
@@ -205,9 +216,16 @@ pub fn resolve(path: &Path) -> Result<Source, SpecErrors> {
                 from_text,
                 span.0,
                 span.1,
-                format!("extended spec `{name}` cannot be used"),
+                format!(
+                    "extended spec `{name}` cannot be used (looked for {})",
+                    next.display()
+                ),
             );
-            first.expected = Some(format!("a readable spec; it says: {}", e.message));
+            first.expected = Some(format!(
+                "a readable spec, relative to the folder of {}; it says: {}",
+                from.display(),
+                e.message
+            ));
             first
         })?;
         let tree: Node =
@@ -217,10 +235,19 @@ pub fn resolve(path: &Path) -> Result<Source, SpecErrors> {
     }
     // Merge from the most basic file up.
     let mut merged = BTreeMap::new();
+    let mut errors = Vec::new();
     for (i, tree) in trees.iter().enumerate().rev() {
         if let Node::Table(entries) = tree {
-            apply(&mut merged, entries, i, &files[i].1);
+            let file = FileRef {
+                path: &files[i].0,
+                text: &files[i].1,
+                index: i,
+            };
+            apply(&mut merged, entries, &file, "", &mut errors);
         }
+    }
+    if !errors.is_empty() {
+        return Err(SpecErrors(errors));
     }
     Ok(render(path, files, merged))
 }
@@ -249,22 +276,38 @@ pub fn resolve_path(spec: &Path, name: &str) -> PathBuf {
     super::shipped::clean(&spec.parent().unwrap_or(Path::new(".")).join(name))
 }
 
+/// One file of an `extends` chain, as `apply` needs it.
+struct FileRef<'a> {
+    path: &'a Path,
+    text: &'a str,
+    index: usize,
+}
+
+/// The span of a top-level key's value.
+fn key_span(tree: &Node, key: &str) -> Option<(usize, usize)> {
+    let Node::Table(entries) = tree else {
+        return None;
+    };
+    entries
+        .iter()
+        .find(|(k, _)| k.get_ref() == key)
+        .map(|(_, v)| (v.span().start, v.span().end))
+}
+
 /// Merges one file's entries into `into`: tables key by key, the rest whole.
-/// `unset = ["table.key", "table"]` first removes inherited keys.
+/// `unset = ["table.key", "table"]` first removes inherited keys; a path
+/// that names no inherited key is an error (a typo would otherwise leave
+/// the key in place without a word).
 fn apply(
     into: &mut BTreeMap<String, (Merged, Origin)>,
     entries: &[(Spanned<String>, Spanned<Node>)],
-    file: usize,
-    text: &str,
+    file: &FileRef,
+    prefix: &str,
+    errors: &mut Vec<SpecError>,
 ) {
     for (k, v) in entries {
         if k.get_ref() == "unset" {
-            let raw = &text[v.span()];
-            if let Ok(m) = toml::from_str::<BTreeMap<String, Vec<String>>>(&format!("x = {raw}")) {
-                for path in m.get("x").into_iter().flatten() {
-                    unset(into, path);
-                }
-            }
+            unset_all(into, v.span(), file, prefix, errors);
         }
     }
     for (k, v) in entries {
@@ -272,7 +315,7 @@ fn apply(
             continue;
         }
         let origin = Origin {
-            file,
+            file: file.index,
             key: (k.span().start, k.span().end),
             value: (v.span().start, v.span().end),
         };
@@ -285,7 +328,8 @@ fn apply(
                     *slot = (Merged::Table(BTreeMap::new()), origin);
                 }
                 if let Merged::Table(t) = &mut slot.0 {
-                    apply(t, children, file, text);
+                    let inner = format!("{prefix}{}.", k.get_ref());
+                    apply(t, children, file, &inner, errors);
                 }
             }
             Node::Leaf => {
@@ -295,16 +339,79 @@ fn apply(
     }
 }
 
-fn unset(into: &mut BTreeMap<String, (Merged, Origin)>, path: &str) {
+/// Applies one `unset = [...]` value (at `span` of the file): each path
+/// must name an inherited key.
+fn unset_all(
+    into: &mut BTreeMap<String, (Merged, Origin)>,
+    span: std::ops::Range<usize>,
+    file: &FileRef,
+    prefix: &str,
+    errors: &mut Vec<SpecError>,
+) {
+    // The value re-read with spans: `x = ` shifts them by 4.
+    const SHIFT: usize = 4;
+    let raw = &file.text[span.clone()];
+    let parsed = toml::from_str::<BTreeMap<String, Vec<Spanned<String>>>>(&format!("x = {raw}"));
+    let Some(paths) = parsed.ok().and_then(|mut m| m.remove("x")) else {
+        errors.push(
+            SpecError::at(
+                file.path,
+                file.text,
+                span.start,
+                span.end,
+                "`unset` must be a list of inherited key paths",
+            )
+            .expected("e.g. `unset = [\"workloads.held_out\", \"held_out_sampling\"]`"),
+        );
+        return;
+    };
+    for p in paths {
+        if unset(into, p.get_ref()) {
+            continue;
+        }
+        let mut known = Vec::new();
+        key_paths(into, "", &mut known);
+        let start = span.start + p.span().start - SHIFT;
+        let end = span.start + p.span().end - SHIFT;
+        errors.push(
+            SpecError::at(
+                file.path,
+                file.text,
+                start,
+                end,
+                format!(
+                    "`unset` names `{prefix}{}`, which no extended spec sets{}",
+                    p.get_ref(),
+                    crate::diagnostics::did_you_mean(p.get_ref(), known.iter().map(String::as_str))
+                ),
+            )
+            .expected("a `table` or `table.key` path of the merged spec"),
+        );
+    }
+}
+
+/// Every key path of a merged tree (`workloads`, `workloads.held_out`, …).
+fn key_paths(tree: &BTreeMap<String, (Merged, Origin)>, prefix: &str, out: &mut Vec<String>) {
+    for (k, (m, _)) in tree {
+        let path = format!("{prefix}{k}");
+        if let Merged::Table(t) = m {
+            key_paths(t, &format!("{path}."), out);
+        }
+        out.push(path);
+    }
+}
+
+/// Removes the key at `path`; whether it was there.
+fn unset(into: &mut BTreeMap<String, (Merged, Origin)>, path: &str) -> bool {
+    if into.remove(path).is_some() {
+        return true;
+    }
     match path.split_once('.') {
-        None => {
-            into.remove(path);
-        }
-        Some((head, rest)) => {
-            if let Some((Merged::Table(t), _)) = into.get_mut(head) {
-                unset(t, rest);
-            }
-        }
+        None => false,
+        Some((head, rest)) => match into.get_mut(head) {
+            Some((Merged::Table(t), _)) => unset(t, rest),
+            _ => false,
+        },
     }
 }
 
@@ -327,9 +434,9 @@ fn render(
             w.leaf(k, o);
         }
     }
-    for (k, (m, _)) in &merged {
+    for (k, (m, o)) in &merged {
         if let Merged::Table(t) = m {
-            w.table(k, t);
+            w.table("", k, o, t);
         }
     }
     let Writer {
@@ -383,18 +490,47 @@ impl Writer<'_> {
         });
     }
 
-    /// `[path]`, its leaves, then its sub-tables (so each key stays in its table).
-    fn table(&mut self, path: &str, t: &BTreeMap<String, (Merged, Origin)>) {
-        self.text.push_str(&format!("\n[{path}]\n"));
+    /// `[path]`, its leaves, then its sub-tables (so each key stays in its
+    /// table). The header's last key is copied from the file that wrote it,
+    /// so an error about the table (an unknown one) points there.
+    fn table(
+        &mut self,
+        parent: &str,
+        key: &str,
+        o: &Origin,
+        t: &BTreeMap<String, (Merged, Origin)>,
+    ) {
+        let path = format!("{parent}{key}");
+        self.text.push_str(&format!("\n[{parent}"));
+        let raw = &self.files[o.file].1[o.key.0..o.key.1];
+        if raw == key {
+            self.copy(o.file, o.key);
+        } else {
+            self.text.push_str(&toml_key(key));
+        }
+        self.text.push_str("]\n");
         for (k, (m, o)) in t {
             if let Merged::Leaf = m {
                 self.leaf(&format!("{path}.{k}"), o);
             }
         }
-        for (k, (m, _)) in t {
+        for (k, (m, o)) in t {
             if let Merged::Table(inner) = m {
-                self.table(&format!("{path}.{k}"), inner);
+                self.table(&format!("{path}."), k, o, inner);
             }
         }
+    }
+}
+
+/// A key as TOML writes it: bare when it can be, else quoted.
+fn toml_key(key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare {
+        key.to_string()
+    } else {
+        format!("{key:?}")
     }
 }

@@ -636,8 +636,106 @@ fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> SyntaxError {
     }
 }
 
+/// The comparison operators, longest first (so `<=` is not read as `<`).
+const CMP_OPS: [&str; 6] = ["<=", ">=", "==", "!=", "<", ">"];
+
+/// A hint for a syntax error at a second comparison in a row
+/// (`1 <= ratio <= tau`): the language has one comparison per operand, so
+/// the hint spells the chain out with `and` (`1 <= ratio and ratio <= tau`).
+pub fn chain_hint(text: &str, e: &SyntaxError) -> Option<String> {
+    let start = e.span.start.min(text.len());
+    let (before, rest) = text.split_at(start);
+    let op2 = CMP_OPS.iter().find(|op| rest.starts_with(**op))?;
+    let (p, op1) = last_comparison(before)?;
+    let a = operand_tail(&before[..p]);
+    let b = before[p + op1.len()..].trim();
+    let c = operand_head(&rest[op2.len()..]);
+    if a.is_empty() || b.is_empty() || c.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "one comparison at a time, joined by `and`: `{a} {op1} {b} and {b} {op2} {c}`"
+    ))
+}
+
+/// The last comparison operator in `s`, at depth 0 of its last group.
+fn last_comparison(s: &str) -> Option<(usize, &'static str)> {
+    let bytes = s.as_bytes();
+    let mut i = s.len();
+    while i > 0 {
+        i -= 1;
+        if matches!(bytes[i], b'(' | b',') {
+            return None;
+        }
+        for op in CMP_OPS {
+            if s[i..].starts_with(op) && (op.len() == 2 || !s[i + 1..].starts_with('=')) {
+                let two = i > 0
+                    && CMP_OPS
+                        .iter()
+                        .any(|o| o.len() == 2 && s[i - 1..].starts_with(o));
+                if !two {
+                    return Some((i, op));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The operand that ends `s`: after its last `(`, `,` or keyword.
+fn operand_tail(s: &str) -> &str {
+    let mut from = s.rfind(['(', ',']).map_or(0, |i| i + 1);
+    for kw in [" where ", " and ", " or ", "not "] {
+        if let Some(i) = s.rfind(kw) {
+            from = from.max(i + kw.len());
+        }
+    }
+    s[from..].trim()
+}
+
+/// The operand that starts `s`: up to a `)` or `,` of its group, or a keyword.
+fn operand_head(s: &str) -> &str {
+    let mut depth = 0i32;
+    let mut end = s.len();
+    for (i, ch) in s.char_indices() {
+        match ch {
+            '(' => depth += 1,
+            ')' | ',' if depth == 0 => {
+                end = i;
+                break;
+            }
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    let mut head = &s[..end];
+    for kw in [" where ", " and ", " or "] {
+        if let Some(i) = head.find(kw) {
+            head = &head[..i];
+        }
+    }
+    head.trim()
+}
+
 #[cfg(test)]
 mod tests {
+    /// A chain of comparisons gets the `and` form of what was written,
+    /// inside a call or after `where`; other syntax errors get no hint.
+    #[test]
+    fn chained_comparisons_get_the_and_form() {
+        let hint = |text: &str| parse(text).err().and_then(|e| chain_hint(text, &e));
+        assert_eq!(
+            hint("fraction(1 <= ratio <= tau)").as_deref(),
+            Some("one comparison at a time, joined by `and`: `1 <= ratio and ratio <= tau`")
+        );
+        assert_eq!(
+            hint("first(time where 0 < time < budget)").as_deref(),
+            Some("one comparison at a time, joined by `and`: `0 < time and time < budget`")
+        );
+        assert_eq!(hint("first(time where)"), None);
+        assert_eq!(hint("1 + "), None);
+    }
+
     use super::*;
 
     #[test]

@@ -197,7 +197,7 @@ use super::extends::{read, toml_error};
 pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
     let src = extends::resolve(path)?;
     let raw: RawSpec = toml::from_str(&src.text).map_err(|e| {
-        let message = e.message().trim().to_string();
+        let message = super::diagnostic::plain_toml_message(e.message());
         match e.span() {
             Some(r) => src.at(r.start, r.end, message),
             None => SpecError::whole_file(path, message),
@@ -206,7 +206,14 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
     let mut errors = Vec::new();
     let at = |span: std::ops::Range<usize>, msg: String| src.at(span.start, span.end, msg);
     let (targets_path, targets) = targets_of(&src, &raw, &at)?;
-    let (base, held_out) = workloads(&raw.workloads, &targets, &targets_path, &at, &mut errors);
+    let (base, held_out) = workloads(
+        &raw.workloads,
+        &src,
+        &targets,
+        &targets_path,
+        &at,
+        &mut errors,
+    );
     require_workloads(&raw.workloads, path, &mut errors);
     let weights = weights(&raw.workloads, &base, &at, &mut errors);
     let expect = expect(&raw.expect, &at, &mut errors);
@@ -252,7 +259,10 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
         budget_overshoot_tolerance: budget.overshoot_tolerance,
         sources: src.sources.clone(),
         sampling,
+        warnings: Vec::new(),
     };
+    let mut spec = spec;
+    spec.warnings = idle_steps(&spec, &raw_formulas.1, &at);
     let budget_formula = uses_budget.then(|| {
         // Point at the first formula that names `budget`.
         std::iter::once(&raw_formulas.0)
@@ -277,7 +287,17 @@ fn targets_of(
 ) -> Result<(PathBuf, BTreeMap<String, WorkloadTarget>), SpecErrors> {
     let targets_rel = raw.benchmark.targets.get_ref();
     let targets_path = extends::resolve_path(src.file_of("benchmark.targets"), targets_rel);
-    let loaded = if targets_path.extension().is_some_and(|e| e == "json") {
+    let json = targets_path.extension().is_some_and(|e| e == "json");
+    if json && raw.upstream.is_none() {
+        let e = at(
+            raw.benchmark.targets.span(),
+            format!("targets file `{targets_rel}` is an upstream JSON file, and the spec has no [upstream] table to read it with"),
+        );
+        return Err(e
+            .expected("an [upstream] table giving what the JSON lacks: `minimize = [\"loss\", …]`, `maximize = [\"accuracy\", …]`, and `budgets = \"max_runtimes.json\"` or `budget_seconds = { … }`")
+            .into());
+    }
+    let loaded = if json {
         upstream_targets(src, raw, &targets_path)
     } else {
         load_targets(&targets_path, &raw.columns.metric_prefix)
@@ -289,10 +309,33 @@ fn targets_of(
                 raw.benchmark.targets.span(),
                 format!("targets file `{targets_rel}` cannot be used"),
             );
-            first.expected = Some(format!("a readable targets file; it says: {e}"));
+            let unreadable = e.0.iter().any(|x| x.message.starts_with("cannot read"));
+            first.expected = Some(if unreadable {
+                format!(
+                    "a readable targets file (looked for {}); it says: {e}",
+                    targets_path.display()
+                )
+            } else {
+                format!("a valid targets file; it says: {e}")
+            });
             Err(SpecErrors(vec![first]))
         }
     }
+}
+
+/// For a held-out variant whose base a child spec dropped (the error is
+/// where the parent wrote the variant), the fix in the child: unset the
+/// variant too. Empty when the variant and the base list share a file.
+fn unset_hint(src: &extends::Source, variant: &str) -> String {
+    let key = format!("workloads.held_out.{variant}");
+    let base_file = src.file_of("workloads.base");
+    if src.file_of(&key) == base_file {
+        return String::new();
+    }
+    format!(
+        "; or drop the variant with its base: `unset = [\"{key}\"]` in {}",
+        base_file.display()
+    )
 }
 
 /// A spec must name base workloads and frameworks: without them no folder
@@ -534,17 +577,26 @@ fn budget_problems(
 ) -> Vec<SpecError> {
     let mut late = Vec::new();
     if let Some(formula) = budget_formula {
-        for w in spec.matrix_workloads() {
-            if spec.budget_of(&w).is_none() {
-                let message = format!(
-                    "a formula uses `budget`, but workload `{w}` has none in {}",
-                    spec.targets_path.display()
-                );
-                late.push(match &formula {
-                    Some(span) => at(span.clone(), message),
-                    None => SpecError::whole_file(&spec.path, message),
-                });
-            }
+        // One error naming every workload without a budget, not one each.
+        let missing: Vec<String> = (spec.matrix_workloads().into_iter())
+            .filter(|w| spec.budget_of(w).is_none())
+            .collect();
+        if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().map(|w| format!("`{w}`")).collect();
+            let message = format!(
+                "a formula uses `budget`, but {} gives none for {}{}{}",
+                spec.targets_path.display(),
+                plural(missing.len(), "workload"),
+                if missing.len() == 1 { " " } else { ": " },
+                names.join(", ")
+            );
+            let e = match &formula {
+                Some(span) => at(span.clone(), message),
+                None => SpecError::whole_file(&spec.path, message),
+            };
+            late.push(e.expected(
+                "a `budget = SECONDS` for each in the targets file (or [upstream] budget_seconds), or a formula without `budget`",
+            ));
         }
     }
     if let (Some(m), Some(span)) = (&spec.missed, missed_span) {
@@ -555,6 +607,24 @@ fn budget_problems(
         }
     }
     late
+}
+
+/// Steps that can never act (`held_out := …` without held-out
+/// workloads), each at the step's text.
+fn idle_steps(spec: &Spec, raw: &[Spanned<String>], at: &At) -> Vec<SpecError> {
+    let mut out = Vec::new();
+    for (step, written) in spec.steps.iter().zip(raw) {
+        if let Some(why) = step.never_acts(&spec.held_out) {
+            out.push(
+                at(
+                    written.span(),
+                    format!("step `{}` can never act: {why}", step.text),
+                )
+                .expected("held-out workloads in [workloads] held_out, or no such step"),
+            );
+        }
+    }
+    out
 }
 
 /// ρ when the spec does not say: the fraction of base workloads solved at τ.
@@ -580,7 +650,7 @@ impl Formulas<'_, '_> {
             .map_err(|e| Problem {
                 span: e.span,
                 message: format!("syntax error: {}", e.message),
-                expected: None,
+                expected: formula::chain_hint(text, &e),
             })
             .and_then(|f| check::compile(&f, slot, cx).map(|c| (c, f.to_string())));
         match result {
@@ -767,6 +837,7 @@ type At<'a> = dyn Fn(std::ops::Range<usize>, String) -> SpecError + 'a;
 /// Base and held-out workloads, checked against the targets.
 fn workloads(
     raw: &RawWorkloads,
+    src: &extends::Source,
     targets: &BTreeMap<String, WorkloadTarget>,
     targets_path: &Path,
     at: &At,
@@ -818,8 +889,9 @@ fn workloads(
                     ),
                 )
                 .expected(format!(
-                    "one of: {}",
-                    join(raw.base.iter().map(|b| b.get_ref().as_str()))
+                    "one of: {}{}",
+                    join(raw.base.iter().map(|b| b.get_ref().as_str())),
+                    unset_hint(src, variant.get_ref())
                 )),
             );
             continue;
@@ -931,6 +1003,15 @@ fn sampling(
         ));
     }
     Some(Sampling { seed, groups })
+}
+
+/// `workload` / `3 workloads`, as the count needs.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        noun.to_string()
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn join<'a>(it: impl Iterator<Item = &'a str>) -> String {

@@ -22,6 +22,24 @@ pub use diagnostic::{SpecError, SpecErrors};
 pub use explain::{document as explain_document, explain, seed_value};
 pub use shipped::load;
 
+/// `spec check` of one file: the loaded spec, whose `warnings` the caller
+/// shows; under `strict` a warning is an error.
+pub fn check(path: &std::path::Path, strict: bool) -> Result<Spec, SpecErrors> {
+    let spec = load(path)?;
+    if strict && !spec.warnings.is_empty() {
+        return Err(SpecErrors(spec.warnings));
+    }
+    Ok(spec)
+}
+
+/// A spec's warnings as `spec check` prints them, one `warning: …` each.
+pub fn render_warnings(spec: &Spec) -> String {
+    spec.warnings
+        .iter()
+        .map(|w| format!("warning: {w}\n"))
+        .collect()
+}
+
 /// Whether a metric improves downwards (losses, error rates) or upwards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Goal {
@@ -118,6 +136,22 @@ impl Step {
     /// Whether the step reads `var` (in its value or its condition).
     pub fn uses(&self, var: lang::Var) -> bool {
         self.value.uses(var) || self.cond.uses(var)
+    }
+
+    /// Why the step can never change a cell of a spec without held-out
+    /// workloads (it assigns to `held_out`, or reads a base workload's
+    /// variant, which no base workload has); `None` when it may act.
+    pub fn never_acts(&self, held_out: &[HeldOut]) -> Option<&'static str> {
+        if !held_out.is_empty() {
+            return None;
+        }
+        if self.target == lang::check::Target::HeldOut {
+            return Some("it assigns to `held_out`, and the spec has no held-out workloads");
+        }
+        if self.uses(lang::Var::CellHeldOut) {
+            return Some("it reads `held_out`, the time on a base workload's held-out variant, and the spec has no held-out workloads");
+        }
+        None
     }
 }
 
@@ -222,6 +256,9 @@ pub struct Spec {
     /// Where each key of the spec came from, when it `extends` another.
     pub sources: Vec<KeySource>,
     pub sampling: Option<Sampling>,
+    /// What `spec check` warns of (an error under `--strict`): parts of
+    /// the spec that can never act, each where it is written.
+    pub warnings: Vec<SpecError>,
 }
 
 impl Spec {

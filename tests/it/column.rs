@@ -75,6 +75,9 @@ fn a_named_column_scores_as_the_same_column_by_its_slot_name() {
     );
 }
 
+/// A column no file has is a degenerate error (issue 23: it used to score
+/// silently); with `--allow-empty` it is a warning, read as NaN, and every
+/// comparison with it is false.
 #[test]
 fn a_column_no_file_has_is_nan_and_every_comparison_with_it_false() {
     let Some(data) = common::data_dir() else {
@@ -88,7 +91,19 @@ fn a_column_no_file_has_is_nan_and_every_comparison_with_it_false() {
         "nan",
         "[aggregate]\ntrial = \"first(time where reached and not (column('no_such_column') > 0))\"\n",
     );
-    let (_, ingested, files) = scored(&logs, &nan);
+    let spec = spec::load(&nan).unwrap_or_else(|e| panic!("{e}"));
+    let refused = run::read(&logs, &spec, &Options::default(), &Silent)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        refused.contains("column `no_such_column` (named by `column()` in the spec) is in no trial file of workloads "),
+        "{refused}"
+    );
+    let mut anyway = Options::default();
+    anyway.selection.allow_empty = true;
+    let ingested = run::read(&logs, &spec, &anyway, &Silent).expect("read");
+    let files = run::score(&ingested, &spec, &anyway).expect("score").files;
     let (_, _, expected) = scored(&logs, &common::repo("rulesets/v05_external.toml"));
     for ((name, bytes), (_, want)) in files.iter().zip(&expected) {
         assert!(bytes == want, "{name} differs");

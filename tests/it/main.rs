@@ -43,4 +43,5 @@ mod streaming;
 mod streams;
 mod subcommands;
 mod synth_rawlogs;
+mod workbench;
 mod write_guard;

@@ -66,7 +66,7 @@ fn unknown_name_in_the_trial_slot_lists_its_names() {
 fn a_reduction_over_submissions_outside_the_matrix_slots() {
     assert_eq!(
         error_of("\"median(studies)\"", "\"median(time over submissions)\""),
-        "error: SPEC:34:30: a reduction `over submissions` or `over workloads` is only allowed in [rules] steps\n   |\n34 | workload = \"median(time over submissions)\"\n   |                              ^^^^^^^^^^^"
+        "error: SPEC:34:30: a reduction `over submissions` or `over workloads` is only allowed in [rules] steps\n   |\n34 | workload = \"median(time over submissions)\"\n   |                              ^^^^^^^^^^^\n  = expected in [aggregate] workload a reduction runs over `studies`: `median(studies)`"
     );
 }
 
@@ -91,7 +91,7 @@ fn budget_for_a_workload_without_one() {
     );
     assert_eq!(
         e,
-        "error: SPEC:10:10: a formula uses `budget`, but workload `finewebedu_lm` has none in ROOT/targets/algoperf_v06.toml\n   |\n10 | steps = [\"all := inf where time > budget\"]\n   |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^"
+        "error: SPEC:10:10: a formula uses `budget`, but ROOT/targets/algoperf_v06.toml gives none for workload `finewebedu_lm`\n   |\n10 | steps = [\"all := inf where time > budget\"]\n   |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = expected a `budget = SECONDS` for each in the targets file (or [upstream] budget_seconds), or a formula without `budget`"
     );
 }
 
@@ -208,8 +208,22 @@ fn reference_to_a_submission_not_scored_is_a_run_time_error_naming_it() {
         "ratio = \"time / best\"",
         "ratio = \"time / reference('baseline')\"",
     );
+    // Checked before any file is read (issue 23); with --allow-empty the
+    // tree is read and scoring still refuses.
+    let refused = run::read(&t.subs(), &s, &Options::default(), &Silent)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        refused.contains("the spec's reference submission `baseline` is not in "),
+        "{refused}"
+    );
+    let mut anyway = Options::default();
+    anyway.selection.allow_empty = true;
+    let ingested = run::read(&t.subs(), &s, &anyway, &Silent).expect("ingest");
+    let e = run::score(&ingested, &s, &anyway).expect_err("must fail");
     assert_eq!(
-        score_error(&t, &s),
+        e.to_string().replace(&s.path.display().to_string(), "SPEC"),
         "SPEC: `reference('baseline')`: submission `baseline` is not among the scored submissions"
     );
 }

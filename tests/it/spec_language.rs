@@ -96,7 +96,7 @@ fn error_of(from: &str, to: &str) -> String {
 fn error_unknown_key() {
     assert_eq!(
         error_of("frameworks = [", "framework = ["),
-        "error: SPEC:16:1: unknown field `framework`, expected one of `base`, `held_out`, `frameworks`, `weights`\n   |\n16 | framework = [\"jax\", \"pytorch\"]\n   | ^^^^^^^^^"
+        "error: SPEC:16:1: unknown key `framework` (did you mean `frameworks`?), expected one of `base`, `held_out`, `frameworks`, `weights`\n   |\n16 | framework = [\"jax\", \"pytorch\"]\n   | ^^^^^^^^^"
     );
 }
 
@@ -104,7 +104,7 @@ fn error_unknown_key() {
 fn error_wrong_type() {
     assert_eq!(
         error_of("studies = 5", "studies = \"five\""),
-        "error: SPEC:25:11: invalid type: string \"five\", expected i64\n   |\n25 | studies = \"five\"\n   |           ^^^^^^"
+        "error: SPEC:25:11: expected a whole number, found the text \"five\"\n   |\n25 | studies = \"five\"\n   |           ^^^^^^"
     );
 }
 

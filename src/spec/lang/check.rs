@@ -179,6 +179,28 @@ fn over_misplaced(span: Span) -> Problem {
 }
 
 impl Checker<'_, '_> {
+    /// `R(X over SET)` outside the steps: when SET is the slot's own set
+    /// (`over studies` in the workload slot), says that it already is.
+    fn over_here(&self, function: &str, over: &str, span: Span) -> Problem {
+        match set_token(self.slot) {
+            Some((token, _, _)) if token == over => problem(
+                span,
+                format!(
+                    "`over {over}` is not needed: in {} a reduction already runs over the {over}",
+                    self.slot.key()
+                ),
+            )
+            .expected(format!(
+                "`{function}({over})`, or `{function}(X)` of a per-item X"
+            )),
+            Some((token, _, _)) => over_misplaced(span).expected(format!(
+                "in {} a reduction runs over `{token}`: `{function}({token})`",
+                self.slot.key()
+            )),
+            None => over_misplaced(span),
+        }
+    }
+
     fn id(&mut self) -> usize {
         self.next_id += 1;
         self.next_id - 1
@@ -299,8 +321,8 @@ impl Checker<'_, '_> {
     fn call(&mut self, c: &Call, scope: Scope) -> Result<(Node, Type), Problem> {
         // `R(X over …)` outside the steps says so, whatever R is.
         if self.slot != Slot::Step {
-            if let Some((_, span)) = c.args.first().and_then(|a| a.over.as_ref()) {
-                return Err(over_misplaced(*span));
+            if let Some((over, span)) = c.args.first().and_then(|a| a.over.as_ref()) {
+                return Err(self.over_here(&c.name, over, *span));
             }
         }
         let (index, def) = self.form_of(c, scope)?;
@@ -495,7 +517,11 @@ impl Checker<'_, '_> {
                 if a.name.is_some() || a.filter.is_some() || a.over.is_some() {
                     return Err(problem(a.span, "expected a plain number"));
                 }
-                Some(Box::new(self.typed(&a.value, scope, Type::Number)?))
+                let node = self.typed(&a.value, scope, Type::Number)?;
+                literal_param(&node, index).map_err(|message| {
+                    problem(a.value.span(), format!("`{}`: {message}", c.name))
+                })?;
+                Some(Box::new(node))
             }
             None => None,
         };
@@ -955,20 +981,53 @@ impl Checker<'_, '_> {
             return Err(problem(e.span(), "ρ is a fraction of base workloads").expected(usage));
         };
         if c.name != "fraction" {
-            return Err(problem(
-                c.name_span,
+            let message = if FUNCTIONS.iter().any(|f| f.name == c.name) {
+                format!(
+                    "`{}` is not allowed in [profile] rho: ρ is the fraction of base workloads whose condition holds",
+                    c.name
+                )
+            } else {
                 format!(
                     "unknown function `{}`{}",
                     c.name,
                     did_you_mean(&c.name, ["fraction"].into_iter())
-                ),
-            )
-            .expected(usage));
+                )
+            };
+            return Err(problem(c.name_span, message).expected(usage));
         }
         arity(c, 1)?;
         let cond = self.typed(&c.args[0].value, Scope::RhoCell, Type::Condition)?;
         Ok(Compiled::Rho(cond))
     }
+}
+
+/// A reduction's parameter known at check time (`quantile(studies, 1.5)`)
+/// is checked now, by the reduction itself on an empty set, rather than
+/// when the first cell is scored.
+fn literal_param(node: &Node, index: usize) -> Result<(), String> {
+    let varies = node.any(&|n| {
+        !matches!(
+            n,
+            Node::Const(_)
+                | Node::Neg(_)
+                | Node::Add(..)
+                | Node::Sub(..)
+                | Node::Mul(..)
+                | Node::Div(..)
+                | Node::Math(..)
+                | Node::Extreme(..)
+        )
+    });
+    let Form::Reduce { f, .. } = FUNCTIONS[index].form else {
+        return Ok(());
+    };
+    if varies {
+        return Ok(());
+    }
+    let Ok(value) = super::eval(node, &super::Ctx::default(), &mut Vec::new()) else {
+        return Ok(());
+    };
+    f(&mut [], value).map(|_| ()).map_err(|e| e.to_string())
 }
 
 /// A number as the old messages printed it (`4`, `2.5`).
