@@ -24,7 +24,7 @@ pub struct HeldoutSample {
     /// The spec file.
     pub spec: String,
     /// The seed used (a string when it is too large for a JSON number).
-    pub seed: serde_json::Value,
+    pub seed: crate::spec::heldout::Seed,
     pub held_out: Vec<HeldoutGroup>,
 }
 
@@ -65,7 +65,7 @@ pub fn sample(request: &HeldoutRequest) -> Result<HeldoutSample> {
     Ok(HeldoutSample {
         engine: Engine::default(),
         spec: request.spec.display().to_string(),
-        seed: crate::spec::seed_value(seed),
+        seed: crate::spec::heldout::Seed(seed),
         held_out,
     })
 }

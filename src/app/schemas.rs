@@ -20,8 +20,11 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     ("spec-explain", "spec explain --format json"),
 ];
 
+/// The schema of `T` as it is written (the serialize contract: every field
+/// is always present, so an `Option` field is required and may be null).
 fn of<T: JsonSchema>(id: &str) -> Schema {
     let mut schema = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
         .into_generator()
         .into_root_schema_for::<T>();
     schema.insert(
@@ -35,7 +38,14 @@ fn of<T: JsonSchema>(id: &str) -> Schema {
 pub fn schema(name: &str) -> Option<Schema> {
     Some(match name {
         "leaderboard" => of::<report::json::LeaderboardDoc>(name),
+        "explain" => of::<report::explain::ExplainDoc>(name),
+        "speedup" => of::<report::speedup::SpeedupDoc>(name),
+        "leaderboard-table" => of::<report::markdown::LeaderboardTableDoc>(name),
+        "stability" => of::<report::stability::StabilityDoc>(name),
+        "compare" => of::<report::compare::CompareDoc>(name),
+        "check" => of::<crate::check::CheckDoc>(name),
         "heldout" => of::<super::heldout::HeldoutSample>(name),
+        "spec-explain" => of::<crate::spec::SpecDoc>(name),
         _ => return None,
     })
 }

@@ -86,8 +86,7 @@ pub(super) fn check_command(args: CheckArgs) -> Result<()> {
         CheckFormat::Terminal => print_out(&check::terminal(&report))?,
         CheckFormat::Json => {
             let doc = check::json(&report, &spec, &args.paths);
-            let text = serde_json::to_string_pretty(&doc).map_err(ReportError::Json)?;
-            print_out(&format!("{text}\n"))?;
+            print_out(&crate::report::json::to_text(&doc)?)?;
         }
         CheckFormat::Github => {
             print_out(&check::github(&report))?;

@@ -8,7 +8,6 @@ use super::args::{Format, ReadArgs};
 use super::options::{run_options, score_tree};
 use super::output::{print_err, print_out};
 use crate::error::Result;
-use crate::report::error::ReportError;
 use crate::run::error::{CommandLineError, RunError};
 use crate::{report, spec};
 
@@ -47,11 +46,7 @@ pub(super) fn compare_command(args: CompareArgs) -> Result<()> {
     let c = crate::score::compare::compare(&a, &b);
     match args.format {
         Format::Table => print_out(&report::compare::table(&c))?,
-        Format::Json => {
-            let text = serde_json::to_string_pretty(&report::compare::document(&c))
-                .map_err(ReportError::Json)?;
-            print_out(&format!("{text}\n"))?;
-        }
+        Format::Json => print_out(&report::json::to_text(&report::compare::document(&c))?)?,
     }
     Ok(())
 }

@@ -42,7 +42,6 @@ pub(super) fn stdout_error(e: std::io::Error) -> Error {
 }
 
 /// A JSON document on standard output, pretty-printed, with a final newline.
-pub(super) fn print_json(doc: &serde_json::Value) -> Result<()> {
-    let text = serde_json::to_string_pretty(doc).map_err(ReportError::Json)?;
-    print_out(&format!("{text}\n"))
+pub(super) fn print_json<T: serde::Serialize>(doc: &T) -> Result<()> {
+    print_out(&crate::report::json::to_text(doc)?)
 }

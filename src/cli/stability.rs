@@ -71,11 +71,9 @@ pub(super) fn stability_command(args: StabilityArgs) -> Result<()> {
     }
     match args.format {
         Format::Table => print_out(&report::stability::table(&result))?,
-        Format::Json => {
-            let doc = report::stability::document(spec, &result);
-            let text = serde_json::to_string_pretty(&doc).map_err(ReportError::Json)?;
-            print_out(&format!("{text}\n"))?;
-        }
+        Format::Json => print_out(&report::json::to_text(&report::stability::document(
+            spec, &result,
+        ))?)?,
     }
     Ok(())
 }
