@@ -19,6 +19,7 @@ pub struct HeldoutRequest {
 
 /// The draw: one variant per group (`heldout sample --format json`).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct HeldoutSample {
     pub engine: Engine,
     /// The spec file.
@@ -30,8 +31,10 @@ pub struct HeldoutSample {
 
 /// One group's pool and the variant drawn from it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct HeldoutGroup {
     pub group: String,
+    #[schemars(length(min = 1))]
     pub pool: Vec<String>,
     pub drawn: String,
 }

@@ -84,6 +84,7 @@ pub struct CheckDoc {
     /// Number of findings of severity warning.
     pub warnings: usize,
     /// Code → number of findings.
+    #[schemars(schema_with = "counts_schema")]
     pub counts: BTreeMap<Code, usize>,
     pub findings: Vec<FindingDoc>,
 }
@@ -101,6 +102,16 @@ pub struct FindingDoc {
     #[schemars(range(min = 1))]
     pub line: Option<u64>,
     pub message: String,
+}
+
+/// `counts`: only codes as keys, and only codes found (≥ 1).
+fn counts_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let code = generator.subschema_for::<Code>();
+    schemars::json_schema!({
+        "type": "object",
+        "propertyNames": code,
+        "additionalProperties": {"type": "integer", "minimum": 1}
+    })
 }
 
 /// A code is its stable name (`stray-entry`).

@@ -82,6 +82,7 @@ pub fn number(x: f64) -> Value {
 
 /// Which program wrote a document (every document's `engine` key).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Engine {
     pub name: String,
     pub version: String,

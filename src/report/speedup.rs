@@ -183,13 +183,16 @@ pub struct WorkloadDoc {
     /// The base submission's time before any rule step (s); a missed target
     /// counts as the budget × the spec's budget factor + 1 s; null when the
     /// base did not run the workload.
+    #[schemars(extend("exclusiveMinimum" = 0))]
     pub base_time: Option<f64>,
     /// The comparison's time, as `base_time`.
+    #[schemars(extend("exclusiveMinimum" = 0))]
     pub comparison_time: Option<f64>,
     /// The base missed the target (its time is the missed-target time).
     pub base_missed: bool,
     pub comparison_missed: bool,
     /// comparison_time / base_time; null when either did not run it.
+    #[schemars(extend("exclusiveMinimum" = 0))]
     pub ratio: Option<f64>,
 }
 

@@ -131,6 +131,7 @@ pub struct StabilityDoc {
     /// The bootstrap seed; null for the jackknife.
     pub seed: Option<u64>,
     /// The interval level, in (0, 1).
+    #[schemars(extend("exclusiveMinimum" = 0, "exclusiveMaximum" = 1))]
     pub level: f64,
     /// Which submissions count as tied with #1.
     pub tie_rule: String,
@@ -138,9 +139,21 @@ pub struct StabilityDoc {
     pub submissions: Vec<StabilityRowDoc>,
     /// Submission A → submission B → fraction of leaderboards where A
     /// scores strictly above B.
+    #[schemars(schema_with = "p_above_schema")]
     pub p_above: std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>>,
     /// The submissions tied with #1, #1 included.
     pub tied_with_first: Vec<String>,
+}
+
+/// `p_above`: submission → submission → a probability.
+fn p_above_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "additionalProperties": {
+            "type": "object",
+            "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}
+        }
+    })
 }
 
 /// One submission's stability.

@@ -542,7 +542,7 @@ fn json_format_matches_the_schema() {
     bad["findings"][0]["code"] = "no-such-code".into();
     assert!(!jsonschema::is_valid(&schema, &bad));
     // The schema lists exactly the registry's codes.
-    let listed: Vec<&str> = schema["$defs"]["code"]["enum"]
+    let listed: Vec<&str> = schema["$defs"]["Code"]["enum"]
         .as_array()
         .expect("enum")
         .iter()

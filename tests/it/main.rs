@@ -32,6 +32,7 @@ mod rawlog_fast;
 mod rawlog_scoring;
 mod reports;
 mod rule_language;
+mod schemas;
 mod scoring_rules;
 mod spec_language;
 mod stability;
