@@ -19,19 +19,22 @@ pub struct HeldoutRequest {
 
 /// The draw: one variant per group (`heldout sample --format json`).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct HeldoutSample {
     pub engine: Engine,
     /// The spec file.
     pub spec: String,
     /// The seed used (a string when it is too large for a JSON number).
-    pub seed: serde_json::Value,
+    pub seed: crate::spec::heldout::Seed,
     pub held_out: Vec<HeldoutGroup>,
 }
 
 /// One group's pool and the variant drawn from it.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct HeldoutGroup {
     pub group: String,
+    #[schemars(length(min = 1))]
     pub pool: Vec<String>,
     pub drawn: String,
 }
@@ -65,7 +68,7 @@ pub fn sample(request: &HeldoutRequest) -> Result<HeldoutSample> {
     Ok(HeldoutSample {
         engine: Engine::default(),
         spec: request.spec.display().to_string(),
-        seed: crate::spec::seed_value(seed),
+        seed: crate::spec::heldout::Seed(seed),
         held_out,
     })
 }

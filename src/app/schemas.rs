@@ -1,7 +1,8 @@
 //! The JSON Schema of every command's `--format json` document, generated
 //! from the document types: `schema/<name>.schema.json` is the output of
-//! [`schema`] (`algoperf-engine schema NAME`), and a test fails when a
-//! committed file differs from it.
+//! [`text`], and a test (`tests/it/schemas.rs`) fails when a committed
+//! file differs from it. Regenerate them after changing a document type:
+//! `UPDATE_SCHEMAS=1 cargo test --release --test it -- schemas::`.
 
 use schemars::{JsonSchema, Schema};
 
@@ -20,10 +21,20 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     ("spec-explain", "spec explain --format json"),
 ];
 
+/// The schema of `T` as it is written (the serialize contract: every field
+/// is always present, so an `Option` field is required and may be null).
 fn of<T: JsonSchema>(id: &str) -> Schema {
     let mut schema = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
         .into_generator()
         .into_root_schema_for::<T>();
+    if let Some(object) = schema.as_object_mut() {
+        unwrap_object(object);
+    }
+    // The title says which command writes it (the type's name is no title).
+    if let Some((_, what)) = DOCUMENTS.iter().find(|(name, _)| *name == id) {
+        schema.insert("title".into(), format!("algoperf-engine: {what}").into());
+    }
     schema.insert(
         "$id".into(),
         format!("https://github.com/algoperf-engine/schema/{id}.schema.json").into(),
@@ -31,11 +42,42 @@ fn of<T: JsonSchema>(id: &str) -> Schema {
     schema
 }
 
+/// Titles and descriptions come from doc comments, wrapped at 80 columns:
+/// each paragraph becomes one line.
+fn unwrap_object(object: &mut serde_json::Map<String, serde_json::Value>) {
+    for (key, v) in object.iter_mut() {
+        match v {
+            serde_json::Value::String(text) if key == "description" || key == "title" => {
+                let paragraphs: Vec<String> = (text.split("\n\n"))
+                    .map(|p| p.split('\n').collect::<Vec<_>>().join(" "))
+                    .collect();
+                *text = paragraphs.join("\n\n");
+            }
+            _ => unwrap_lines(v),
+        }
+    }
+}
+
+fn unwrap_lines(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(object) => unwrap_object(object),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(unwrap_lines),
+        _ => {}
+    }
+}
+
 /// The schema of document `name` (one of [`DOCUMENTS`]).
 pub fn schema(name: &str) -> Option<Schema> {
     Some(match name {
         "leaderboard" => of::<report::json::LeaderboardDoc>(name),
+        "explain" => of::<report::explain::ExplainDoc>(name),
+        "speedup" => of::<report::speedup::SpeedupDoc>(name),
+        "leaderboard-table" => of::<report::markdown::LeaderboardTableDoc>(name),
+        "stability" => of::<report::stability::StabilityDoc>(name),
+        "compare" => of::<report::compare::CompareDoc>(name),
+        "check" => of::<crate::check::CheckDoc>(name),
         "heldout" => of::<super::heldout::HeldoutSample>(name),
+        "spec-explain" => of::<crate::spec::SpecDoc>(name),
         _ => return None,
     })
 }

@@ -22,7 +22,10 @@ use crate::ingest::{self, Selection, Silent, Source};
 use crate::spec::Spec;
 
 pub use codes::{Code, Entry, ALL as CODES};
-pub use output::{escape_data, escape_property, github, json, summary as output_summary, terminal};
+pub use output::{
+    escape_data, escape_property, github, json, summary as output_summary, terminal, CheckDoc,
+    FindingDoc,
+};
 
 /// Whether a finding fails the check: the one diagnostic model's.
 pub use crate::diagnostics::model::Severity;

@@ -1,9 +1,10 @@
 //! `compare` output: the two leaderboards side by side and the cells that
 //! differ, as a terminal table or JSON.
 
-use serde_json::{json, Value};
+use schemars::JsonSchema;
+use serde::Serialize;
 
-use super::json::number;
+use super::json::{Engine, Num};
 use crate::score::compare::Comparison;
 
 fn score_rank(x: Option<(f64, usize)>) -> (String, String) {
@@ -84,30 +85,112 @@ pub fn table(c: &Comparison) -> String {
     out
 }
 
+/// `compare --format json`: two leaderboards side by side.
+///
+/// Leaderboard A against leaderboard B: per submission its score and rank
+/// in each, every (submission, workload) whose time, time after the rule
+/// steps or ratio differs with the first stage where A and B diverge, and
+/// every study whose picked trial or time differs. Pairs are [A, B]; a
+/// time is a number, "inf" (target missed) or null (not run / not a base
+/// workload), as in leaderboard.schema.json.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct CompareDoc {
+    pub engine: Engine,
+    /// Every submission of A or B, by name.
+    pub submissions: Vec<PlacingsDoc>,
+    /// The cells that differ, by submission then workload.
+    pub cells: Vec<CellDoc>,
+    /// Every study (of a cell run in both) whose picked trial or time
+    /// differs, also where the workload's aggregate hides it.
+    pub studies: Vec<StudyChangeDoc>,
+}
+
+/// A submission's score and rank in A and in B.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct PlacingsDoc {
+    pub submission: String,
+    /// Its placing in A; null when absent from A.
+    pub a: Option<Placing>,
+    /// Its placing in B; null when absent from B.
+    pub b: Option<Placing>,
+}
+
+/// A score and a rank in one leaderboard.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Placing {
+    pub score: Num,
+    #[schemars(range(min = 1))]
+    pub rank: usize,
+}
+
+/// One (submission, workload) that differs; pairs are [A, B].
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct CellDoc {
+    pub submission: String,
+    pub workload: String,
+    /// Time to target, before the rule steps.
+    pub time: (Num, Num),
+    /// The time after the rule steps.
+    pub after_rules: (Num, Num),
+    /// The ratio (null: not run or not a base workload).
+    pub ratio: (Num, Num),
+    /// Where A and B first diverge, in words.
+    pub first_difference: String,
+}
+
+/// One study that differs; pairs are [A, B].
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct StudyChangeDoc {
+    pub submission: String,
+    pub workload: String,
+    pub study: String,
+    /// The picked trial.
+    pub trial: (String, String),
+    /// The study's time.
+    pub time: (Num, Num),
+}
+
 /// The JSON document (times as in leaderboard.schema.json: "inf", null).
-pub fn document(c: &Comparison) -> Value {
-    let pair = |x: Option<(f64, usize)>| {
-        x.map_or(json!(null), |(s, r)| json!({"score": number(s), "rank": r}))
+pub fn document(c: &Comparison) -> CompareDoc {
+    let placing = |x: Option<(f64, usize)>| {
+        x.map(|(score, rank)| Placing {
+            score: Num(score),
+            rank,
+        })
     };
-    json!({
-        "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
-        "submissions": c.submissions.iter().map(|s| json!({
-            "submission": s.name, "a": pair(s.a), "b": pair(s.b),
-        })).collect::<Vec<_>>(),
-        "cells": c.cells.iter().map(|x| json!({
-            "submission": x.submission,
-            "workload": x.workload,
-            "time": [number(x.raw.0), number(x.raw.1)],
-            "after_rules": [number(x.ruled.0), number(x.ruled.1)],
-            "ratio": [number(x.ratio.0), number(x.ratio.1)],
-            "first_difference": x.stage,
-        })).collect::<Vec<_>>(),
-        "studies": c.studies.iter().map(|x| json!({
-            "submission": x.submission,
-            "workload": x.workload,
-            "study": x.study,
-            "trial": [x.trial.0, x.trial.1],
-            "time": [number(x.time.0), number(x.time.1)],
-        })).collect::<Vec<_>>(),
-    })
+    let pair = |(a, b): (f64, f64)| (Num(a), Num(b));
+    CompareDoc {
+        engine: Engine::default(),
+        submissions: (c.submissions.iter())
+            .map(|s| PlacingsDoc {
+                submission: s.name.clone(),
+                a: placing(s.a),
+                b: placing(s.b),
+            })
+            .collect(),
+        cells: (c.cells.iter())
+            .map(|x| CellDoc {
+                submission: x.submission.clone(),
+                workload: x.workload.clone(),
+                time: pair(x.raw),
+                after_rules: pair(x.ruled),
+                ratio: pair(x.ratio),
+                first_difference: x.stage.clone(),
+            })
+            .collect(),
+        studies: (c.studies.iter())
+            .map(|x| StudyChangeDoc {
+                submission: x.submission.clone(),
+                workload: x.workload.clone(),
+                study: x.study.clone(),
+                trial: x.trial.clone(),
+                time: pair(x.time),
+            })
+            .collect(),
+    }
 }

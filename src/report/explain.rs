@@ -6,14 +6,15 @@
 
 use std::fmt::Write;
 
-use serde_json::{json, Value};
+use schemars::JsonSchema;
+use serde::Serialize;
 
-use super::json::number;
+use super::json::{Engine, Num};
 use crate::numeric::py_repr;
-use crate::score::explain::{Explanation, Partner};
+use crate::score::explain::{Explanation, Partner, StepEffect};
 use crate::score::{Leaderboard, StudyOutcome, TrialResult};
 use crate::spec::lang::{Node, PickKey, Var};
-use crate::spec::Spec;
+use crate::spec::{Goal, Spec};
 
 use crate::score::error::ScoreError;
 
@@ -194,97 +195,223 @@ fn ratio(s: &mut String, spec: &Spec, e: &Explanation) {
     }
 }
 
+/// `explain --format json`: why one submission got what it got on one
+/// workload.
+///
+/// Per study its trials and the one picked, the workload's aggregate, each
+/// rule step's effect on the cell, the ratio and the score. ∞ (target
+/// missed) is the string "inf"; a time that does not exist (not run) is
+/// null.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ExplainDoc {
+    pub engine: Engine,
+    pub submission: String,
+    /// The workload, without framework suffix.
+    pub workload: String,
+    /// The base workload when this is a held-out variant.
+    pub held_out_of: Option<String>,
+    pub target: TargetDoc,
+    /// The spec's time column.
+    pub time_column: String,
+    /// The studies and the workload's aggregate; null when no trial of the
+    /// workload was found.
+    pub workload_time: Option<WorkloadTimeDoc>,
+    /// The leaderboard matrix cell before any rule step.
+    pub matrix: Num,
+    /// Every rule step, in spec order.
+    pub steps: Vec<StepDoc>,
+    /// For a base workload: its time after the steps over the column's
+    /// denominator; null for a held-out workload.
+    pub ratio: Option<RatioDoc>,
+    pub score: Num,
+}
+
+/// The compared metric column, its direction and its target.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct TargetDoc {
+    pub column: String,
+    pub goal: Goal,
+    pub value: Num,
+}
+
+/// The studies of the workload and their aggregate.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct WorkloadTimeDoc {
+    pub studies: Vec<StudyDoc>,
+    /// The workload's time from the spec's workload formula.
+    pub time: Num,
+}
+
+/// One study: its time, its trials, the picked one.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct StudyDoc {
+    pub study: String,
+    /// The study's time from the spec's study formula.
+    pub time: Num,
+    pub trials: Vec<TrialDoc>,
+}
+
+/// One trial of a study, under the spec's trial formula.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct TrialDoc {
+    /// Whether the study kept this trial.
+    pub picked: bool,
+    pub study: String,
+    /// The workload folder, with its framework suffix (wmt_jax).
+    pub workload_folder: String,
+    /// Empty for the submission's own folder, else the re-run folder's name.
+    pub run: String,
+    /// The trial folder (trial_3).
+    pub trial: String,
+    /// Index of the evaluation the trial formula chose; null when none
+    /// qualified.
+    pub evaluation: Option<usize>,
+    /// The step counter at that evaluation; null when none.
+    pub step: Num,
+    /// The trial's time under the trial formula.
+    pub time: Num,
+    /// Best value of the compared metric, NaN skipped; null when every
+    /// value is NaN.
+    pub best: Num,
+    pub evaluations: usize,
+    /// Evaluations whose compared metric is NaN.
+    pub nan: usize,
+}
+
+/// One rule step on the explained cell.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct StepDoc {
+    /// The step's canonical text.
+    pub rule: String,
+    pub before: Num,
+    pub after: Num,
+    /// Whether the step changed the cell (bit for bit).
+    pub changed: bool,
+    /// The step reads the cell's time.
+    pub reads_time: bool,
+    /// When the step reads `best`: the column's best time before the step,
+    /// and who held it.
+    pub best: Option<HeldDoc>,
+    /// When the step reads `base` or `held_out`: the partner workload and
+    /// its time before the step (both null when the spec names no partner
+    /// among the columns).
+    pub partner: Option<PartnerDoc>,
+}
+
+/// A column's best time and the submission holding it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct HeldDoc {
+    pub time: Num,
+    /// The submission holding the best time; null when nobody ran the
+    /// workload.
+    pub holder: Option<String>,
+}
+
+/// The partner workload (the base, or the held-out variant) as a step read
+/// it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct PartnerDoc {
+    /// null when the spec names no partner among the columns.
+    pub workload: Option<String>,
+    pub time: Num,
+}
+
+/// The ratio of the explained (base) workload after every step.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RatioDoc {
+    /// The cell's time after the steps.
+    pub time: Num,
+    pub denominator: Num,
+    /// Who holds the column's best time after the steps; null when nobody
+    /// ran the workload.
+    pub best_holder: Option<String>,
+    pub ratio: Num,
+    /// Finite and at most τ max: counts in the profile.
+    pub solved: bool,
+}
+
 /// `explain --format json`: the explanation as one document (JSON Schema
 /// `schema/explain.schema.json`; ∞ is `"inf"`, NaN `null`, as in the
 /// leaderboard's document).
-pub fn json(e: &Explanation) -> Value {
-    let studies = e.outcome.as_ref().map(|o| {
-        json!({
-            "studies": o.studies.iter().map(study_json).collect::<Vec<_>>(),
-            "time": number(o.time),
-        })
-    });
-    let steps: Vec<Value> = e
-        .steps
-        .iter()
-        .map(|st| {
-            json!({
-                "rule": st.rule,
-                "before": number(st.before),
-                "after": number(st.after),
-                "changed": st.changed,
-                "reads_time": st.reads_time,
-                "best": st.best.as_ref().map(|b| json!({
-                    "time": number(b.time),
-                    "holder": b.holder,
-                })),
-                "partner": st.partner.as_ref().map(|p| match p {
-                    Partner::Ran { workload, time } => {
-                        json!({"workload": workload, "time": number(*time)})
-                    }
-                    Partner::Missing => json!({"workload": null, "time": null}),
-                }),
-            })
-        })
-        .collect();
-    let ratio = e.ratio.as_ref().map(|r| {
-        json!({
-            "time": number(r.time),
-            "denominator": number(r.denominator),
-            "best_holder": r.best_holder,
-            "ratio": number(r.ratio),
-            "solved": r.solved,
-        })
-    });
-    json!({
-        "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
-        "submission": e.submission,
-        "workload": e.workload,
-        "held_out_of": e.held_out_of,
-        "target": {
-            "column": e.metric_column,
-            "goal": match e.goal {
-                crate::spec::Goal::Minimize => "minimize",
-                crate::spec::Goal::Maximize => "maximize",
+pub fn json(e: &Explanation) -> ExplainDoc {
+    let step = |st: &StepEffect| StepDoc {
+        rule: st.rule.clone(),
+        before: Num(st.before),
+        after: Num(st.after),
+        changed: st.changed,
+        reads_time: st.reads_time,
+        best: st.best.as_ref().map(|b| HeldDoc {
+            time: Num(b.time),
+            holder: b.holder.clone(),
+        }),
+        partner: st.partner.as_ref().map(|p| match p {
+            Partner::Ran { workload, time } => PartnerDoc {
+                workload: Some(workload.clone()),
+                time: Num(*time),
             },
-            "value": number(e.target),
+            Partner::Missing => PartnerDoc {
+                workload: None,
+                time: Num(f64::NAN),
+            },
+        }),
+    };
+    ExplainDoc {
+        engine: Engine::default(),
+        submission: e.submission.clone(),
+        workload: e.workload.clone(),
+        held_out_of: e.held_out_of.clone(),
+        target: TargetDoc {
+            column: e.metric_column.clone(),
+            goal: e.goal,
+            value: Num(e.target),
         },
-        "time_column": e.time_column,
-        "workload_time": studies,
-        "matrix": number(e.matrix),
-        "steps": steps,
-        "ratio": ratio,
-        "score": number(e.score),
-    })
+        time_column: e.time_column.clone(),
+        workload_time: e.outcome.as_ref().map(|o| WorkloadTimeDoc {
+            studies: o.studies.iter().map(study_json).collect(),
+            time: Num(o.time),
+        }),
+        matrix: Num(e.matrix),
+        steps: e.steps.iter().map(step).collect(),
+        ratio: e.ratio.as_ref().map(|r| RatioDoc {
+            time: Num(r.time),
+            denominator: Num(r.denominator),
+            best_holder: r.best_holder.clone(),
+            ratio: Num(r.ratio),
+            solved: r.solved,
+        }),
+        score: Num(e.score),
+    }
 }
 
 /// One study as JSON: its time, its trials, the picked one.
-fn study_json(st: &StudyOutcome) -> Value {
-    let trials: Vec<Value> = st
-        .trials
-        .iter()
-        .enumerate()
-        .map(|(k, t)| {
-            json!({
-                "picked": st.picked == Some(k),
-                "study": t.id.folder.study,
-                "workload_folder": t.id.folder.name,
-                "run": t.id.folder.run,
-                "trial": t.id.trial,
-                "evaluation": t.outcome.first,
-                "step": number(t.step),
-                "time": number(t.outcome.time),
-                "best": number(t.best),
-                "evaluations": t.evaluations,
-                "nan": t.nan,
-            })
-        })
-        .collect();
-    json!({
-        "study": st.study,
-        "time": number(st.time),
-        "trials": trials,
-    })
+fn study_json(st: &StudyOutcome) -> StudyDoc {
+    let trial = |(k, t): (usize, &TrialResult)| TrialDoc {
+        picked: st.picked == Some(k),
+        study: t.id.folder.study.clone(),
+        workload_folder: t.id.folder.name.clone(),
+        run: t.id.folder.run.clone(),
+        trial: t.id.trial.clone(),
+        evaluation: t.outcome.first,
+        step: Num(t.step),
+        time: Num(t.outcome.time),
+        best: Num(t.best),
+        evaluations: t.evaluations,
+        nan: t.nan,
+    };
+    StudyDoc {
+        study: st.study.clone(),
+        time: Num(st.time),
+        trials: st.trials.iter().enumerate().map(trial).collect(),
+    }
 }
 
 /// How a study keeps its time, in words for `pick` and as written otherwise.

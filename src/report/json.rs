@@ -82,6 +82,7 @@ pub fn number(x: f64) -> Value {
 
 /// Which program wrote a document (every document's `engine` key).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Engine {
     pub name: String,
     pub version: String,
@@ -92,6 +93,28 @@ impl Default for Engine {
         Engine {
             name: env!("CARGO_PKG_NAME").to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
+/// A spec's identity: its file and what it says it is.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct SpecIdentity {
+    /// The spec file, as given.
+    pub path: String,
+    pub name: String,
+    pub version: String,
+    pub ruleset: String,
+}
+
+impl SpecIdentity {
+    pub fn of(spec: &Spec) -> SpecIdentity {
+        SpecIdentity {
+            path: spec.path.display().to_string(),
+            name: spec.name.clone(),
+            version: spec.version.clone(),
+            ruleset: spec.ruleset.clone(),
         }
     }
 }
@@ -126,6 +149,7 @@ pub fn step_formula(step: &Step) -> String {
 
 /// `--format json` of a scoring run: the whole scoring in one document.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct LeaderboardDoc {
     pub engine: Engine,
     /// The spec the run was scored under.
@@ -142,6 +166,7 @@ pub struct LeaderboardDoc {
     /// Submission → base workload → time / denominator.
     pub ratios: Matrix,
     /// The τ grid.
+    #[schemars(length(min = 2))]
     pub tau: Vec<Num>,
     /// Submission → ρ(τ), one value per τ in `tau`'s order.
     pub profile: BTreeMap<String, Vec<Num>>,
@@ -154,6 +179,7 @@ pub struct LeaderboardDoc {
 
 /// Times before any rule and after each rule step.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Times {
     /// Submission → workload → time to target (s), before any rule.
     pub raw: Matrix,
@@ -162,6 +188,7 @@ pub struct Times {
 
 /// The matrix after one rule step.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct StepTimes {
     /// The step's canonical formula.
     pub rule: String,
@@ -170,11 +197,13 @@ pub struct StepTimes {
 
 /// A spec's identity, its base workloads and each held-out variant's base.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct SpecSection {
     pub path: String,
     pub name: String,
     pub version: String,
     pub ruleset: String,
+    #[schemars(length(min = 1))]
     pub base_workloads: Vec<String>,
     /// Held-out variant → its base workload.
     pub held_out_workloads: BTreeMap<String, String>,
@@ -182,7 +211,9 @@ pub struct SpecSection {
 
 /// One row of the ranking.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct RankingRow {
+    #[schemars(range(min = 1))]
     pub rank: usize,
     pub submission: String,
     pub score: Num,
@@ -192,6 +223,7 @@ pub struct RankingRow {
 
 /// One warning: what is wrong (the grouping key) and where.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct WarningEntry {
     pub summary: String,
     pub location: String,

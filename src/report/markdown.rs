@@ -229,41 +229,76 @@ pub fn update_file(file: &Path, marker: &str, content: &str) -> Result<bool> {
     Ok(true)
 }
 
+/// `leaderboard --format json`: the ranked leaderboard table.
+///
+/// The rows of the Markdown leaderboard, in rank order (the full
+/// intermediate results are in leaderboard.schema.json).
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct LeaderboardTableDoc {
+    pub engine: crate::report::json::Engine,
+    pub leaderboard: Vec<TableRowDoc>,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct TableRowDoc {
+    #[schemars(range(min = 1))]
+    pub rank: usize,
+    /// The submission's folder name.
+    pub submission: String,
+    /// The submission_info.yml fields; null without --info-dir or without a
+    /// file.
+    pub info: Option<InfoDoc>,
+    /// The logs link: the info's `logs`, else a link to the submission's
+    /// folder relative to the current folder; null when there is neither
+    /// (as from a results cache).
+    #[schemars(length(min = 1))]
+    pub logs: Option<String>,
+    /// The benchmark score; null when it is not finite.
+    pub score: crate::report::json::Finite,
+}
+
+/// What a submission_info.yml says of the submission.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct InfoDoc {
+    pub name: String,
+    pub authors: String,
+    pub affiliations: String,
+    pub framework: String,
+    pub description: String,
+}
+
 /// The same ranked table as one JSON document
 /// (schema/leaderboard-table.schema.json): per submission in rank order its
 /// folder, the info file's fields (null without one), the logs link (null
 /// when there is none) and the score.
-pub fn leaderboard_document(lb: &Leaderboard, rows: &BTreeMap<String, Row>) -> serde_json::Value {
-    use serde_json::json;
-    let entries: Vec<serde_json::Value> = lb
-        .ranking()
-        .into_iter()
-        .map(|(rank, r)| {
-            let folder = &lb.submissions[r];
-            let row = rows.get(folder);
-            let info = row.and_then(|x| x.info.as_ref()).map(|i| {
-                json!({
-                    "name": i.name,
-                    "authors": i.authors,
-                    "affiliations": i.affiliations,
-                    "framework": i.framework,
-                    "description": i.description,
-                })
-            });
-            let logs = row.map(|x| x.logs.as_str()).filter(|l| !l.is_empty());
-            json!({
-                "rank": rank,
-                "submission": folder,
-                "info": info,
-                "logs": logs,
-                "score": if lb.rules.scores[r].is_finite() { json!(lb.rules.scores[r]) } else { serde_json::Value::Null },
-            })
-        })
-        .collect();
-    json!({
-        "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
-        "leaderboard": entries,
-    })
+pub fn leaderboard_document(lb: &Leaderboard, rows: &BTreeMap<String, Row>) -> LeaderboardTableDoc {
+    let entry = |(rank, r): (usize, usize)| {
+        let folder = &lb.submissions[r];
+        let row = rows.get(folder);
+        let info = row.and_then(|x| x.info.as_ref()).map(|i| InfoDoc {
+            name: i.name.clone(),
+            authors: i.authors.clone(),
+            affiliations: i.affiliations.clone(),
+            framework: i.framework.clone(),
+            description: i.description.clone(),
+        });
+        let logs = row.map(|x| x.logs.clone()).filter(|l| !l.is_empty());
+        TableRowDoc {
+            rank,
+            submission: folder.clone(),
+            info,
+            logs,
+            score: crate::report::json::Finite(lb.rules.scores[r]),
+        }
+    };
+    LeaderboardTableDoc {
+        engine: crate::report::json::Engine::default(),
+        leaderboard: lb.ranking().into_iter().map(entry).collect(),
+    }
 }
 
 #[cfg(test)]

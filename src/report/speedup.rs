@@ -1,6 +1,9 @@
 //! Speedups for the terminal and as JSON (SCORING.md §9).
 
-use serde_json::{json, Value};
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::json::{Engine, Finite};
 
 use crate::score::speedup::{Speedup, WorkloadSpeedup};
 
@@ -172,47 +175,99 @@ fn footnotes(all: &[Speedup]) -> String {
     out
 }
 
+/// One base workload of a comparison (SCORING.md §9).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct WorkloadDoc {
+    pub workload: String,
+    /// The base submission's time before any rule step (s); a missed target
+    /// counts as the budget × the spec's budget factor + 1 s; null when the
+    /// base did not run the workload.
+    #[schemars(extend("exclusiveMinimum" = 0))]
+    pub base_time: Option<f64>,
+    /// The comparison's time, as `base_time`.
+    #[schemars(extend("exclusiveMinimum" = 0))]
+    pub comparison_time: Option<f64>,
+    /// The base missed the target (its time is the missed-target time).
+    pub base_missed: bool,
+    pub comparison_missed: bool,
+    /// comparison_time / base_time; null when either did not run it.
+    #[schemars(extend("exclusiveMinimum" = 0))]
+    pub ratio: Option<f64>,
+}
+
 /// Per base workload of one comparison: times (`null`: not run), missed
 /// flags and ratio (`null`: one side did not run it). The Python package's
 /// `speedup` returns the same objects.
-pub fn workloads(s: &Speedup) -> Vec<Value> {
+pub fn workloads(s: &Speedup) -> Vec<WorkloadDoc> {
     s.workloads
         .iter()
-        .map(|w| {
-            json!({
-                "workload": w.workload,
-                "base_time": w.base_time,
-                "comparison_time": w.comparison_time,
-                "base_missed": w.base_missed,
-                "comparison_missed": w.comparison_missed,
-                "ratio": w.ratio,
-            })
+        .map(|w| WorkloadDoc {
+            workload: w.workload.clone(),
+            base_time: w.base_time,
+            comparison_time: w.comparison_time,
+            base_missed: w.base_missed,
+            comparison_missed: w.comparison_missed,
+            ratio: w.ratio,
         })
         .collect()
+}
+
+/// `speedup --format json`: speedups against a base submission.
+///
+/// SCORING.md §9: per comparison submission, per base workload of the spec
+/// (sorted), the time of the base and of the comparison before any rule
+/// step, their ratio, the workloads left out, and the geometric mean of the
+/// ratios there are. One comparison with --comparison, else every other
+/// submission read.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct SpeedupDoc {
+    pub engine: Engine,
+    /// The submission compared against (the ratios' denominator).
+    pub base: String,
+    pub comparisons: Vec<ComparisonDoc>,
+}
+
+/// One submission's speedup over the base.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ComparisonDoc {
+    pub comparison: String,
+    /// The spec's base workloads, sorted.
+    pub workloads: Vec<WorkloadDoc>,
+    /// Base workloads left out of the geometric mean (one side did not run
+    /// them).
+    pub skipped: Vec<String>,
+    /// Geometric mean of the ratios there are; null when none.
+    pub geomean_ratio: Finite,
+    /// 1 / geomean_ratio: how many times faster (below 1 = slower).
+    pub times_faster: Finite,
+    /// 1 − geomean_ratio: the fraction of time saved (negative = slower).
+    pub time_saved: Finite,
+    /// The speedup in words ("1.39× faster (27.9% less time)").
+    pub verdict: String,
 }
 
 /// One JSON document for every comparison against the base
 /// (schema/speedup.schema.json); `null` for a time or ratio that does not
 /// exist (a workload not run, no workload in common).
-pub fn document(base: &str, all: &[Speedup]) -> Value {
-    let number = |x: f64| if x.is_finite() { json!(x) } else { Value::Null };
-    let comparisons: Vec<Value> = all
+pub fn document(base: &str, all: &[Speedup]) -> SpeedupDoc {
+    let comparisons = all
         .iter()
-        .map(|s| {
-            json!({
-                "comparison": s.comparison,
-                "workloads": workloads(s),
-                "skipped": s.skipped().collect::<Vec<_>>(),
-                "geomean_ratio": number(s.geomean),
-                "times_faster": number(s.times_faster()),
-                "time_saved": number(s.faster()),
-                "verdict": verdict(s),
-            })
+        .map(|s| ComparisonDoc {
+            comparison: s.comparison.clone(),
+            workloads: workloads(s),
+            skipped: s.skipped().map(str::to_string).collect(),
+            geomean_ratio: Finite(s.geomean),
+            times_faster: Finite(s.times_faster()),
+            time_saved: Finite(s.faster()),
+            verdict: verdict(s),
         })
         .collect();
-    json!({
-        "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
-        "base": base,
-        "comparisons": comparisons,
-    })
+    SpeedupDoc {
+        engine: Engine::default(),
+        base: base.to_string(),
+        comparisons,
+    }
 }

@@ -1,10 +1,8 @@
 //! `stability` output: the terminal table and the JSON document
 //! (`schema/stability.schema.json`).
 
-use serde_json::{json, Value};
-
 use super::error::PlotError;
-use super::json::number;
+use super::json::Num;
 use crate::score::stability::{Method, Over, Stability};
 use crate::spec::Spec;
 
@@ -14,13 +12,6 @@ fn rank_span((lo, hi): (usize, usize)) -> String {
         lo.to_string()
     } else {
         format!("{lo}–{hi}")
-    }
-}
-
-fn method_name(s: &Stability) -> &'static str {
-    match s.options.method {
-        Method::Bootstrap => "bootstrap",
-        Method::Jackknife => "jackknife",
     }
 }
 
@@ -119,62 +110,121 @@ fn pairwise_table(s: &Stability, width: usize) -> String {
     out
 }
 
-/// The JSON document (schema/stability.schema.json).
-pub fn document(spec: &Spec, s: &Stability) -> Value {
-    let rows: Vec<Value> = s
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            json!({
-                "submission": r.name,
-                "score": number(r.score),
-                "rank": r.rank,
-                "score_interval": [number(r.score_interval.0), number(r.score_interval.1)],
-                "rank_interval": [r.rank_interval.0, r.rank_interval.1],
-                "p_rank_1": r.p_first,
-                "score_range": [number(r.score_range.0), number(r.score_range.1)],
-                "rank_range": [r.rank_range.0, r.rank_range.1],
-                "tied_with_first": s.tied_with_first.contains(&i),
-            })
-        })
-        .collect();
-    let above: serde_json::Map<String, Value> = s
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let row: serde_json::Map<String, Value> = s
-                .rows
-                .iter()
-                .enumerate()
-                .filter(|&(j, _)| j != i)
-                .map(|(j, b)| (b.name.clone(), json!(s.above[i][j])))
-                .collect();
-            (a.name.clone(), Value::Object(row))
-        })
-        .collect();
-    json!({
-        "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
-        "spec": {
-            "path": spec.path.display().to_string(),
-            "name": spec.name,
-            "version": spec.version,
-            "ruleset": spec.ruleset,
-        },
-        "method": method_name(s),
-        "over": over_name(s),
-        "resamples": s.leaderboards,
-        "seed": match s.options.method {
-            Method::Bootstrap => json!(s.options.seed),
-            Method::Jackknife => Value::Null,
-        },
-        "level": s.options.level,
-        "tie_rule": "tied with #1: #1 and every submission whose P(above #1) >= (1 - level)/2",
-        "submissions": rows,
-        "p_above": above,
-        "tied_with_first": s.tied_with_first.iter().map(|&i| s.rows[i].name.clone()).collect::<Vec<_>>(),
+/// `stability --format json`: how sure a leaderboard's ranking is.
+///
+/// Per submission its point score and rank, the percentile interval of its
+/// score and rank over bootstrap resamples (for the jackknife: the min–max
+/// over the leave-one-study-out leaderboards), P(rank 1), pairwise P(A
+/// scores strictly above B), and the group tied with #1.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct StabilityDoc {
+    pub engine: crate::report::json::Engine,
+    pub spec: crate::report::json::SpecIdentity,
+    /// Bootstrap (random resamples) or jackknife (leave one study out).
+    pub method: Method,
+    /// What a bootstrap resample draws with replacement.
+    pub over: Over,
+    /// Leaderboards scored: B bootstrap resamples, or S leave-one-study-out
+    /// leaderboards.
+    pub resamples: usize,
+    /// The bootstrap seed; null for the jackknife.
+    pub seed: Option<u64>,
+    /// The interval level, in (0, 1).
+    #[schemars(extend("exclusiveMinimum" = 0, "exclusiveMaximum" = 1))]
+    pub level: f64,
+    /// Which submissions count as tied with #1.
+    pub tie_rule: String,
+    /// In the point leaderboard's order (by score, ties by name).
+    pub submissions: Vec<StabilityRowDoc>,
+    /// Submission A → submission B → fraction of leaderboards where A
+    /// scores strictly above B.
+    #[schemars(schema_with = "p_above_schema")]
+    pub p_above: std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>>,
+    /// The submissions tied with #1, #1 included.
+    pub tied_with_first: Vec<String>,
+}
+
+/// `p_above`: submission → submission → a probability.
+fn p_above_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "additionalProperties": {
+            "type": "object",
+            "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}
+        }
     })
+}
+
+/// One submission's stability.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct StabilityRowDoc {
+    pub submission: String,
+    /// The point leaderboard's score.
+    pub score: Num,
+    /// The point leaderboard's rank.
+    #[schemars(range(min = 1))]
+    pub rank: usize,
+    /// Percentile interval of the score (jackknife: min–max).
+    pub score_interval: (Num, Num),
+    /// Percentile interval of the rank (jackknife: min–max).
+    pub rank_interval: (usize, usize),
+    /// Fraction of the leaderboards where it ranks 1.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub p_rank_1: f64,
+    /// Smallest and largest score over all leaderboards.
+    pub score_range: (Num, Num),
+    /// Smallest and largest rank over all leaderboards.
+    pub rank_range: (usize, usize),
+    /// Whether it is statistically tied with #1.
+    pub tied_with_first: bool,
+}
+
+/// The JSON document (schema/stability.schema.json).
+pub fn document(spec: &Spec, s: &Stability) -> StabilityDoc {
+    let pair = |(a, b): (f64, f64)| (Num(a), Num(b));
+    let submissions = (s.rows.iter().enumerate())
+        .map(|(i, r)| StabilityRowDoc {
+            submission: r.name.clone(),
+            score: Num(r.score),
+            rank: r.rank,
+            score_interval: pair(r.score_interval),
+            rank_interval: r.rank_interval,
+            p_rank_1: r.p_first,
+            score_range: pair(r.score_range),
+            rank_range: r.rank_range,
+            tied_with_first: s.tied_with_first.contains(&i),
+        })
+        .collect();
+    let p_above = (s.rows.iter().enumerate())
+        .map(|(i, a)| {
+            let row = (s.rows.iter().enumerate())
+                .filter(|&(j, _)| j != i)
+                .map(|(j, b)| (b.name.clone(), s.above[i][j]))
+                .collect();
+            (a.name.clone(), row)
+        })
+        .collect();
+    StabilityDoc {
+        engine: crate::report::json::Engine::default(),
+        spec: crate::report::json::SpecIdentity::of(spec),
+        method: s.options.method,
+        over: s.options.over,
+        resamples: s.leaderboards,
+        seed: match s.options.method {
+            Method::Bootstrap => Some(s.options.seed),
+            Method::Jackknife => None,
+        },
+        level: s.options.level,
+        tie_rule: "tied with #1: #1 and every submission whose P(above #1) >= (1 - level)/2"
+            .to_string(),
+        submissions,
+        p_above,
+        tied_with_first: (s.tied_with_first.iter())
+            .map(|&i| s.rows[i].name.clone())
+            .collect(),
+    }
 }
 
 /// Plot size: width, and height for `n` submissions (pixels).

@@ -35,14 +35,16 @@ use crate::error::Result;
 use crate::spec::Spec;
 
 /// `--method`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Method {
     Bootstrap,
     Jackknife,
 }
 
 /// `--over`: what a bootstrap resample draws.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Over {
     /// Per submission and workload, its studies (same count).
     Studies,

@@ -212,88 +212,210 @@ fn glossary_indent(s: &mut String, words: &[(&str, &str)], indent: &str) {
     }
 }
 
+/// `spec explain --format json`: the scoring pipeline a spec defines.
+///
+/// What `spec explain` says in words: the benchmark, the targets file, the
+/// frameworks and time column read, the expected counts, every matrix
+/// workload with its target and budget, every formula as its canonical
+/// text, the τ grid, the weights of the base workloads, the held-out
+/// sampling and, for a spec that extends another, each key with the file
+/// it came from.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct SpecDoc {
+    pub engine: crate::report::json::Engine,
+    /// The spec file, as given.
+    pub spec: String,
+    pub name: String,
+    pub version: String,
+    pub ruleset: String,
+    pub description: Option<String>,
+    /// The targets file.
+    pub targets: String,
+    /// Framework suffixes of workload folders.
+    pub frameworks: Vec<String>,
+    /// The column times to target are read from.
+    pub time_column: String,
+    pub expect: ExpectDoc,
+    /// Every matrix workload (base and held-out), sorted.
+    pub workloads: Vec<SpecWorkloadDoc>,
+    pub formulas: FormulasDoc,
+    pub tau: TauDoc,
+    /// Base workload → its weight in ρ.
+    pub weights: std::collections::BTreeMap<String, f64>,
+    /// Multiplier of the targets' budgets.
+    pub budget_factor: f64,
+    /// The held-out sampling; null without one.
+    pub held_out_sampling: Option<SamplingDoc>,
+    /// For a spec that `extends` another: each key and the file it came from.
+    pub sources: Vec<SourceDoc>,
+}
+
+/// The counts a submission is expected to have.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ExpectDoc {
+    pub studies: usize,
+    pub trials_per_study: usize,
+    /// Base and held-out workloads.
+    pub workloads: usize,
+}
+
+/// One matrix workload and its target.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct SpecWorkloadDoc {
+    pub workload: String,
+    /// A held-out variant's base workload; null for a base workload.
+    pub base_of: Option<String>,
+    /// The target's metric, as the targets file names it (`ssim`).
+    pub metric: String,
+    /// The compared metric column.
+    pub column: String,
+    pub goal: super::Goal,
+    pub target: f64,
+    /// The targets file's step hint.
+    pub step_hint: u64,
+    /// The runtime budget (s), already multiplied by the budget factor;
+    /// null without one.
+    pub budget: Option<f64>,
+}
+
+/// Every formula as its canonical text.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct FormulasDoc {
+    pub trial: String,
+    pub study: String,
+    pub workload: String,
+    pub steps: Vec<String>,
+    pub ratio: String,
+    pub rho: String,
+    pub score: String,
+    /// The time a missed target counts as in speedups; null without a
+    /// [budget] table.
+    pub missed: Option<String>,
+}
+
+/// The τ grid.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct TauDoc {
+    pub scale: TauScale,
+    pub min: f64,
+    pub max: f64,
+    #[schemars(range(min = 1))]
+    pub points: usize,
+}
+
+/// Held-out sampling: one variant drawn per group.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct SamplingDoc {
+    pub seed: super::heldout::Seed,
+    /// In draw order.
+    pub groups: Vec<GroupDoc>,
+}
+
+/// A group of held-out variants.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct GroupDoc {
+    pub group: String,
+    pub pool: Vec<String>,
+}
+
+/// Where one key of a merged spec came from.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct SourceDoc {
+    /// `table.key`, e.g. `profile.tau`.
+    pub key: String,
+    /// The value as written.
+    pub value: String,
+    pub file: String,
+}
+
 /// The same pipeline as one JSON document (schema/spec-explain.schema.json):
 /// every formula as its canonical text, every matrix workload with its
 /// target, the τ grid, weights, held-out sampling and, for a spec that
 /// `extends` another, where each key came from. Numbers are the spec's;
 /// budgets are already multiplied by the budget factor.
-pub fn document(spec: &Spec) -> serde_json::Value {
-    use serde_json::json;
-    let workloads: Vec<serde_json::Value> = spec
-        .matrix_workloads()
-        .iter()
+pub fn document(spec: &Spec) -> SpecDoc {
+    let workloads = (spec.matrix_workloads().iter())
         .filter_map(|w| spec.targets.get(w).map(|t| (w, t)))
-        .map(|(w, t)| {
-            json!({
-                "workload": w,
-                "base_of": if spec.is_base(w) { None } else { spec.base_of(w) },
-                "column": t.column,
-                "goal": match t.goal {
-                    super::Goal::Minimize => "minimize",
-                    super::Goal::Maximize => "maximize",
-                },
-                "target": t.target,
-                "budget": t.budget.map(|b| b * spec.budget_factor),
-            })
+        .map(|(w, t)| SpecWorkloadDoc {
+            workload: w.clone(),
+            base_of: if spec.is_base(w) {
+                None
+            } else {
+                spec.base_of(w).map(str::to_string)
+            },
+            metric: t.metric.clone(),
+            column: t.column.clone(),
+            goal: t.goal,
+            target: t.target,
+            step_hint: t.step_hint,
+            budget: t.budget.map(|b| b * spec.budget_factor),
         })
         .collect();
-    let sampling = spec.sampling.as_ref().map(|s| {
-        json!({
-            "seed": seed_value(s.seed),
-            "groups": s.groups.iter().map(|(g, pool)| json!({"group": g, "pool": pool})).collect::<Vec<_>>(),
-        })
+    let sampling = spec.sampling.as_ref().map(|s| SamplingDoc {
+        seed: super::heldout::Seed(s.seed),
+        groups: (s.groups.iter())
+            .map(|(g, pool)| GroupDoc {
+                group: g.clone(),
+                pool: pool.clone(),
+            })
+            .collect(),
     });
-    json!({
-        "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
-        "spec": spec.path.display().to_string(),
-        "name": spec.name,
-        "version": spec.version,
-        "ruleset": spec.ruleset,
-        "description": spec.description,
-        "targets": spec.targets_path.display().to_string(),
-        "frameworks": spec.frameworks,
-        "time_column": spec.columns.time,
-        "expect": {
-            "studies": spec.expect.studies,
-            "trials_per_study": spec.expect.trials_per_study,
-            "workloads": spec.base.len() + spec.held_out.len(),
+    SpecDoc {
+        engine: crate::report::json::Engine::default(),
+        spec: spec.path.display().to_string(),
+        name: spec.name.clone(),
+        version: spec.version.clone(),
+        ruleset: spec.ruleset.clone(),
+        description: spec.description.clone(),
+        targets: spec.targets_path.display().to_string(),
+        frameworks: spec.frameworks.clone(),
+        time_column: spec.columns.time.clone(),
+        expect: ExpectDoc {
+            studies: spec.expect.studies,
+            trials_per_study: spec.expect.trials_per_study,
+            workloads: spec.base.len() + spec.held_out.len(),
         },
-        "workloads": workloads,
-        "formulas": {
-            "trial": spec.trial.text,
-            "study": spec.study.text,
-            "workload": spec.workload.text,
-            "steps": spec.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
-            "ratio": spec.ratio.text,
-            "rho": spec.rho.text,
-            "score": spec.score.text,
-            "missed": spec.missed.as_ref().map(|m| m.text.as_str()),
+        workloads,
+        formulas: FormulasDoc {
+            trial: spec.trial.text.clone(),
+            study: spec.study.text.clone(),
+            workload: spec.workload.text.clone(),
+            steps: spec.steps.iter().map(|s| s.text.clone()).collect(),
+            ratio: spec.ratio.text.clone(),
+            rho: spec.rho.text.clone(),
+            score: spec.score.text.clone(),
+            missed: spec.missed.as_ref().map(|m| m.text.clone()),
         },
-        "tau": {
-            "scale": match spec.tau.scale {
-                TauScale::Linear => "linear",
-                TauScale::Log => "log",
-            },
-            "min": spec.tau.min,
-            "max": spec.tau.max,
-            "points": spec.tau.points,
+        tau: TauDoc {
+            scale: spec.tau.scale,
+            min: spec.tau.min,
+            max: spec.tau.max,
+            points: spec.tau.points,
         },
-        "weights": spec.weights,
-        "budget_factor": spec.budget_factor,
-        "held_out_sampling": sampling,
-        "sources": spec.sources.iter().map(|k| json!({
-            "key": k.key,
-            "value": k.value,
-            "file": k.file.display().to_string(),
-        })).collect::<Vec<_>>(),
-    })
+        weights: spec.weights.clone(),
+        budget_factor: spec.budget_factor,
+        held_out_sampling: sampling,
+        sources: (spec.sources.iter())
+            .map(|k| SourceDoc {
+                key: k.key.clone(),
+                value: k.value.clone(),
+                file: k.file.display().to_string(),
+            })
+            .collect(),
+    }
 }
 
-/// A held-out seed: a JSON number when it fits in 64 bits (every
-/// published seed does), else its decimal digits as a string.
+/// A held-out seed as JSON (see [`super::heldout::Seed`]): a number when
+/// it fits in 64 bits (every published seed does), else its decimal digits
+/// as a string.
 pub fn seed_value(seed: u128) -> serde_json::Value {
-    match u64::try_from(seed) {
-        Ok(n) => serde_json::json!(n),
-        Err(_) => serde_json::json!(seed.to_string()),
-    }
+    serde_json::to_value(super::heldout::Seed(seed)).unwrap_or(serde_json::Value::Null)
 }

@@ -376,6 +376,36 @@ pub fn try_draw_indices(seed: u128, pool_sizes: &[usize]) -> Result<Vec<usize>, 
     Ok(draw_indices(seed, pool_sizes))
 }
 
+/// A held-out seed in a JSON document: a number when it fits in 64 bits
+/// (every published seed does), else its decimal digits as a string (JSON
+/// readers lose integers past 64 bits, or past 53).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seed(pub u128);
+
+impl serde::Serialize for Seed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match u64::try_from(self.0) {
+            Ok(n) => s.serialize_u64(n),
+            Err(_) => s.serialize_str(&self.0.to_string()),
+        }
+    }
+}
+
+impl schemars::JsonSchema for Seed {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Seed".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "numpy's default_rng seed: an integer, or its decimal digits when it does not fit in 64 bits.",
+            "oneOf": [
+                {"type": "integer", "minimum": 0},
+                {"type": "string", "pattern": "^[0-9]+$"}
+            ]
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

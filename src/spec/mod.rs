@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use diagnostic::{SpecError, SpecErrors};
-pub use explain::{document as explain_document, explain, seed_value};
+pub use explain::{document as explain_document, explain, seed_value, SpecDoc};
 pub use shipped::load;
 
 /// `spec check` of one file: the loaded spec, whose `warnings` the caller
@@ -41,7 +41,8 @@ pub fn render_warnings(spec: &Spec) -> String {
 }
 
 /// Whether a metric improves downwards (losses, error rates) or upwards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum Goal {
     Minimize,
     Maximize,
@@ -169,7 +170,8 @@ pub struct TauGrid {
 }
 
 /// Linear or logarithmic spacing of τ (a list is linear).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
 pub enum TauScale {
     Linear,
     Log,

@@ -510,7 +510,7 @@ fn json_format_matches_the_schema() {
     t.write("sub/study_0/alpha_jax/trial_1/eval_measurements.csv", "");
     t.write("sub/stray.txt", "");
     let report = t.check_with(&t.subs(), &csv_opts());
-    let doc = check::json(&report, &t.spec, &[t.subs()]);
+    let doc = serde_json::to_value(check::json(&report, &t.spec, &[t.subs()])).expect("JSON");
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(common::repo("schema/check.schema.json")).expect("schema"),
     )
@@ -542,7 +542,7 @@ fn json_format_matches_the_schema() {
     bad["findings"][0]["code"] = "no-such-code".into();
     assert!(!jsonschema::is_valid(&schema, &bad));
     // The schema lists exactly the registry's codes.
-    let listed: Vec<&str> = schema["$defs"]["code"]["enum"]
+    let listed: Vec<&str> = schema["$defs"]["Code"]["enum"]
         .as_array()
         .expect("enum")
         .iter()
@@ -847,7 +847,7 @@ mod never_panics {
             let report = t.check_with(&path, &options);
             let _ = check::terminal(&report);
             let _ = check::github(&report);
-            let doc = check::json(&report, &t.spec, &[path]);
+            let doc = serde_json::to_value(check::json(&report, &t.spec, &[path])).expect("JSON");
             prop_assert!(doc["findings"].is_array());
             for f in &report.findings {
                 prop_assert!(f.file.is_some() || f.code == Code::WalkWarning);

@@ -35,6 +35,7 @@ mod rawlog_fast;
 mod rawlog_scoring;
 mod reports;
 mod rule_language;
+mod schemas;
 mod scoring_rules;
 mod shipped_specs;
 mod spec_language;
