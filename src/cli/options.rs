@@ -195,6 +195,24 @@ impl Input {
         }
     }
 
+    /// [`Input::score`], showing each submission to `keep` as it is read
+    /// (`--curves`).
+    pub fn score_keeping(
+        &self,
+        keep: &mut (dyn FnMut(&crate::ingest::Submission) + Send),
+    ) -> Result<(Leaderboard, Warnings)> {
+        thread_pool(self.threads)?.install(|| match &self.origin {
+            Origin::Cache(cache) => {
+                let ingested = self.load_cache(cache)?;
+                ingested.submissions.iter().for_each(&mut *keep);
+                run::score_only(&ingested, &self.spec, &self.options)
+            }
+            Origin::Tree(tree) => {
+                run::read_and_score_keeping(tree, &self.spec, &self.options, &Bar::new(), keep)
+            }
+        })
+    }
+
     /// [`Input::score`], its warnings printed to stderr.
     pub fn score_printing(&self) -> Result<Leaderboard> {
         let (leaderboard, warnings) = self.score()?;

@@ -31,22 +31,25 @@ pub(super) fn score_command(args: ScoreArgs) -> Result<()> {
     let input = Input::from_cli_arguments(&args.input)?;
     check_targets(&args, &input)?;
     let spec = &input.spec;
+    let mut curves = args.curves.then(|| report::curves::Collector::new(spec));
     let (leaderboard, warnings) = match &args.save_results {
         // The cache keeps every series: read them all, then score.
         Some(cache) => {
             let ingested = input.read()?;
             crate::ingest::cache::save(cache, &ingested, spec)?;
+            curves.iter_mut().for_each(|c| c.add_all(&ingested));
             run::score_only(&ingested, spec, &input.options)?
         }
-        None => input.score()?,
+        None => input.score_keeping(&mut |s| curves.iter_mut().for_each(|c| c.add(s)))?,
     };
+    let curves = curves.map(|c| c.finish(spec, &leaderboard));
     let Some(out) = &args.output_dir else {
         // Nothing to write: no file is rendered.
         publish_page(&args, &input, (spec, &leaderboard, &warnings))?;
         print_err(&warnings.render());
         return print_result(args.format, spec, &leaderboard, &warnings);
     };
-    let mut outcome = run::render(spec, leaderboard, warnings)?;
+    let mut outcome = run::render_with(spec, leaderboard, warnings, curves.as_ref())?;
     // What the run read: the cache when there is one, else the tree.
     let provenance = match &input.origin {
         Origin::Cache(cache) => report::files::Provenance::of(spec, "results_cache", cache)?,

@@ -2,6 +2,7 @@
 //! writing files whole or not at all. Nothing is computed here.
 
 pub mod compare;
+pub mod curves;
 pub mod error;
 pub mod explain;
 pub mod files;

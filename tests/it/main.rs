@@ -13,6 +13,7 @@ mod cache;
 mod check;
 mod column;
 mod compare;
+mod curves;
 mod degenerate;
 mod determinism;
 mod examples;
