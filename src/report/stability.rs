@@ -71,43 +71,74 @@ pub fn table(s: &Stability) -> String {
         .max(10);
     let mut out = heading(s);
     out.push_str(&format!(
-        "{:>5}  {:<width$}  {:>6}  {:>17}  {:>6}  tied\n",
-        "rank", "submission", "score", "interval", "P(#1)"
+        "{:>5}  {:<width$}  {:>6}  {:>17}  {:>15}  {:>6}  {:>6}  tied\n",
+        "rank", "submission", "score", "interval", "SE of bounds", "P(#1)", "SE"
     ));
     for (i, r) in s.rows.iter().enumerate() {
-        let tied = if s.tied_with_first.contains(&i) {
-            "*"
-        } else {
-            ""
-        };
         out.push_str(&format!(
-            "{:>5}  {:<width$}  {:>6.4}  {:>17}  {:>6.4}  {}\n",
+            "{:>5}  {:<width$}  {:>6.4}  {:>17}  {:>15}  {:>6.4}  {:>6.4}  {}\n",
             rank_span(r.rank_interval),
             r.name,
             r.score,
             format!("[{:.4}, {:.4}]", r.score_interval.0, r.score_interval.1),
+            format!("{:.4}, {:.4}", r.score_interval_se.0, r.score_interval_se.1),
             r.p_first,
-            tied,
+            r.p_first_se,
+            verdict(s, i),
         ));
     }
     out.push_str(&format!(
-        "* tied with #1: P(above #1) >= {:.4} ((1 - level)/2)\n\n",
+        "* tied with #1: P(above #1) >= {:.4} ((1 - level)/2)\n",
         (1.0 - s.options.level) / 2.0
     ));
-    out.push_str(&pairwise_table(s, width));
+    out.push_str(&unsettled_note(s));
+    out.push('\n');
+    out.push_str(&pairwise_table(s, width, "P(row above column)", &s.above));
+    if s.options.method == Method::Bootstrap {
+        out.push('\n');
+        let title = "Monte-Carlo standard error of P(row above column)";
+        out.push_str(&pairwise_table(s, width, title, &s.above_se));
+    }
     out
 }
 
-/// P(row scores above column), columns by point order (#1, #2, …).
-fn pairwise_table(s: &Stability, width: usize) -> String {
-    let mut out = format!("P(row above column)\n{:>3}  {:<width$}", "", "");
+/// The tied column: `*` tied with #1, `?` when the verdict (either way) is
+/// within two standard errors of its cut-off.
+fn verdict(s: &Stability, i: usize) -> String {
+    let tied = if s.tied_with_first.contains(&i) { "*" } else { "" };
+    let open = if s.unsettled.contains(&i) { "?" } else { "" };
+    format!("{tied}{open}")
+}
+
+/// What `?` means, and what to do; or that every verdict is settled.
+fn unsettled_note(s: &Stability) -> String {
+    match s.options.method {
+        Method::Jackknife => "(jackknife: no Monte-Carlo error)\n".into(),
+        Method::Bootstrap if s.unsettled.is_empty() => {
+            "every verdict is more than two standard errors from its cut-off\n".into()
+        }
+        Method::Bootstrap => format!(
+            "? unsettled: P(above #1) within two standard errors of the cut-off ({}); more --resamples may turn it\n",
+            s.unsettled
+                .iter()
+                .map(|&i| s.rows[i].name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// A pairwise matrix (P(row scores above column), or its standard
+/// error), columns by point order (#1, #2, …).
+fn pairwise_table(s: &Stability, width: usize, title: &str, values: &[Vec<f64>]) -> String {
+    let mut out = format!("{title}\n{:>3}  {:<width$}", "", "");
     for i in 0..s.rows.len() {
         out.push_str(&format!("  {:>5}", format!("#{}", i + 1)));
     }
     out.push('\n');
     for (i, r) in s.rows.iter().enumerate() {
         out.push_str(&format!("{:>3}  {:<width$}", format!("#{}", i + 1), r.name));
-        for (j, p) in s.above[i].iter().enumerate() {
+        for (j, p) in values[i].iter().enumerate() {
             if i == j {
                 out.push_str(&format!("  {:>5}", "-"));
             } else {
@@ -136,24 +167,15 @@ pub fn document(spec: &Spec, s: &Stability) -> Value {
                 "score_range": [number(r.score_range.0), number(r.score_range.1)],
                 "rank_range": [r.rank_range.0, r.rank_range.1],
                 "tied_with_first": s.tied_with_first.contains(&i),
+                "unsettled": s.unsettled.contains(&i),
+                "p_rank_1_se": r.p_first_se,
+                "score_interval_se": [number(r.score_interval_se.0), number(r.score_interval_se.1)],
+                "rank_interval_se": [number(r.rank_interval_se.0), number(r.rank_interval_se.1)],
             })
         })
         .collect();
-    let above: serde_json::Map<String, Value> = s
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let row: serde_json::Map<String, Value> = s
-                .rows
-                .iter()
-                .enumerate()
-                .filter(|&(j, _)| j != i)
-                .map(|(j, b)| (b.name.clone(), json!(s.above[i][j])))
-                .collect();
-            (a.name.clone(), Value::Object(row))
-        })
-        .collect();
+    let above = pairwise_json(s, &s.above);
+    let above_se = pairwise_json(s, &s.above_se);
     json!({
         "engine": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
         "spec": {
@@ -173,8 +195,30 @@ pub fn document(spec: &Spec, s: &Stability) -> Value {
         "tie_rule": "tied with #1: #1 and every submission whose P(above #1) >= (1 - level)/2",
         "submissions": rows,
         "p_above": above,
+        "p_above_se": above_se,
+        "unsettled": s.unsettled.iter().map(|&i| s.rows[i].name.clone()).collect::<Vec<_>>(),
         "tied_with_first": s.tied_with_first.iter().map(|&i| s.rows[i].name.clone()).collect::<Vec<_>>(),
     })
+}
+
+/// A pairwise matrix as `{row: {column: value}}`, the diagonal left out.
+fn pairwise_json(s: &Stability, values: &[Vec<f64>]) -> Value {
+    let map: serde_json::Map<String, Value> = s
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let row: serde_json::Map<String, Value> = s
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(j, b)| (b.name.clone(), json!(values[i][j])))
+                .collect();
+            (a.name.clone(), Value::Object(row))
+        })
+        .collect();
+    Value::Object(map)
 }
 
 /// Plot size: width, and height for `n` submissions (pixels).
