@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::args::{Format, InputArgs};
+use super::args::InputArgs;
 use super::options::Input;
 use super::output::{print_err, print_json, print_out};
 use crate::error::Result;
@@ -29,9 +29,23 @@ pub struct LeaderboardArgs {
     #[arg(long, value_name = "M", requires = "update")]
     pub marker: Option<String>,
     /// The Markdown table, or the same rows as one JSON document
-    /// (schema/leaderboard-table.schema.json) on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Table, conflicts_with = "update")]
-    pub format: Format,
+    /// (schema/leaderboard-table.schema.json) on stdout; `latex`: the ranked
+    /// table as a booktabs tabular, `latex-times`: the time-to-target matrix.
+    #[arg(long, value_enum, default_value_t = LeaderboardFormat::Table, conflicts_with = "update")]
+    pub format: LeaderboardFormat,
+    /// With --format latex: each score's 95% interval from N bootstrap
+    /// resamples over studies (seed 0; `stability` has every option).
+    #[arg(long, value_name = "N")]
+    pub intervals: Option<usize>,
+}
+
+/// `leaderboard --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LeaderboardFormat {
+    Table,
+    Json,
+    Latex,
+    LatexTimes,
 }
 
 pub(super) fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
@@ -49,8 +63,33 @@ pub(super) fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
     }
     let leaderboard = input.score_printing()?;
     let rows = rows(&args, &input, &leaderboard)?;
-    if args.format == Format::Json {
-        return print_json(&report::markdown::leaderboard_document(&leaderboard, &rows));
+    match args.format {
+        LeaderboardFormat::Json => {
+            return print_json(&report::markdown::leaderboard_document(&leaderboard, &rows))
+        }
+        LeaderboardFormat::Latex => {
+            let spec = &input.spec;
+            if args.intervals == Some(0) {
+                return Err(crate::run::error::CommandLineError::IntervalsZero.into());
+            }
+            let intervals = super::score::stability_of(args.intervals, spec, &leaderboard)?;
+            let names = rows
+                .iter()
+                .filter_map(|(k, r)| Some((k.clone(), r.info.as_ref()?.name.clone())))
+                .filter(|(_, n)| !n.trim().is_empty())
+                .collect();
+            let table = report::latex::leaderboard(
+                &leaderboard,
+                &names,
+                spec.tau.max,
+                intervals.as_ref(),
+            );
+            return print_out(&table);
+        }
+        LeaderboardFormat::LatexTimes => {
+            return print_out(&report::latex::time_matrix(&leaderboard))
+        }
+        LeaderboardFormat::Table => {}
     }
     let table = report::markdown::leaderboard_markdown(&leaderboard, &rows);
     match (&args.update, &args.marker) {

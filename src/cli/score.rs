@@ -113,17 +113,27 @@ pub(super) fn page_stability(
     spec: &spec::Spec,
     leaderboard: &crate::score::Leaderboard,
 ) -> Result<Option<report::html::Stability>> {
+    if resamples == Some(0) {
+        return Err(CommandLineError::HtmlStabilityZero.into());
+    }
+    let result = stability_of(resamples, spec, leaderboard)?;
+    Ok(result.as_ref().map(report::html::Stability::of))
+}
+
+/// N bootstrap resamples over studies with `stability`'s defaults
+/// otherwise (`--html-stability N`, `leaderboard --intervals N`).
+pub(super) fn stability_of(
+    resamples: Option<usize>,
+    spec: &spec::Spec,
+    leaderboard: &crate::score::Leaderboard,
+) -> Result<Option<crate::score::stability::Stability>> {
     use crate::score::stability;
     let Some(resamples) = resamples else {
         return Ok(None);
     };
-    if resamples == 0 {
-        return Err(CommandLineError::HtmlStabilityZero.into());
-    }
     let options = stability::Options {
         resamples,
         ..stability::Options::default()
     };
-    let result = stability::stability(spec, leaderboard, &options)?;
-    Ok(Some(report::html::Stability::of(&result)))
+    Ok(Some(stability::stability(spec, leaderboard, &options)?))
 }

@@ -9,6 +9,7 @@ pub mod files;
 pub mod html;
 pub mod info;
 pub mod json;
+pub mod latex;
 // Leaderboard-maintainer reports (plot, speedups, Markdown leaderboard).
 pub mod markdown;
 pub mod plot;

@@ -24,6 +24,7 @@ mod hostile_inputs;
 mod html_browser;
 mod html_report;
 mod json_output;
+mod latex;
 mod numeric_repr;
 mod output_folder;
 mod parity_v05;
