@@ -78,12 +78,8 @@ pub(super) fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
                 .filter_map(|(k, r)| Some((k.clone(), r.info.as_ref()?.name.clone())))
                 .filter(|(_, n)| !n.trim().is_empty())
                 .collect();
-            let table = report::latex::leaderboard(
-                &leaderboard,
-                &names,
-                spec.tau.max,
-                intervals.as_ref(),
-            );
+            let table =
+                report::latex::leaderboard(&leaderboard, &names, spec.tau.max, intervals.as_ref());
             return print_out(&table);
         }
         LeaderboardFormat::LatexTimes => {

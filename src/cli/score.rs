@@ -45,7 +45,12 @@ pub(super) fn score_command(args: ScoreArgs) -> Result<()> {
     let curves = curves.map(|c| c.finish(spec, &leaderboard));
     let Some(out) = &args.output_dir else {
         // Nothing to write: no file is rendered.
-        publish_page(&args, &input, (spec, &leaderboard, &warnings))?;
+        publish_page(
+            &args,
+            &input,
+            (spec, &leaderboard, &warnings),
+            curves.as_ref(),
+        )?;
         print_err(&warnings.render());
         return print_result(args.format, spec, &leaderboard, &warnings);
     };
@@ -58,7 +63,7 @@ pub(super) fn score_command(args: ScoreArgs) -> Result<()> {
     outcome.add_manifest(&provenance);
     report::files::write_run(out, &outcome.files)?;
     let scored = (spec, &outcome.leaderboard, &outcome.warnings);
-    publish_page(&args, &input, scored)?;
+    publish_page(&args, &input, scored, curves.as_ref())?;
     print_err(&outcome.warnings.render());
     print_result(args.format, spec, &outcome.leaderboard, &outcome.warnings)?;
     print_err(&format!(
@@ -91,6 +96,7 @@ fn publish_page(
     args: &ScoreArgs,
     input: &Input,
     scored: (&spec::Spec, &Leaderboard, &Warnings),
+    curves: Option<&report::curves::Curves>,
 ) -> Result<()> {
     let Some(page) = &args.html else {
         return Ok(());
@@ -103,7 +109,8 @@ fn publish_page(
         }
     };
     let info = args.info_dir.as_deref();
-    report::html::publish(page, scored, info, origin, stability.as_ref())
+    let stability = stability.as_ref();
+    report::html::publish_with_curves(page, scored, info, origin, stability, curves)
 }
 
 /// `--html-stability N`: the page's intervals, from N bootstrap resamples

@@ -121,6 +121,7 @@ impl Collector {
             }
             submissions.push(SubmissionCurves {
                 name: name.clone(),
+                row,
                 rank,
                 style: i,
                 trials,
@@ -178,6 +179,8 @@ pub struct WorkloadCurves {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubmissionCurves {
     pub name: String,
+    /// Its row in the leaderboard (the page's `data-sub`).
+    pub row: usize,
     pub rank: usize,
     /// Its place in the ranking: the index of its colour and dash.
     pub style: usize,

@@ -62,7 +62,10 @@ pub fn leaderboard(
         None => ("rlrr", String::new()),
     };
     let _ = writeln!(s, "\\begin{{tabular}}{{{cols}}}\n\\toprule");
-    let _ = writeln!(s, "Rank & Submission & Score{extra} & Solved \\\\\n\\midrule");
+    let _ = writeln!(
+        s,
+        "Rank & Submission & Score{extra} & Solved \\\\\n\\midrule"
+    );
     for (rank, r) in lb.ranking() {
         let folder = &lb.submissions[r];
         let name = names.get(folder).unwrap_or(folder);

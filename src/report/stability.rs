@@ -105,7 +105,11 @@ pub fn table(s: &Stability) -> String {
 /// The tied column: `*` tied with #1, `?` when the verdict (either way) is
 /// within two standard errors of its cut-off.
 fn verdict(s: &Stability, i: usize) -> String {
-    let tied = if s.tied_with_first.contains(&i) { "*" } else { "" };
+    let tied = if s.tied_with_first.contains(&i) {
+        "*"
+    } else {
+        ""
+    };
     let open = if s.unsettled.contains(&i) { "?" } else { "" };
     format!("{tied}{open}")
 }

@@ -42,7 +42,12 @@ fn series_of(ingested: &Ingested) -> Series {
                 .filter(|(a, b)| a.is_finite() && b.is_finite())
                 .map(|(a, b)| (*a, *b))
                 .collect();
-            let key = (sub.name.clone(), f.name.clone(), f.study.clone(), t.id.label());
+            let key = (
+                sub.name.clone(),
+                f.name.clone(),
+                f.study.clone(),
+                t.id.label(),
+            );
             out.insert(key, pts);
         }
     }
@@ -64,9 +69,17 @@ fn check_curves(svg: &str, workload: &str, series: &Series, lb: &Leaderboard) ->
     let doc = roxmltree::Document::parse(svg).expect("curves SVG is XML");
     let mut seen = 0;
     let mut order = Vec::new();
-    for g in doc.descendants().filter(|n| n.attribute("class") == Some("sub")) {
+    for g in doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("sub"))
+    {
         let sub = g.attribute("data-submission").expect("submission");
-        order.push(g.attribute("data-rank").expect("rank").parse::<usize>().unwrap());
+        order.push(
+            g.attribute("data-rank")
+                .expect("rank")
+                .parse::<usize>()
+                .unwrap(),
+        );
         let row = lb.row(sub).expect("a scored submission");
         let outcome = &lb.outcomes[row][workload];
         for line in g.children().filter(|n| n.has_tag_name("polyline")) {
@@ -91,9 +104,17 @@ fn check_curves(svg: &str, workload: &str, series: &Series, lb: &Leaderboard) ->
     }
     let mut sorted = order.clone();
     sorted.sort();
-    assert_eq!(order.iter().rev().cloned().collect::<Vec<_>>(), sorted, "drawn by rank");
-    assert!(doc.descendants().any(|n| n.attribute("class") == Some("target")));
-    assert!(doc.descendants().any(|n| n.attribute("class") == Some("budget")));
+    assert_eq!(
+        order.iter().rev().cloned().collect::<Vec<_>>(),
+        sorted,
+        "drawn by rank"
+    );
+    assert!(doc
+        .descendants()
+        .any(|n| n.attribute("class") == Some("target")));
+    assert!(doc
+        .descendants()
+        .any(|n| n.attribute("class") == Some("budget")));
     seen
 }
 
@@ -102,7 +123,10 @@ fn check_curves(svg: &str, workload: &str, series: &Series, lb: &Leaderboard) ->
 fn check_ecdf(svg: &str, workload: &str, lb: &Leaderboard) -> usize {
     let doc = roxmltree::Document::parse(svg).expect("ECDF SVG is XML");
     let mut subs = 0;
-    for g in doc.descendants().filter(|n| n.attribute("class") == Some("ecdf-sub")) {
+    for g in doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("ecdf-sub"))
+    {
         let sub = g.attribute("data-submission").unwrap();
         let line = g.children().find(|n| n.has_tag_name("polyline")).unwrap();
         let times: Vec<f64> = match line.attribute("data-times").unwrap() {
@@ -116,7 +140,11 @@ fn check_ecdf(svg: &str, workload: &str, lb: &Leaderboard) -> usize {
         want.retain(|t| t.is_finite());
         want.sort_by(f64::total_cmp);
         assert_eq!(times, want, "{sub} {workload}: ECDF times");
-        assert_eq!(times.len() + missed, trials.len(), "{sub} {workload}: missed");
+        assert_eq!(
+            times.len() + missed,
+            trials.len(),
+            "{sub} {workload}: missed"
+        );
         subs += 1;
     }
     subs

@@ -47,7 +47,10 @@ fn v05_tables_for_papers() {
     let (lb, _) = run::score_only(&ingested, &spec, &Options::default()).expect("score");
 
     let tex = latex::leaderboard(&lb, &BTreeMap::new(), spec.tau.max, None);
-    assert!(tex.starts_with("\\begin{tabular}{rlrr}\n\\toprule\n"), "{tex}");
+    assert!(
+        tex.starts_with("\\begin{tabular}{rlrr}\n\\toprule\n"),
+        "{tex}"
+    );
     assert!(tex.ends_with("\\bottomrule\n\\end{tabular}\n"));
     let rows = body_rows(&tex);
     assert_eq!(rows.len(), lb.submissions.len());

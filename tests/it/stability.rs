@@ -484,12 +484,19 @@ fn v05_with_few_resamples_marks_a_verdict_unsettled() {
     let Some(data) = common::data_dir() else {
         return;
     };
-    let spec = algoperf_engine::spec::load(&common::repo("rulesets/v05_external.toml"))
-        .expect("spec");
+    let spec =
+        algoperf_engine::spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec");
     let logs = data.join("logs/v05/external_tuning");
     let lb = scored(&logs, &spec);
-    let s = stability::stability(&spec, &lb, &options(Method::Bootstrap, Over::Studies, 100, 0))
-        .expect("bootstrap");
-    assert!(!s.unsettled.is_empty(), "100 resamples settle every verdict?");
+    let s = stability::stability(
+        &spec,
+        &lb,
+        &options(Method::Bootstrap, Over::Studies, 100, 0),
+    )
+    .expect("bootstrap");
+    assert!(
+        !s.unsettled.is_empty(),
+        "100 resamples settle every verdict?"
+    );
     assert!(render::table(&s).contains("? unsettled"));
 }

@@ -170,9 +170,11 @@ fn time_span(w: &WorkloadCurves, log: bool) -> (f64, f64) {
     if !(hi > 0.0) {
         hi = 1.0;
     }
+    // Room right of the budget, so that its line stays off the frame.
     if !log {
-        return (0.0, hi);
+        return (0.0, hi * 1.03);
     }
+    let hi = hi * 1.1;
     // A first evaluation at t ≈ 0 would stretch the axis over decades of
     // nothing: it starts at most three decades below its end.
     let lo = if lo.is_finite() { lo } else { hi / 1000.0 };
@@ -190,7 +192,10 @@ fn value_span(w: &WorkloadCurves) -> (f64, f64) {
         .flat_map(|t| t.points.iter().map(|p| p.1))
         .collect();
     v.sort_by(f64::total_cmp);
-    let at = |q: f64| v.get(((v.len() as f64 - 1.0) * q).round() as usize).copied();
+    let at = |q: f64| {
+        v.get(((v.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+    };
     let (mut lo, mut hi) = match (at(0.01), at(0.99)) {
         (Some(a), Some(b)) => (a, b),
         _ => (0.0, 1.0),
@@ -286,6 +291,21 @@ fn pixels(f: &Frame, pts: &[(f64, f64)]) -> String {
     d
 }
 
+/// At most [`PANEL_POINTS`] points on the page (an even stride keeping
+/// the last); every point in a file.
+fn thinned(pts: &[(f64, f64)], size: &Size) -> Vec<(f64, f64)> {
+    if !size.page || pts.len() <= PANEL_POINTS {
+        return pts.to_vec();
+    }
+    let n = pts.len();
+    (0..PANEL_POINTS)
+        .map(|k| pts[k * (n - 1) / (PANEL_POINTS - 1)])
+        .collect()
+}
+
+/// Points per line in a page panel.
+const PANEL_POINTS: usize = 60;
+
 /// Data values of a polyline, each as Rust's shortest round-trip decimal.
 fn data(pts: &[(f64, f64)]) -> String {
     let mut d = String::with_capacity(pts.len() * 20);
@@ -308,7 +328,7 @@ fn stroke(style: usize) -> String {
 /// One submission's group: `id="<kind>-<workload>-<rank>"` on the page.
 fn open_group(s: &mut String, sub: &SubmissionCurves, size: &Size, kind: &str) {
     let page = if size.page {
-        format!(r#" data-curve="{}""#, sub.style)
+        format!(r#" data-curve="{}""#, sub.row)
     } else {
         String::new()
     };
@@ -348,7 +368,11 @@ fn legend(s: &mut String, w: &WorkloadCurves, size: &Size, note: &str) {
         );
     }
     let y = TOP + 4.0 + row * (w.submissions.len() as f64 + 1.6);
-    let _ = write!(s, r##"<text x="{x:.1}" y="{y:.1}" fill="#444">{}</text>"##, esc(note));
+    let _ = write!(
+        s,
+        r##"<text x="{x:.1}" y="{y:.1}" fill="#444">{}</text>"##,
+        esc(note)
+    );
 }
 
 /// Evenly spaced metric ticks over the frame.
@@ -383,11 +407,11 @@ pub fn curves_svg(w: &WorkloadCurves, log: bool, size: &Size) -> String {
         let y = f.y(w.target);
         let _ = write!(
             s,
-            r##"<line class="target" data-target="{}" x1="{:.1}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#000" stroke-width="1.5"/><text x="{:.1}" y="{:.1}" text-anchor="end">target {}</text>"##,
+            r##"<line class="target" data-target="{}" x1="{:.1}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#000" stroke-width="1.5"/><text x="{:.1}" y="{:.1}">target {}</text>"##,
             w.target,
             f.x0,
             f.x1,
-            f.x1 - 4.0,
+            f.x0 + 4.0,
             y - 4.0,
             w.target
         );
@@ -396,7 +420,13 @@ pub fn curves_svg(w: &WorkloadCurves, log: bool, size: &Size) -> String {
     for sub in w.submissions.iter().rev() {
         open_group(&mut s, sub, size, "sub");
         // Light trials first, so that the picked ones lie on top.
-        let mut trials: Vec<_> = sub.trials.iter().filter(|t| t.points.len() > 1).collect();
+        // The page's panels draw the picked trials only, thinned, to keep
+        // the page light; the files draw every trial whole.
+        let mut trials: Vec<_> = sub
+            .trials
+            .iter()
+            .filter(|t| t.points.len() > 1 && (t.picked || !size.page))
+            .collect();
         trials.sort_by_key(|t| t.picked);
         for t in trials {
             let (class, width, opacity) = if t.picked {
@@ -418,7 +448,7 @@ pub fn curves_svg(w: &WorkloadCurves, log: bool, size: &Size) -> String {
                 r#"<polyline class="{class}" data-study="{}" data-trial="{}" stroke-width="{width}" stroke-opacity="{opacity}"{values} points="{}"/>"#,
                 esc(&t.study),
                 esc(&t.label),
-                pixels(&f, &t.points)
+                pixels(&f, &thinned(&t.points, size))
             );
         }
         s.push_str("</g>");
@@ -515,7 +545,10 @@ mod tests {
 
     #[test]
     fn time_ticks_are_round() {
-        assert_eq!(time_ticks(0.0, 60000.0, false)[..3], [0.0, 10000.0, 20000.0]);
+        assert_eq!(
+            time_ticks(0.0, 60000.0, false)[..3],
+            [0.0, 10000.0, 20000.0]
+        );
         assert_eq!(
             time_ticks(30.0, 8000.0, true),
             vec![50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0]
