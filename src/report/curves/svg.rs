@@ -167,7 +167,7 @@ fn time_span(w: &WorkloadCurves, log: bool) -> (f64, f64) {
     if w.budget.is_finite() && w.budget > 0.0 {
         hi = hi.max(w.budget);
     }
-    if !(hi > 0.0) {
+    if hi <= 0.0 {
         hi = 1.0;
     }
     // Room right of the budget, so that its line stays off the frame.
