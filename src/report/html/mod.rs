@@ -435,17 +435,23 @@ fn stability_cells(page: &Page, name: &str) -> String {
 fn leaderboard_head(s: &mut String, page: &Page) {
     // The spec's own score formula: any the language allows.
     let score = format!("<code>{}</code>", esc(&page.spec.score.text));
+    // `has-info`: columns 3–6 are the metadata, which a phone hides.
+    let class = if page.info.is_empty() {
+        "lb"
+    } else {
+        "lb has-info"
+    };
     let _ = write!(
         s,
         "<section id=\"leaderboard\">\n<h2>Leaderboard</h2>\n<div class=\"scroll\">\
-         <table class=\"lb\">\n<caption>Submissions by benchmark score ({score}); \
+         <table class=\"{class}\">\n<caption>Submissions by benchmark score ({score}); \
          solved = base workloads within τ max.</caption>\n<thead><tr><th scope=\"col\">Rank</th>\
          <th scope=\"col\">Submission</th>"
     );
     if !page.info.is_empty() {
         s.push_str(
-            "<th scope=\"col\" class=\"info\">Authors</th><th scope=\"col\" class=\"info\">Affiliation</th>\
-             <th scope=\"col\" class=\"info\">Framework</th><th scope=\"col\" class=\"info\">Logs</th>",
+            "<th scope=\"col\">Authors</th><th scope=\"col\">Affiliation</th>\
+             <th scope=\"col\">Framework</th><th scope=\"col\">Logs</th>",
         );
     }
     s.push_str("<th scope=\"col\">Score</th><th scope=\"col\">Solved</th>");
@@ -477,7 +483,7 @@ fn info_cells(page: &Page, info: Option<&SubmissionInfo>) -> String {
         })
         .unwrap_or_default();
     format!(
-        "<td class=\"info\">{}</td><td class=\"info\">{}</td><td class=\"info\">{}</td><td class=\"info\">{logs}</td>",
+        "<td>{}</td><td>{}</td><td>{}</td><td>{logs}</td>",
         field(|x| &x.authors),
         field(|x| &x.affiliations),
         field(|x| &x.framework)
