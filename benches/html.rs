@@ -35,6 +35,7 @@ fn bench_html(c: &mut Criterion) {
         info: &info,
         provenance: &provenance,
         stability: None,
+        curves: None,
     };
     let mut group = c.benchmark_group("html");
     group.sample_size(30);

@@ -80,10 +80,24 @@ pub fn read_and_score(
     options: &Options,
     progress: &dyn Progress,
 ) -> Result<(Leaderboard, Warnings)> {
+    read_and_score_keeping(root, spec, options, progress, &mut |_| {})
+}
+
+/// [`read_and_score`], showing each submission to `keep` before its series
+/// is dropped (`--curves` keeps the points it draws).
+pub fn read_and_score_keeping(
+    root: &Path,
+    spec: &Spec,
+    options: &Options,
+    progress: &dyn Progress,
+    keep: &mut dyn FnMut(&ingest::Submission),
+) -> Result<(Leaderboard, Warnings)> {
     let mut scorer = score::Scorer::new(spec);
     let selection = &options.selection;
-    let (mut warnings, _) =
-        ingest::ingest_each(root, spec, selection, progress, &mut |s| scorer.add(&s))?;
+    let (mut warnings, _) = ingest::ingest_each(root, spec, selection, progress, &mut |s| {
+        keep(&s);
+        scorer.add(&s)
+    })?;
     let leaderboard = scorer.finish(&mut warnings)?;
     enforce_strict(&warnings, options.strict)?;
     Ok((leaderboard, warnings))
@@ -105,15 +119,18 @@ pub enum Output {
     Summaries,
     /// performance_profile.svg and .png.
     ProfilePlot,
+    /// `--curves`: curves_<workload>.svg and time_to_target_ecdf_<workload>.svg.
+    Curves,
 }
 
 /// Every output, in order.
-pub const OUTPUTS: [Output; 5] = [
+pub const OUTPUTS: [Output; 6] = [
     Output::Scores,
     Output::TimeToTargets,
     Output::ProfileScore,
     Output::Summaries,
     Output::ProfilePlot,
+    Output::Curves,
 ];
 
 impl Output {
@@ -124,6 +141,7 @@ impl Output {
         spec: &Spec,
         leaderboard: &Leaderboard,
         warnings: &mut Warnings,
+        curves: Option<&report::curves::Curves>,
     ) -> Result<Vec<(String, Vec<u8>)>> {
         let one = |name: &str, bytes: Vec<u8>| Ok(vec![(name.to_string(), bytes)]);
         match self {
@@ -139,6 +157,7 @@ impl Output {
             Output::Summaries => Ok(summaries(spec, leaderboard, warnings)),
             // Named by file alone: nothing is written yet, so no folder.
             Output::ProfilePlot => report::plot::files(leaderboard, spec, Path::new("")),
+            Output::Curves => Ok(curves.map(report::curves::files).unwrap_or_default()),
         }
     }
 }
@@ -174,8 +193,18 @@ pub fn score(ingested: &Ingested, spec: &Spec, options: &Options) -> Result<Outc
 
 /// Renders every output file of [`OUTPUTS`] of a scored leaderboard,
 /// without writing.
-pub fn render(spec: &Spec, leaderboard: Leaderboard, mut warnings: Warnings) -> Result<Outcome> {
-    let files = render_files(spec, &leaderboard, &mut warnings)?;
+pub fn render(spec: &Spec, leaderboard: Leaderboard, warnings: Warnings) -> Result<Outcome> {
+    render_with(spec, leaderboard, warnings, None)
+}
+
+/// [`render`], with the curves' files when `--curves` collected them.
+pub fn render_with(
+    spec: &Spec,
+    leaderboard: Leaderboard,
+    mut warnings: Warnings,
+    curves: Option<&report::curves::Curves>,
+) -> Result<Outcome> {
+    let files = render_files(spec, &leaderboard, &mut warnings, curves)?;
     Ok(Outcome {
         leaderboard,
         files,
@@ -189,10 +218,11 @@ pub fn render_files(
     spec: &Spec,
     leaderboard: &Leaderboard,
     warnings: &mut Warnings,
+    curves: Option<&report::curves::Curves>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     for output in OUTPUTS {
-        files.extend(output.render(spec, leaderboard, warnings)?);
+        files.extend(output.render(spec, leaderboard, warnings, curves)?);
     }
     Ok(files)
 }

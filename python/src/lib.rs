@@ -270,6 +270,7 @@ fn score(
         info_dir,
         html_stability,
         no_wait: false,
+        curves: false,
     };
     let inner = run(py, || app::score::score(&request, &Silent))?;
     Ok(Scored { inner })
@@ -338,6 +339,7 @@ fn leaderboard(
         input: input(spec, submissions, load_results, read).map_err(|e| py_error(py, e))?,
         info_dir,
         update: None,
+        intervals: None,
     };
     let t = run(py, || app::leaderboard::leaderboard(&request, &Silent))?;
     let doc = report::markdown::leaderboard_document(&t.leaderboard, &t.rows);

@@ -21,6 +21,9 @@ pub struct LeaderboardRequest {
     pub info_dir: Option<PathBuf>,
     /// A Markdown file whose text between the `marker` comments is replaced.
     pub update: Option<(PathBuf, String)>,
+    /// Each score's 95% interval from this many bootstrap resamples over
+    /// studies (for the LaTeX table).
+    pub intervals: Option<usize>,
 }
 
 /// The ranked leaderboard with each submission's info and logs link
@@ -32,12 +35,30 @@ pub struct LeaderboardTable {
     pub warnings: Warnings,
     /// With `update`: whether the file changed.
     pub updated: Option<bool>,
+    pub spec: crate::spec::Spec,
+    /// With `intervals`: the resampled leaderboard.
+    pub intervals: Option<crate::score::stability::Stability>,
 }
 
 impl LeaderboardTable {
     /// The Markdown table.
     pub fn markdown(&self) -> String {
         report::markdown::leaderboard_markdown(&self.leaderboard, &self.rows)
+    }
+
+    /// The ranked table as a booktabs tabular (names from the info files).
+    pub fn latex(&self) -> String {
+        let names = (self.rows.iter())
+            .filter_map(|(k, r)| Some((k.clone(), r.info.as_ref()?.name.clone())))
+            .filter(|(_, n)| !n.trim().is_empty())
+            .collect();
+        let tau_max = self.spec.tau.max;
+        report::latex::leaderboard(&self.leaderboard, &names, tau_max, self.intervals.as_ref())
+    }
+
+    /// The time-to-target matrix as a booktabs tabular.
+    pub fn latex_times(&self) -> String {
+        report::latex::time_matrix(&self.leaderboard)
     }
 }
 
@@ -48,6 +69,9 @@ pub fn leaderboard(
     progress: &dyn Progress,
 ) -> Result<LeaderboardTable> {
     let input = Input::open(&request.input)?;
+    if request.intervals == Some(0) {
+        return Err(crate::run::error::CommandLineError::IntervalsZero.into());
+    }
     if let Some(dir) = request.info_dir.as_ref().filter(|d| !d.is_dir()) {
         return Err(ReportError::NoInfoFolder { path: dir.clone() }.into());
     }
@@ -64,11 +88,14 @@ pub fn leaderboard(
     }
     let (leaderboard, warnings) = input.score(progress)?;
     let rows = rows(request, &input, &leaderboard)?;
+    let intervals = super::score::stability_of(request.intervals, &input.spec, &leaderboard)?;
     let mut table = LeaderboardTable {
         leaderboard,
         rows,
         warnings,
         updated: None,
+        spec: input.spec,
+        intervals,
     };
     if let Some((file, marker)) = &request.update {
         let changed = report::markdown::update_file(file, marker, &table.markdown())?;

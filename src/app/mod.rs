@@ -189,6 +189,25 @@ impl Input {
         thread_pool(self.threads)?.install(|| self.score_here(progress))
     }
 
+    /// [`Input::score`], showing each submission to `keep` as it is read
+    /// (`--curves` keeps the points it draws before the series is dropped).
+    pub fn score_keeping(
+        &self,
+        progress: &dyn Progress,
+        keep: &mut (dyn FnMut(&crate::ingest::Submission) + Send),
+    ) -> Result<(Leaderboard, Warnings)> {
+        thread_pool(self.threads)?.install(|| match &self.origin {
+            Origin::Cache(cache) => {
+                let ingested = self.load_cache(cache)?;
+                ingested.submissions.iter().for_each(&mut *keep);
+                run::score_only(&ingested, &self.spec, &self.options)
+            }
+            Origin::Tree(tree) => {
+                run::read_and_score_keeping(tree, &self.spec, &self.options, progress, keep)
+            }
+        })
+    }
+
     /// [`Input::score`] in the current thread pool (a command that runs
     /// more than the reading in its pool).
     pub fn score_here(&self, progress: &dyn Progress) -> Result<(Leaderboard, Warnings)> {

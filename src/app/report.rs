@@ -33,7 +33,7 @@ pub fn report(request: &ReportRequest) -> Result<Warnings> {
     let origin = report::html::Origin::cache(&request.load_results);
     let scored = (&spec, &leaderboard, &warnings);
     let info = request.info_dir.as_deref();
-    let page = report::html::page(scored, info, origin, stability.as_ref())?;
+    let page = report::html::page(scored, info, origin, stability.as_ref(), None)?;
     report::html::write_page(&request.html, &page)?;
     Ok(warnings)
 }

@@ -29,6 +29,9 @@ pub struct ScoreRequest {
     pub html_stability: Option<usize>,
     /// Fail at once, instead of waiting, while another run writes `output_dir`.
     pub no_wait: bool,
+    /// Also draw each workload's training curves and time-to-target ECDF
+    /// (files in `output_dir`, small multiples on the page).
+    pub curves: bool,
 }
 
 /// A scored leaderboard. Its JSON document is
@@ -43,6 +46,8 @@ pub struct Scored {
     pub source: Source,
     /// The output folder and how many files went into it, when one was asked.
     pub written: Option<(PathBuf, usize)>,
+    /// The curves' points, when asked.
+    pub curves: Option<report::curves::Curves>,
 }
 
 impl Scored {
@@ -55,7 +60,8 @@ impl Scored {
     /// (name, bytes) in the folder's order, the manifest excepted.
     pub fn files(&self) -> Result<Vec<(String, Vec<u8>)>> {
         let mut warnings = self.warnings.clone();
-        run::render_files(&self.spec, &self.leaderboard, &mut warnings)
+        let curves = self.curves.as_ref();
+        run::render_files(&self.spec, &self.leaderboard, &mut warnings, curves)
     }
 }
 
@@ -67,15 +73,21 @@ pub fn score(request: &ScoreRequest, progress: &dyn Progress) -> Result<Scored> 
     let input = Input::open(&request.input)?;
     check_targets(request, &input)?;
     let spec = &input.spec;
+    let mut curves = request.curves.then(|| report::curves::Collector::new(spec));
     // The cache keeps every series: read them all, then score.
     let (ingested, (leaderboard, warnings)) = match &request.save_results {
         Some(_) => {
             let ingested = input.read(progress)?;
+            curves.iter_mut().for_each(|c| c.add_all(&ingested));
             let scored = run::score_only(&ingested, spec, &input.options)?;
             (Some(ingested), scored)
         }
-        None => (None, input.score(progress)?),
+        None => {
+            let mut keep = |s: &crate::ingest::Submission| curves.iter_mut().for_each(|c| c.add(s));
+            (None, input.score_keeping(progress, &mut keep)?)
+        }
     };
+    let curves = curves.map(|c| c.finish(spec, &leaderboard));
     let mut scored = Scored {
         spec: input.spec,
         leaderboard,
@@ -83,6 +95,7 @@ pub fn score(request: &ScoreRequest, progress: &dyn Progress) -> Result<Scored> 
         origin: input.origin,
         source: request.input.read.source,
         written: None,
+        curves,
     };
     let page = match &request.html {
         Some(_) => Some(scored.page(request.info_dir.as_deref(), request.html_stability)?),
@@ -140,7 +153,9 @@ impl Scored {
     /// notes (a shortened file name) among the warnings; nothing written.
     fn outcome(&self) -> Result<run::Outcome> {
         let leaderboard = self.leaderboard.clone();
-        let mut outcome = run::render(&self.spec, leaderboard, self.warnings.clone())?;
+        let warnings = self.warnings.clone();
+        let mut outcome =
+            run::render_with(&self.spec, leaderboard, warnings, self.curves.as_ref())?;
         let (kind, input) = self.input();
         let provenance = report::files::Provenance::of(&self.spec, kind, input)?;
         outcome.add_manifest(&provenance);
@@ -193,28 +208,39 @@ impl Scored {
             Origin::Tree(tree) => report::html::Origin::folder(Some(tree), self.source),
         };
         let parts = (&self.spec, &self.leaderboard, &self.warnings);
-        report::html::page(parts, info_dir, origin, stability.as_ref())
+        let curves = self.curves.as_ref();
+        report::html::page(parts, info_dir, origin, stability.as_ref(), curves)
     }
 }
 
-/// The page's intervals: `resamples` bootstrap resamples over studies, with
-/// `stability`'s defaults otherwise.
+/// The page's intervals: `resamples` bootstrap resamples over studies,
+/// with `stability`'s defaults otherwise.
 pub fn page_stability(
     resamples: Option<usize>,
     spec: &Spec,
     leaderboard: &Leaderboard,
 ) -> Result<Option<report::html::Stability>> {
+    if resamples == Some(0) {
+        return Err(CommandLineError::HtmlStabilityZero.into());
+    }
+    let result = stability_of(resamples, spec, leaderboard)?;
+    Ok(result.as_ref().map(report::html::Stability::of))
+}
+
+/// `resamples` bootstrap resamples over studies with `stability`'s
+/// defaults otherwise (`--html-stability N`, `leaderboard --intervals N`).
+pub fn stability_of(
+    resamples: Option<usize>,
+    spec: &Spec,
+    leaderboard: &Leaderboard,
+) -> Result<Option<crate::score::stability::Stability>> {
     use crate::score::stability;
     let Some(resamples) = resamples else {
         return Ok(None);
     };
-    if resamples == 0 {
-        return Err(CommandLineError::HtmlStabilityZero.into());
-    }
     let options = stability::Options {
         resamples,
         ..stability::Options::default()
     };
-    let result = stability::stability(spec, leaderboard, &options)?;
-    Ok(Some(report::html::Stability::of(&result)))
+    Ok(Some(stability::stability(spec, leaderboard, &options)?))
 }

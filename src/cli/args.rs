@@ -88,6 +88,11 @@ pub struct ScoreArgs {
     /// bootstrap resamples over studies (seed 0; `stability` has every option).
     #[arg(long, value_name = "N", requires = "html")]
     pub html_stability: Option<usize>,
+    /// Also write, per workload, the training curves (curves_<workload>.svg)
+    /// and the time-to-target ECDF (time_to_target_ecdf_<workload>.svg)
+    /// to the output folder; see docs/pictures.md.
+    #[arg(long)]
+    pub curves: bool,
 }
 
 /// `--format` values.

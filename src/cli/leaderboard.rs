@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::{Format, InputArgs};
+use super::args::InputArgs;
 use super::options::Bar;
 use super::output::{print_err, print_json, print_out};
 use crate::error::Result;
@@ -27,8 +27,21 @@ pub struct LeaderboardArgs {
     pub marker: Option<String>,
     /// The Markdown table, or the same rows as one JSON document
     /// (schema/leaderboard-table.schema.json) on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Table, conflicts_with = "update")]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = LeaderboardFormat::Table, conflicts_with = "update")]
+    pub format: LeaderboardFormat,
+    /// With --format latex: each score's 95% interval from N bootstrap
+    /// resamples over studies (seed 0; `stability` has every option).
+    #[arg(long, value_name = "N")]
+    pub intervals: Option<usize>,
+}
+
+/// `leaderboard --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LeaderboardFormat {
+    Table,
+    Json,
+    Latex,
+    LatexTimes,
 }
 
 pub(super) fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
@@ -36,12 +49,18 @@ pub(super) fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
         input: args.input.request()?,
         info_dir: args.info_dir.clone(),
         update: args.update.clone().zip(args.marker.clone()),
+        intervals: args.intervals,
     };
     let table = app::leaderboard::leaderboard(&request, &Bar::new())?;
     print_err(&table.warnings.render());
-    if args.format == Format::Json {
-        let doc = report::markdown::leaderboard_document(&table.leaderboard, &table.rows);
-        return print_json(&doc);
+    match args.format {
+        LeaderboardFormat::Json => {
+            let doc = report::markdown::leaderboard_document(&table.leaderboard, &table.rows);
+            return print_json(&doc);
+        }
+        LeaderboardFormat::Latex => return print_out(&table.latex()),
+        LeaderboardFormat::LatexTimes => return print_out(&table.latex_times()),
+        LeaderboardFormat::Table => {}
     }
     match (&request.update, table.updated) {
         (Some((file, marker)), Some(changed)) => {

@@ -28,6 +28,7 @@ pub(super) fn score_command(args: ScoreArgs) -> Result<()> {
         info_dir: args.info_dir.clone(),
         html_stability: args.html_stability,
         no_wait: args.no_wait,
+        curves: args.curves,
     };
     let scored = app::score::score(&request, &Bar::new())?;
     print_err(&scored.warnings.render());

@@ -87,6 +87,8 @@ pub enum CommandLineError {
     Compat { message: String },
     #[error("--html-stability must be at least 1")]
     HtmlStabilityZero,
+    #[error("--intervals must be at least 1")]
+    IntervalsZero,
     #[error("compare takes one or two --spec")]
     CompareSpecs,
     /// `man NAME…` naming a command that does not exist.

@@ -2,6 +2,7 @@
 //! writing files whole or not at all. Nothing is computed here.
 
 pub mod compare;
+pub mod curves;
 pub use crate::error::report as error;
 pub mod explain;
 pub mod files;
@@ -9,6 +10,7 @@ pub mod guard;
 pub mod html;
 pub mod info;
 pub mod json;
+pub mod latex;
 // Leaderboard-maintainer reports (plot, speedups, Markdown leaderboard).
 pub mod markdown;
 pub mod plot;

@@ -62,43 +62,78 @@ pub fn table(s: &Stability) -> String {
         .max(10);
     let mut out = heading(s);
     out.push_str(&format!(
-        "{:>5}  {:<width$}  {:>6}  {:>17}  {:>6}  tied\n",
-        "rank", "submission", "score", "interval", "P(#1)"
+        "{:>5}  {:<width$}  {:>6}  {:>17}  {:>15}  {:>6}  {:>6}  tied\n",
+        "rank", "submission", "score", "interval", "SE of bounds", "P(#1)", "SE"
     ));
     for (i, r) in s.rows.iter().enumerate() {
-        let tied = if s.tied_with_first.contains(&i) {
-            "*"
-        } else {
-            ""
-        };
         out.push_str(&format!(
-            "{:>5}  {:<width$}  {:>6.4}  {:>17}  {:>6.4}  {}\n",
+            "{:>5}  {:<width$}  {:>6.4}  {:>17}  {:>15}  {:>6.4}  {:>6.4}  {}\n",
             rank_span(r.rank_interval),
             r.name,
             r.score,
             format!("[{:.4}, {:.4}]", r.score_interval.0, r.score_interval.1),
+            format!("{:.4}, {:.4}", r.score_interval_se.0, r.score_interval_se.1),
             r.p_first,
-            tied,
+            r.p_first_se,
+            verdict(s, i),
         ));
     }
     out.push_str(&format!(
-        "* tied with #1: P(above #1) >= {:.4} ((1 - level)/2)\n\n",
+        "* tied with #1: P(above #1) >= {:.4} ((1 - level)/2)\n",
         (1.0 - s.options.level) / 2.0
     ));
-    out.push_str(&pairwise_table(s, width));
+    out.push_str(&unsettled_note(s));
+    out.push('\n');
+    out.push_str(&pairwise_table(s, width, "P(row above column)", &s.above));
+    if s.options.method == Method::Bootstrap {
+        out.push('\n');
+        let title = "Monte-Carlo standard error of P(row above column)";
+        out.push_str(&pairwise_table(s, width, title, &s.above_se));
+    }
     out
 }
 
-/// P(row scores above column), columns by point order (#1, #2, …).
-fn pairwise_table(s: &Stability, width: usize) -> String {
-    let mut out = format!("P(row above column)\n{:>3}  {:<width$}", "", "");
+/// The tied column: `*` tied with #1, `?` when the verdict (either way) is
+/// within two standard errors of its cut-off.
+fn verdict(s: &Stability, i: usize) -> String {
+    let tied = if s.tied_with_first.contains(&i) {
+        "*"
+    } else {
+        ""
+    };
+    let open = if s.unsettled.contains(&i) { "?" } else { "" };
+    format!("{tied}{open}")
+}
+
+/// What `?` means, and what to do; or that every verdict is settled.
+fn unsettled_note(s: &Stability) -> String {
+    match s.options.method {
+        Method::Jackknife => "(jackknife: no Monte-Carlo error)\n".into(),
+        Method::Bootstrap if s.unsettled.is_empty() => {
+            "every verdict is more than two standard errors from its cut-off\n".into()
+        }
+        Method::Bootstrap => format!(
+            "? unsettled: P(above #1) within two standard errors of the cut-off ({}); more --resamples may turn it\n",
+            s.unsettled
+                .iter()
+                .map(|&i| s.rows[i].name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// A pairwise matrix (P(row scores above column), or its standard
+/// error), columns by point order (#1, #2, …).
+fn pairwise_table(s: &Stability, width: usize, title: &str, values: &[Vec<f64>]) -> String {
+    let mut out = format!("{title}\n{:>3}  {:<width$}", "", "");
     for i in 0..s.rows.len() {
         out.push_str(&format!("  {:>5}", format!("#{}", i + 1)));
     }
     out.push('\n');
     for (i, r) in s.rows.iter().enumerate() {
         out.push_str(&format!("{:>3}  {:<width$}", format!("#{}", i + 1), r.name));
-        for (j, p) in s.above[i].iter().enumerate() {
+        for (j, p) in values[i].iter().enumerate() {
             if i == j {
                 out.push_str(&format!("  {:>5}", "-"));
             } else {
@@ -140,10 +175,19 @@ pub struct StabilityDoc {
     /// Submission A → submission B → fraction of leaderboards where A
     /// scores strictly above B.
     #[schemars(schema_with = "p_above_schema")]
-    pub p_above: std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>>,
+    pub p_above: Pairwise,
+    /// The Monte-Carlo standard error of each `p_above` (0 for the jackknife).
+    #[schemars(schema_with = "p_above_schema")]
+    pub p_above_se: Pairwise,
+    /// Submissions whose tied-with-#1 verdict is within two standard errors
+    /// of its cut-off: more resamples may turn it.
+    pub unsettled: Vec<String>,
     /// The submissions tied with #1, #1 included.
     pub tied_with_first: Vec<String>,
 }
+
+/// Submission A → submission B → a probability (the diagonal left out).
+pub type Pairwise = std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>>;
 
 /// `p_above`: submission → submission → a probability.
 fn p_above_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -179,6 +223,14 @@ pub struct StabilityRowDoc {
     pub rank_range: (usize, usize),
     /// Whether it is statistically tied with #1.
     pub tied_with_first: bool,
+    /// Whether that verdict is within two standard errors of its cut-off.
+    pub unsettled: bool,
+    /// Monte-Carlo standard error of `p_rank_1`.
+    pub p_rank_1_se: f64,
+    /// Monte-Carlo standard error of each bound of `score_interval`.
+    pub score_interval_se: (Num, Num),
+    /// Monte-Carlo standard error of each bound of `rank_interval`.
+    pub rank_interval_se: (Num, Num),
 }
 
 /// The JSON document (schema/stability.schema.json).
@@ -195,15 +247,10 @@ pub fn document(spec: &Spec, s: &Stability) -> StabilityDoc {
             score_range: pair(r.score_range),
             rank_range: r.rank_range,
             tied_with_first: s.tied_with_first.contains(&i),
-        })
-        .collect();
-    let p_above = (s.rows.iter().enumerate())
-        .map(|(i, a)| {
-            let row = (s.rows.iter().enumerate())
-                .filter(|&(j, _)| j != i)
-                .map(|(j, b)| (b.name.clone(), s.above[i][j]))
-                .collect();
-            (a.name.clone(), row)
+            unsettled: s.unsettled.contains(&i),
+            p_rank_1_se: r.p_first_se,
+            score_interval_se: pair(r.score_interval_se),
+            rank_interval_se: pair(r.rank_interval_se),
         })
         .collect();
     StabilityDoc {
@@ -220,11 +267,28 @@ pub fn document(spec: &Spec, s: &Stability) -> StabilityDoc {
         tie_rule: "tied with #1: #1 and every submission whose P(above #1) >= (1 - level)/2"
             .to_string(),
         submissions,
-        p_above,
+        p_above: pairwise(s, &s.above),
+        p_above_se: pairwise(s, &s.above_se),
+        unsettled: (s.unsettled.iter())
+            .map(|&i| s.rows[i].name.clone())
+            .collect(),
         tied_with_first: (s.tied_with_first.iter())
             .map(|&i| s.rows[i].name.clone())
             .collect(),
     }
+}
+
+/// A pairwise matrix as `{row: {column: value}}`, the diagonal left out.
+fn pairwise(s: &Stability, values: &[Vec<f64>]) -> Pairwise {
+    (s.rows.iter().enumerate())
+        .map(|(i, a)| {
+            let row = (s.rows.iter().enumerate())
+                .filter(|&(j, _)| j != i)
+                .map(|(j, b)| (b.name.clone(), values[i][j]))
+                .collect();
+            (a.name.clone(), row)
+        })
+        .collect()
 }
 
 /// Plot size: width, and height for `n` submissions (pixels).

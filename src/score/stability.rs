@@ -20,6 +20,19 @@
 //!   leader cannot be told apart from it by a one-sided test at that level.
 //!   For the jackknife the fractions are over the S leave-one-out
 //!   leaderboards, and the interval is their min–max range.
+//!
+//! Monte-Carlo error (a bootstrap's numbers move with B and the seed):
+//! - a fraction P̂ over B resamples has the binomial standard error
+//!   √(P̂(1 − P̂)/B);
+//! - a percentile bound, the k-th of the B sorted values, has the standard
+//!   error of an order statistic: half the spread between the values
+//!   d = ⌈√(B·q(1 − q))⌉ places either side of it (the ±1 standard
+//!   deviation of how many resamples fall below the true quantile);
+//! - the "tied with #1" verdict is unsettled when P̂(above #1) lies within
+//!   two standard errors of its cut-off c, the standard error taken as the
+//!   larger of P̂'s and c's (a P̂ of 0 has a binomial error of 0, yet at
+//!   B = 100 cannot tell 0 from 0.025);
+//! - the jackknife has none: its S leaderboards are all there are.
 
 use std::collections::BTreeSet;
 
@@ -294,6 +307,11 @@ pub struct SubmissionStability {
     /// Smallest and largest score and rank over all leaderboards.
     pub score_range: (f64, f64),
     pub rank_range: (usize, usize),
+    /// Monte-Carlo standard errors (0 for the jackknife) of `p_first` and
+    /// of each bound of `score_interval` and `rank_interval`.
+    pub p_first_se: f64,
+    pub score_interval_se: (f64, f64),
+    pub rank_interval_se: (f64, f64),
 }
 
 /// The stability of a leaderboard's ranking.
@@ -307,8 +325,44 @@ pub struct Stability {
     /// above[a][b]: fraction of leaderboards where row a scores strictly
     /// above row b (rows as in `rows`).
     pub above: Vec<Vec<f64>>,
+    /// Monte-Carlo standard error of each `above` fraction.
+    pub above_se: Vec<Vec<f64>>,
     /// Rows (as in `rows`) statistically tied with #1, #1 included.
     pub tied_with_first: Vec<usize>,
+    /// Rows (as in `rows`) whose "tied with #1" verdict, either way, is
+    /// within two standard errors of its cut-off: more resamples may turn
+    /// it.
+    pub unsettled: Vec<usize>,
+}
+
+/// Binomial standard error of a fraction `p` of `b` draws (0 when there is
+/// no Monte-Carlo error: the jackknife).
+pub fn fraction_se(p: f64, b: usize, exact: bool) -> f64 {
+    if exact || b == 0 {
+        return 0.0;
+    }
+    (p * (1.0 - p) / b as f64).sqrt()
+}
+
+/// Standard error of the percentile bound at `q` of sorted values: half
+/// the spread of the order statistics d = ⌈√(B·q(1 − q))⌉ places either
+/// side of it.
+pub fn quantile_se<T: Copy + Into<f64>>(sorted: &[T], q: f64) -> f64 {
+    let b = sorted.len();
+    if b < 2 {
+        return 0.0;
+    }
+    let k = ((q * b as f64 - 1e-9).ceil() as usize).clamp(1, b) - 1;
+    let d = (b as f64 * q * (1.0 - q)).sqrt().ceil() as usize;
+    let lo = sorted[k.saturating_sub(d)].into();
+    let hi = sorted[(k + d).min(b - 1)].into();
+    (hi - lo) / 2.0
+}
+
+/// Whether P̂ is within two standard errors of the cut-off `c`.
+pub fn near_cutoff(p: f64, c: f64, b: usize, exact: bool) -> bool {
+    let se = fraction_se(p, b, exact).max(fraction_se(c, b, exact));
+    (p - c).abs() < 2.0 * se
 }
 
 /// Resamples the leaderboard and summarises the scores and ranks.
@@ -363,15 +417,21 @@ pub fn summarize(lb: &Leaderboard, samples: &[Vec<f64>], options: &Options) -> S
                     (quantile(&rk, alpha), quantile(&rk, 1.0 - alpha)),
                 )
             };
+            let rk_f: Vec<f64> = rk.iter().map(|&x| x as f64).collect();
+            let se = |v: &[f64], q: f64| if jack { 0.0 } else { quantile_se(v, q) };
+            let p_first = rk.iter().filter(|&&x| x == 1).count() as f64 / b;
             SubmissionStability {
                 name: lb.submissions[r].clone(),
                 score: lb.rules.scores[r],
                 rank,
                 score_interval,
                 rank_interval,
-                p_first: rk.iter().filter(|&&x| x == 1).count() as f64 / b,
+                p_first,
                 score_range,
                 rank_range,
+                p_first_se: fraction_se(p_first, samples.len(), jack),
+                score_interval_se: (se(&sc, alpha), se(&sc, 1.0 - alpha)),
+                rank_interval_se: (se(&rk_f, alpha), se(&rk_f, 1.0 - alpha)),
             }
         })
         .collect();
@@ -385,11 +445,21 @@ pub fn summarize(lb: &Leaderboard, samples: &[Vec<f64>], options: &Options) -> S
         })
         .collect();
     let tied_with_first = (0..n).filter(|&i| i == 0 || above[i][0] >= alpha).collect();
+    let count = samples.len();
+    let above_se = above
+        .iter()
+        .map(|row| row.iter().map(|&p| fraction_se(p, count, jack)).collect())
+        .collect();
+    let unsettled = (1..n)
+        .filter(|&i| near_cutoff(above[i][0], alpha, count, jack))
+        .collect();
     Stability {
         options: *options,
-        leaderboards: samples.len(),
+        leaderboards: count,
         rows,
         above,
+        above_se,
         tied_with_first,
+        unsettled,
     }
 }

@@ -382,5 +382,57 @@ def main():
     print()
 
 
+LAYOUT_JS = """(() => {
+  const inside = (e) => { const r = e.getBoundingClientRect();
+    return r.left >= 0 && r.right <= window.innerWidth + 0.5; };
+  const cells = (sel) => Array.from(document.querySelectorAll(sel));
+  const rows = cells('table.lb tbody tr');
+  return {
+    inner_width: window.innerWidth,
+    scroll_width: document.scrollingElement.scrollWidth,
+    rows: rows.length,
+    rank_inside: rows.filter(r => inside(r.cells[0])).length,
+    name_inside: rows.filter(r => inside(r.querySelector('th .name'))).length,
+    score_inside: rows.filter(r => inside(r.querySelector('td.score'))).length,
+    panels: cells('.panels svg').length,
+    wide: cells('body *').filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5
+      && !e.closest('.scroll')).slice(0, 8).map(e => e.tagName + '.' + e.className),
+  };
+})()"""
+
+
+def layout():
+    """cdp_driver.py --layout CHROMIUM PAGE.html WIDTH HEIGHT SHOT.png:
+    the page at WIDTH x HEIGHT (a phone below 600 px): its scroll width
+    against the viewport, how many leaderboard rows show their rank, name
+    and score inside the viewport, and a screenshot of the page top."""
+    chromium, page_path, width, height, shot = sys.argv[2:7]
+    width, height = int(width), int(height)
+    url = "file://" + os.path.abspath(page_path)
+    with tempfile.TemporaryDirectory(prefix="cdp-profile-") as workdir:
+        b = start_browser(chromium, workdir)
+        try:
+            p = Page(b)
+            p.send("Page.enable")
+            p.send(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": height, "deviceScaleFactor": 1,
+                 "mobile": width < 600},
+            )
+            p.send("Page.navigate", {"url": url})
+            b.wait_event("Page.loadEventFired")
+            out = p.js(LAYOUT_JS)
+            png = p.send("Page.captureScreenshot", {"format": "png"})
+            with open(shot, "wb") as f:
+                f.write(base64.b64decode(png["data"]))
+        finally:
+            b.close()
+    json.dump(out, sys.stdout, indent=1)
+    print()
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "--layout":
+        layout()
+    else:
+        main()

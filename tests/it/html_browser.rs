@@ -237,3 +237,73 @@ fn v05_page_in_chromium() {
     assert!(colours >= 50, "{colours} colours: blank?");
     assert!((0.02..0.9).contains(&inked), "{inked} of the pixels inked");
 }
+
+/// The v0.5 page with `--curves` at a phone's 390 × 844 and a laptop's
+/// 1280 × 800: the page never scrolls sideways (its scroll width is the
+/// viewport's), every leaderboard row shows its rank, name and score
+/// inside the viewport, and the 28 small multiples (14 workloads × curves
+/// and ECDF) are there.
+#[test]
+fn v05_page_fits_a_phone_and_a_laptop() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let Some(browser) = chromium_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = dir.path().join("leaderboard.html");
+    let spec = common::repo("rulesets/v05_external.toml");
+    let logs = data.join("logs/v05/external_tuning");
+    let info = data.join("submission_info/algoperf_v05/external_tuning");
+    let argv: Vec<&std::ffi::OsStr> = vec![
+        "algoperf-engine".as_ref(),
+        "--spec".as_ref(),
+        spec.as_os_str(),
+        "--submissions".as_ref(),
+        logs.as_os_str(),
+        "--html".as_ref(),
+        page.as_os_str(),
+        "--info-dir".as_ref(),
+        info.as_os_str(),
+        "--curves".as_ref(),
+    ];
+    let cli = <algoperf_engine::cli::Cli as clap::Parser>::try_parse_from(argv).expect("args");
+    algoperf_engine::cli::main_with(cli).expect("scoring with --html --curves");
+    for (width, height) in [(390u32, 844u32), (1280, 800)] {
+        let shot = dir.path().join(format!("layout-{width}.png"));
+        let (w, h) = (width.to_string(), height.to_string());
+        let report = drive(
+            &[
+                "--layout".as_ref(),
+                browser.as_os_str(),
+                page.as_os_str(),
+                w.as_ref(),
+                h.as_ref(),
+                shot.as_os_str(),
+            ],
+            Duration::from_secs(240),
+        );
+        let num = |k: &str| {
+            report[k]
+                .as_u64()
+                .unwrap_or_else(|| panic!("{k}: {report}"))
+        };
+        assert_eq!(num("inner_width"), u64::from(width), "{report}");
+        assert!(
+            num("scroll_width") <= num("inner_width"),
+            "sideways: {report}"
+        );
+        assert_eq!(num("rows"), 11, "{report}");
+        for k in ["rank_inside", "name_inside", "score_inside"] {
+            assert_eq!(num(k), 11, "{k} at {width} px: {report}");
+        }
+        assert_eq!(num("panels"), 28, "{report}");
+        let (sw, _, colours, inked) = screenshot_stats(&shot);
+        assert_eq!(sw, width);
+        assert!(
+            colours > 20 && inked > 0.05,
+            "blank screenshot at {width} px"
+        );
+    }
+}

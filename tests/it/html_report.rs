@@ -366,6 +366,7 @@ fn stability_columns_only_when_given() {
         info: &info,
         provenance: &provenance,
         stability: None,
+        curves: None,
     };
     let without = html::render(&page);
     assert!(!without.contains("interval"));
@@ -416,6 +417,7 @@ fn v05_page_is_complete_and_small() {
         info: &info,
         provenance: &provenance,
         stability: None,
+        curves: None,
     };
     let page_text = html::render(&page);
     assert!(page_text.len() <= 1 << 20, "{} bytes", page_text.len());

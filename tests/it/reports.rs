@@ -94,7 +94,7 @@ fn plot_svg_and_png_on_v05() {
     assert!(texts.iter().any(|t| t == "shampoo_submission (0.7784)"));
 
     // PNG: signature, size, decodes whole, and shows the leader's colour
-    // (tab10 blue, solid) and the black of the last submission.
+    // (Okabe-Ito blue, solid) and black (text).
     let png_bytes = &files[1].1;
     assert_eq!(&png_bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
     let decoder = png::Decoder::new(png_bytes.as_slice());
@@ -104,8 +104,8 @@ fn plot_svg_and_png_on_v05() {
     assert_eq!((frame.width, frame.height), (1200, 700));
     assert_eq!(frame.color_type, png::ColorType::Rgb);
     let count = |rgb: [u8; 3]| pixels.chunks(3).filter(|p| *p == rgb).count();
-    assert!(count([0x1f, 0x77, 0xb4]) > 1000, "leader's curve missing");
-    assert!(count([0, 0, 0]) > 500, "black (text, last curve) missing");
+    assert!(count([0x00, 0x72, 0xb2]) > 1000, "leader's curve missing");
+    assert!(count([0, 0, 0]) > 500, "black (text) missing");
     assert!(count([0xff, 0xff, 0xff]) > 1200 * 700 / 2, "background");
 }
 

@@ -402,3 +402,101 @@ fn cli_plot_is_the_same_bytes_with_one_or_two_threads() {
     .expect_err("level 95");
     assert!(e.contains("--level 95"), "{e}");
 }
+
+/// Resampled scores of the hand tree's a, b, c (name order) where b scores
+/// above a in `above` of `b` resamples and a leads otherwise.
+fn samples_with(b: usize, above: usize) -> Vec<Vec<f64>> {
+    (0..b)
+        .map(|i| {
+            if i < above {
+                vec![0.5, 0.9, 0.1]
+            } else {
+                vec![0.9, 0.5, 0.1]
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn few_resamples_leave_the_verdict_unsettled() {
+    let tree = hand_tree();
+    let (_, spec) = tree.spec();
+    let lb = scored(&tree.subs(), &spec);
+    let o = options(Method::Bootstrap, Over::Studies, 0, 0);
+    // P(b above a) = 0 (and c's too): at B = 40 the cut-off 0.025 has a
+    // standard error of 0.0247, so 0 is within two of it: unsettled. At
+    // B = 4,000 the same 0 is ten standard errors below: settled, not tied.
+    let small = stability::summarize(&lb, &samples_with(40, 0), &o);
+    let b_row = small.rows.iter().position(|r| r.name == "b").expect("b");
+    assert!(!small.tied_with_first.contains(&b_row));
+    assert!(small.unsettled.contains(&b_row), "{:?}", small.unsettled);
+    let large = stability::summarize(&lb, &samples_with(4000, 0), &o);
+    assert!(large.unsettled.is_empty(), "{:?}", large.unsettled);
+    // 3% above a at B = 4,000: 1.2 standard errors over the cut-off, tied
+    // but unsettled; 8% is far over it: tied, settled.
+    let near = stability::summarize(&lb, &samples_with(4000, 120), &o);
+    assert!(near.tied_with_first.contains(&b_row) && near.unsettled.contains(&b_row));
+    let far = stability::summarize(&lb, &samples_with(4000, 320), &o);
+    assert!(far.tied_with_first.contains(&b_row) && far.unsettled.is_empty());
+
+    // The mark in the text and the JSON.
+    let text = render::table(&small);
+    let line = text.lines().find(|l| l.contains(" b ")).expect("b's line");
+    assert!(line.ends_with('?'), "{line}");
+    assert!(text.contains("? unsettled"), "{text}");
+    assert!(!render::table(&large).contains('?'));
+    let doc = serde_json::to_value(render::document(&spec, &small)).expect("json");
+    assert_eq!(doc["unsettled"], serde_json::json!(["c", "b"]));
+    assert_eq!(doc["submissions"][b_row]["unsettled"], true);
+    assert!(validate(&doc).is_empty(), "{:?}", validate(&doc));
+}
+
+#[test]
+fn standard_errors_follow_the_binomial_and_order_statistics() {
+    let tree = hand_tree();
+    let (_, spec) = tree.spec();
+    let lb = scored(&tree.subs(), &spec);
+    let o = options(Method::Bootstrap, Over::Studies, 0, 0);
+    let s = stability::summarize(&lb, &samples_with(400, 100), &o);
+    // a is #1 in 300 of 400: SE √(0.75 · 0.25 / 400).
+    let a = &s.rows[0];
+    assert_eq!(a.name, "a");
+    assert!(close(a.p_first, 0.75));
+    assert!(close(a.p_first_se, (0.75f64 * 0.25 / 400.0).sqrt()));
+    let b_row = s.rows.iter().position(|r| r.name == "b").expect("b");
+    assert!(close(s.above_se[b_row][0], (0.25f64 * 0.75 / 400.0).sqrt()));
+    // a's sorted scores: 100 × 0.5 then 300 × 0.9. The lower bound (the
+    // 10th) has d = ⌈√(400 · 0.025 · 0.975)⌉ = 4 neighbours each side, all
+    // 0.5: SE 0; the upper bound is all 0.9 around it: SE 0.
+    assert_eq!(a.score_interval_se, (0.0, 0.0));
+    // Values 0..400: the bound's neighbours 4 places either side, SE 4.
+    let v: Vec<f64> = (0..400).map(f64::from).collect();
+    assert!(close(stability::quantile_se(&v, 0.025), 4.0));
+    // The jackknife has no Monte-Carlo error.
+    let j = options(Method::Jackknife, Over::Studies, 0, 0);
+    let s = stability::summarize(&lb, &samples_with(3, 1), &j);
+    assert!(s.rows.iter().all(|r| r.p_first_se == 0.0));
+    assert!(s.unsettled.is_empty());
+}
+
+#[test]
+fn v05_with_few_resamples_marks_a_verdict_unsettled() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let spec =
+        algoperf_engine::spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec");
+    let logs = data.join("logs/v05/external_tuning");
+    let lb = scored(&logs, &spec);
+    let s = stability::stability(
+        &spec,
+        &lb,
+        &options(Method::Bootstrap, Over::Studies, 100, 0),
+    )
+    .expect("bootstrap");
+    assert!(
+        !s.unsettled.is_empty(),
+        "100 resamples settle every verdict?"
+    );
+    assert!(render::table(&s).contains("? unsettled"));
+}

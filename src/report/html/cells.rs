@@ -216,8 +216,10 @@ pub fn matrix_section(s: &mut String, page: &Page) {
     );
     key(s, page);
     rules_list(s, lb);
-    // No scrolling wrapper: it would clip the open explanations.
-    s.push_str("<table class=\"m\">\n<caption>Submissions (by score) × workloads</caption>\n");
+    // In a scroll container, so that the page itself never scrolls
+    // sideways (a phone shows 390 px of it); an open explanation lies
+    // inside the container and scrolls with it.
+    s.push_str("<div class=\"scroll\"><table class=\"m\">\n<caption>Submissions (by score) × workloads</caption>\n");
     header_row(s, page);
     s.push_str("<tbody>\n");
     for (_, _, row) in order(lb) {
@@ -231,7 +233,7 @@ pub fn matrix_section(s: &mut String, page: &Page) {
         }
         s.push_str("</tr>\n");
     }
-    s.push_str("</tbody>\n</table>\n</section>\n");
+    s.push_str("</tbody>\n</table></div>\n</section>\n");
 }
 
 #[cfg(test)]

@@ -159,6 +159,8 @@ pub struct Page<'a> {
     pub info: &'a BTreeMap<String, SubmissionInfo>,
     pub provenance: &'a Provenance,
     pub stability: Option<&'a Stability>,
+    /// `--curves`: the training curves and ECDFs, as small multiples.
+    pub curves: Option<&'a crate::report::curves::Curves>,
 }
 
 /// `submission_info.yml` of every scored submission that has one under
@@ -254,7 +256,7 @@ pub fn publish(
     origin: Origin,
     stability: Option<&Stability>,
 ) -> Result<()> {
-    write_page(path, &page(scored, info_dir, origin, stability)?)
+    write_page(path, &page(scored, info_dir, origin, stability, None)?)
 }
 
 /// The page of `publish`, rendered, not written.
@@ -263,6 +265,7 @@ pub fn page(
     info_dir: Option<&Path>,
     origin: Origin,
     stability: Option<&Stability>,
+    curves: Option<&crate::report::curves::Curves>,
 ) -> Result<String> {
     let (spec, leaderboard, warnings) = scored;
     let info = load_info(info_dir, leaderboard)?;
@@ -274,6 +277,7 @@ pub fn page(
         info: &info,
         provenance: &provenance,
         stability,
+        curves,
     };
     Ok(render(&page))
 }
@@ -297,6 +301,7 @@ pub fn render(page: &Page) -> String {
     head(&mut s, page);
     leaderboard_section(&mut s, page);
     profile_section(&mut s, page);
+    curves_section(&mut s, page);
     cells::matrix_section(&mut s, page);
     warnings_section(&mut s, page.warnings);
     provenance_section(&mut s, page);
@@ -304,6 +309,40 @@ pub fn render(page: &Page) -> String {
     s.push_str(SCRIPT);
     s.push_str("//]]></script>\n</body>\n</html>\n");
     s
+}
+
+/// `--curves`: one panel per workload of the training curves, then of the
+/// time-to-target ECDFs; pointing at a submission in the legend or the
+/// tables brings out its lines here too.
+fn curves_section(s: &mut String, page: &Page) {
+    use crate::report::curves::svg::{curves_svg, ecdf_svg, Size};
+    let Some(curves) = page.curves else {
+        return;
+    };
+    let log = curves.log_time;
+    s.push_str(
+        "<section id=\"curves\">\n<h2>Training curves</h2>\n<p class=\"rules\">Per workload, \
+         the validation metric against time of each study's picked trial (the \
+         <code>curves_&lt;workload&gt;.svg</code> files of <code>--curves</code> draw every \
+         trial); the target as a horizontal line, the budget as a vertical one. Colours and \
+         dashes as in the profile.</p>\n<div class=\"panels\">\n",
+    );
+    for w in &curves.workloads {
+        s.push_str(&curves_svg(w, log, &Size::PANEL));
+        s.push('\n');
+    }
+    s.push_str(
+        "</div>\n<h2>Time to target</h2>\n<p class=\"rules\">Per workload, the empirical \
+         distribution (ECDF) of each submission's time to target over all its trials and \
+         studies: the fraction of trials that had reached the target by each time. Trials \
+         that missed are counted at the right edge, past the budget.</p>\n\
+         <div class=\"panels\">\n",
+    );
+    for w in &curves.workloads {
+        s.push_str(&ecdf_svg(w, log, &Size::PANEL));
+        s.push('\n');
+    }
+    s.push_str("</div>\n</section>\n");
 }
 
 fn page_title(spec: &Spec) -> String {
@@ -349,10 +388,12 @@ fn submission_cell(name: &str, info: Option<&SubmissionInfo>, i: usize) -> Strin
         .map(|x| x.name.as_str())
         .filter(|n| !n.is_empty())
         .unwrap_or(name);
+    // A break opportunity after each `_`, so that a long folder name
+    // wraps at its words on a phone rather than anywhere.
     let mut c = format!(
         "{}<span class=\"name\">{}</span>",
         svg::swatch(i),
-        esc(shown)
+        esc(shown).replace('_', "_<wbr/>")
     );
     if shown != name {
         let _ = write!(c, " <code class=\"folder\">{}</code>", esc(name));
@@ -390,10 +431,16 @@ fn stability_cells(page: &Page, name: &str) -> String {
 fn leaderboard_head(s: &mut String, page: &Page) {
     // The spec's own score formula: any the language allows.
     let score = format!("<code>{}</code>", esc(&page.spec.score.text));
+    // `has-info`: columns 3–6 are the metadata, which a phone hides.
+    let class = if page.info.is_empty() {
+        "lb"
+    } else {
+        "lb has-info"
+    };
     let _ = write!(
         s,
         "<section id=\"leaderboard\">\n<h2>Leaderboard</h2>\n<div class=\"scroll\">\
-         <table class=\"lb\">\n<caption>Submissions by benchmark score ({score}); \
+         <table class=\"{class}\">\n<caption>Submissions by benchmark score ({score}); \
          solved = base workloads within τ max.</caption>\n<thead><tr><th scope=\"col\">Rank</th>\
          <th scope=\"col\">Submission</th>"
     );

@@ -6,6 +6,10 @@
     var line = document.getElementById('curve-' + i);
     if (plot) plot.classList.toggle('dim', on);
     if (line) line.classList.toggle('hl', on);
+    var panels = document.querySelectorAll('.panels');
+    for (var k = 0; k < panels.length; k++) panels[k].classList.toggle('dim', on);
+    var mine = document.querySelectorAll('g[data-curve="' + i + '"]');
+    for (var k = 0; k < mine.length; k++) mine[k].classList.toggle('hl', on);
     var all = document.querySelectorAll('[data-sub="' + i + '"]');
     for (var k = 0; k < all.length; k++) all[k].classList.toggle('hl', on);
   }

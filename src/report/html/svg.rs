@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::report::plot::{step_points, style_of, tau_label, title, x_label};
+use crate::report::plot::{step_points, tau_label, title, x_label};
 use crate::score::Leaderboard;
 use crate::spec::{Spec, TauScale};
 
@@ -25,11 +25,7 @@ const Y_HI: f64 = 1.02;
 
 /// `#rrggbb` of the `i`-th submission in score order, and its SVG dash array.
 pub fn style(i: usize) -> (String, Option<String>) {
-    let (c, dash) = style_of(i);
-    (
-        format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2),
-        dash.map(|(d, g)| format!("{d} {g}")),
-    )
+    crate::report::plot::svg_style(i)
 }
 
 /// Maps τ and ρ to SVG coordinates.
