@@ -137,6 +137,11 @@ pub enum Warning {
     ReferenceMissed { workload: String },
     /// A submission name too long for its summary file's name.
     LongSummaryName { submission: String, file: String },
+    /// A workload time of 0 s: no real run reaches a target at once (a
+    /// clock never started, a wrong time column). Scored as the rules say
+    /// (SCORING.md §6: ratio 1 for it, ∞ for every positive time), but
+    /// worth a look.
+    ZeroTime { submission: String, workload: String },
 }
 
 impl Warning {
@@ -191,6 +196,10 @@ impl Warning {
             LongSummaryName { file, .. } => format!(
                 "submission name too long for a file name; its summary is written as {file}"
             ),
+            ZeroTime { .. } => "time to target is 0 s, which is suspicious: it is the \
+                                workload's best time (ratio 1), and every positive time's \
+                                ratio against it is ∞"
+                .into(),
         }
     }
 
@@ -236,6 +245,10 @@ impl Warning {
                 submission,
                 workload,
                 ..
+            }
+            | ZeroTime {
+                submission,
+                workload,
             } => format!("{submission}/{workload}"),
             TrialCount {
                 submission,

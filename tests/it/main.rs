@@ -39,3 +39,4 @@ mod streaming;
 mod streams;
 mod subcommands;
 mod synth_rawlogs;
+mod zero_times;
