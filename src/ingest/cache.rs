@@ -14,7 +14,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Warning;
-use crate::error::Result;
+use crate::error::{Result, TrialError};
 use crate::ingest::{Ingested, WorkloadFolder};
 use crate::spec::{Columns, Spec};
 
@@ -55,6 +55,14 @@ pub enum CacheProblem {
     Corrupted(bincode::Error),
     #[error("submission name {0:?} is not a plain folder name; refused")]
     NotAPlainName(String),
+    /// Two submissions of one name: a tree cannot hold them (one folder per
+    /// name), and scoring them would give two rows and one summary file.
+    #[error("corrupted results cache: submission `{0}` is listed twice")]
+    DuplicateSubmission(String),
+    /// Two trials of one submission with the same study, workload folder,
+    /// trial and run.
+    #[error("corrupted results cache: trial {0} is listed twice")]
+    DuplicateTrial(String),
     /// A trial whose columns differ in length: `trial` is
     /// submission/study/folder/trial, `lengths` time, summary time, step, metric.
     #[error("corrupted results cache: trial {trial} has columns of unequal length (time {}, summary time {}, step {}, metric {})", lengths[0], lengths[1], lengths[2], lengths[3])]
@@ -185,14 +193,25 @@ pub fn load(path: &Path, spec: &Spec) -> Result<Ingested> {
 
 /// What a valid checksum cannot promise (a cache written by hand, or by a
 /// buggy writer): submission names that are plain folder names (they become
-/// output file names, and `../x` would write outside the output folder), and
-/// a trial's columns of one length (scoring indexes one by another).
+/// output file names, and `../x` would write outside the output folder),
+/// each name and each trial once (as in a tree, one folder each), and a
+/// trial's columns of one length (scoring indexes one by another).
 fn validate(ingested: &Ingested) -> std::result::Result<(), CacheProblem> {
+    let mut names = HashSet::new();
     for sub in &ingested.submissions {
         if !crate::fs::is_plain_name(&sub.name) {
             return Err(CacheProblem::NotAPlainName(sub.name.clone()));
         }
+        if !names.insert(sub.name.as_str()) {
+            return Err(CacheProblem::DuplicateSubmission(sub.name.clone()));
+        }
+        let mut trials = HashSet::new();
         for t in &sub.trials {
+            if !trials.insert(&t.id) {
+                let f = &t.id.folder;
+                let name = format!("{}/{}/{}/{}", sub.name, f.study, f.name, t.id.label());
+                return Err(CacheProblem::DuplicateTrial(name));
+            }
             let s = &t.series;
             let lengths = [
                 s.time.len(),
@@ -295,9 +314,48 @@ fn check_columns(payload: &Payload, spec: &Spec) -> std::result::Result<(), Cach
     Ok(())
 }
 
+/// The time checks a trial read from its file gets (`ingest::check_times`:
+/// a negative time, or no finite time at the evaluation reaching the
+/// target, skips it; −0.0 is read as 0.0), against this spec's target,
+/// which may not be the one the cache was written under. Whether to keep
+/// the trial; its problems go to `warnings` as a tree's do, without a line
+/// number (the cache keeps none), and a note the cache already holds for
+/// the trial's file is not repeated.
+fn judge_times(
+    t: &mut crate::ingest::Trial,
+    target: &crate::spec::WorkloadTarget,
+    spec: &Spec,
+    warnings: &mut crate::diagnostics::Warnings,
+) -> bool {
+    let error = |problem| TrialError {
+        path: t.path.clone(),
+        line: None,
+        problem,
+    };
+    match super::check_times(&mut t.series, &spec.columns.time, target) {
+        Err((_, problem)) => {
+            warnings.push(Warning::Trial(error(problem)));
+            false
+        }
+        Ok(notes) => {
+            for (_, problem) in notes {
+                let note = error(problem);
+                let known = warnings.items().into_iter().any(|w| {
+                    matches!(w, Warning::Trial(e) if e.path == note.path && e.kind() == note.kind())
+                });
+                if !known {
+                    warnings.push(Warning::Trial(note));
+                }
+            }
+            true
+        }
+    }
+}
+
 /// Drops trials of workloads the spec has no target for (with the same
-/// warning a fresh ingest gives), and refuses the cache when a trial's
-/// metric column is not the one the spec's target reads.
+/// warning a fresh ingest gives), refuses the cache when a trial's metric
+/// column is not the one the spec's target reads, and judges every kept
+/// trial's times as reading its file does ([`judge_times`]).
 fn keep_targeted_trials(
     ingested: &mut Ingested,
     spec: &Spec,
@@ -306,7 +364,12 @@ fn keep_targeted_trials(
         let mut kept = Vec::with_capacity(sub.trials.len());
         for t in sub.trials.drain(..) {
             match spec.targets.get(&t.id.folder.workload) {
-                Some(target) if target.column == t.id.folder.metric_column => kept.push(t),
+                Some(target) if target.column == t.id.folder.metric_column => {
+                    let mut t = t;
+                    if judge_times(&mut t, target, spec, &mut ingested.warnings) {
+                        kept.push(t);
+                    }
+                }
                 Some(target) => {
                     return Err(CacheProblem::MetricColumn {
                         held: t.id.folder.metric_column.clone(),

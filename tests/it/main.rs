@@ -10,6 +10,7 @@ mod atomic_outputs;
 mod battery;
 mod broken_inputs;
 mod cache;
+mod cache_checks;
 mod check;
 mod column;
 mod compare;
