@@ -7,6 +7,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::{Code, Finding, Report, Severity};
+use crate::diagnostics::escape_controls;
 use crate::spec::Spec;
 
 /// The findings grouped by code (errors first), every finding listed under
@@ -27,9 +28,12 @@ pub fn terminal(report: &Report) -> String {
             code.entry().title
         );
         for f in findings {
-            match f.location().as_str() {
-                "" => _ = writeln!(out, "  {}", f.message),
-                at => _ = writeln!(out, "  {at}: {}", f.message),
+            // Folder names reach the terminal escaped, each finding on
+            // one line.
+            let message = escape_controls(&f.message);
+            match escape_controls(&f.location()).as_ref() {
+                "" => _ = writeln!(out, "  {message}"),
+                at => _ = writeln!(out, "  {at}: {message}"),
             }
         }
     }

@@ -27,7 +27,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub(super) fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         format!("{}: {}{}", self.location, self.summary, self.detail)
     }
 }

@@ -16,6 +16,7 @@ mod column;
 mod compare;
 mod degenerate;
 mod determinism;
+mod escaping;
 mod examples;
 mod fuzz_regressions;
 mod grammar;
