@@ -141,7 +141,10 @@ pub enum Warning {
     /// clock never started, a wrong time column). Scored as the rules say
     /// (SCORING.md §6: ratio 1 for it, ∞ for every positive time), but
     /// worth a look.
-    ZeroTime { submission: String, workload: String },
+    ZeroTime {
+        submission: String,
+        workload: String,
+    },
 }
 
 impl Warning {

@@ -672,9 +672,8 @@ fn read_csv_trial(
                 _ => err(None, TrialProblem::Unreadable(e.to_string())),
             }
         })?;
-    let mut series =
-        csv::read_series(&bytes, &spec.columns, &target.column, &spec.extra_columns)
-            .map_err(|(line, problem)| err(line, problem))?;
+    let mut series = csv::read_series(&bytes, &spec.columns, &target.column, &spec.extra_columns)
+        .map_err(|(line, problem)| err(line, problem))?;
     let at = |(row, problem)| err(csv::line_of_row(&bytes, row), problem);
     let notes = check_times(&mut series, &spec.columns.time, target).map_err(at)?;
     Ok((series, notes.into_iter().map(at).collect()))

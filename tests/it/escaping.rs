@@ -16,7 +16,10 @@ const SHOWN: &str = "x\\n::error file=README.md,line=1::injected";
 /// No line of `text` is a workflow command, and the name is there escaped.
 fn assert_safe(text: &str) {
     for line in text.lines() {
-        assert!(!line.trim_start().starts_with("::"), "injected line: {text}");
+        assert!(
+            !line.trim_start().starts_with("::"),
+            "injected line: {text}"
+        );
     }
     assert!(!text.contains('\u{202e}'), "raw U+202E: {text}");
     assert!(text.contains(SHOWN), "escaped name missing: {text}");
@@ -38,7 +41,10 @@ fn tree() -> Tree {
 
 #[test]
 fn bidi_controls_and_line_separators_are_escaped() {
-    assert_eq!(escape_controls("evil\u{202e}gpj.exe"), "evil\\u{202e}gpj.exe");
+    assert_eq!(
+        escape_controls("evil\u{202e}gpj.exe"),
+        "evil\\u{202e}gpj.exe"
+    );
     assert_eq!(
         escape_controls("a\u{2066}b\u{2069}c\u{200f}\u{2028}"),
         "a\\u{2066}b\\u{2069}c\\u{200f}\\u{2028}"
@@ -60,7 +66,10 @@ fn explain_escapes_the_submission_name() {
     let tree = tree();
     let o = tree.run(false).expect("run");
     let (_, spec) = tree.spec();
-    let e = o.leaderboard.explain(&spec, INJECTED, "alpha").expect("explain");
+    let e = o
+        .leaderboard
+        .explain(&spec, INJECTED, "alpha")
+        .expect("explain");
     assert_safe(&algoperf_engine::report::explain::text(&spec, &e));
 }
 

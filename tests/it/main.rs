@@ -25,6 +25,7 @@ mod hostile_inputs;
 mod html_browser;
 mod html_report;
 mod json_output;
+mod markdown_escaping;
 mod numeric_repr;
 mod output_folder;
 mod parity_v05;

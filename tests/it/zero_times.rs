@@ -17,7 +17,12 @@ use proptest::prelude::*;
 fn ratio(o: &Outcome, sub: &str, workload: &str) -> f64 {
     let lb = &o.leaderboard;
     let r = lb.row(sub).expect("row");
-    let k = lb.rules.base.iter().position(|w| w == workload).expect("base");
+    let k = lb
+        .rules
+        .base
+        .iter()
+        .position(|w| w == workload)
+        .expect("base");
     lb.rules.ratios[(r, k)]
 }
 
@@ -108,10 +113,10 @@ fn raw_tree() -> impl Strategy<Value = RawTree> {
 /// Writes the tree: submission `s<k>`, one study of one trial each.
 fn write(tree: &Tree, raw: &RawTree) {
     for (k, sub) in raw.iter().enumerate() {
-        for (cell, (folder, [miss, hit])) in sub.iter().zip([
-            ("alpha_jax", [3.0, 0.9]),
-            ("beta_pytorch", [0.1, 0.6]),
-        ]) {
+        for (cell, (folder, [miss, hit])) in sub
+            .iter()
+            .zip([("alpha_jax", [3.0, 0.9]), ("beta_pytorch", [0.1, 0.6])])
+        {
             if let Some(rows) = cell {
                 let rows: Vec<(f64, f64)> = rows
                     .iter()
@@ -155,7 +160,10 @@ fn check_invariants(spec: &Spec, after: &DMatrix<f64>, base_cols: &[usize], rule
         }
         for j in 0..rules.taus.len() {
             let rho = rules.profile[(r, j)] * n_base;
-            assert!(rho <= finite + 1e-9, "row {r}: ρ counts {rho} of {finite} finite");
+            assert!(
+                rho <= finite + 1e-9,
+                "row {r}: ρ counts {rho} of {finite} finite"
+            );
             assert!(rho >= best - 1e-9, "row {r}: ρ counts {rho} of {best} best");
         }
     }
