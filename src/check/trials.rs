@@ -42,42 +42,38 @@ pub fn read_problems(problems: &Problems, scope: &Scope, out: &mut Vec<Finding>)
     }
 }
 
-/// Measurements files seen so far, by (length, CRC-32), to find copies.
+/// Measurements files seen so far, by the SHA-256 of their bytes, to find
+/// copies in one look-up per file: files with the same digest are, short
+/// of a collision nobody has found, the same bytes, so only the first
+/// earlier one is read again, to compare byte for byte. (Keyed by length
+/// and CRC-32, which anyone can forge, N crafted files took N² reads.)
 #[derive(Debug, Default)]
 pub struct Copies {
-    seen: HashMap<(usize, u32), Vec<PathBuf>>,
+    /// Digest → the first file seen with it, and its canonical path.
+    seen: HashMap<[u8; 32], (PathBuf, Option<PathBuf>)>,
 }
 
 impl Copies {
     /// Records `path`'s bytes; a finding when an earlier file has the same.
+    /// A file met twice (a path given twice, or a tree and a submission in
+    /// it) is no copy of itself.
     fn add(&mut self, path: &Path, bytes: &[u8], out: &mut Vec<Finding>) {
-        let key = (bytes.len(), crc32fast::hash(bytes));
-        let earlier = self.seen.entry(key).or_default();
-        // Same length and CRC almost surely means the same bytes; compare
-        // to be sure (only on such a match is an earlier file read again).
-        // A file met twice (a path given twice, or a tree and a submission
-        // in it) is no copy of itself.
-        let same_file = |p: &Path| {
-            p == path
-                || matches!(
-                    (std::fs::canonicalize(p), std::fs::canonicalize(path)),
-                    (Ok(a), Ok(b)) if a == b
-                )
+        use sha2::Digest;
+        let key: [u8; 32] = sha2::Sha256::digest(bytes).into();
+        let Some((first, canonical)) = self.seen.get(&key) else {
+            let canonical = std::fs::canonicalize(path).ok();
+            self.seen.insert(key, (path.to_path_buf(), canonical));
+            return;
         };
-        if let Some(first) = earlier
-            .iter()
-            .filter(|p| !same_file(p))
-            .find(|p| std::fs::read(p).is_ok_and(|b| b == bytes))
-        {
+        let same_file = first == path
+            || (canonical.is_some() && *canonical == std::fs::canonicalize(path).ok());
+        if !same_file && std::fs::read(first).is_ok_and(|b| b == bytes) {
             out.push(Finding::new(
                 Code::DuplicateTrial,
                 path,
                 None,
                 format!("byte for byte the same as {}", first.display()),
             ));
-        }
-        if !earlier.iter().any(|p| same_file(p)) {
-            earlier.push(path.to_path_buf());
         }
     }
 }

@@ -12,6 +12,7 @@ mod broken_inputs;
 mod cache;
 mod cache_checks;
 mod check;
+mod check_copies;
 mod column;
 mod compare;
 mod degenerate;
