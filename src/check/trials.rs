@@ -67,7 +67,11 @@ impl Copies {
         };
         let same_file = first == path
             || (canonical.is_some() && *canonical == std::fs::canonicalize(path).ok());
-        if !same_file && std::fs::read(first).is_ok_and(|b| b == bytes) {
+        let max = bytes.len() as u64;
+        if !same_file
+            && crate::limits::read_regular(first, max, "its first reading")
+                .is_ok_and(|b| b == bytes)
+        {
             out.push(Finding::new(
                 Code::DuplicateTrial,
                 path,
@@ -89,7 +93,10 @@ pub fn trial_findings(
     for t in &sub.trials {
         // Raw-log trials have no file of their own: no line, no copy check.
         let bytes = (t.path.file_name().and_then(|n| n.to_str()) == Some(MEASUREMENTS))
-            .then(|| std::fs::read(&t.path).ok())
+            .then(|| {
+                let max = crate::limits::DEFAULT_MAX_FILE_SIZE;
+                crate::limits::read_regular(&t.path, max, "--max-file-size").ok()
+            })
             .flatten();
         let line = |row: usize| bytes.as_deref().and_then(|b| row_line(b, row));
         // The time column's rules (never negative, backwards noted) are

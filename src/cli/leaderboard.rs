@@ -41,7 +41,7 @@ pub(super) fn leaderboard_command(args: LeaderboardArgs) -> Result<()> {
     }
     if let (Some(file), Some(marker)) = (&args.update, &args.marker) {
         // Missing markers are an error before any log is read.
-        let text = std::fs::read_to_string(file).map_err(|source| ReportError::Read {
+        let text = report::markdown::read_updated(file).map_err(|source| ReportError::Read {
             path: file.clone(),
             source,
         })?;

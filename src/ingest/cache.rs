@@ -178,9 +178,12 @@ pub fn save(path: &Path, ingested: &Ingested, spec: &Spec) -> Result<()> {
 /// Reads and checks a cache file, and checks that it holds the columns `spec`
 /// needs.
 pub fn load(path: &Path, spec: &Spec) -> Result<Ingested> {
-    let bytes = std::fs::read(path).map_err(|source| CacheError::Read {
-        path: path.to_path_buf(),
-        source,
+    let max = crate::limits::MAX_CACHE_FILE;
+    let bytes = crate::limits::read_regular(path, max, "the cache limit of").map_err(|source| {
+        CacheError::Read {
+            path: path.to_path_buf(),
+            source,
+        }
     })?;
     decode(&bytes, spec).map_err(|problem| {
         CacheError::Refused {

@@ -225,6 +225,13 @@ pub fn replace_between_markers(
     Ok(out)
 }
 
+/// The text of a file `--update` changes: a regular file of at most
+/// [`crate::limits::MAX_UPDATED_FILE`] bytes.
+pub fn read_updated(file: &Path) -> std::io::Result<String> {
+    let max = crate::limits::MAX_UPDATED_FILE;
+    crate::limits::read_text(file, max, "the limit of")
+}
+
 /// Replaces the table between the markers of `file` in place, whole or not
 /// at all ([`crate::fs::write_file`]; through a symlink, the file it points
 /// to). Returns whether the file changed.
@@ -235,7 +242,7 @@ pub fn update_file(file: &Path, marker: &str, content: &str) -> Result<bool> {
     };
     // Through a symlink, update the file it points to.
     let target = file.canonicalize().map_err(read)?;
-    let text = std::fs::read_to_string(&target).map_err(read)?;
+    let text = read_updated(&target).map_err(read)?;
     let new = replace_between_markers(&text, marker, content, file)?;
     if new == text {
         return Ok(false);

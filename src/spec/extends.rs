@@ -139,9 +139,10 @@ impl Source {
     }
 }
 
-/// A spec or targets file's text; an error names the file.
+/// A spec or targets file's text, only from a regular file of at most
+/// [`crate::limits::MAX_SPEC_FILE`] bytes; an error names the file.
 pub(super) fn read(path: &Path) -> Result<String, SpecError> {
-    std::fs::read_to_string(path)
+    crate::limits::read_text(path, crate::limits::MAX_SPEC_FILE, "the spec file limit of")
         .map_err(|e| SpecError::whole_file(path, format!("cannot read: {e}")))
 }
 

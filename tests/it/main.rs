@@ -8,6 +8,7 @@ mod fixtures;
 
 mod atomic_outputs;
 mod battery;
+mod bounded_reads;
 mod broken_inputs;
 mod cache;
 mod cache_checks;

@@ -82,10 +82,14 @@ pub struct Provenance {
 }
 
 fn sha256_of(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| ReportError::Provenance {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let max = crate::limits::MAX_SPEC_FILE;
+    let bytes =
+        crate::limits::read_regular(path, max, "the spec file limit of").map_err(|source| {
+            ReportError::Provenance {
+                path: path.to_path_buf(),
+                source,
+            }
+        })?;
     Ok(crate::report::files::sha256_hex(&bytes))
 }
 
