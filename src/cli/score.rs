@@ -80,6 +80,9 @@ fn check_targets(args: &ScoreArgs, input: &Input) -> Result<()> {
     if let Some(page) = &args.html {
         report::html::check_target(page)?;
     }
+    if let (Some(page), Some(out)) = (&args.html, &args.output_dir) {
+        report::html::check_outside_output(page, out)?;
+    }
     Ok(())
 }
 

@@ -24,12 +24,18 @@ fn dev_zero_as_spec_extends_or_targets_is_a_clean_error() {
         "error: /dev/zero: cannot read: not a regular file (a device)"
     );
     let e = load_error(Some("extends = \"/dev/zero\"\n"), "");
-    assert!(e.contains("/dev/zero") && e.contains("not a regular file (a device)"), "{e}");
+    assert!(
+        e.contains("/dev/zero") && e.contains("not a regular file (a device)"),
+        "{e}"
+    );
     let e = load_error(
         Some(&crate::fixtures::ruleset(1, 1).replace("targets.toml", "/dev/zero")),
         "",
     );
-    assert!(e.contains("/dev/zero: cannot read: not a regular file (a device)"), "{e}");
+    assert!(
+        e.contains("/dev/zero: cannot read: not a regular file (a device)"),
+        "{e}"
+    );
 }
 
 #[test]

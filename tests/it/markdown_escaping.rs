@@ -60,3 +60,30 @@ fn hostile_info_fields_are_text_and_updates_keep_working() {
     // The logs link is the folder's, not the info file's `javascript:`.
     assert!(text.contains("[💾](subs/evil/)"), "{text}");
 }
+
+/// Issue 26, item 18: `--html o/scores.csv --output-dir o` is refused before
+/// anything is read or written (it left a manifest that no longer matched).
+#[test]
+fn a_page_inside_the_output_folder_is_refused_up_front() {
+    let tree = Tree::new();
+    tree.submission("a", 100.0, 50.0);
+    let out = tree.dir.path().join("o");
+    let page = out.join("scores.csv");
+    let e = tree
+        .cli(&[
+            "--output-dir",
+            out.to_str().expect("utf-8"),
+            "--html",
+            page.to_str().expect("utf-8"),
+        ])
+        .expect_err("refused");
+    assert_eq!(
+        e,
+        format!(
+            "--html {}: the page cannot go into the --output-dir folder {} (its files are the run's, as its manifest lists them); write the page outside it",
+            page.display(),
+            out.display()
+        )
+    );
+    assert!(!out.exists(), "nothing written");
+}
