@@ -41,7 +41,7 @@ fn forge(i: usize, target: u32) -> Vec<u8> {
         }
         if v != 0 {
             basis.push((v, combo));
-            basis.sort_by(|a, b| b.0.cmp(&a.0));
+            basis.sort_by_key(|b| std::cmp::Reverse(b.0));
         }
     }
     let (mut want, mut combo) = (target ^ base, 0u64);
