@@ -135,6 +135,14 @@ pub enum Warning {
     ReferenceMissed { workload: String },
     /// A submission name too long for its summary file's name.
     LongSummaryName { submission: String, file: String },
+    /// A workload time of 0 s: no real run reaches a target at once (a
+    /// clock never started, a wrong time column). Scored as the rules say
+    /// (SCORING.md §6: ratio 1 for it, ∞ for every positive time), but
+    /// worth a look.
+    ZeroTime {
+        submission: String,
+        workload: String,
+    },
 }
 
 impl Warning {
@@ -189,6 +197,10 @@ impl Warning {
             LongSummaryName { file, .. } => format!(
                 "submission name too long for a file name; its summary is written as {file}"
             ),
+            ZeroTime { .. } => "time to target is 0 s, which is suspicious: it is the \
+                                workload's best time (ratio 1), and every positive time's \
+                                ratio against it is ∞"
+                .into(),
         }
     }
 
@@ -234,6 +246,10 @@ impl Warning {
                 submission,
                 workload,
                 ..
+            }
+            | ZeroTime {
+                submission,
+                workload,
             } => format!("{submission}/{workload}"),
             TrialCount {
                 submission,
@@ -287,22 +303,44 @@ pub mod lossy_path;
 pub mod model;
 
 /// `text` with every control character (an escape sequence in a folder
-/// name, a newline, a tab) written as a Rust escape (`\u{1b}`, `\n`), so
-/// that a name cannot move the cursor or recolour the terminal, and every
-/// warning stays on one line. Text without one is returned as it is.
+/// name, a newline, a tab) and every invisible bidirectional-text control
+/// (U+202E right-to-left override and its kin, which reorder what a reader
+/// sees) written as a Rust escape (`\u{1b}`, `\n`, `\u{202e}`), so that a
+/// name cannot move the cursor, recolour the terminal, start a new line
+/// (a GitHub workflow command such as `::error …` is read at the start of
+/// a line) or disguise itself. Text without one is returned as it is. The
+/// one escaping of every human-readable output.
 pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     escape_controls_but(text, &[])
+}
+
+/// Whether a character is escaped: a control character, or an invisible
+/// character that changes how the text around it is shown (bidi embeddings,
+/// overrides, isolates and marks; the line and paragraph separators).
+fn is_hidden_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200e}'
+                | '\u{200f}'
+                | '\u{061c}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
 }
 
 /// [`escape_controls`], leaving the characters in `keep` (an error's `\n`
 /// between its first line and its details).
 pub fn escape_controls_but<'a>(text: &'a str, keep: &[char]) -> std::borrow::Cow<'a, str> {
-    if !text.chars().any(|c| c.is_control() && !keep.contains(&c)) {
+    let escaped = |c: char| is_hidden_control(c) && !keep.contains(&c);
+    if !text.chars().any(escaped) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() && !keep.contains(&c) {
+        if escaped(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);

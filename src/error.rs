@@ -89,6 +89,52 @@ impl Error {
         }
     }
 
+    /// The error as the lines it is printed on, each with its control
+    /// characters escaped ([`crate::diagnostics::escape_controls`]): only
+    /// the line breaks the engine puts between an error's parts stay line
+    /// breaks, never one inside a name or path, so that a folder named
+    /// `x\n::error file=…` cannot start a line of its own (a GitHub
+    /// workflow command) on stderr.
+    pub fn lines(&self) -> Vec<String> {
+        use crate::diagnostics::escape_controls;
+        let parts: Vec<String> = match self {
+            Error::Spec(e) => e
+                .0
+                .iter()
+                .enumerate()
+                .flat_map(|(i, d)| {
+                    // A spec problem's own lines (its source excerpt).
+                    let text = d.to_string();
+                    let lead = if i == 0 { "" } else { "error: " };
+                    let lines: Vec<String> = text.split('\n').map(String::from).collect();
+                    lines
+                        .into_iter()
+                        .enumerate()
+                        .map(move |(k, l)| if k == 0 { format!("{lead}{l}") } else { l })
+                })
+                .collect(),
+            Error::Run(RunError::Strict { warnings }) => {
+                let first = self.to_string();
+                let first = first.split('\n').next().unwrap_or_default().to_string();
+                std::iter::once(first)
+                    .chain(warnings.iter().map(|w| format!("  {w}")))
+                    .collect()
+            }
+            Error::Ingest(IngestError::Degenerate(problems)) if problems.len() > 1 => {
+                let first = self.to_string();
+                let first = first.split('\n').next().unwrap_or_default().to_string();
+                std::iter::once(first)
+                    .chain(problems.iter().map(|p| format!("  {}", p.line())))
+                    .collect()
+            }
+            _ => vec![self.to_string()],
+        };
+        parts
+            .iter()
+            .map(|l| escape_controls(l).into_owned())
+            .collect()
+    }
+
     /// Whether the error is reported at all (a closed standard output is not).
     pub fn is_quiet(&self) -> bool {
         matches!(self, Error::StdoutClosed)

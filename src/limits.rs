@@ -22,6 +22,18 @@ pub const MAX_CSV_LINE: usize = 1024 * 1024;
 /// run is tens of kilobytes.
 pub const MAX_LOG_LINE: usize = 16 * 1024 * 1024;
 
+/// Largest spec, `extends` or targets file (bytes); real ones are a few
+/// kilobytes. `/dev/zero` or a huge file given as a spec ends here, not in
+/// memory exhaustion.
+pub const MAX_SPEC_FILE: u64 = 4 * 1024 * 1024;
+
+/// Largest results cache (`--load-results`, bytes): the v0.5 trees cache
+/// in tens of megabytes; the bound keeps a wrong file from filling memory.
+pub const MAX_CACHE_FILE: u64 = 4 * 1024 * 1024 * 1024;
+
+/// Largest README that `leaderboard --update` reads (bytes).
+pub const MAX_UPDATED_FILE: u64 = 64 * 1024 * 1024;
+
 /// Largest `submission_info.yml` (bytes); real ones are under 2 KB.
 pub const MAX_INFO_FILE: u64 = 64 * 1024;
 
@@ -57,6 +69,16 @@ pub fn read_regular(path: &Path, max: u64, limit: &str) -> std::io::Result<Vec<u
         return Err(too_large(bytes.len() as u64, max, limit));
     }
     Ok(bytes)
+}
+
+/// [`read_regular`] as UTF-8 text (an `InvalidData` error if it is not).
+pub fn read_text(path: &Path, max: u64, limit: &str) -> std::io::Result<String> {
+    String::from_utf8(read_regular(path, max, limit)?).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
 }
 
 /// Opens `path` for reading; on Unix with `O_NONBLOCK`, which changes

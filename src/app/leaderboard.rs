@@ -80,7 +80,7 @@ pub fn leaderboard(
         inputs.add_info_dir(request.info_dir.as_deref());
         inputs.check_file(file, report::guard::Kind::Update)?;
         // Missing markers are an error before any log is read.
-        let text = std::fs::read_to_string(file).map_err(|source| ReportError::Read {
+        let text = report::markdown::read_updated(file).map_err(|source| ReportError::Read {
             path: file.clone(),
             source,
         })?;

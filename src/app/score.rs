@@ -139,6 +139,9 @@ fn check_targets(request: &ScoreRequest, input: &Input) -> Result<()> {
     if let Some(page) = &request.html {
         inputs.check_file(page, Kind::Page)?;
     }
+    if let (Some(page), Some(out)) = (&request.html, &request.output_dir) {
+        report::html::check_outside_output(page, out)?;
+    }
     if let Some(dir) = request.info_dir.as_ref().filter(|d| !d.is_dir()) {
         return Err(ReportError::NoInfoFolder { path: dir.clone() }.into());
     }

@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{Code, Finding, Report, Severity, CODES};
+use crate::diagnostics::escape_controls;
 use crate::diagnostics::model::Diagnostic;
 pub use crate::diagnostics::model::{escape_data, escape_property};
 use crate::report::json::SpecIdentity;
@@ -33,9 +34,12 @@ pub fn terminal(report: &Report) -> String {
             code.entry().title
         );
         for f in findings {
-            match f.location().as_str() {
-                "" => _ = writeln!(out, "  {}", f.message),
-                at => _ = writeln!(out, "  {at}: {}", f.message),
+            // Folder names reach the terminal escaped, each finding on
+            // one line.
+            let message = escape_controls(&f.message);
+            match escape_controls(&f.location()).as_ref() {
+                "" => _ = writeln!(out, "  {message}"),
+                at => _ = writeln!(out, "  {at}: {message}"),
             }
         }
     }

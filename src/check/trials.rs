@@ -42,32 +42,35 @@ pub fn read_problems(problems: &Problems, scope: &Scope, out: &mut Vec<Finding>)
     }
 }
 
-/// Measurements files seen so far, by (length, CRC-32), to find copies.
+/// Measurements files seen so far, by the SHA-256 of their bytes, to find
+/// copies in one look-up per file: files with the same digest are, short
+/// of a collision nobody has found, the same bytes, so only the first
+/// earlier one is read again, to compare byte for byte. (Keyed by length
+/// and CRC-32, which anyone can forge, N crafted files took N² reads.)
 #[derive(Debug, Default)]
 pub struct Copies {
-    seen: HashMap<(usize, u32), Vec<PathBuf>>,
+    /// Digest → the first file seen with it, and its canonical path.
+    seen: HashMap<[u8; 32], (PathBuf, Option<PathBuf>)>,
 }
 
 impl Copies {
     /// Records `path`'s bytes; a finding when an earlier file has the same.
+    /// A file met twice (a path given twice, or a tree and a submission in
+    /// it) is no copy of itself.
     fn add(&mut self, path: &Path, bytes: &[u8], out: &mut Vec<Finding>) {
-        let key = (bytes.len(), crc32fast::hash(bytes));
-        let earlier = self.seen.entry(key).or_default();
-        // Same length and CRC almost surely means the same bytes; compare
-        // to be sure (only on such a match is an earlier file read again).
-        // A file met twice (a path given twice, or a tree and a submission
-        // in it) is no copy of itself.
-        let same_file = |p: &Path| {
-            p == path
-                || matches!(
-                    (std::fs::canonicalize(p), std::fs::canonicalize(path)),
-                    (Ok(a), Ok(b)) if a == b
-                )
+        use sha2::Digest;
+        let key: [u8; 32] = sha2::Sha256::digest(bytes).into();
+        let Some((first, canonical)) = self.seen.get(&key) else {
+            let canonical = std::fs::canonicalize(path).ok();
+            self.seen.insert(key, (path.to_path_buf(), canonical));
+            return;
         };
-        if let Some(first) = earlier
-            .iter()
-            .filter(|p| !same_file(p))
-            .find(|p| std::fs::read(p).is_ok_and(|b| b == bytes))
+        let same_file = first == path
+            || (canonical.is_some() && *canonical == std::fs::canonicalize(path).ok());
+        let max = bytes.len() as u64;
+        if !same_file
+            && crate::limits::read_regular(first, max, "its first reading")
+                .is_ok_and(|b| b == bytes)
         {
             out.push(Finding::new(
                 Code::DuplicateTrial,
@@ -75,9 +78,6 @@ impl Copies {
                 None,
                 format!("byte for byte the same as {}", first.display()),
             ));
-        }
-        if !earlier.iter().any(|p| same_file(p)) {
-            earlier.push(path.to_path_buf());
         }
     }
 }
@@ -93,7 +93,10 @@ pub fn trial_findings(
     for t in &sub.trials {
         // Raw-log trials have no file of their own: no line, no copy check.
         let bytes = (t.path.file_name().and_then(|n| n.to_str()) == Some(MEASUREMENTS))
-            .then(|| std::fs::read(&t.path).ok())
+            .then(|| {
+                let max = crate::limits::DEFAULT_MAX_FILE_SIZE;
+                crate::limits::read_regular(&t.path, max, "--max-file-size").ok()
+            })
             .flatten();
         let line = |row: usize| bytes.as_deref().and_then(|b| row_line(b, row));
         // The time column's rules (never negative, backwards noted) are

@@ -174,8 +174,7 @@ pub fn finish(result: Result<()>) -> i32 {
         Ok(()) => 0,
         Err(e) => {
             if !e.is_quiet() {
-                let text = e.to_string();
-                let text = crate::diagnostics::escape_controls_but(&text, &['\n']);
+                let text = e.lines().join("\n");
                 // A closed stderr has nobody to tell (ignored there).
                 crate::colour::eprint(&format!("error: {text}\n"));
             }

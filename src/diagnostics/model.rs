@@ -231,6 +231,7 @@ impl Warning {
             WorkloadNobodyRan { .. } => "workload-nobody-ran",
             ReferenceMissed { .. } => "reference-missed",
             LongSummaryName { .. } => "long-summary-name",
+            ZeroTime { .. } => "zero-time",
         }
     }
 }

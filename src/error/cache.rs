@@ -39,6 +39,14 @@ pub enum CacheProblem {
     Corrupted(bincode::Error),
     #[error("submission name {0:?} is not a plain folder name; refused")]
     NotAPlainName(String),
+    /// Two submissions of one name: a tree cannot hold them (one folder per
+    /// name), and scoring them would give two rows and one summary file.
+    #[error("corrupted results cache: submission `{0}` is listed twice")]
+    DuplicateSubmission(String),
+    /// Two trials of one submission with the same study, workload folder,
+    /// trial and run.
+    #[error("corrupted results cache: trial {0} is listed twice")]
+    DuplicateTrial(String),
     /// A trial whose columns differ in length: `trial` is
     /// submission/study/folder/trial, `lengths` time, summary time, step, metric.
     #[error("corrupted results cache: trial {trial} has columns of unequal length (time {}, summary time {}, step {}, metric {})", lengths[0], lengths[1], lengths[2], lengths[3])]

@@ -40,7 +40,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         format!("{}: {}{}", self.location, self.summary, self.detail)
     }
 }

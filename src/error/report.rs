@@ -24,6 +24,10 @@ pub enum ReportError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A page (`--html`) inside the `--output-dir` folder, whose files are
+    /// the run's, listed in its manifest.
+    #[error("--html {}: the page cannot go into the --output-dir folder {} (its files are the run's, as its manifest lists them); write the page outside it", page.display(), output.display())]
+    PageInOutputFolder { page: PathBuf, output: PathBuf },
     #[error("{}: cannot draw the plot: {source}", path.display())]
     Plot { path: PathBuf, source: PlotError },
     #[error("output folder {} is inside the submissions folder {}: outputs would be read as logs next time", output.display(), submissions.display())]

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Warning;
-use crate::error::Result;
+use crate::error::{Result, TrialError};
 use crate::ingest::{Ingested, WorkloadFolder};
 use crate::spec::{Columns, Spec};
 
@@ -109,9 +109,12 @@ pub fn save(path: &Path, ingested: &Ingested, spec: &Spec) -> Result<()> {
 /// Reads and checks a cache file, and checks that it holds the columns `spec`
 /// needs.
 pub fn load(path: &Path, spec: &Spec) -> Result<Ingested> {
-    let bytes = std::fs::read(path).map_err(|source| CacheError::Read {
-        path: path.to_path_buf(),
-        source,
+    let max = crate::limits::MAX_CACHE_FILE;
+    let bytes = crate::limits::read_regular(path, max, "the cache limit of").map_err(|source| {
+        CacheError::Read {
+            path: path.to_path_buf(),
+            source,
+        }
     })?;
     decode(&bytes, spec).map_err(|problem| {
         CacheError::Refused {
@@ -124,14 +127,25 @@ pub fn load(path: &Path, spec: &Spec) -> Result<Ingested> {
 
 /// What a valid checksum cannot promise (a cache written by hand, or by a
 /// buggy writer): submission names that are plain folder names (they become
-/// output file names, and `../x` would write outside the output folder), and
-/// a trial's columns of one length (scoring indexes one by another).
+/// output file names, and `../x` would write outside the output folder),
+/// each name and each trial once (as in a tree, one folder each), and a
+/// trial's columns of one length (scoring indexes one by another).
 fn validate(ingested: &Ingested) -> std::result::Result<(), CacheProblem> {
+    let mut names = HashSet::new();
     for sub in &ingested.submissions {
         if !crate::fs::is_plain_name(&sub.name) {
             return Err(CacheProblem::NotAPlainName(sub.name.clone()));
         }
+        if !names.insert(sub.name.as_str()) {
+            return Err(CacheProblem::DuplicateSubmission(sub.name.clone()));
+        }
+        let mut trials = HashSet::new();
         for t in &sub.trials {
+            if !trials.insert(&t.id) {
+                let f = &t.id.folder;
+                let name = format!("{}/{}/{}/{}", sub.name, f.study, f.name, t.id.label());
+                return Err(CacheProblem::DuplicateTrial(name));
+            }
             let s = &t.series;
             let lengths = [
                 s.time.len(),
@@ -237,9 +251,48 @@ fn check_columns(payload: &Payload, spec: &Spec) -> std::result::Result<(), Cach
     Ok(())
 }
 
+/// The time checks a trial read from its file gets (`ingest::check_times`:
+/// a negative time, or no finite time at the evaluation reaching the
+/// target, skips it; −0.0 is read as 0.0), against this spec's target,
+/// which may not be the one the cache was written under. Whether to keep
+/// the trial; its problems go to `warnings` as a tree's do, without a line
+/// number (the cache keeps none), and a note the cache already holds for
+/// the trial's file is not repeated.
+fn judge_times(
+    t: &mut crate::ingest::Trial,
+    target: &crate::spec::WorkloadTarget,
+    spec: &Spec,
+    warnings: &mut crate::diagnostics::Warnings,
+) -> bool {
+    let error = |problem| TrialError {
+        path: t.path.clone(),
+        line: None,
+        problem,
+    };
+    match super::check_times(&mut t.series, &spec.columns.time, target) {
+        Err((_, problem)) => {
+            warnings.push(Warning::Trial(error(problem)));
+            false
+        }
+        Ok(notes) => {
+            for (_, problem) in notes {
+                let note = error(problem);
+                let known = warnings.items().into_iter().any(|w| {
+                    matches!(w, Warning::Trial(e) if e.path == note.path && e.kind() == note.kind())
+                });
+                if !known {
+                    warnings.push(Warning::Trial(note));
+                }
+            }
+            true
+        }
+    }
+}
+
 /// Drops trials of workloads the spec has no target for (with the same
-/// warning a fresh ingest gives), and refuses the cache when a trial's
-/// metric column is not the one the spec's target reads.
+/// warning a fresh ingest gives), refuses the cache when a trial's metric
+/// column is not the one the spec's target reads, and judges every kept
+/// trial's times as reading its file does ([`judge_times`]).
 fn keep_targeted_trials(
     ingested: &mut Ingested,
     spec: &Spec,
@@ -248,7 +301,12 @@ fn keep_targeted_trials(
         let mut kept = Vec::with_capacity(sub.trials.len());
         for t in sub.trials.drain(..) {
             match spec.targets.get(&t.id.folder.workload) {
-                Some(target) if target.column == t.id.folder.metric_column => kept.push(t),
+                Some(target) if target.column == t.id.folder.metric_column => {
+                    let mut t = t;
+                    if judge_times(&mut t, target, spec, &mut ingested.warnings) {
+                        kept.push(t);
+                    }
+                }
                 Some(target) => {
                     return Err(CacheProblem::MetricColumn {
                         held: t.id.folder.metric_column.clone(),

@@ -486,7 +486,8 @@ fn column_role(column: &str, spec: &Spec) -> String {
 /// The header names of a trial file, for a did-you-mean (empty when it
 /// cannot be read: the message then just lists nothing).
 fn header_names(path: &Path) -> Vec<String> {
-    let Ok(bytes) = std::fs::read(path) else {
+    let max = crate::limits::DEFAULT_MAX_FILE_SIZE;
+    let Ok(bytes) = crate::limits::read_regular(path, max, "--max-file-size") else {
         return Vec::new();
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);

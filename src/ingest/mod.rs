@@ -630,7 +630,7 @@ fn log_trial(
         })
     };
     let series = (|| -> std::result::Result<(Series, Vec<TrialError>), TrialError> {
-        let series = Series {
+        let mut series = Series {
             time: column(&spec.columns.time)?,
             summary_time: column(&spec.columns.summary_time)?,
             step: column(&spec.columns.step)?,
@@ -645,7 +645,7 @@ fn log_trial(
                 })
                 .collect(),
         };
-        let notes = check_times(&series, &spec.columns.time, &p.target)
+        let notes = check_times(&mut series, &spec.columns.time, &p.target)
             .map_err(|(row, problem)| err(Some(row), problem))?;
         let notes = notes
             .into_iter()
@@ -685,11 +685,22 @@ fn read_csv_trial(
                 _ => err(None, TrialProblem::Unreadable(e.to_string())),
             }
         })?;
-    let series = csv::read_series(&bytes, &spec.columns, &target.column, &spec.extra_columns)
+    let mut series = csv::read_series(&bytes, &spec.columns, &target.column, &spec.extra_columns)
         .map_err(|(line, problem)| err(line, problem))?;
     let at = |(row, problem)| err(csv::line_of_row(&bytes, row), problem);
-    let notes = check_times(&series, &spec.columns.time, target).map_err(at)?;
+    let notes = check_times(&mut series, &spec.columns.time, target).map_err(at)?;
     Ok((series, notes.into_iter().map(at).collect()))
+}
+
+/// Reads −0.0 as 0.0 in the time columns: a signed zero divides into −∞
+/// (`∞ / −0.0`), which would count a cut-off cell as solved, and prints as
+/// `-0.0`. No clock reads −0.
+fn unsign_zeros(series: &mut Series) {
+    for t in series.time.iter_mut().chain(series.summary_time.iter_mut()) {
+        if *t == 0.0 {
+            *t = 0.0;
+        }
+    }
 }
 
 /// Judges a trial's time column, row by row (what SCORING.md §3 needs of
@@ -700,11 +711,12 @@ fn read_csv_trial(
 /// study's pick). A time going backwards keeps the trial, scored in file
 /// order as the reference scores it, with a note at its first place.
 /// Returns the notes, or the row and problem that skips the trial.
-fn check_times(
-    series: &Series,
+pub(crate) fn check_times(
+    series: &mut Series,
     column: &str,
     target: &WorkloadTarget,
 ) -> std::result::Result<Vec<(usize, TrialProblem)>, (usize, TrialProblem)> {
+    unsign_zeros(series);
     let column = column.to_string();
     let mut notes = Vec::new();
     let mut last = f64::NEG_INFINITY;

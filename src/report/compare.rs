@@ -23,8 +23,25 @@ fn short(x: f64) -> String {
     }
 }
 
+/// A comparison with its names as the terminal shows them (control
+/// characters escaped, each line one line).
+fn shown(c: &Comparison) -> Comparison {
+    let e = |s: &mut String| *s = crate::diagnostics::escape_controls(s).into_owned();
+    let mut c = c.clone();
+    c.submissions.iter_mut().for_each(|s| e(&mut s.name));
+    c.cells.iter_mut().for_each(|x| e(&mut x.submission));
+    for x in &mut c.studies {
+        e(&mut x.submission);
+        e(&mut x.study);
+        e(&mut x.trial.0);
+        e(&mut x.trial.1);
+    }
+    c
+}
+
 /// The terminal table.
 pub fn table(c: &Comparison) -> String {
+    let c = &shown(c);
     let width = c
         .submissions
         .iter()

@@ -4,6 +4,7 @@
 //! How a submitter understands a zero. [`Leaderboard::explain`] decides
 //! everything said; this module only words it (and writes it as JSON).
 
+use crate::diagnostics::escape_controls;
 use std::fmt::Write;
 
 use schemars::JsonSchema;
@@ -55,7 +56,7 @@ pub fn text(spec: &Spec, e: &Explanation) -> String {
     let _ = writeln!(
         s,
         "{} on {} ({role}); target {} {op} {}; time column `{}`",
-        e.submission,
+        escape_controls(&e.submission),
         e.workload,
         e.metric_column,
         py_repr(e.target),
@@ -64,7 +65,12 @@ pub fn text(spec: &Spec, e: &Explanation) -> String {
     studies(&mut s, spec, e);
     steps(&mut s, e);
     ratio(&mut s, spec, e);
-    let _ = writeln!(s, "Score of {}: {}", e.submission, py_repr(e.score));
+    let _ = writeln!(
+        s,
+        "Score of {}: {}",
+        escape_controls(&e.submission),
+        py_repr(e.score)
+    );
     s
 }
 
@@ -79,11 +85,12 @@ fn studies(s: &mut String, spec: &Spec, e: &Explanation) {
     };
     let _ = writeln!(s, "\nStudies ({}):", study_rule(spec));
     for st in &o.studies {
-        let _ = writeln!(s, "  {}: {}", st.study, t(st.time));
+        let _ = writeln!(s, "  {}: {}", escape_controls(&st.study), t(st.time));
         for (k, trial) in st.trials.iter().enumerate() {
             let mark = if st.picked == Some(k) { "→" } else { " " };
             let line = trial_line(trial, &e.metric_column);
-            let _ = writeln!(s, "    {mark} {}: {line}", trial.id.label());
+            let label = trial.id.label();
+            let _ = writeln!(s, "    {mark} {}: {line}", escape_controls(&label));
         }
     }
     let times: Vec<String> = o.studies.iter().map(|st| t(st.time)).collect();
@@ -138,7 +145,7 @@ fn steps(s: &mut String, e: &Explanation) {
             parts.push(format!(
                 "best {} (held by {})",
                 t(best.time),
-                best.holder.as_deref().unwrap_or("nobody")
+                escape_controls(best.holder.as_deref().unwrap_or("nobody"))
             ));
         }
         parts.extend(step.partner.as_ref().map(|p| match p {
@@ -175,7 +182,7 @@ fn ratio(s: &mut String, spec: &Spec, e: &Explanation) {
         "\nRatio: {} / {} (best, held by {}) = {}",
         t(r.time),
         t(r.denominator),
-        r.best_holder.as_deref().unwrap_or("nobody"),
+        escape_controls(r.best_holder.as_deref().unwrap_or("nobody")),
         if r.ratio.is_finite() {
             py_repr(r.ratio)
         } else {

@@ -16,8 +16,9 @@
 //!
 //! A submission's file is `<info-dir>/<submission>/submission_info.yml`.
 //! Unknown keys are ignored; a key may hold a string, a number or a list of
-//! strings (joined with ", "). An optional `logs` key overrides the link to
-//! the submission's logs in the leaderboard table.
+//! strings (joined with ", "). An optional `logs` key, an http(s) URL,
+//! overrides the link to the submission's logs in the leaderboard table
+//! and page (any other link there is not written).
 
 use std::path::{Path, PathBuf};
 
@@ -45,7 +46,8 @@ pub struct SubmissionInfo {
     /// `ruleset` as the pull-request template writes it (`external`,
     /// `self-tuning`).
     pub ruleset: String,
-    /// Where the submission's logs are (a URL or a relative link), if given.
+    /// Where the submission's logs are, if given (used only when it is an
+    /// http(s) URL).
     pub logs: Option<String>,
 }
 

@@ -20,15 +20,37 @@ pub struct Row {
     pub logs: String,
 }
 
-/// One table cell: whitespace (newlines included) collapsed to single
-/// spaces, `|` escaped, other control characters written as escapes.
+/// One table cell of text from a metadata file: whitespace (newlines
+/// included) collapsed to single spaces; markup escaped as the HTML page
+/// escapes it ([`crate::report::html::esc`]: `<script>`, `<img onerror>`
+/// and a `<!-- END … -->` marker that would break every later `--update`
+/// become text); `|` (which ends the cell) and `[`, `]` (which would make a
+/// Markdown link, `javascript:` ones included) escaped; other control
+/// characters written as escapes.
 fn cell(text: &str) -> String {
-    let text = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('|', "\\|");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = crate::report::html::esc(&text)
+        .replace('|', "\\|")
+        .replace('[', "\\[")
+        .replace(']', "\\]");
     crate::diagnostics::escape_controls(&text).into_owned()
+}
+
+impl Row {
+    /// A submission's row: its info file's `logs` link when that is an
+    /// http(s) URL (as on the HTML page; a `javascript:` or other link
+    /// from a metadata file is never written), else `tree_link` (the
+    /// relative link to its folder the engine makes), else no link.
+    pub fn new(info: Option<SubmissionInfo>, tree_link: impl FnOnce() -> Option<String>) -> Row {
+        let logs = info
+            .as_ref()
+            .and_then(|i| i.logs.as_deref())
+            .and_then(crate::report::html::http_link)
+            .map(str::to_string)
+            .or_else(tree_link)
+            .unwrap_or_default();
+        Row { info, logs }
+    }
 }
 
 /// A link target: spaces, parentheses, `|` (which would end the table
@@ -203,6 +225,13 @@ pub fn replace_between_markers(
     Ok(out)
 }
 
+/// The text of a file `--update` changes: a regular file of at most
+/// [`crate::limits::MAX_UPDATED_FILE`] bytes.
+pub fn read_updated(file: &Path) -> std::io::Result<String> {
+    let max = crate::limits::MAX_UPDATED_FILE;
+    crate::limits::read_text(file, max, "the limit of")
+}
+
 /// Replaces the table between the markers of `file` in place, whole or not
 /// at all ([`crate::fs::write_file`]; through a symlink, the file it points
 /// to). Returns whether the file changed.
@@ -213,7 +242,7 @@ pub fn update_file(file: &Path, marker: &str, content: &str) -> Result<bool> {
     };
     // Through a symlink, update the file it points to.
     let target = file.canonicalize().map_err(read)?;
-    let text = std::fs::read_to_string(&target).map_err(read)?;
+    let text = read_updated(&target).map_err(read)?;
     let new = replace_between_markers(&text, marker, content, file)?;
     if new == text {
         return Ok(false);
@@ -348,6 +377,10 @@ mod tests {
     #[test]
     fn cells_are_one_line_and_escape_pipes() {
         assert_eq!(cell(" a\n  b | c "), "a b \\| c");
+        assert_eq!(
+            cell("<script>x</script> [a](javascript:b) <!-- END M -->"),
+            "&lt;script&gt;x&lt;/script&gt; \\[a\\](javascript:b) &lt;!-- END M --&gt;"
+        );
         assert_eq!(link_target("my logs (v2)/"), "my%20logs%20%28v2%29/");
     }
 

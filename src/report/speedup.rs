@@ -47,6 +47,7 @@ pub fn verdict(s: &Speedup) -> String {
 /// missed target counted as budget × factor + 1 s), ratio; then the
 /// geometric mean and how much faster (or slower) that is.
 pub fn speedup_table(s: &Speedup) -> String {
+    let s = &shown(s);
     let base_head = format!("{} (s)", s.base);
     let comp_head = format!("{} (s)", s.comparison);
     let width = |head: &str, of: &dyn Fn(&WorkloadSpeedup) -> String| {
@@ -93,9 +94,19 @@ pub fn speedup_table(s: &Speedup) -> String {
     out
 }
 
+/// A comparison with its submission names as the terminal shows them
+/// (control characters escaped, each line one line).
+fn shown(s: &Speedup) -> Speedup {
+    let mut s = s.clone();
+    s.base = crate::diagnostics::escape_controls(&s.base).into_owned();
+    s.comparison = crate::diagnostics::escape_controls(&s.comparison).into_owned();
+    s
+}
+
 /// Every comparison against one base in one table: a row per submission,
 /// its ratio per base workload, the geometric mean and the verdict.
 pub fn speedups_table(all: &[Speedup]) -> String {
+    let all: &[Speedup] = &all.iter().map(shown).collect::<Vec<_>>();
     let Some(first) = all.first() else {
         return String::new();
     };

@@ -53,6 +53,12 @@ fn fmt_level(level: f64) -> String {
 /// score interval, P(rank 1) and `*` for the group tied with #1; then the
 /// pairwise P(row above column), columns numbered by point order.
 pub fn table(s: &Stability) -> String {
+    // Names as the terminal shows them: control characters escaped.
+    let mut shown = s.clone();
+    for r in &mut shown.rows {
+        r.name = crate::diagnostics::escape_controls(&r.name).into_owned();
+    }
+    let s = &shown;
     let width = s
         .rows
         .iter()

@@ -482,6 +482,7 @@ impl<'a> Scorer<'a> {
                 });
             }
         }
+        zero_times(&matrix, &submissions, &workloads, warnings);
         let time_to_targets = matrix.clone();
         let rules = apply_rules(spec, &submissions, &workloads, matrix, warnings)?;
         Ok(Leaderboard {
@@ -491,6 +492,26 @@ impl<'a> Scorer<'a> {
             time_to_targets,
             rules,
         })
+    }
+}
+
+/// Warns of every cell whose time is 0 s (SCORING.md §6.6): scored, but
+/// suspicious.
+fn zero_times(
+    matrix: &DMatrix<f64>,
+    submissions: &[String],
+    workloads: &[String],
+    warnings: &mut Warnings,
+) {
+    for r in 0..matrix.nrows() {
+        for c in 0..matrix.ncols() {
+            if matrix[(r, c)] == 0.0 {
+                warnings.push(Warning::ZeroTime {
+                    submission: submissions[r].clone(),
+                    workload: workloads[c].clone(),
+                });
+            }
+        }
     }
 }
 
@@ -787,23 +808,41 @@ fn ratios(
         for r in 0..n {
             let t = matrix[(r, c)];
             let q = eval(node, &at(r), &mut scratch).map_err(fail)?;
-            // pandas' `update` keeps the old value where the division gives
-            // NaN: an all-∞ column stays ∞.
-            ratios[(r, k)] = if q.is_nan() && t == f64::INFINITY {
-                t
-            } else {
-                q
-            };
+            ratios[(r, k)] = settled_ratio(t, best[c], q);
         }
     }
     Ok((base, denominators, ratios))
+}
+
+/// The ratio of a cell of time `t` in a column whose best time is `best`,
+/// given what the ratio formula made of it (`q`), with the two cases no
+/// formula may decide otherwise (SCORING.md §6.6):
+/// - a cell a rule set to ∞ (or that never reached the target) is never
+///   solved: its ratio is ∞, whatever the division gives (`∞ / 0` is ∞
+///   but `∞ / −5` is −∞; pandas' `update` keeps ∞ where `∞ / ∞` is NaN);
+/// - the best cell is solved at every τ ≥ 1, even at a time of 0, where
+///   `0 / 0` is NaN: its ratio is 1 (the reference keeps the old value
+///   there, 0, which also counts as solved).
+fn settled_ratio(t: f64, best: f64, q: f64) -> f64 {
+    if t == f64::INFINITY {
+        f64::INFINITY
+    } else if q.is_nan() && t == 0.0 && best == 0.0 {
+        1.0
+    } else {
+        q
+    }
 }
 
 /// Whether the ρ condition holds for a ratio at τ. The usual condition,
 /// a comparison of `ratio` with `tau`, is applied directly (the same IEEE
 /// comparison `eval` makes): the profile asks it submissions × workloads ×
 /// τ points times, and `stability` re-scores thousands of leaderboards.
+/// A ratio of ∞ (a cut-off cell) or NaN (not run) never holds, whatever
+/// the condition says.
 fn rho_holds(node: &Node, cx: &Ctx, scratch: &mut Vec<f64>) -> Result<bool, EvalError> {
+    if cx.ratio.is_nan() || cx.ratio == f64::INFINITY {
+        return Ok(false);
+    }
     if let Node::Cmp(op, a, b) = node {
         if let (Node::Var(Var::RhoRatio), Node::Var(Var::RhoTau)) = (a.as_ref(), b.as_ref()) {
             return Ok(op.apply(cx.ratio, cx.tau));

@@ -139,7 +139,8 @@ impl Source {
     }
 }
 
-/// A spec or targets file's text; an error names the file.
+/// A spec or targets file's text, only from a regular file of at most
+/// [`crate::limits::MAX_SPEC_FILE`] bytes; an error names the file.
 pub(super) fn read(path: &Path) -> Result<String, SpecError> {
     super::shipped::read(path).map_err(|e| SpecError::whole_file(path, format!("cannot read: {e}")))
 }

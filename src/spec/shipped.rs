@@ -151,7 +151,9 @@ pub fn is_shipped_path(path: &Path) -> bool {
 /// A spec or targets file's text: a shipped file's, or the file's.
 pub fn read(path: &Path) -> std::io::Result<String> {
     if !is_shipped_path(path) {
-        return std::fs::read_to_string(path);
+        // Bounded, and only a regular file: `/dev/zero` is refused.
+        let max = crate::limits::MAX_SPEC_FILE;
+        return crate::limits::read_text(path, max, "the spec file limit of");
     }
     shipped_text(path).map(str::to_string)
 }
@@ -159,7 +161,8 @@ pub fn read(path: &Path) -> std::io::Result<String> {
 /// A spec or targets file's bytes, for its provenance hash.
 pub fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
     if !is_shipped_path(path) {
-        return std::fs::read(path);
+        let max = crate::limits::MAX_SPEC_FILE;
+        return crate::limits::read_regular(path, max, "the spec file limit of");
     }
     shipped_text(path).map(|t| t.as_bytes().to_vec())
 }

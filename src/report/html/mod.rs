@@ -194,6 +194,22 @@ pub fn check_target(path: &Path) -> Result<()> {
     super::files::check_output_target(dir)
 }
 
+/// Refuses a page that would go into the output folder `output` (at any
+/// depth, symlinks resolved): written after the folder's files and their
+/// manifest, it would replace one of them (`--html o/scores.csv`) or be a
+/// file the manifest does not know. Checked before any log is read.
+pub fn check_outside_output(page: &Path, output: &Path) -> Result<()> {
+    let (dir, _) = split(page)?;
+    if crate::fs::resolve(dir).starts_with(crate::fs::resolve(output)) {
+        return Err(ReportError::PageInOutputFolder {
+            page: page.to_path_buf(),
+            output: output.to_path_buf(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
 fn split(path: &Path) -> Result<(&Path, String)> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
