@@ -30,3 +30,4 @@ pub mod score;
 pub mod spec;
 pub mod spec_test;
 pub mod synth;
+pub mod version;

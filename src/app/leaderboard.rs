@@ -125,18 +125,14 @@ fn rows(
             Some(dir) => report::info::load(dir, name)?,
             None => None,
         };
-        let logs = info
-            .as_ref()
-            .and_then(|i| i.logs.clone())
-            .or_else(|| {
-                let tree = input.tree()?;
-                Some(report::markdown::relative_link(
-                    &link_base,
-                    &tree.join(name),
-                ))
-            })
-            .unwrap_or_default();
-        rows.insert(name.clone(), Row { info, logs });
+        let row = Row::new(info, || {
+            let tree = input.tree()?;
+            Some(report::markdown::relative_link(
+                &link_base,
+                &tree.join(name),
+            ))
+        });
+        rows.insert(name.clone(), row);
     }
     Ok(rows)
 }

@@ -84,8 +84,12 @@ pub fn explain(file: &std::path::Path) -> Result<Spec> {
 
 /// `spec list`: every shipped spec, (name, description), in name order.
 pub fn list() -> Result<Vec<(String, String)>> {
-    let specs = crate::spec::shipped::catalogue()?;
-    Ok(specs.into_iter().map(|(n, d)| (n.to_string(), d)).collect())
+    (crate::spec::shipped::ruleset_names().into_iter())
+        .map(|name| {
+            let spec = crate::spec::load(std::path::Path::new(name))?;
+            Ok((name.to_string(), spec.description.unwrap_or_default()))
+        })
+        .collect()
 }
 
 /// `spec show NAME`: the text of a shipped spec or targets file; an unknown

@@ -29,10 +29,9 @@
 
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use super::error::ReportError;
-pub use super::store::{Wait, MANIFEST, STORE};
+pub use super::guard::check_output_target;
+pub use super::store::{sha256_hex, Wait, MANIFEST, STORE};
 use crate::error::Result;
 pub use crate::fs::{is_plain_name, NAME_MAX};
 
@@ -62,46 +61,6 @@ pub fn check_cache_path(cache: &Path, submissions: &Path) -> Result<()> {
         .into());
     }
     Ok(())
-}
-
-/// Refuses an output folder that cannot be one: the folder, or the nearest
-/// of its ancestors that exists, is a file. Checked before the logs are read,
-/// so that a long run does not end on it.
-pub fn check_output_target(output: &Path) -> Result<()> {
-    let mut p = output;
-    loop {
-        match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => return Ok(()),
-            Ok(_) => {
-                return Err(write_error(
-                    output.to_path_buf(),
-                    std::io::ErrorKind::NotADirectory,
-                    format!("{} is a file, not a folder", p.display()),
-                ))
-            }
-            // A dangling symbolic link: creating the folder would fail
-            // with a bare "File exists".
-            Err(_) if p.is_symlink() => {
-                let target = std::fs::read_link(p).unwrap_or_default();
-                return Err(ReportError::Write {
-                    path: output.to_path_buf(),
-                    source: std::io::Error::new(
-                        std::io::ErrorKind::NotFound,
-                        format!(
-                            "{} is a symbolic link to {}, which does not exist",
-                            p.display(),
-                            target.display()
-                        ),
-                    ),
-                }
-                .into());
-            }
-            Err(_) => match p.parent() {
-                Some(parent) if !parent.as_os_str().is_empty() => p = parent,
-                _ => return Ok(()),
-            },
-        }
-    }
 }
 
 /// Checks every output name before anything is changed.
@@ -183,14 +142,6 @@ pub fn write_outputs(
     let manifest = manifest(&provenance, &all);
     all.push((MANIFEST.to_string(), manifest));
     write_run(dir, &all)
-}
-
-/// SHA-256 of `bytes`, in lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The spec and its targets file as they are now, hashed: what both the

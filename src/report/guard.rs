@@ -138,7 +138,7 @@ impl Inputs {
             }
         }
         if kind == Kind::Page {
-            super::files::check_output_target(folder)?;
+            check_output_target(folder)?;
         } else if !std::fs::metadata(folder).is_ok_and(|m| m.is_dir()) {
             return Err(write_error(
                 target.to_path_buf(),
@@ -164,7 +164,7 @@ impl Inputs {
     /// Refuses `out` as the output folder: not a folder, or inside the
     /// submissions tree.
     pub fn check_folder(&self, out: &Path) -> Result<()> {
-        super::files::check_output_target(out)?;
+        check_output_target(out)?;
         if let Some(tree) = self.tree_holding(out) {
             return Err(ReportError::OutputInsideSubmissions {
                 output: out.to_path_buf(),
@@ -183,5 +183,45 @@ impl Inputs {
         let inside =
             crate::fs::is_inside(path, tree) || resolved.ancestors().any(|a| id_of(a) == Some(*id));
         inside.then_some(tree.as_path())
+    }
+}
+
+/// Refuses an output folder that cannot be one: the folder, or the nearest
+/// of its ancestors that exists, is a file. Checked before the logs are read,
+/// so that a long run does not end on it.
+pub fn check_output_target(output: &Path) -> Result<()> {
+    let mut p = output;
+    loop {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => return Ok(()),
+            Ok(_) => {
+                return Err(write_error(
+                    output.to_path_buf(),
+                    std::io::ErrorKind::NotADirectory,
+                    format!("{} is a file, not a folder", p.display()),
+                ))
+            }
+            // A dangling symbolic link: creating the folder would fail
+            // with a bare "File exists".
+            Err(_) if p.is_symlink() => {
+                let target = std::fs::read_link(p).unwrap_or_default();
+                return Err(ReportError::Write {
+                    path: output.to_path_buf(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        format!(
+                            "{} is a symbolic link to {}, which does not exist",
+                            p.display(),
+                            target.display()
+                        ),
+                    ),
+                }
+                .into());
+            }
+            Err(_) => match p.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => p = parent,
+                _ => return Ok(()),
+            },
+        }
     }
 }

@@ -80,22 +80,7 @@ pub fn number(x: f64) -> Value {
     serde_json::to_value(Num(x)).unwrap_or(Value::Null)
 }
 
-/// Which program wrote a document (every document's `engine` key).
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Engine {
-    pub name: String,
-    pub version: String,
-}
-
-impl Default for Engine {
-    fn default() -> Self {
-        Engine {
-            name: env!("CARGO_PKG_NAME").to_string(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-        }
-    }
-}
+pub use crate::version::Engine;
 
 /// A spec's identity: its file and what it says it is.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

@@ -29,11 +29,46 @@ pub struct Row {
 /// characters written as escapes.
 fn cell(text: &str) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = crate::report::html::esc(&text)
-        .replace('|', "\\|")
-        .replace('[', "\\[")
-        .replace(']', "\\]");
-    crate::diagnostics::escape_controls(&text).into_owned()
+    let text = crate::report::html::esc(&text).replace('|', "\\|");
+    crate::diagnostics::escape_controls(&links_only_http(&text)).into_owned()
+}
+
+/// Brackets escaped, except those of a Markdown link to an http(s) URL
+/// (`[Dozat, 2016](https://…)` stays a link; `[x](javascript:…)` is text).
+fn links_only_http(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(['[', ']']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        match http_link_len(rest) {
+            Some(n) => {
+                out.push_str(&rest[..n]);
+                rest = &rest[n..];
+            }
+            None => {
+                out.push('\\');
+                out.push_str(&rest[..1]);
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of `[label](http(s)://target)` at the start of `s`, if it is one.
+fn http_link_len(s: &str) -> Option<usize> {
+    let label = s.strip_prefix('[')?;
+    let close = label.find(']')?;
+    if label[..close].contains('[') {
+        return None;
+    }
+    let target = label[close + 1..].strip_prefix('(')?;
+    let end = target.find(')')?;
+    let url = &target[..end];
+    let http = url.starts_with("https://") || url.starts_with("http://");
+    (http && !url.contains(char::is_whitespace)).then_some(1 + close + 2 + end + 1)
 }
 
 impl Row {
@@ -380,6 +415,10 @@ mod tests {
         assert_eq!(
             cell("<script>x</script> [a](javascript:b) <!-- END M -->"),
             "&lt;script&gt;x&lt;/script&gt; \\[a\\](javascript:b) &lt;!-- END M --&gt;"
+        );
+        assert_eq!(
+            cell("see [Dozat, 2016](https://x.org/a?b=1); [y](http://h) ]["),
+            "see [Dozat, 2016](https://x.org/a?b=1); [y](http://h) \\]\\["
         );
         assert_eq!(link_target("my logs (v2)/"), "my%20logs%20%28v2%29/");
     }

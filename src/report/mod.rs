@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod curves;
+pub mod escape;
 pub use crate::error::report as error;
 pub mod explain;
 pub mod files;

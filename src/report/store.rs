@@ -61,6 +61,8 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
 use super::error::ReportError;
 use crate::error::{Error, Result};
 
@@ -243,8 +245,7 @@ pub fn engine_entries(folder: &Path) -> BTreeSet<OsString> {
     for (name, sha) in listed {
         let file = folder.join(&name);
         let regular = std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file());
-        let same =
-            regular && std::fs::read(&file).is_ok_and(|b| super::files::sha256_hex(&b) == sha);
+        let same = regular && std::fs::read(&file).is_ok_and(|b| sha256_hex(&b) == sha);
         if same {
             ours.insert(name.into());
         }
@@ -308,7 +309,7 @@ fn sibling_prefix(out: &Path) -> String {
     let name = out.file_name().unwrap_or_default();
     let tag = match name.to_str() {
         Some(s) if s.len() <= 200 => s.to_string(),
-        _ => super::files::sha256_hex(name.as_encoded_bytes())[..16].to_string(),
+        _ => sha256_hex(name.as_encoded_bytes())[..16].to_string(),
     };
     format!(".{tag}.algoperf-")
 }
@@ -598,4 +599,12 @@ fn recover_leftovers(out: &Path) {
             report_kept(&path, out, &retire(&path, out));
         }
     }
+}
+
+/// SHA-256 of `bytes`, in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -223,7 +223,7 @@ fn glossary_indent(s: &mut String, words: &[(&str, &str)], indent: &str) {
 #[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct SpecDoc {
-    pub engine: crate::report::json::Engine,
+    pub engine: crate::version::Engine,
     /// The spec file, as given.
     pub spec: String,
     pub name: String,
@@ -369,7 +369,7 @@ pub fn document(spec: &Spec) -> SpecDoc {
             .collect(),
     });
     SpecDoc {
-        engine: crate::report::json::Engine::default(),
+        engine: crate::version::Engine::default(),
         spec: spec.path.display().to_string(),
         name: spec.name.clone(),
         version: spec.version.clone(),

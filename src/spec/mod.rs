@@ -11,7 +11,7 @@ mod extends;
 pub mod formula;
 pub mod heldout;
 pub mod lang;
-mod load;
+mod loader;
 pub mod series;
 pub mod shipped;
 
@@ -20,7 +20,12 @@ use std::path::PathBuf;
 
 pub use diagnostic::{SpecError, SpecErrors};
 pub use explain::{document as explain_document, explain, seed_value, SpecDoc};
-pub use shipped::load;
+
+/// Loads a spec named by a path, or by the name of a shipped ruleset
+/// ([`shipped::resolve`]); the one entry every command loads through.
+pub fn load(path_or_name: &std::path::Path) -> Result<Spec, SpecErrors> {
+    loader::load(&shipped::resolve(path_or_name)?)
+}
 
 /// `spec check` of one file: the loaded spec, whose `warnings` the caller
 /// shows; under `strict` a warning is an error.

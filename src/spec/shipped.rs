@@ -14,8 +14,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::diagnostic::{SpecError, SpecErrors};
-use super::Spec;
+use super::diagnostic::SpecError;
 use crate::diagnostics::did_you_mean;
 
 /// The virtual folder the shipped files live in.
@@ -58,11 +57,6 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Loads a spec named by a path, or by the name of a shipped ruleset.
-pub fn load(path_or_name: &Path) -> Result<Spec, SpecErrors> {
-    super::load::load(&resolve(path_or_name)?)
-}
-
 /// The file `load` reads for `path_or_name`: the path itself when it exists,
 /// is already a shipped path or names a folder (`rulesets/x.toml`: its read
 /// error says what is wrong), else the shipped ruleset of that name.
@@ -83,17 +77,6 @@ pub fn ruleset_names() -> Vec<&'static str> {
     FILES
         .iter()
         .filter_map(|(rel, _)| rel.strip_prefix("rulesets/")?.strip_suffix(".toml"))
-        .collect()
-}
-
-/// Each shipped ruleset's name and its `[benchmark] description`.
-pub fn catalogue() -> Result<Vec<(&'static str, String)>, SpecErrors> {
-    ruleset_names()
-        .into_iter()
-        .map(|name| {
-            let spec = load(Path::new(name))?;
-            Ok((name, spec.description.unwrap_or_default()))
-        })
         .collect()
 }
 
@@ -251,7 +234,7 @@ mod tests {
     #[test]
     fn every_shipped_ruleset_loads_with_its_targets_from_the_shipped_set() {
         for name in ruleset_names() {
-            let spec = load(Path::new(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let spec = crate::spec::load(Path::new(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert!(is_shipped_path(&spec.path), "{}", spec.path.display());
             assert!(
                 is_shipped_path(&spec.targets_path),
@@ -264,7 +247,9 @@ mod tests {
 
     #[test]
     fn an_unknown_name_lists_the_shipped_ones_with_a_did_you_mean() {
-        let e = load(Path::new("v05_externl")).unwrap_err().to_string();
+        let e = crate::spec::load(Path::new("v05_externl"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("did you mean `v05_external`"), "{e}");
         assert!(e.contains("v06_self"), "{e}");
     }

@@ -30,7 +30,15 @@ const LAYERS: &[(&str, &[&str])] = &[
     // writes, input bounds, arithmetic.
     (
         "shared",
-        &["diagnostics", "error", "fs", "limits", "numeric"],
+        &[
+            "diagnostics",
+            "error",
+            "fs",
+            "limits",
+            "numeric",
+            "colour",
+            "version",
+        ],
     ),
     ("spec", &["spec"]),
     ("ingest", &["ingest"]),

@@ -68,6 +68,9 @@ fn spec_list_names_every_shipped_ruleset_with_its_description() {
     let out = text(&o.stdout);
     for e in std::fs::read_dir(repo("rulesets")).unwrap() {
         let path = e.unwrap().path();
+        if path.is_dir() {
+            continue; // rulesets/tests: the specs' own tests
+        }
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let line = out
             .lines()

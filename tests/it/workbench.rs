@@ -160,7 +160,7 @@ fn workloads_without_a_budget_are_one_error() {
     ));
     assert_eq!(
         e,
-        "error: DIR/rulesets/child.toml:3:9: a formula uses `budget`, but DIR/rulesets/../targets/algoperf_v06.toml gives none for 2 workloads: `cifar`, `mnist`\n  |\n3 | trial = \"first(time where reached and time <= budget)\"\n  |         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = expected a `budget = SECONDS` for each in the targets file (or [upstream] budget_seconds), or a formula without `budget`"
+        "error: DIR/rulesets/child.toml:3:9: a formula uses `budget`, but DIR/targets/algoperf_v06.toml gives none for 2 workloads: `cifar`, `mnist`\n  |\n3 | trial = \"first(time where reached and time <= budget)\"\n  |         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = expected a `budget = SECONDS` for each in the targets file (or [upstream] budget_seconds), or a formula without `budget`"
     );
     assert_eq!(e.matches("error:").count(), 1);
 }

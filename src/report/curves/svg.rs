@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::{SubmissionCurves, WorkloadCurves};
-use crate::report::html::esc;
+use crate::report::escape::esc;
 use crate::report::plot::svg_style;
 
 /// A plot's size and what it carries.

@@ -32,31 +32,7 @@ use crate::spec::Spec;
 const STYLE: &str = include_str!("style.css");
 const SCRIPT: &str = include_str!("script.js");
 
-/// Escapes text for HTML element content and attribute values. Control
-/// characters that HTML and XML forbid (a folder name may hold them)
-/// become U+FFFD. Runs of plain text are copied whole: the page escapes
-/// half a megabyte of explanations.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 16);
-    let mut plain = 0;
-    for (i, ch) in s.char_indices() {
-        let replacement = match ch {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' => "&quot;",
-            '\'' => "&#39;",
-            '\t' | '\n' | '\r' => continue,
-            c if c.is_control() => "\u{fffd}",
-            _ => continue,
-        };
-        out.push_str(&s[plain..i]);
-        out.push_str(replacement);
-        plain = i + ch.len_utf8();
-    }
-    out.push_str(&s[plain..]);
-    out
-}
+pub use super::escape::esc;
 
 /// A logs link is shown only when it is an http(s) URL: a `javascript:`
 /// or relative link from a metadata file is not followed from the page.
