@@ -3,12 +3,29 @@ built module by ``stubtest`` in CI. Use the wrappers in ``algoperf_engine``;
 these are their building blocks: each takes a command's options and returns
 its text and its ``--format json`` document."""
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, final
 
 __version__: str
+__all__ = [
+    "EngineError",
+    "SpecError",
+    "Scored",
+    "score",
+    "explain",
+    "speedup",
+    "leaderboard",
+    "stability",
+    "compare",
+    "check",
+    "heldout_sample",
+    "check_spec",
+    "schema",
+    "compat_check_workloads",
+    "run_cli",
+    "__version__",
+]
 
-WarningRow = Tuple[str, str, str, bool]
-"""(kind, summary, location, strict_fatal)."""
+# A warning row is (code, summary, location, strict_fatal).
 
 class EngineError(Exception):
     """An error of the scoring engine; the message is the engine's."""
@@ -25,6 +42,7 @@ class SpecError(EngineError):
     errors: List[Tuple[str, int, int, str, Optional[str]]]
     """Every problem: (file, line, column, message, expected)."""
 
+@final
 class Scored:
     """A scored leaderboard (the main job's result)."""
 
@@ -41,7 +59,7 @@ class Scored:
     @property
     def profile(self) -> List[List[float]]: ...
     @property
-    def warnings(self) -> List[WarningRow]: ...
+    def warnings(self) -> List[Tuple[str, str, str, bool]]: ...
     @property
     def written(self) -> Optional[Tuple[str, int]]: ...
     def to_json(self) -> str: ...
@@ -79,14 +97,14 @@ def speedup(
     submissions: Optional[str] = None,
     load_results: Optional[str] = None,
     read: Dict[str, Any] = ...,
-) -> Tuple[str, str, List[WarningRow]]: ...
+) -> Tuple[str, str, List[Tuple[str, str, str, bool]]]: ...
 def leaderboard(
     spec: str,
     submissions: Optional[str] = None,
     load_results: Optional[str] = None,
     read: Dict[str, Any] = ...,
     info_dir: Optional[str] = None,
-) -> Tuple[str, str, List[WarningRow]]: ...
+) -> Tuple[str, str, List[Tuple[str, str, str, bool]]]: ...
 def stability(
     spec: str,
     submissions: Optional[str] = None,
@@ -98,14 +116,14 @@ def stability(
     seed: int = 0,
     level: float = 0.95,
     plot: Optional[str] = None,
-) -> Tuple[str, str, List[WarningRow]]: ...
+) -> Tuple[str, str, List[Tuple[str, str, str, bool]]]: ...
 def compare(
     spec: str,
     submissions: str,
     spec_b: Optional[str] = None,
     submissions_b: Optional[str] = None,
     read: Dict[str, Any] = ...,
-) -> Tuple[str, str, List[WarningRow]]: ...
+) -> Tuple[str, str, List[Tuple[str, str, str, bool]]]: ...
 def check(
     spec: str,
     paths: Sequence[str],
@@ -116,4 +134,7 @@ def check(
 def heldout_sample(spec: str, seed: Optional[int] = None) -> str: ...
 def check_spec(path: str) -> Tuple[str, str]: ...
 def schema(name: str) -> str: ...
+def compat_check_workloads(
+    spec: str, directory: str, submissions: List[str], profiles: bool
+) -> None: ...
 def run_cli(argv: List[str]) -> int: ...

@@ -253,28 +253,8 @@ def _trial_files(submission_path: str):
 def check_workloads(spec: SpecInfo, directory: str, submissions: List[str], profiles: bool) -> None:
     """The reference's stops, as errors naming the workload: a logged
     workload the targets do not have, and (for the profiles) a workload of
-    the targets that no submission ran."""
-    seen: Set[str] = set()
-    for sub in submissions:
-        for _, folder, _, _, _ in _trial_files(os.path.join(directory, sub)):
-            m = _FRAMEWORK.match(folder)
-            name = m.group(1) if m else folder
-            if name not in spec.targets:
-                raise EngineError(
-                    f"{os.path.join(directory, sub)}: no scoring target for workload "
-                    f"`{name}` (from `{folder}`) in the {spec.version} targets "
-                    f"({spec.targets_path}); known workloads: {', '.join(sorted(spec.targets))}"
-                )
-            seen.add(name)
-    if profiles:
-        for w in list(spec.base) + list(spec.held_out):
-            if w not in seen:
-                raise EngineError(
-                    f"workload `{w}` of the {spec.version} targets ({spec.targets_path}) is in "
-                    f"no submission under {directory}: the performance profile needs every "
-                    "base and held-out workload (pass the targets file of these logs with "
-                    "--workload_targets)"
-                )
+    the targets that no submission ran (the engine's ``compat`` checks)."""
+    _engine.compat_check_workloads(spec.path, directory, submissions, profiles)
 
 
 def results_frames(directory: str, submissions: List[str]) -> Dict[str, Any]:

@@ -477,6 +477,22 @@ fn check_spec(py: Python<'_>, path: PathBuf) -> PyResult<(String, String)> {
     Ok((spec::explain(&s), json(&spec::explain_document(&s))?))
 }
 
+/// The drop-in's stops before reading (`compat`): a logged workload the
+/// targets lack, and (for the profiles) a target workload nobody ran.
+#[pyfunction]
+fn compat_check_workloads(
+    py: Python<'_>,
+    spec: PathBuf,
+    directory: PathBuf,
+    submissions: Vec<String>,
+    profiles: bool,
+) -> PyResult<()> {
+    run(py, || {
+        let s = spec::load(&spec)?;
+        algoperf_engine::compat::check_workloads(&s, &directory, &submissions, profiles)
+    })
+}
+
 /// The JSON Schema of a document (`schema/<name>.schema.json`).
 #[pyfunction]
 fn schema(name: &str) -> PyResult<String> {
@@ -523,6 +539,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(heldout_sample, m)?)?;
     m.add_function(wrap_pyfunction!(check_spec, m)?)?;
     m.add_function(wrap_pyfunction!(schema, m)?)?;
+    m.add_function(wrap_pyfunction!(compat_check_workloads, m)?)?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
