@@ -8,6 +8,7 @@ drop-in for the reference scoring command (see ``score_submissions``).
 
 from __future__ import annotations
 
+import signal
 import sys
 from typing import List, Optional
 
@@ -15,6 +16,11 @@ from . import _engine
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    if argv is None:
+        # The console script: Ctrl-C ends the run at once, as it ends the
+        # binary (killed by SIGINT, status 130 in a shell), instead of
+        # waiting for the engine to return to Python.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["compat"]:
         from . import score_submissions

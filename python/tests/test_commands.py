@@ -167,3 +167,25 @@ def test_plot_profile_distinguishes_every_line(v05_result):
     assert len(styles) == len(ax.get_lines()) == 11
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == list(v05_result.leaderboard.index)
+
+
+def test_the_console_script_ends_on_ctrl_c(v05_spec, v05_logs):
+    """SIGINT ends `python -m algoperf_engine` at once (as the binary), not
+    after the engine's work is done."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    p = subprocess.Popen(
+        [sys.executable, "-m", "algoperf_engine", "stability", "--spec", v05_spec,
+         "--submissions", str(v05_logs), "--resamples", "200000"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    time.sleep(2.0)
+    assert p.poll() is None, "the run ended before the signal"
+    t = time.perf_counter()
+    p.send_signal(signal.SIGINT)
+    code = p.wait(timeout=30)
+    assert code == -signal.SIGINT, code
+    assert time.perf_counter() - t < 5
