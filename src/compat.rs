@@ -247,9 +247,114 @@ pub fn reference_files(
         .collect()
 }
 
+/// `--target_relaxations SELECTOR=FRACTION,…`, as the reference reads it:
+/// each selected workload's validation target moves by the fraction
+/// toward easier (× (1 + f) for a minimised metric, × (1 − f) for a
+/// maximised one). `all` selects every target; a base workload also
+/// selects its held-out variants (a workload whose name contains it, as the
+/// reference matches them); any other name selects that workload; a later
+/// selector overrides an earlier one. A fraction is in [0, 1).
+pub fn relax_targets(spec: &mut Spec, text: &str) -> Result<()> {
+    let mut relaxed: BTreeMap<String, f64> = BTreeMap::new();
+    for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let (selector, fraction) = relaxation(item)?;
+        for w in selected(spec, selector)? {
+            relaxed.insert(w, fraction);
+        }
+    }
+    for (w, fraction) in relaxed {
+        if let Some(t) = spec.targets.get_mut(&w) {
+            let direction = match t.goal {
+                spec::Goal::Minimize => 1.0,
+                spec::Goal::Maximize => -1.0,
+            };
+            t.target *= 1.0 + direction * fraction;
+        }
+    }
+    Ok(())
+}
+
+/// One `SELECTOR=FRACTION`.
+fn relaxation(item: &str) -> Result<(&str, f64)> {
+    let bad = |why: &str| compat_error(format!("--target_relaxations `{item}`: {why}"));
+    let (selector, fraction) = item
+        .split_once('=')
+        .ok_or_else(|| bad("expected SELECTOR=FRACTION, e.g. all=0.05"))?;
+    let fraction: f64 =
+        (fraction.trim().parse()).map_err(|_| bad("the fraction is not a number"))?;
+    if !(0.0..1.0).contains(&fraction) {
+        return Err(bad("the fraction must be in [0, 1)"));
+    }
+    Ok((selector.trim(), fraction))
+}
+
+/// The workloads a selector names (see [`relax_targets`]).
+fn selected(spec: &Spec, selector: &str) -> Result<Vec<String>> {
+    let all = spec.targets.keys();
+    if selector == "all" {
+        return Ok(all.cloned().collect());
+    }
+    if spec.base.iter().any(|b| b == selector) {
+        let base_of = |w: &str| spec.base.iter().find(|b| w.contains(b.as_str())).cloned();
+        return Ok((all.filter(|w| base_of(w).as_deref() == Some(selector)))
+            .cloned()
+            .collect());
+    }
+    if spec.targets.contains_key(selector) {
+        return Ok(vec![selector.to_string()]);
+    }
+    let known: Vec<&str> = spec.targets.keys().map(String::as_str).collect();
+    Err(compat_error(format!(
+        "--target_relaxations: unknown selector `{selector}`{}; use `all` or one of: {}",
+        crate::diagnostics::did_you_mean(selector, known.iter().copied()),
+        known.join(", ")
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relaxations_move_targets_toward_easier_as_the_reference_does() {
+        let mut s = spec::load(Path::new("v05_external")).unwrap();
+        let before = s.targets.clone();
+        relax_targets(&mut s, "all=0.05, imagenet_resnet=0.10").unwrap();
+        for (w, t) in &s.targets {
+            let f = if w.contains("imagenet_resnet") {
+                0.10
+            } else {
+                0.05
+            };
+            let old = before[w].target;
+            let want = match t.goal {
+                spec::Goal::Minimize => old * (1.0 + f),
+                spec::Goal::Maximize => old * (1.0 - f),
+            };
+            assert_eq!(t.target, want, "{w}");
+        }
+        // The base selector took its held-out variants with it (the loop
+        // above expects 0.10 for them).
+        assert!(s.targets.contains_key("imagenet_resnet_large_bn_init"));
+    }
+
+    #[test]
+    fn a_relaxation_of_zero_changes_nothing_and_bad_ones_are_errors() {
+        let mut s = spec::load(Path::new("v05_external")).unwrap();
+        let before = s.targets.clone();
+        relax_targets(&mut s, "all=0").unwrap();
+        assert!(s.targets.iter().all(|(w, t)| t.target == before[w].target));
+        for (bad, says) in [
+            ("all=1", "in [0, 1)"),
+            ("all=-0.1", "in [0, 1)"),
+            ("all", "SELECTOR=FRACTION"),
+            ("all=x", "not a number"),
+            ("imagenet_resnt=0.1", "did you mean `imagenet_resnet`"),
+        ] {
+            let e = relax_targets(&mut s, bad).unwrap_err().to_string();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
+    }
 
     #[test]
     fn framework_suffixes_are_stripped_as_the_reference_does() {

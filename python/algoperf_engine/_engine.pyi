@@ -81,6 +81,7 @@ def score(
     info_dir: Optional[str] = None,
     html_stability: Optional[int] = None,
     save_results: Optional[str] = None,
+    target_relaxations: Optional[str] = None,
 ) -> Scored: ...
 def explain(
     spec: str,

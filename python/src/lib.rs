@@ -125,6 +125,7 @@ fn input(
         submissions,
         load_results,
         read: read.request()?,
+        target_relaxations: None,
     })
 }
 
@@ -248,7 +249,7 @@ impl Scored {
 #[pyfunction]
 #[pyo3(signature = (spec, submissions=None, load_results=None, read=Read::default(),
                     output_dir=None, html=None, info_dir=None, html_stability=None,
-                    save_results=None))]
+                    save_results=None, target_relaxations=None))]
 #[allow(clippy::too_many_arguments)]
 fn score(
     py: Python<'_>,
@@ -261,9 +262,12 @@ fn score(
     info_dir: Option<PathBuf>,
     html_stability: Option<usize>,
     save_results: Option<PathBuf>,
+    target_relaxations: Option<String>,
 ) -> PyResult<Scored> {
+    let mut input = input(spec, submissions, load_results, read).map_err(|e| py_error(py, e))?;
+    input.target_relaxations = target_relaxations;
     let request = app::score::ScoreRequest {
-        input: input(spec, submissions, load_results, read).map_err(|e| py_error(py, e))?,
+        input,
         save_results,
         output_dir,
         html,

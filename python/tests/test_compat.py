@@ -153,11 +153,20 @@ def test_help_into_a_closed_pipe_ends_quietly():
     assert "Traceback" not in p.stderr and "BrokenPipe" not in p.stderr, p.stderr
 
 
-def test_target_relaxations_is_refused_with_a_reason(tmp_path):
-    p = run_python("algoperf_engine.score_submissions", "--submission_directory", str(tmp_path),
-                   "--target_relaxations", "all=0.05")
-    assert p.returncode == 2
-    assert "--target_relaxations is not supported" in p.stderr
+def test_target_relaxations_relax_as_the_reference_does(tmp_path, data, v05_logs):
+    """Relaxed targets are reached sooner: no time grows, some shrink; a
+    bad selector is an error naming it."""
+    plain, relaxed = tmp_path / "plain", tmp_path / "relaxed"
+    for out, extra in [(plain, []), (relaxed, ["--target_relaxations", "all=0.2"])]:
+        p = _reference_e2e(out, data, v05_logs, *extra)
+        assert p.returncode == 0, p.stderr
+    a = pd.read_csv(plain / "time_to_targets.csv", index_col=0)
+    b = pd.read_csv(relaxed / "time_to_targets.csv", index_col=0)
+    assert ((b <= a) | (a.isna() & b.isna())).all().all()
+    assert (b < a).to_numpy().sum() > 0
+    p = _reference_e2e(tmp_path / "bad", data, v05_logs, "--target_relaxations", "imagenet_resnt=0.1")
+    assert p.returncode != 0
+    assert "unknown selector `imagenet_resnt`" in p.stderr, p.stderr
 
 
 def test_compat_subcommand_of_the_console_script(tmp_path, data, v05_logs):

@@ -25,6 +25,8 @@ pub struct CompatRequest {
     /// Comma-separated, as the reference takes them.
     pub include_submissions: String,
     pub exclude_submissions: String,
+    /// `SELECTOR=FRACTION,…`: targets relaxed as the reference relaxes them.
+    pub target_relaxations: Option<String>,
 }
 
 /// What was scored and which files were written.
@@ -41,10 +43,13 @@ pub struct Compat {
 pub fn compat(request: &CompatRequest, progress: &dyn Progress) -> Result<Compat> {
     let dir = &request.submission_directory;
     let profiles = request.compute_performance_profiles;
-    let spec = compat::spec_for_targets(
+    let mut spec = compat::spec_for_targets(
         request.workload_targets.as_deref(),
         request.self_tuning_ruleset,
     )?;
+    if let Some(relaxations) = &request.target_relaxations {
+        compat::relax_targets(&mut spec, relaxations)?;
+    }
     let subs = compat::selected_submissions(
         dir,
         &request.include_submissions,

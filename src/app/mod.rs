@@ -44,6 +44,9 @@ pub struct InputRequest {
     /// A results cache made by `--save-results` (instead of `submissions`).
     pub load_results: Option<PathBuf>,
     pub read: ReadRequest,
+    /// The reference's `--target_relaxations` (`all=0.05,wmt=0.1`): the
+    /// spec's targets relaxed after loading ([`crate::compat::relax_targets`]).
+    pub target_relaxations: Option<String>,
 }
 
 /// How trials are selected and read, whatever the tree.
@@ -144,7 +147,10 @@ impl Input {
 
     /// Loads the spec and checks that there is something to read.
     pub fn open(request: &InputRequest) -> Result<Input> {
-        let spec = crate::spec::load(&request.spec)?;
+        let mut spec = crate::spec::load(&request.spec)?;
+        if let Some(relaxations) = &request.target_relaxations {
+            crate::compat::relax_targets(&mut spec, relaxations)?;
+        }
         let origin = match (&request.load_results, &request.submissions) {
             (Some(cache), _) => Origin::Cache(cache.clone()),
             (None, Some(tree)) => Origin::Tree(tree.clone()),

@@ -48,7 +48,8 @@ pub struct CompatArgs {
     /// Python package only (a pandas pickle): `python -m algoperf_engine.score_submissions`.
     #[arg(long = "load_results_from_filename", value_name = "FILE")]
     pub load_results_from_filename: Option<String>,
-    /// Not supported: relax targets in a ruleset of your own.
+    /// Relax targets, e.g. `all=0.05,imagenet_resnet=0.10` (a base workload
+    /// selects its held-out variants too; fractions in [0, 1)).
     #[arg(long = "target_relaxations", value_name = "SPEC")]
     pub target_relaxations: Option<String>,
 }
@@ -71,6 +72,7 @@ pub fn compat_command(args: CompatArgs) -> Result<()> {
         self_tuning_ruleset: args.self_tuning_ruleset,
         include_submissions: args.include_submissions.clone(),
         exclude_submissions: args.exclude_submissions.clone(),
+        target_relaxations: args.target_relaxations.clone(),
     };
     let c = app::compat::compat(&request, &Bar::new())?;
     print_err(&c.warnings.render());
@@ -104,14 +106,6 @@ fn refuse_python_only(args: &CompatArgs) -> Result<()> {
                 "{flag}: the results pickle is a pandas object: use the Python package's \
                  `algoperf-engine compat` or `python -m algoperf_engine.score_submissions`"
             ),
-        }
-        .into());
-    }
-    if args.target_relaxations.is_some() {
-        return Err(CommandLineError::Compat {
-            message: "--target_relaxations is not supported: relax the targets in a ruleset \
-                      of your own (`algoperf-engine spec show` prints one to start from)"
-                .into(),
         }
         .into());
     }

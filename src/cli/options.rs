@@ -88,6 +88,7 @@ impl InputArgs {
             submissions: self.submissions.clone(),
             load_results: self.load_results.clone(),
             read: self.read.request(),
+            target_relaxations: None,
         })
     }
 }
