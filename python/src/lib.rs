@@ -17,7 +17,7 @@ use pyo3::types::PyBytes;
 use algoperf_engine::app::{self, InputRequest, ReadRequest};
 use algoperf_engine::diagnostics::Warnings;
 use algoperf_engine::error::Error;
-use algoperf_engine::ingest::{Silent, Source};
+use algoperf_engine::ingest::{Progress, Source};
 use algoperf_engine::report;
 use algoperf_engine::run::error::{CommandLineError, RunError};
 use algoperf_engine::score::stability::{Method, Over};
@@ -75,6 +75,52 @@ fn set_spec_attributes(py: Python<'_>, err: &PyErr, errors: &spec::SpecErrors) -
 /// Runs `f` without the GIL and turns its error into a Python exception.
 fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error> + Send) -> PyResult<T> {
     py.allow_threads(f).map_err(|e| py_error(py, e))
+}
+
+/// The progress of a read that Ctrl-C can stop: the engine checks it
+/// between batches of files.
+#[derive(Default)]
+struct Cancel(std::sync::atomic::AtomicBool);
+
+impl Progress for Cancel {
+    fn start(&self, _: u64) {}
+    fn advance(&self) {}
+    fn finish(&self) {}
+    fn cancelled(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// [`run`] for a command that reads logs: the engine works in a thread of
+/// its own while this one, every 20 ms, lets Python handle its signals.
+/// On Ctrl-C the read is cancelled (it stops within one batch), and the
+/// `KeyboardInterrupt` is raised as soon as the engine has stopped.
+fn run_reading<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce(&dyn Progress) -> Result<T, Error> + Send,
+) -> PyResult<T> {
+    let cancel = Cancel::default();
+    std::thread::scope(|scope| {
+        let worker = scope.spawn(|| f(&cancel));
+        let mut interrupt = None;
+        while !worker.is_finished() {
+            py.allow_threads(|| std::thread::sleep(std::time::Duration::from_millis(20)));
+            if interrupt.is_none() {
+                if let Err(e) = py.check_signals() {
+                    cancel.0.store(true, std::sync::atomic::Ordering::Relaxed);
+                    interrupt = Some(e);
+                }
+            }
+        }
+        let result = match worker.join() {
+            Ok(result) => result,
+            Err(_) => return Err(EngineError::new_err("internal error: the engine panicked")),
+        };
+        match interrupt {
+            Some(e) => Err(e),
+            None => result.map_err(|e| py_error(py, e)),
+        }
+    })
 }
 
 fn source_of(name: &str) -> Result<Source, Error> {
@@ -276,7 +322,7 @@ fn score(
         no_wait: false,
         curves: false,
     };
-    let inner = run(py, || app::score::score(&request, &Silent))?;
+    let inner = run_reading(py, |progress| app::score::score(&request, progress))?;
     Ok(Scored { inner })
 }
 
@@ -297,7 +343,7 @@ fn explain(
         submission,
         workload,
     };
-    let e = run(py, || app::explain::explain(&request, &Silent))?;
+    let e = run_reading(py, |progress| app::explain::explain(&request, progress))?;
     let text = report::explain::text(&e.spec, &e.explanation);
     Ok((text, json(&report::explain::json(&e.explanation))?))
 }
@@ -319,7 +365,7 @@ fn speedup(
         base,
         comparison,
     };
-    let s = run(py, || app::speedup::speedup(&request, &Silent))?;
+    let s = run_reading(py, |progress| app::speedup::speedup(&request, progress))?;
     let text = match s.comparisons.as_slice() {
         [one] if s.one => report::speedup::speedup_table(one),
         all => report::speedup::speedups_table(all),
@@ -345,7 +391,9 @@ fn leaderboard(
         update: None,
         intervals: None,
     };
-    let t = run(py, || app::leaderboard::leaderboard(&request, &Silent))?;
+    let t = run_reading(py, |progress| {
+        app::leaderboard::leaderboard(&request, progress)
+    })?;
     let doc = report::markdown::leaderboard_document(&t.leaderboard, &t.rows);
     Ok((t.markdown(), json(&doc)?, warning_rows(&t.warnings)))
 }
@@ -401,7 +449,7 @@ fn stability(
         },
         plot,
     };
-    let s = run(py, || app::stability::stability(&request, &Silent))?;
+    let s = run_reading(py, |progress| app::stability::stability(&request, progress))?;
     let doc = json(&report::stability::document(&s.spec, &s.result))?;
     Ok((
         report::stability::table(&s.result),
@@ -427,7 +475,7 @@ fn compare(
         submissions_b,
         read: read.request().map_err(|e| py_error(py, e))?,
     };
-    let c = run(py, || app::compare::compare(&request, &Silent))?;
+    let c = run_reading(py, |progress| app::compare::compare(&request, progress))?;
     let mut warnings = warning_rows(&c.warnings.0);
     warnings.extend(warning_rows(&c.warnings.1));
     let doc = json(&report::compare::document(&c.comparison))?;

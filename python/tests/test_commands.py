@@ -189,3 +189,39 @@ def test_the_console_script_ends_on_ctrl_c(v05_spec, v05_logs):
     code = p.wait(timeout=30)
     assert code == -signal.SIGINT, code
     assert time.perf_counter() - t < 5
+
+
+def test_ctrl_c_stops_score_within_a_batch(v05_spec, v05_logs, tmp_path):
+    """Ctrl-C during `ae.score` raises KeyboardInterrupt once the engine
+    stops at its next batch of files, not when the whole tree is read."""
+    import os
+    import signal
+    import threading
+    import time
+
+    tree = tmp_path / "many"
+    tree.mkdir()
+    for k in range(40):
+        for sub in v05_logs.iterdir():
+            (tree / f"{sub.name}_{k:02d}").symlink_to(sub)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = time.perf_counter()
+        ae.score(v05_spec, tree, threads=1)
+        whole = time.perf_counter() - t
+        assert whole > 1.0, f"the tree reads in {whole:.2f} s: too fast to interrupt"
+        timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+        t = time.perf_counter()
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            ae.score(v05_spec, tree, threads=1, output_dir=tmp_path / "out")
+        stopped = time.perf_counter() - t
+    assert stopped < whole / 2, (stopped, whole)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_non_utf8_path_is_an_engine_error(v05_spec):
+    import os
+
+    with pytest.raises(ae.EngineError, match="does not exist"):
+        ae.score(v05_spec, os.fsdecode(b"/nonexistent/\xff\xfe"))

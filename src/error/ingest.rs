@@ -12,6 +12,9 @@ pub const MEASUREMENTS: &str = "eval_measurements.csv";
 /// Errors that stop ingestion.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
+    /// The caller cancelled the read (Ctrl-C in Python).
+    #[error("interrupted")]
+    Interrupted,
     #[error("{}: submissions folder does not exist", path.display())]
     NoSubmissions { path: PathBuf },
     #[error("{}: not a folder", path.display())]

@@ -145,6 +145,11 @@ pub trait Progress: Sync {
     fn start(&self, total: u64);
     fn advance(&self);
     fn finish(&self);
+    /// Whether the caller asked the read to stop (Ctrl-C in Python):
+    /// checked between batches, so a run ends within one batch.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// No progress output.
@@ -247,6 +252,9 @@ pub fn ingest_each(
         batch.add(index, name, mine);
         if batch.files < BATCH_FILES && index + 1 < last {
             continue;
+        }
+        if progress.cancelled() {
+            return Err(IngestError::Interrupted.into());
         }
         let read = std::mem::take(&mut batch).read(spec, selection, progress);
         for sub in read.gather(&mut seen, &mut warnings, &mut problems) {
