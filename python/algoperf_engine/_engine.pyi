@@ -21,6 +21,7 @@ __all__ = [
     "check_spec",
     "schema",
     "compat_check_workloads",
+    "compat_write",
     "run_cli",
     "__version__",
 ]
@@ -135,6 +136,13 @@ def check(
 def heldout_sample(spec: str, seed: Optional[int] = None) -> str: ...
 def check_spec(path: str) -> Tuple[str, str]: ...
 def schema(name: str) -> str: ...
+def compat_write(
+    spec: str,
+    tree: Optional[str],
+    inputs: List[str],
+    out: str,
+    files: List[Tuple[str, bytes]],
+) -> None: ...
 def compat_check_workloads(
     spec: str, directory: str, submissions: List[str], profiles: bool
 ) -> None: ...

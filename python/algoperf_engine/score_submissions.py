@@ -290,16 +290,16 @@ def write_tree(results: Dict[str, Any], root: Path) -> None:
             pd.DataFrame(columns).to_csv(folder / "eval_measurements.csv", index=False)
 
 
-def write_pdf(profile_csv: bytes, path: Path) -> bool:
+def write_pdf(profile_csv: bytes) -> Optional[bytes]:
     """``performance_profile_by_score.pdf`` as the reference plots it (one
-    line a submission over τ); False when matplotlib is not installed."""
+    line a submission over τ); None when matplotlib is not installed."""
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        return False
+        return None
     import pandas as pd
 
     profile = pd.read_csv(io.BytesIO(profile_csv), index_col=0)
@@ -309,10 +309,10 @@ def write_pdf(profile_csv: bytes, path: Path) -> bool:
     ax.set_ylabel("Proportion of workloads")
     ax.legend(bbox_to_anchor=(1.0, 1.0))
     plt.tight_layout()
-    with open(path, "wb") as f:
-        plt.savefig(f, format="pdf")
+    buffer = io.BytesIO()
+    plt.savefig(buffer, format="pdf")
     plt.close("all")
-    return True
+    return buffer.getvalue()
 
 
 def _print_warnings(warnings: List[Tuple[str, str, str, bool]]) -> None:
@@ -352,28 +352,28 @@ def run(flags: Flags) -> int:
         files, warnings = scored.files(), scored.warnings
     _print_warnings(warnings)
     by_name = dict(files)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+    to_write: List[Tuple[str, bytes]] = []
     if not loaded:
-        for sub in submissions:
-            name = f"{sub}_summary.csv"
-            if name in by_name:
-                (out / name).write_bytes(by_name[name])
-                written.append(name)
+        to_write += [(f"{sub}_summary.csv", by_name[f"{sub}_summary.csv"])
+                     for sub in submissions if f"{sub}_summary.csv" in by_name]
         if flags["save_results_to_filename"]:
-            name = str(flags["save_results_to_filename"])
-            with open(out / name, "wb") as f:
-                pickle.dump(results_frames(directory, submissions), f)
-            written.append(name)
+            frames = results_frames(directory, submissions)
+            to_write.append((str(flags["save_results_to_filename"]), pickle.dumps(frames)))
     if profiles:
-        for name in PROFILE_FILES:
-            (out / name).write_bytes(by_name[name])
-            written.append(name)
-        if write_pdf(by_name["performance_profile_score.csv"], out / PDF_NAME):
-            written.append(PDF_NAME)
+        to_write += [(name, by_name[name]) for name in PROFILE_FILES]
+        pdf = write_pdf(by_name["performance_profile_score.csv"])
+        if pdf is not None:
+            to_write.append((PDF_NAME, pdf))
         else:
             print(f"note: {PDF_NAME} not written: matplotlib is not installed "
                   "(pip install 'algoperf-engine[plot]')", file=sys.stderr)
+    # Through the engine: the write guard (never into the submissions tree,
+    # never over an input) and each file whole or not at all.
+    tree = None if loaded else directory
+    inputs = [str(out / str(loaded))] if loaded else []
+    _engine.compat_write(spec.path, tree, inputs, str(out), to_write)
+    written = [name for name, _ in to_write]
+    if profiles:
         print(by_name["scores.csv"].decode(), end="")
     print(f"wrote {len(written)} files to {out}", file=sys.stderr)
     return 0

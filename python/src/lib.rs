@@ -545,6 +545,25 @@ fn compat_check_workloads(
     })
 }
 
+/// The drop-in's files, written as the binary's `compat` writes them:
+/// after the write guard (never into `tree`, never over an input), each
+/// file whole or not at all.
+#[pyfunction]
+#[pyo3(signature = (spec, tree, inputs, out, files))]
+fn compat_write(
+    py: Python<'_>,
+    spec: PathBuf,
+    tree: Option<PathBuf>,
+    inputs: Vec<PathBuf>,
+    out: PathBuf,
+    files: Vec<(String, Vec<u8>)>,
+) -> PyResult<()> {
+    run(py, || {
+        let s = spec::load(&spec)?;
+        app::compat::write_reference_files(&s, tree.as_deref(), &inputs, &out, &files)
+    })
+}
+
 /// The JSON Schema of a document (`schema/<name>.schema.json`).
 #[pyfunction]
 fn schema(name: &str) -> PyResult<String> {
@@ -592,6 +611,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check_spec, m)?)?;
     m.add_function(wrap_pyfunction!(schema, m)?)?;
     m.add_function(wrap_pyfunction!(compat_check_workloads, m)?)?;
+    m.add_function(wrap_pyfunction!(compat_write, m)?)?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -282,3 +282,17 @@ def test_missing_spec_and_missing_submissions(tmp_path, v05_spec):
         ae.score(v05_spec, tmp_path, source="xml")
     with pytest.raises(ae.EngineError, match="no shipped ruleset `v99`"):
         ae.ruleset("v99")
+
+
+def test_the_drop_in_never_writes_into_the_submissions_tree(tmp_path, data, v05_logs):
+    """The drop-in writes through the engine's write guard, as `compat` in
+    the binary does: an output folder inside the logs is refused, nothing
+    written."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for sub in v05_logs.iterdir():
+        (tree / sub.name).symlink_to(sub)
+    p = _reference_e2e(tree / "out", data, tree)
+    assert p.returncode == 1, p.stderr
+    assert "Traceback" not in p.stderr
+    assert not (tree / "out").exists()

@@ -2,7 +2,7 @@
 //! the main job under its flags ([`crate::compat`] maps them); only the
 //! files the reference writes are written, as plain files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Warnings;
 use crate::error::Result;
@@ -56,9 +56,7 @@ pub fn compat(request: &CompatRequest, progress: &dyn Progress) -> Result<Compat
         &request.exclude_submissions,
     )?;
     compat::check_workloads(&spec, dir, &subs, profiles)?;
-    let mut inputs = crate::report::guard::Inputs::of_spec(&spec);
-    inputs.add_tree(dir);
-    inputs.check_folder(&request.output_dir)?;
+    guard(&spec, Some(dir), &[], &request.output_dir)?;
     let mut options = run::Options::default();
     options.selection.include = subs.clone();
     options.strict = request.strict;
@@ -66,13 +64,39 @@ pub fn compat(request: &CompatRequest, progress: &dyn Progress) -> Result<Compat
         .install(|| run::read_and_score(dir, &spec, &options, progress))?;
     let outcome = run::render(&spec, leaderboard, warnings)?;
     let files = compat::reference_files(outcome.files, &subs, profiles);
-    write_files(&request.output_dir, &files)?;
+    write_reference_files(&spec, Some(dir), &[], &request.output_dir, &files)?;
     Ok(Compat {
         spec,
         leaderboard: outcome.leaderboard,
         warnings: outcome.warnings,
         written: files.into_iter().map(|(name, _)| name).collect(),
     })
+}
+
+/// Where the reference's files may go: never into the submissions tree
+/// `tree`, never over an input (the spec's files, `inputs`).
+fn guard(spec: &Spec, tree: Option<&Path>, inputs: &[PathBuf], out: &Path) -> Result<()> {
+    let mut guard = crate::report::guard::Inputs::of_spec(spec);
+    if let Some(tree) = tree {
+        guard.add_tree(tree);
+    }
+    for file in inputs {
+        guard.add_file(file, "an input of this run");
+    }
+    guard.check_folder(out)
+}
+
+/// Writes the reference's files into `out` after the guard (the Python
+/// drop-in writes through here too: its pickle and PDF included).
+pub fn write_reference_files(
+    spec: &Spec,
+    tree: Option<&Path>,
+    inputs: &[PathBuf],
+    out: &Path,
+    files: &[(String, Vec<u8>)],
+) -> Result<()> {
+    guard(spec, tree, inputs, out)?;
+    write_files(out, files)
 }
 
 /// Plain files, as the reference writes them (replacing its own names),
