@@ -2,7 +2,8 @@
 """Writes N trial files of one length and one CRC-32 but different bytes
 (issue 26 item 15: `check`'s copy search was quadratic in such files).
 
-usage: crc_twins.py OUT N   (OUT gets spec/ and subs/sub/study_0/alpha_jax/trial_k/)
+usage: crc_twins.py OUT N   (OUT gets subs/sub/study_0/alpha_jax/trial_k/; score it
+with a spec whose one workload is `alpha`, metric `validation/loss`)
 
 CRC-32 is affine in the message bits for a fixed length, so 12 padding
 characters from '@'..'O' (0x40 | a free nibble: 48 free bits) are solved

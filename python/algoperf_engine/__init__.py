@@ -261,8 +261,12 @@ class ScoreResult(_Result):
 
     def __init__(self, inner: _Any) -> None:
         self._inner = inner
-        self._doc_text = inner.to_json()
         self.warnings: _List[RunWarning] = _warn(inner.warnings)
+
+    @_cached_property
+    def _doc_text(self) -> str:  # type: ignore[override]
+        # The whole document (every matrix, every τ) is built only when asked.
+        return str(self._inner.to_json())
 
     def __repr__(self) -> str:
         return (
