@@ -19,7 +19,13 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     ("check", "check --format json"),
     ("heldout", "heldout sample --format json"),
     ("spec-explain", "spec explain --format json"),
+    ("spec-diff", "spec diff --format json"),
 ];
+
+/// Every input file format with a schema: (name, what it is). Its schema
+/// is `schema/<name>.schema.json` too, named by a `#:schema` directive at
+/// the top of the shipped rulesets (taplo, Even Better TOML).
+pub const INPUTS: &[(&str, &str)] = &[("spec", "a ruleset spec file (TOML)")];
 
 /// The schema of `T` as it is written (the serialize contract: every field
 /// is always present, so an `Option` field is required and may be null).
@@ -34,6 +40,19 @@ fn of<T: JsonSchema>(id: &str) -> Schema {
     // The title says which command writes it (the type's name is no title).
     if let Some((_, what)) = DOCUMENTS.iter().find(|(name, _)| *name == id) {
         schema.insert("title".into(), format!("algoperf-engine: {what}").into());
+    }
+    schema.insert(
+        "$id".into(),
+        format!("https://github.com/algoperf-engine/schema/{id}.schema.json").into(),
+    );
+    schema
+}
+
+/// An input's schema with its `$id` and its descriptions unwrapped (its
+/// title is the spec type's own).
+fn input(mut schema: Schema, id: &str) -> Schema {
+    if let Some(object) = schema.as_object_mut() {
+        unwrap_object(object);
     }
     schema.insert(
         "$id".into(),
@@ -78,6 +97,8 @@ pub fn schema(name: &str) -> Option<Schema> {
         "check" => of::<crate::check::CheckDoc>(name),
         "heldout" => of::<super::heldout::HeldoutSample>(name),
         "spec-explain" => of::<crate::spec::SpecDoc>(name),
+        "spec-diff" => of::<super::spec::SpecDiffDoc>(name),
+        "spec" => input(crate::spec::schema::json_schema(), name),
         _ => return None,
     })
 }

@@ -102,3 +102,177 @@ pub fn show(name: &str) -> Result<&'static str> {
         .into()
     })
 }
+
+/// `spec fmt FILE…`: rewrite each file in canonical form, or with `check`
+/// only say which are not.
+#[derive(Debug, Clone, Default)]
+pub struct FmtRequest {
+    pub files: Vec<PathBuf>,
+    pub check: bool,
+}
+
+/// What `spec fmt` did with one file.
+#[derive(Debug)]
+pub enum FmtOutcome {
+    /// Already in canonical form (not written).
+    Unchanged,
+    /// Rewritten in canonical form.
+    Formatted,
+    /// Not in canonical form (`--check`: not written).
+    WouldChange,
+    /// Not TOML, not a file, or not writable.
+    Failed(crate::error::Error),
+}
+
+/// One file's outcome.
+#[derive(Debug)]
+pub struct FmtFile {
+    pub file: PathBuf,
+    pub outcome: FmtOutcome,
+}
+
+/// Formats each named file ([`crate::spec::fmt`]); a file is written only
+/// when its text changes, whole or not at all, and nothing else is written.
+pub fn fmt(request: &FmtRequest) -> Vec<FmtFile> {
+    (request.files.iter())
+        .map(|file| FmtFile {
+            file: file.clone(),
+            outcome: fmt_one(file, request.check).unwrap_or_else(FmtOutcome::Failed),
+        })
+        .collect()
+}
+
+fn fmt_one(file: &std::path::Path, check: bool) -> Result<FmtOutcome> {
+    if !file.is_file() {
+        let message = "not a file: `spec fmt` rewrites spec files (for a shipped spec, `spec show NAME > FILE` first)";
+        return Err(
+            crate::spec::SpecErrors::from(crate::spec::SpecError::whole_file(file, message)).into(),
+        );
+    }
+    let text = crate::spec::shipped::read(file).map_err(|e| {
+        crate::spec::SpecErrors::from(crate::spec::SpecError::whole_file(
+            file,
+            format!("cannot read: {e}"),
+        ))
+    })?;
+    let formatted = crate::spec::fmt::format(file, &text).map_err(crate::spec::SpecErrors::from)?;
+    if formatted == text {
+        return Ok(FmtOutcome::Unchanged);
+    }
+    if check {
+        return Ok(FmtOutcome::WouldChange);
+    }
+    // Through a symbolic link to the file it names (`write_file` would
+    // replace the link itself).
+    let target = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    crate::fs::write_file(&target, formatted.as_bytes())?;
+    Ok(FmtOutcome::Formatted)
+}
+
+/// The error `spec fmt` ends with when a file would change (`--check`) or
+/// could not be formatted.
+pub fn fmt_failed(files: &[FmtFile]) -> Result<()> {
+    let count = |f: fn(&FmtOutcome) -> bool| files.iter().filter(|x| f(&x.outcome)).count();
+    let unformatted = count(|o| matches!(o, FmtOutcome::WouldChange));
+    let broken = count(|o| matches!(o, FmtOutcome::Failed(_)));
+    if unformatted + broken == 0 {
+        return Ok(());
+    }
+    Err(RunError::SpecsUnformatted {
+        unformatted,
+        broken,
+        total: files.len(),
+    }
+    .into())
+}
+
+/// `spec diff A B`: the two specs, and with `scores` what `compare` shows
+/// for them on that submissions tree.
+#[derive(Debug, Clone, Default)]
+pub struct DiffRequest {
+    pub a: PathBuf,
+    pub b: PathBuf,
+    pub scores: Option<PathBuf>,
+    pub read: super::ReadRequest,
+}
+
+/// `spec diff --format json` (schema/spec-diff.schema.json).
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct SpecDiffDoc {
+    pub engine: crate::version::Engine,
+    /// Spec A and spec B, as named.
+    pub a: String,
+    pub b: String,
+    /// Whether no key differs.
+    pub same: bool,
+    /// Every key that differs or only one spec has, in the reference's
+    /// order (A's keys, then B's own).
+    pub keys: Vec<crate::spec::diff::KeyChange>,
+    /// With `--scores DIR`: the two leaderboards compared, as `compare
+    /// --format json` writes them.
+    pub scores: Option<crate::report::compare::CompareDoc>,
+}
+
+/// The document, and for the text output the comparison it came from.
+#[derive(Debug, Clone)]
+pub struct SpecDiffed {
+    pub doc: SpecDiffDoc,
+    pub compared: Option<super::compare::Compared>,
+}
+
+/// Compares two specs key by key, and scores both on `scores` when given.
+pub fn diff(request: &DiffRequest, progress: &dyn crate::ingest::Progress) -> Result<SpecDiffed> {
+    let (_, _, keys) = crate::spec::diff::diff(&request.a, &request.b)?;
+    let compared = match &request.scores {
+        Some(tree) => Some(super::compare::compare(
+            &super::compare::CompareRequest {
+                specs: vec![request.a.clone(), request.b.clone()],
+                submissions: tree.clone(),
+                submissions_b: None,
+                read: request.read.clone(),
+            },
+            progress,
+        )?),
+        None => None,
+    };
+    let doc = SpecDiffDoc {
+        engine: crate::version::Engine::default(),
+        a: request.a.display().to_string(),
+        b: request.b.display().to_string(),
+        same: keys.is_empty(),
+        keys,
+        scores: (compared.as_ref()).map(|c| crate::report::compare::document(&c.comparison)),
+    };
+    Ok(SpecDiffed { doc, compared })
+}
+
+/// The error `spec diff` ends with when the specs differ (exit status 1).
+pub fn differ(doc: &SpecDiffDoc) -> Result<()> {
+    if doc.same {
+        return Ok(());
+    }
+    Err(RunError::SpecsDiffer {
+        keys: doc.keys.len(),
+    }
+    .into())
+}
+
+/// The text of `spec diff`: one line a key, `A → B`.
+pub fn diff_text(doc: &SpecDiffDoc) -> String {
+    if doc.same {
+        return format!("{} and {}: the same spec\n", doc.a, doc.b);
+    }
+    let n = doc.keys.len();
+    let mut out = format!(
+        "{} → {}: {n} key{} differ{}\n",
+        doc.a,
+        doc.b,
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "s" } else { "" }
+    );
+    for k in &doc.keys {
+        let side = |v: &Option<String>| v.clone().unwrap_or_else(|| "(absent)".into());
+        out.push_str(&format!("  {}: {} → {}\n", k.key, side(&k.a), side(&k.b)));
+    }
+    out
+}

@@ -28,6 +28,38 @@ pub enum SpecCommand {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Rewrite spec files in canonical form, comments kept (docs/spec-tools.md).
+    #[command(
+        after_help = "Example:\n  algoperf-engine spec fmt my_version.toml\n  algoperf-engine spec fmt --check rulesets/*.toml"
+    )]
+    Fmt {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Write nothing: list the files that are not in canonical form,
+        /// and fail (exit status 1) if any is not.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Compare two specs key by key and formula by formula, after
+    /// `extends`; exit status 1 when they differ (docs/spec-tools.md).
+    #[command(
+        after_help = "Example:\n  algoperf-engine spec diff v06_external my_version.toml\n  algoperf-engine spec diff v05_external examples/v05_external_fastest.toml --scores LOGS --format json"
+    )]
+    Diff {
+        #[arg(value_name = "A")]
+        a: PathBuf,
+        #[arg(value_name = "B")]
+        b: PathBuf,
+        /// Also score both specs on this submissions folder and show what
+        /// `compare` shows.
+        #[arg(long, value_name = "DIR", visible_alias = "submissions")]
+        scores: Option<PathBuf>,
+        #[command(flatten)]
+        read: super::args::ReadArgs,
+        /// One line a key, or one JSON document (schema/spec-diff.schema.json).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// List the specs shipped inside the program, with their descriptions.
     #[command(
         after_help = "Example:\n  algoperf-engine spec list\n  algoperf-engine --spec v05_external --submissions LOGS"
@@ -85,6 +117,14 @@ pub fn spec_command(command: SpecCommand) -> Result<()> {
     match command {
         SpecCommand::Check { files, strict } => spec_check(&files, strict),
         SpecCommand::Test { files } => spec_test(&files),
+        SpecCommand::Fmt { files, check } => spec_fmt(files, check),
+        SpecCommand::Diff {
+            a,
+            b,
+            scores,
+            read,
+            format,
+        } => spec_diff(a, b, scores, &read, format),
         SpecCommand::List => print_out(&catalogue_text()?),
         SpecCommand::Show { name } => print_out(app::spec::show(&name)?),
         SpecCommand::Explain { file, format } => {
@@ -155,4 +195,59 @@ fn spec_test(files: &[PathBuf]) -> Result<()> {
         }
     }
     app::spec::tests_failed(&runs)
+}
+
+/// Each file's outcome on stdout (`FILE: formatted`, `FILE: ok`, `FILE:
+/// would be reformatted`), a file that cannot be formatted on stderr.
+fn spec_fmt(files: Vec<PathBuf>, check: bool) -> Result<()> {
+    let done = app::spec::fmt(&app::spec::FmtRequest { files, check });
+    for f in &done {
+        let said = match &f.outcome {
+            app::spec::FmtOutcome::Unchanged => "ok",
+            app::spec::FmtOutcome::Formatted => "formatted",
+            app::spec::FmtOutcome::WouldChange => "would be reformatted",
+            app::spec::FmtOutcome::Failed(e) => {
+                print_err(&format!("error: {e}\n"));
+                continue;
+            }
+        };
+        print_out(&format!("{}: {said}\n", f.file.display()))?;
+    }
+    app::spec::fmt_failed(&done)
+}
+
+/// The differing keys (and with --scores the comparison) on stdout.
+fn spec_diff(
+    a: PathBuf,
+    b: PathBuf,
+    scores: Option<PathBuf>,
+    read: &super::args::ReadArgs,
+    format: Format,
+) -> Result<()> {
+    let request = app::spec::DiffRequest {
+        a,
+        b,
+        scores,
+        read: read.request(),
+    };
+    let d = app::spec::diff(&request, &super::options::Bar::new())?;
+    if let Some(c) = &d.compared {
+        print_err(&format!(
+            "{}{}",
+            c.warnings.0.render(),
+            c.warnings.1.render()
+        ));
+    }
+    match format {
+        Format::Json => print_json(&d.doc)?,
+        Format::Table => {
+            let mut text = app::spec::diff_text(&d.doc);
+            if let Some(c) = &d.compared {
+                text.push('\n');
+                text.push_str(&crate::report::compare::table(&c.comparison));
+            }
+            print_out(&text)?
+        }
+    }
+    app::spec::differ(&d.doc)
 }

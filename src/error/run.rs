@@ -32,6 +32,17 @@ pub enum RunError {
     NothingToCompare { base: String, read: Vec<String> },
     #[error("{failed} of {total} spec{} failed the check", if *total == 1 { "" } else { "s" })]
     SpecsFailed { failed: usize, total: usize },
+    /// `spec fmt`: files that are not in canonical form (`--check`) or
+    /// could not be formatted.
+    #[error("{}{}", if *unformatted > 0 { format!("{unformatted} of {total} file{} would be reformatted (`spec fmt` without --check rewrites them)", if *total == 1 { "" } else { "s" }) } else { String::new() }, if *broken > 0 { format!("{}{broken} of {total} file{} could not be formatted", if *unformatted > 0 { "; " } else { "" }, if *total == 1 { "" } else { "s" }) } else { String::new() })]
+    SpecsUnformatted {
+        unformatted: usize,
+        broken: usize,
+        total: usize,
+    },
+    /// `spec diff`: the two specs differ (the differences are the output).
+    #[error("the specs differ in {keys} key{}", if *keys == 1 { "" } else { "s" })]
+    SpecsDiffer { keys: usize },
     /// `compat`: what the reference's flags ask cannot be done here.
     #[error("{message}")]
     Compat { message: String },

@@ -16,25 +16,41 @@ use super::{
 };
 use crate::diagnostics::did_you_mean;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "algoperf-engine ruleset spec",
+    description = "A benchmark version's ruleset (docs/specs.md). With `extends`, every table and key is optional: the file changes the spec it extends key by key."
+)]
 struct RawSpec {
-    /// Handled by `extends::resolve`; never in the merged text.
+    /// A spec this one is built on, relative to this file: its keys are
+    /// merged with this file's (this file's win).
+    // Handled by `extends::resolve`; never in the merged text.
     #[serde(default)]
     #[allow(dead_code)]
     extends: Option<String>,
+    /// Inherited keys to remove (`"table.key"` or `"table"`).
     #[serde(default)]
     #[allow(dead_code)]
     unset: Option<Vec<String>>,
+    /// What the benchmark version is, and its targets file.
     benchmark: RawBenchmark,
+    /// The workloads scored, and the framework suffixes of their folders.
     workloads: RawWorkloads,
+    /// The columns of `eval_measurements.csv` read.
     columns: Columns,
+    /// Expected counts, checked by `--strict`.
     expect: RawExpect,
+    /// How rows become a trial's time, trials a study's, studies a workload's.
     aggregate: RawAggregate,
+    /// Ordered steps on the submissions × workloads matrix.
     rules: RawRules,
+    /// The performance profile: τ grid, ratio, ρ and the score.
     profile: RawProfile,
+    /// Budgets for speedups and `check`.
     #[serde(default)]
     budget: Option<RawBudget>,
+    /// How the held-out variants were drawn.
     #[serde(default)]
     held_out_sampling: Option<RawSampling>,
     /// How to read an upstream `workload_targets*.json` named by `targets`.
@@ -44,11 +60,12 @@ struct RawSpec {
 
 /// Reading AlgoPerf's own targets files: budgets and metric directions are
 /// not in `workload_targets*.json`, so the spec gives them.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawUpstream {
     /// A `max_runtimes.json`-shaped file (relative to the spec that names it)…
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     budgets: Option<Spanned<String>>,
     /// …and the version key in it (`v0.5`).
     #[serde(default)]
@@ -74,94 +91,138 @@ struct RawUpstreamFile {
     workloads: BTreeMap<String, RawUpstreamTarget>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawBenchmark {
+    /// The benchmark's name, e.g. `AlgoPerf`.
     name: String,
+    /// Its version, e.g. `0.6`.
     version: String,
+    /// `external_tuning` or `self_tuning`.
     ruleset: String,
+    /// One line shown by `spec list`.
     #[serde(default)]
     description: Option<String>,
+    /// The targets file (engine TOML, or an upstream `workload_targets*.json`
+    /// with an `[upstream]` table), relative to the spec that names it.
+    #[schemars(with = "String")]
     targets: Spanned<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawWorkloads {
+    /// The base workloads, by name without framework suffix.
+    #[schemars(with = "Vec<String>")]
     base: Vec<Spanned<String>>,
+    /// Held-out variant = its base workload.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
     held_out: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// Framework suffixes of workload folders (`fastmri_jax`).
     frameworks: Vec<String>,
     /// ρ's weight of each base workload (default 1).
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, f64>")]
     weights: BTreeMap<Spanned<String>, Spanned<f64>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawExpect {
+    /// Studies per workload.
+    #[schemars(with = "i64")]
     studies: Spanned<i64>,
+    /// Tuning trials per study.
+    #[schemars(with = "i64")]
     trials_per_study: Spanned<i64>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawAggregate {
+    /// A formula: a trial's time from its evaluation rows.
+    #[schemars(with = "String")]
     trial: Spanned<String>,
+    /// A formula: a study's time from its trials.
+    #[schemars(with = "String")]
     study: Spanned<String>,
+    /// A formula: a workload's time from its studies.
+    #[schemars(with = "String")]
     workload: Spanned<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawRules {
+    /// Formulas `TARGET := VALUE where CONDITION`, applied in order.
+    #[schemars(with = "Vec<String>")]
     steps: Vec<Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawProfile {
+    /// A formula: the τ grid, e.g. `linspace(1, 4, 100)`.
+    #[schemars(with = "String")]
     tau: Spanned<String>,
+    /// A formula: a cell's ratio, e.g. `time / best`.
+    #[schemars(with = "String")]
     ratio: Spanned<String>,
+    /// A formula: ρ at each τ (default `fraction(ratio <= tau)`).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     rho: Option<Spanned<String>>,
+    /// A formula: the score from ρ.
+    #[schemars(with = "String")]
     score: Spanned<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawBudget {
+    /// Multiplier of the targets' budgets (self-tuning runs get longer).
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     factor: Option<Spanned<f64>>,
+    /// A missed target counts as budget × factor + this, in speedups.
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     missed_extra_seconds: Option<Spanned<f64>>,
     /// The time a missed target counts as, e.g. `budget * factor + 1`.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     missed: Option<Spanned<String>>,
     /// How far past budget × factor `check` lets a trial's last time go
     /// with a warning (a fraction of the budget).
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     overshoot_tolerance: Option<Spanned<f64>>,
 }
 
-#[derive(Deserialize)]
+/// numpy's `default_rng` seed: an integer, or its decimal digits.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum RawSeed {
     Int(i64),
     Text(String),
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawSampling {
+    /// The seed of numpy's `default_rng`.
+    #[schemars(with = "RawSeed")]
     seed: Spanned<RawSeed>,
+    /// One variant is drawn from each group's pool, in this order.
     groups: Vec<RawGroup>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawGroup {
     name: String,
+    #[schemars(with = "Vec<String>")]
     pool: Vec<Spanned<String>>,
 }
 
@@ -191,6 +252,73 @@ struct RawTarget {
 }
 
 use super::extends::{read, toml_error};
+
+/// The keys of each spec table in the order the spec's types declare them
+/// (the order of the reference in docs/specs.md): `spec fmt` writes them
+/// so. `""` is the top level; `held_out_sampling.groups` the keys of each
+/// group.
+pub(super) fn key_order() -> Vec<(&'static str, &'static [&'static str])> {
+    vec![
+        ("", fields_of::<RawSpec>()),
+        ("benchmark", fields_of::<RawBenchmark>()),
+        ("workloads", fields_of::<RawWorkloads>()),
+        ("columns", fields_of::<Columns>()),
+        ("expect", fields_of::<RawExpect>()),
+        ("aggregate", fields_of::<RawAggregate>()),
+        ("rules", fields_of::<RawRules>()),
+        ("profile", fields_of::<RawProfile>()),
+        ("budget", fields_of::<RawBudget>()),
+        ("held_out_sampling", fields_of::<RawSampling>()),
+        ("held_out_sampling.groups", fields_of::<RawGroup>()),
+        ("upstream", fields_of::<RawUpstream>()),
+    ]
+}
+
+/// The JSON Schema of a spec file as the loader reads it: draft-07 (what
+/// taplo and Even Better TOML read), every sub-schema inline so that
+/// [`super::schema`] can relax the tables of a spec that `extends` another.
+pub(super) fn json_schema() -> schemars::Schema {
+    schemars::generate::SchemaSettings::draft07()
+        .for_deserialize()
+        .with(|s| s.inline_subschemas = true)
+        .into_generator()
+        .into_root_schema_for::<RawSpec>()
+}
+
+/// The field names of a struct that derives `Deserialize`, in declaration
+/// order: serde hands them to `deserialize_struct`, where [`FieldProbe`]
+/// keeps them (and stops).
+fn fields_of<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    let mut probe = FieldProbe(&[]);
+    let _stopped = T::deserialize(&mut probe);
+    probe.0
+}
+
+struct FieldProbe(&'static [&'static str]);
+
+impl<'de> serde::Deserializer<'de> for &mut FieldProbe {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom("not a struct"))
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0 = fields;
+        Err(serde::de::Error::custom("fields read"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+        byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map
+        enum identifier ignored_any
+    }
+}
 
 /// Loads and checks a ruleset spec (and every spec it extends) and the
 /// targets file it names.

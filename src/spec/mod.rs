@@ -6,12 +6,15 @@
 //! [`Spec`]: the only thing the engine consults for a benchmark number.
 
 pub use crate::error::spec as diagnostic;
+pub mod diff;
 mod explain;
 mod extends;
+pub mod fmt;
 pub mod formula;
 pub mod heldout;
 pub mod lang;
 mod loader;
+pub mod schema;
 pub mod series;
 pub mod shipped;
 
@@ -97,7 +100,9 @@ pub struct HeldOut {
 /// The columns of `eval_measurements.csv` the spec reads: the spec's
 /// `[columns]` table as written, what the trial readers look for, and what
 /// a results cache records it was read for.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Columns {
     /// Time used for time-to-target in the leaderboard (`score` in v0.5).

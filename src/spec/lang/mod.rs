@@ -283,7 +283,8 @@ pub struct FnDef {
     pub example: &'static str,
 }
 
-const ALL: &[Slot] = &[
+/// Every slot (the places of a spec that hold formulas).
+pub const ALL: &[Slot] = &[
     Slot::Trial,
     Slot::Study,
     Slot::Workload,
