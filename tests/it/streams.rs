@@ -60,6 +60,20 @@ fn commands(t: &Tree) -> Vec<(&'static str, Vec<String>)> {
         ("spec explain", args(&["spec", "explain", &v05])),
         ("spec check", args(&["spec", "check", &v05])),
         (
+            "spec fmt --check",
+            args(&[
+                "spec",
+                "fmt",
+                "--check",
+                &fixtures_repo("rulesets/v06_external.toml"),
+            ]),
+        ),
+        ("spec diff", args(&["spec", "diff", &v05, &v05])),
+        (
+            "spec diff json",
+            args(&["spec", "diff", &v05, &v05, "--format", "json"]),
+        ),
+        (
             "heldout sample",
             args(&["heldout", "sample", "--spec", &v05]),
         ),
