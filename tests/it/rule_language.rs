@@ -91,7 +91,7 @@ fn budget_for_a_workload_without_one() {
     );
     assert_eq!(
         e,
-        "error: SPEC:10:10: a formula uses `budget`, but ROOT/targets/algoperf_v06.toml gives none for workload `finewebedu_lm`\n   |\n10 | steps = [\"all := inf where time > budget\"]\n   |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = expected a `budget = SECONDS` for each in the targets file (or [upstream] budget_seconds), or a formula without `budget`"
+        "error: SPEC:11:10: a formula uses `budget`, but ROOT/targets/algoperf_v06.toml gives none for workload `finewebedu_lm`\n   |\n11 | steps = [\"all := inf where time > budget\"]\n   |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = expected a `budget = SECONDS` for each in the targets file (or [upstream] budget_seconds), or a formula without `budget`"
     );
 }
 
