@@ -91,9 +91,3 @@ pub enum TargetsError {
     #[error("{}: given for two outputs", path.display())]
     SameOutput { path: PathBuf },
 }
-
-impl From<TargetsError> for super::Error {
-    fn from(e: TargetsError) -> Self {
-        super::Error::Score(ScoreError::Targets(e))
-    }
-}
