@@ -81,17 +81,9 @@ pub fn targets_command(command: TargetsCommand) -> Result<()> {
     }
     match args.format {
         Format::Json => print_json(&derived),
-        Format::Table => {
-            let s = &derived.target_setting;
-            let runtime = serde_json::to_value(s.runtime)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            print_out(&report::targets::report_text(
-                &derived.workloads,
-                s.budget_factor,
-                &runtime,
-            ))
-        }
+        Format::Table => print_out(&report::targets::report_text(
+            &derived.workloads,
+            &derived.target_setting,
+        )),
     }
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::numeric::py_repr;
 use crate::score::targets::DerivedWorkload;
+use crate::spec::target_setting::TargetSetting;
 use crate::spec::Goal;
 
 use super::error::ReportError;
@@ -156,7 +157,8 @@ pub fn budgets_json(origin: &Origin, workloads: &[DerivedWorkload]) -> Result<St
 
 /// The text report: per workload, the targets and budget, the algorithm
 /// that set them and its runs, and every candidate's target.
-pub fn report_text(workloads: &[DerivedWorkload], factor: f64, runtime: &str) -> String {
+pub fn report_text(workloads: &[DerivedWorkload], setting: &TargetSetting) -> String {
+    let (factor, runtime) = (setting.budget_factor, setting.runtime.name());
     let mut out = String::new();
     for w in workloads {
         let _ = writeln!(

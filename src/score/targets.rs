@@ -244,9 +244,9 @@ fn within(time: &[f64], limit: f64) -> usize {
     if limit == f64::INFINITY {
         return time.len();
     }
-    time.iter()
-        .position(|t| !(*t <= limit))
-        .unwrap_or(time.len())
+    // A NaN time ends the horizon too: it is not known to be within it.
+    let past = |t: &f64| t.is_nan() || *t > limit;
+    time.iter().position(past).unwrap_or(time.len())
 }
 
 /// The best non-NaN value by the goal; NaN when there is none.

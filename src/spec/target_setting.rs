@@ -66,6 +66,17 @@ pub enum Runtime {
     MedianRunTime,
 }
 
+impl Runtime {
+    /// The name the spec writes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Runtime::MedianTimeToTarget => "median_time_to_target",
+            Runtime::MaxTimeToTarget => "max_time_to_target",
+            Runtime::MedianRunTime => "median_run_time",
+        }
+    }
+}
+
 /// Which evaluations of a run count.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,

@@ -21,7 +21,7 @@ const EXE: &str = env!("CARGO_BIN_EXE_algoperf-engine");
 /// `[target_setting]` with the shipped defaults but `runs` and the keys
 /// given in `over` (`key = value` lines replacing the default's).
 fn target_setting(runs: usize, over: &[(&str, &str)]) -> String {
-    let mut keys = vec![
+    let mut keys = [
         ("runs", runs.to_string()),
         ("even_median", "\"mean\"".into()),
         ("budget_factor", "\"4/3\"".into()),
