@@ -136,6 +136,21 @@ fn commands(logs: &str, submission: &str) -> Vec<(&'static str, Vec<String>)> {
             "spec-explain",
             plain(&["spec", "explain", spec, "--format", "json"]),
         ),
+        // The v0.5 logs as target-setting runs (each submission an
+        // algorithm, each study a run): they carry test columns.
+        (
+            "targets-derive",
+            plain(&[
+                "targets",
+                "derive",
+                "--spec",
+                "rulesets/v06_external.toml",
+                "--submissions",
+                logs,
+                "--format",
+                "json",
+            ]),
+        ),
     ]
 }
 
