@@ -19,6 +19,7 @@ __all__ = [
     "check",
     "heldout_sample",
     "check_spec",
+    "targets_derive",
     "schema",
     "compat_check_workloads",
     "compat_write",
