@@ -461,3 +461,38 @@ fn the_shipped_v06_spec_carries_the_procedure() {
     let t = s.target_setting.expect("a [target_setting] table");
     assert_eq!((t.runs, t.budget_factor), (20, 4.0 / 3.0));
 }
+
+#[test]
+fn a_wrong_target_setting_is_a_located_spec_error() {
+    let cases: [(&str, &str, &str); 3] = [
+        (
+            "runs",
+            "0",
+            ":8: [target_setting] runs must be at least 1, found 0",
+        ),
+        (
+            "budget_factor",
+            "\"four\"",
+            "[target_setting] budget_factor must be a positive number",
+        ),
+        (
+            "even_median",
+            "\"median\"",
+            "unknown variant `median`, expected one of `mean`, `lower`, `upper`",
+        ),
+    ];
+    for (key, value, message) in cases {
+        let s = Setup::new(1, &[(key, value)]);
+        let e = spec::load(&s.spec()).expect_err(key).to_string();
+        assert!(e.contains(message), "{key}: {e}");
+        assert!(e.contains("test.toml:"), "{key}: a file and line: {e}");
+    }
+    let s = Setup::new(1, &[]);
+    let text = std::fs::read_to_string(s.spec()).expect("spec");
+    std::fs::write(s.spec(), text.replace("horizon =", "horizn =")).expect("spec");
+    let e = spec::load(&s.spec()).expect_err("unknown key").to_string();
+    assert!(
+        e.contains("unknown key `horizn` (did you mean `horizon`?)"),
+        "{e}"
+    );
+}
