@@ -58,6 +58,13 @@ pub enum Error {
     StdoutClosed,
 }
 
+/// `targets derive`'s errors are the score stage's.
+impl From<self::score::TargetsError> for Error {
+    fn from(e: self::score::TargetsError) -> Self {
+        Error::Score(ScoreError::Targets(e))
+    }
+}
+
 /// The exit status table of every command, in one place (README "Exit
 /// status", the man page): 0 success, 1 a scoring error (bad input, a
 /// degenerate result, a `--strict` failure, an output that cannot be

@@ -51,6 +51,7 @@ __all__ = [
     "Comparison",
     "CheckResult",
     "SpecInfo",
+    "DerivedTargets",
     "score",
     "explain",
     "speedup",
@@ -61,6 +62,7 @@ __all__ = [
     "check",
     "heldout_sample",
     "check_spec",
+    "targets_derive",
     "html",
     "plot_profile",
     "schema",
@@ -703,6 +705,54 @@ def heldout_sample(spec: PathLike, seed: _Optional[int] = None) -> _List[str]:
     (``seed=None``: the spec's own seed)."""
     doc = _json.loads(_engine.heldout_sample(_spec(spec), seed))
     return [g["drawn"] for g in doc["held_out"]]
+
+
+class DerivedTargets(_Text):
+    """``targets derive``: per workload the validation and test targets and
+    the budget set from target-setting runs, the algorithm and runs that set
+    them (``str()`` is the report; ``document`` has every run and candidate)."""
+
+    @_cached_property
+    def frame(self) -> "pd.DataFrame":
+        """One row per workload: algorithm, metric, goal, validation_target,
+        test_target, budget, runtime, step_hint."""
+        pd = _pd()
+        keys = ["algorithm", "metric", "goal", "validation_target", "test_target",
+                "budget", "runtime", "step_hint"]
+        rows = self.document["workloads"]
+        return pd.DataFrame(
+            [[w[k] for k in keys] for w in rows],
+            index=pd.Index([w["workload"] for w in rows], name="workload"),
+            columns=keys,
+        )
+
+    @property
+    def written(self) -> _List[str]:
+        """The files written, in the order written."""
+        return list(self.document["written"])
+
+
+def targets_derive(
+    spec: PathLike,
+    submissions: PathLike,
+    *,
+    toml: _Optional[PathLike] = None,
+    json: _Optional[PathLike] = None,
+    budgets_json: _Optional[PathLike] = None,
+    include: Names = None,
+    exclude: Names = None,
+    strict: bool = False,
+) -> DerivedTargets:
+    """Targets and budgets from target-setting runs (one folder per
+    algorithm, one study per run) with the spec's ``[target_setting]``;
+    writes the engine's TOML targets file (``toml``), the upstream
+    ``workload_targets*.json`` (``json``) and ``max_runtimes.json``
+    (``budgets_json``) forms when asked (docs/targets.md)."""
+    text, doc, warnings = _engine.targets_derive(
+        _spec(spec), _os.fspath(submissions), _path(toml), _path(json), _path(budgets_json),
+        _read("csv", include, exclude, strict),
+    )
+    return DerivedTargets(text, doc, _warn(warnings))
 
 
 class SpecInfo(_Text):

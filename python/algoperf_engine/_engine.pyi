@@ -19,6 +19,7 @@ __all__ = [
     "check",
     "heldout_sample",
     "check_spec",
+    "targets_derive",
     "schema",
     "compat_check_workloads",
     "compat_write",
@@ -135,6 +136,14 @@ def check(
 ) -> Tuple[str, str, str, bool, bool]: ...
 def heldout_sample(spec: str, seed: Optional[int] = None) -> str: ...
 def check_spec(path: str) -> Tuple[str, str]: ...
+def targets_derive(
+    spec: str,
+    submissions: str,
+    toml: Optional[str] = None,
+    json_path: Optional[str] = None,
+    budgets_json: Optional[str] = None,
+    read: Dict[str, Any] = ...,
+) -> Tuple[str, str, List[Tuple[str, str, str, bool]]]: ...
 def schema(name: str) -> str: ...
 def compat_write(
     spec: str,

@@ -521,6 +521,33 @@ fn heldout_sample(py: Python<'_>, spec: PathBuf, seed: Option<u128>) -> PyResult
     json(&run(py, || app::heldout::sample(&request))?)
 }
 
+/// `targets derive`: (the text report, the JSON document, warnings); the
+/// files asked for are written by the engine (the write guard, then each
+/// file whole).
+#[pyfunction]
+#[pyo3(signature = (spec, submissions, toml=None, json_path=None, budgets_json=None, read=Read::default()))]
+fn targets_derive(
+    py: Python<'_>,
+    spec: PathBuf,
+    submissions: PathBuf,
+    toml: Option<PathBuf>,
+    json_path: Option<PathBuf>,
+    budgets_json: Option<PathBuf>,
+    read: Read,
+) -> PyResult<(String, String, Vec<WarningRow>)> {
+    let request = app::targets::DeriveRequest {
+        spec,
+        submissions,
+        read: read.request().map_err(|e| py_error(py, e))?,
+        toml,
+        json: json_path,
+        budgets_json,
+    };
+    let d = run_reading(py, |progress| app::targets::derive(&request, progress))?;
+    let text = report::targets::report_text(&d.workloads, &d.target_setting);
+    Ok((text, json(&d)?, warning_rows(&d.warnings)))
+}
+
 /// `spec explain`: (the text, the JSON document); a bad spec raises
 /// `SpecError` (this is `spec check` for one file).
 #[pyfunction]
@@ -609,6 +636,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(check, m)?)?;
     m.add_function(wrap_pyfunction!(heldout_sample, m)?)?;
     m.add_function(wrap_pyfunction!(check_spec, m)?)?;
+    m.add_function(wrap_pyfunction!(targets_derive, m)?)?;
     m.add_function(wrap_pyfunction!(schema, m)?)?;
     m.add_function(wrap_pyfunction!(compat_check_workloads, m)?)?;
     m.add_function(wrap_pyfunction!(compat_write, m)?)?;

@@ -22,6 +22,7 @@ pub mod score;
 pub mod spec;
 pub mod speedup;
 pub mod stability;
+pub mod targets;
 
 use std::path::{Path, PathBuf};
 

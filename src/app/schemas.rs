@@ -20,6 +20,7 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     ("heldout", "heldout sample --format json"),
     ("spec-explain", "spec explain --format json"),
     ("spec-diff", "spec diff --format json"),
+    ("targets-derive", "targets derive --format json"),
 ];
 
 /// Every input file format with a schema: (name, what it is). Its schema
@@ -99,6 +100,7 @@ pub fn schema(name: &str) -> Option<Schema> {
         "spec-explain" => of::<crate::spec::SpecDoc>(name),
         "spec-diff" => of::<super::spec::SpecDiffDoc>(name),
         "spec" => input(crate::spec::schema::json_schema(), name),
+        "targets-derive" => of::<super::targets::DerivedTargets>(name),
         _ => return None,
     })
 }

@@ -16,6 +16,7 @@ mod spec;
 mod speedup;
 mod stability;
 mod synth;
+mod targets;
 
 use clap::{Parser, Subcommand};
 
@@ -30,6 +31,7 @@ pub use spec::{HeldoutCommand, SpecCommand};
 pub use speedup::SpeedupArgs;
 pub use stability::{MethodArg, OverArg, StabilityArgs};
 pub use synth::SynthArgs;
+pub use targets::{DeriveArgs, TargetsCommand};
 
 use crate::error::{exit, Result};
 use output::{stdout_error, write_out};
@@ -82,6 +84,12 @@ pub enum Command {
         after_help = "Example:\n  algoperf-engine explain --spec rulesets/v05_external.toml \\\n      --submissions submissions_algorithms/previous_leaderboards/algoperf_v05/logs/external_tuning \\\n      --submission lawa_ema --workload imagenet_resnet"
     )]
     Explain(ExplainArgs),
+    /// Set targets and budgets from target-setting runs (`targets derive`).
+    #[command(
+        subcommand,
+        after_help = "Example:\n  algoperf-engine targets derive --spec v06_external --submissions runs --toml derived.toml"
+    )]
+    Targets(TargetsCommand),
     /// Write a synthetic submissions tree (realistic curves, ties, NaN, missing trials).
     #[command(
         after_help = "Example:\n  algoperf-engine synth --submissions 10 --seed 7 --out /tmp/synth"
@@ -147,6 +155,7 @@ pub fn main_with(cli: Cli) -> Result<()> {
         Some(Command::Spec(command)) => spec::spec_command(command),
         Some(Command::Heldout(command)) => spec::heldout_command(command),
         Some(Command::Synth(args)) => synth::synth_command(args),
+        Some(Command::Targets(command)) => targets::targets_command(command),
         Some(Command::Explain(args)) => explain::explain_command(args),
         Some(Command::Check(args)) => check::check_command(args),
         Some(Command::Speedup(args)) => speedup::speedup_command(args),

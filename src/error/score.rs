@@ -46,4 +46,48 @@ pub enum ScoreError {
     NoResamples,
     #[error("--method jackknife leaves out studies: use --over studies")]
     JackknifeOverTrials,
+    #[error(transparent)]
+    Targets(TargetsError),
+}
+
+/// Errors of `targets derive`: what the runs cannot give.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetsError {
+    #[error("{}: no [target_setting] table: `targets derive` takes its procedure's parameters from it (docs/spec-reference.md#target_setting)", spec.display())]
+    NoTargetSetting { spec: PathBuf },
+    #[error("workload `{workload}`: no algorithm has a finite validation target (the median of its runs' best values){}", if algorithms.is_empty() { String::new() } else { format!("; read: {}", algorithms.join(", ")) })]
+    NoTarget {
+        workload: String,
+        algorithms: Vec<String>,
+    },
+    #[error("{}: workload `{workload}` has no budget, and [target_setting] horizon = \"budget\" needs one", targets.display())]
+    NoBudget { workload: String, targets: PathBuf },
+    #[error("{}: no number in the test column `{column}` {}", path.display(), if *at_target { "at the evaluation that reached the validation target" } else { "within the horizon" })]
+    NoTestValue {
+        path: PathBuf,
+        column: String,
+        at_target: bool,
+    },
+    #[error("{}: no test column `{column}`{hint} ([target_setting] test_prefix and the targets file's metric name it); the file has: {}", path.display(), has.join(", "))]
+    NoTestColumn {
+        path: PathBuf,
+        column: String,
+        has: Vec<String>,
+        hint: String,
+    },
+    #[error("workload `{workload}`: the target-setting runtime of `{algorithm}` is {runtime}, not a time > 0 (see [target_setting] runtime)")]
+    NoRuntime {
+        workload: String,
+        algorithm: String,
+        runtime: f64,
+    },
+    #[error("{}: nothing to derive: no run of a workload of the spec was read", submissions.display())]
+    NoRuns { submissions: PathBuf },
+    /// A chosen run's file, read again for its test column, failed (it
+    /// changed since it was read).
+    #[error("{0}")]
+    Reread(super::ingest::TrialError),
+    /// Two outputs of one run at one path.
+    #[error("{}: given for two outputs", path.display())]
+    SameOutput { path: PathBuf },
 }

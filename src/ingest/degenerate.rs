@@ -485,7 +485,7 @@ fn column_role(column: &str, spec: &Spec) -> String {
 
 /// The header names of a trial file, for a did-you-mean (empty when it
 /// cannot be read: the message then just lists nothing).
-fn header_names(path: &Path) -> Vec<String> {
+pub fn header_names(path: &Path) -> Vec<String> {
     let max = crate::limits::DEFAULT_MAX_FILE_SIZE;
     let Ok(bytes) = crate::limits::read_regular(path, max, "--max-file-size") else {
         return Vec::new();

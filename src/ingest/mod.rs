@@ -679,6 +679,19 @@ fn read_csv_trial(
     spec: &Spec,
     max_size: u64,
 ) -> std::result::Result<(Series, Vec<TrialError>), TrialError> {
+    read_csv_columns(path, target, spec, &spec.extra_columns, max_size)
+}
+
+/// A trial file read as ingest reads it (the same rows, the same checks),
+/// with `extra` as its further columns instead of the spec's: `targets
+/// derive` reads a chosen run's test column this way.
+pub fn read_csv_columns(
+    path: &Path,
+    target: &WorkloadTarget,
+    spec: &Spec,
+    extra: &[String],
+    max_size: u64,
+) -> std::result::Result<(Series, Vec<TrialError>), TrialError> {
     let err = |line, problem| TrialError {
         path: path.to_path_buf(),
         line,
@@ -693,7 +706,7 @@ fn read_csv_trial(
                 _ => err(None, TrialProblem::Unreadable(e.to_string())),
             }
         })?;
-    let mut series = csv::read_series(&bytes, &spec.columns, &target.column, &spec.extra_columns)
+    let mut series = csv::read_series(&bytes, &spec.columns, &target.column, extra)
         .map_err(|(line, problem)| err(line, problem))?;
     let at = |(row, problem)| err(csv::line_of_row(&bytes, row), problem);
     let notes = check_times(&mut series, &spec.columns.time, target).map_err(at)?;

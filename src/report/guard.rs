@@ -58,6 +58,8 @@ pub enum Kind {
     Plot,
     /// `leaderboard --update`.
     Update,
+    /// `targets derive --toml`, `--json`, `--budgets-json`.
+    Targets,
 }
 
 /// The inputs of a run, as the guard sees them.
@@ -156,7 +158,9 @@ impl Inputs {
                 cache: path,
                 submissions,
             },
-            Kind::Page | Kind::Plot => ReportError::FileInsideSubmissions { path, submissions },
+            Kind::Page | Kind::Plot | Kind::Targets => {
+                ReportError::FileInsideSubmissions { path, submissions }
+            }
         }
         .into())
     }

@@ -18,6 +18,7 @@ pub mod plot;
 pub mod speedup;
 pub mod stability;
 pub mod store;
+pub mod targets;
 
 use std::fmt::Write;
 

@@ -9,6 +9,7 @@ pub mod explain;
 pub mod speedup;
 pub mod stability;
 pub mod summary;
+pub mod targets;
 
 use std::collections::BTreeMap;
 

@@ -9,6 +9,7 @@ use toml::Spanned;
 
 use super::diagnostic::{SpecError, SpecErrors};
 use super::lang::{self, check, Compiled, Problem, Slot, Var};
+use super::target_setting::RawTargetSetting;
 use super::{extends, formula};
 use super::{
     Columns, Expect, Goal, HeldOut, Rule, Sampling, Spec, Step, TauGrid, TauScale, TrialRule,
@@ -56,6 +57,9 @@ struct RawSpec {
     /// How to read an upstream `workload_targets*.json` named by `targets`.
     #[serde(default)]
     upstream: Option<RawUpstream>,
+    /// How `targets derive` sets targets from runs.
+    #[serde(default)]
+    target_setting: Option<RawTargetSetting>,
 }
 
 /// Reading AlgoPerf's own targets files: budgets and metric directions are
@@ -83,6 +87,9 @@ struct RawUpstream {
 struct RawUpstreamTarget {
     target_metric_name: String,
     validation_target_value: f64,
+    /// Not in every upstream file (`targets derive` writes it).
+    #[serde(default)]
+    test_target_value: Option<f64>,
     step_hint: u64,
 }
 
@@ -246,6 +253,9 @@ struct RawTarget {
     metric: String,
     goal: Spanned<String>,
     target: Spanned<f64>,
+    /// The test-set target, where one was set (`targets derive`).
+    #[serde(default)]
+    test_target: Option<Spanned<f64>>,
     step_hint: u64,
     #[serde(default)]
     budget: Option<Spanned<f64>>,
@@ -271,6 +281,7 @@ pub(super) fn key_order() -> Vec<(&'static str, &'static [&'static str])> {
         ("held_out_sampling", fields_of::<RawSampling>()),
         ("held_out_sampling.groups", fields_of::<RawGroup>()),
         ("upstream", fields_of::<RawUpstream>()),
+        ("target_setting", fields_of::<RawTargetSetting>()),
     ]
 }
 
@@ -350,6 +361,7 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
     let formulas = compile_formulas(&raw, &src, &matrix, &mut errors);
     let sampling = sampling(&raw, &targets, &targets_path, &at, &mut errors);
     let uses_budget = formulas.uses_budget();
+    let target_setting = (raw.target_setting.as_ref()).and_then(|t| t.check(&at, &mut errors));
     if !errors.is_empty() {
         errors.sort_by_key(|e| (e.line, e.column));
         return Err(SpecErrors(errors));
@@ -387,6 +399,7 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
         budget_overshoot_tolerance: budget.overshoot_tolerance,
         sources: src.sources.clone(),
         sampling,
+        target_setting,
         warnings: Vec::new(),
     };
     let mut spec = spec;
@@ -1199,6 +1212,7 @@ fn upstream_targets(
         let budget = budgets.get(&name).copied();
         if budget.is_some_and(|b| !(b.is_finite() && b > 0.0))
             || !t.validation_target_value.is_finite()
+            || t.test_target_value.is_some_and(|x| !x.is_finite())
         {
             return Err(SpecError::whole_file(
                 path,
@@ -1213,6 +1227,7 @@ fn upstream_targets(
                 metric,
                 goal,
                 target: t.validation_target_value,
+                test_target: t.test_target_value,
                 step_hint: t.step_hint,
                 budget,
             },
@@ -1250,6 +1265,17 @@ pub(crate) fn load_targets(
                 continue;
             }
         };
+        let test = t.test_target.as_ref().filter(|x| !x.get_ref().is_finite());
+        if let Some(s) = test.map(Spanned::span) {
+            errors.push(SpecError::at(
+                path,
+                &text,
+                s.start,
+                s.end,
+                "test_target must be a finite number",
+            ));
+            continue;
+        }
         if !t.target.get_ref().is_finite() {
             let s = t.target.span();
             errors.push(SpecError::at(
@@ -1281,6 +1307,7 @@ pub(crate) fn load_targets(
                 metric: t.metric,
                 goal,
                 target: *t.target.get_ref(),
+                test_target: t.test_target.map(|x| *x.get_ref()),
                 step_hint: t.step_hint,
                 budget: t.budget.map(|b| *b.get_ref()),
             },

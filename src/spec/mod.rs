@@ -17,6 +17,7 @@ mod loader;
 pub mod schema;
 pub mod series;
 pub mod shipped;
+pub mod target_setting;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -85,6 +86,9 @@ pub struct WorkloadTarget {
     pub column: String,
     pub goal: Goal,
     pub target: f64,
+    /// The test-set target, when the targets file gives one (`targets
+    /// derive` writes it; scoring compares the validation column only).
+    pub test_target: Option<f64>,
     pub step_hint: u64,
     /// External-tuning runtime budget in seconds, when one was published.
     pub budget: Option<f64>,
@@ -268,6 +272,8 @@ pub struct Spec {
     /// Where each key of the spec came from, when it `extends` another.
     pub sources: Vec<KeySource>,
     pub sampling: Option<Sampling>,
+    /// `[target_setting]`: how `targets derive` sets targets from runs.
+    pub target_setting: Option<target_setting::TargetSetting>,
     /// What `spec check` warns of (an error under `--strict`): parts of
     /// the spec that can never act, each where it is written.
     pub warnings: Vec<SpecError>,

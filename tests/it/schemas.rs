@@ -149,6 +149,21 @@ fn commands(logs: &str, submission: &str) -> Vec<(&'static str, Vec<String>)> {
                 "json",
             ]),
         ),
+        // The v0.5 logs as target-setting runs (each submission an
+        // algorithm, each study a run): they carry test columns.
+        (
+            "targets-derive",
+            plain(&[
+                "targets",
+                "derive",
+                "--spec",
+                "rulesets/v06_external.toml",
+                "--submissions",
+                logs,
+                "--format",
+                "json",
+            ]),
+        ),
     ]
 }
 

@@ -75,7 +75,7 @@ fn unknown_keys_and_tables_through_extends_have_a_place_and_a_did_you_mean() {
     );
     assert_eq!(
         error(&format!("{V05}[extra]\nx = 1\n")),
-        "error: DIR/rulesets/child.toml:2:2: unknown key `extra`, expected one of `extends`, `unset`, `benchmark`, `workloads`, `columns`, `expect`, `aggregate`, `rules`, `profile`, `budget`, `held_out_sampling`, `upstream`\n  |\n2 | [extra]\n  |  ^^^^^"
+        "error: DIR/rulesets/child.toml:2:2: unknown key `extra`, expected one of `extends`, `unset`, `benchmark`, `workloads`, `columns`, `expect`, `aggregate`, `rules`, `profile`, `budget`, `held_out_sampling`, `upstream`, `target_setting`\n  |\n2 | [extra]\n  |  ^^^^^"
     );
 }
 
