@@ -615,3 +615,35 @@ fn misuse_of_framework_is_located_with_a_did_you_mean() {
         ),
     ]);
 }
+
+#[test]
+fn resampling_reads_each_cells_framework_as_scoring_does() {
+    use algoperf_engine::score::stability::{self, Method, Over, StudyTimes};
+    let t = two_frameworks();
+    let s = loaded(
+        &t,
+        &[(
+            STEPS,
+            "  \"all := inf where framework == 'pytorch' and time > 2 * best\",",
+        )],
+    );
+    let o = scored(&t, &s);
+    let lb = &o.leaderboard;
+    // One study per cell: every bootstrap draw is the tree itself, so each
+    // resample's scores are the point scores (b's alpha cut by the
+    // PyTorch rule in each of them).
+    let times = StudyTimes::from_leaderboard(lb);
+    let options = stability::Options {
+        method: Method::Bootstrap,
+        over: Over::Studies,
+        resamples: 3,
+        seed: 1,
+        level: 0.95,
+    };
+    let resampled = stability::resampled_scores(&s, &times, &options).expect("resample");
+    assert_eq!(resampled.len(), 3);
+    for scores in &resampled {
+        assert_eq!(scores, &lb.rules.scores);
+    }
+    assert_eq!(lb.rules.ratios[(lb.row("b").expect("b"), 0)], f64::INFINITY);
+}

@@ -373,7 +373,7 @@ pub const FUNCTIONS: &[FnDef] = &[
     FnDef { name: "reference", form: Form::Reference, slots: &[Slot::Step, Slot::Ratio], about: "the named submission's time on this workload (an error when it is not scored)", example: "time / reference('baseline')" },
     FnDef { name: "linspace", form: Form::Grid { log: false }, slots: &[Slot::Tau], about: "n τ values evenly spaced from a to b (numpy's linspace)", example: "linspace(1, 4, 100)" },
     FnDef { name: "logspace", form: Form::Grid { log: true }, slots: &[Slot::Tau], about: "n τ values from a to b evenly spaced in log10 (values, not exponents)", example: "logspace(1, 4, 100)" },
-    FnDef { name: "fraction", form: Form::Fraction, slots: &[Slot::Rho], about: "the weighted fraction of base workloads whose condition holds; of a number in [0, 1] per workload (partial credit), its weighted mean (an error naming the cell outside [0, 1]); a ratio of inf or NaN counts 0", example: "fraction(min(1, 2 * tau / ratio - 1))" },
+    FnDef { name: "fraction", form: Form::Fraction, slots: &[Slot::Rho], about: "the weighted fraction of base workloads whose condition holds; of a number in [0, 1] per workload (partial credit), its weighted mean (an error naming the cell outside [0, 1]); a ratio of inf or NaN counts 0", example: "fraction(min(1, tau / ratio))" },
     FnDef { name: "trapezoid", form: Form::Trapezoid, slots: &[Slot::Score], about: "the trapezoid integral of ρ over the grid's axis (τ; log10 τ for logspace) or over x", example: "trapezoid(rho, x = log2(tau))" },
     FnDef { name: "rho_at", form: Form::RhoAt, slots: &[Slot::Score], about: "ρ at the last grid point ≤ t (0 when t is below the grid)", example: "rho_at(2)" },
 ];
