@@ -223,6 +223,22 @@ fn a_credit_outside_0_1_names_the_cell_at_scoring_and_a_constant_one_at_check() 
     );
 }
 
+#[test]
+fn a_credit_that_reads_only_tau_is_checked_on_the_grid() {
+    // τ / 4 on [1, 2, 4] stays in [0, 1]; τ / 2 is 2 at τ = 4.
+    loaded(
+        &Tree::new(),
+        &[(TAU, "tau = \"[1, 2, 4]\"\nrho = \"fraction(tau / 4)\"")],
+    );
+    assert_eq!(
+        refused(
+            &Tree::new(),
+            &[(TAU, "tau = \"[1, 2, 4]\"\nrho = \"fraction(tau / 2)\"")]
+        ),
+        "error: SPEC:36:17: ρ's credit must be a number from 0 to 1, found 2.0 at τ = 4.0\n   |\n36 | rho = \"fraction(tau / 2)\"\n   |                 ^^^^^^^\n  = expected `fraction(CONDITION)`, e.g. `fraction(ratio <= tau)`, or `fraction(NUMBER)` of a number in [0, 1], e.g. `fraction(min(1, tau / ratio))`"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // 3. `count` in the aggregate slots.
 

@@ -1181,7 +1181,8 @@ impl Checker<'_, '_> {
                 credit: false,
             }),
             Type::Number => {
-                credit_in_range(&node).map_err(|m| problem(arg.span(), m).expected(usage))?;
+                credit_in_range(&node, self.cx.taus.unwrap_or(&[]))
+                    .map_err(|m| problem(arg.span(), m).expected(usage))?;
                 Ok(Compiled::Rho { node, credit: true })
             }
             other => Err(problem(
@@ -1328,24 +1329,40 @@ fn is_framework_cmp(l: &Expr, r: &Expr) -> bool {
     matches!(l, Expr::Str(..)) || matches!(r, Expr::Str(..)) || named(l) || named(r)
 }
 
-/// A ρ credit known at check time (`fraction(2)`, `fraction(tau_min)` has
-/// no value yet) must lie in [0, 1].
-fn credit_in_range(node: &Node) -> Result<(), String> {
-    let constant = !node.any(&|n| matches!(n, Node::Var(_)));
-    if !constant {
+/// A ρ credit known at check time must lie in [0, 1]: a constant
+/// (`fraction(1.5)`), or one that reads τ but not the ratio, at every
+/// point of the grid (`fraction(tau / 2)` on a grid up to 4).
+fn credit_in_range(node: &Node, taus: &[f64]) -> Result<(), String> {
+    if node.uses(Var::RhoRatio) {
         return Ok(());
     }
-    let Ok(v) = super::eval(node, &super::Ctx::default(), &mut Vec::new()) else {
-        return Ok(());
-    };
-    if (0.0..=1.0).contains(&v) {
-        Ok(())
-    } else {
-        Err(format!(
-            "ρ's credit must be a number from 0 to 1, found {}",
-            crate::numeric::py_repr(v)
-        ))
+    let py = crate::numeric::py_repr;
+    let out_of_range = |v: f64| !(0.0..=1.0).contains(&v);
+    if !node.uses(Var::RhoTau) {
+        return match super::eval(node, &super::Ctx::default(), &mut Vec::new()) {
+            Ok(v) if out_of_range(v) => Err(format!(
+                "ρ's credit must be a number from 0 to 1, found {}",
+                py(v)
+            )),
+            _ => Ok(()),
+        };
     }
+    for &tau in taus {
+        let cx = super::Ctx {
+            tau,
+            ..Default::default()
+        };
+        if let Ok(v) = super::eval(node, &cx, &mut Vec::new()) {
+            if out_of_range(v) {
+                return Err(format!(
+                    "ρ's credit must be a number from 0 to 1, found {} at τ = {}",
+                    py(v),
+                    py(tau)
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A reduction's parameter known at check time (`quantile(studies, 1.5)`)

@@ -750,4 +750,31 @@ mod tests {
         assert_eq!(red_trimmed_mean(&mut [9.0, 1.0, 2.0, 3.0], 1.0), Ok(2.5));
         assert_eq!(red_trimmed_mean(&mut [1.0, 2.0], 1e300), Ok(f64::INFINITY));
     }
+
+    #[test]
+    fn weighted_reductions_over_the_score_workloads() {
+        // (3·1 + 1·2) / 4; (3·2 + 1·1) / 4.
+        assert_eq!(weighted_mean(&[(1.0, 3.0), (2.0, 1.0)]), Ok(1.25));
+        assert_eq!(weighted_mean(&[(2.0, 3.0), (1.0, 1.0)]), Ok(1.75));
+        // exp((1·ln 4 + 1·ln 16) / 2) = 8; weights 3:1 on (2, 32):
+        // exp((3 ln 2 + 5 ln 2) / 4) = 2^2 = 4.
+        assert!((weighted_geomean(&[(4.0, 1.0), (16.0, 1.0)]).unwrap() - 8.0).abs() < 1e-14);
+        assert!((weighted_geomean(&[(2.0, 3.0), (32.0, 1.0)]).unwrap() - 4.0).abs() < 1e-14);
+        assert_eq!(
+            weighted_geomean(&[(2.0, 1.0), (f64::INFINITY, 1.0)]),
+            Ok(f64::INFINITY)
+        );
+        assert!(weighted_geomean(&[(2.0, 1.0), (0.0, 1.0)]).is_err());
+        assert_eq!(weighted_mean(&[]), Ok(f64::INFINITY));
+        assert_eq!(weighted_min(&[(3.0, 9.0), (2.0, 1.0)]), Ok(2.0));
+        assert_eq!(weighted_max(&[(3.0, 9.0), (2.0, 1.0)]), Ok(3.0));
+    }
+
+    #[test]
+    fn metric_keys_order_better_first_and_nan_last() {
+        assert_eq!(better_first(0.1, 0.2, false), Ordering::Less);
+        assert_eq!(better_first(0.1, 0.2, true), Ordering::Greater);
+        assert_eq!(better_first(f64::NAN, 0.2, true), Ordering::Greater);
+        assert_eq!(better_first(0.2, f64::NAN, false), Ordering::Less);
+    }
 }
