@@ -433,6 +433,8 @@ fn study_rule(spec: &Spec) -> String {
             PickKey::Number(Node::Var(Var::TrialEvalIndex)) => "earliest evaluation index".into(),
             PickKey::Number(Node::Var(Var::TrialTime)) => "smallest time".into(),
             PickKey::Number(_) => "smallest key".into(),
+            PickKey::Metric(Var::TrialBest) => "best metric value".into(),
+            PickKey::Metric(_) => "better final metric value".into(),
         })
         .collect();
     format!("each keeps the trial with the {}", words.join(", then "))

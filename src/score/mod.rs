@@ -20,7 +20,9 @@ use crate::error::Error;
 use crate::ingest::{Ingested, Submission, Trial, TrialId};
 use crate::numeric;
 use crate::spec::lang::check::Target;
-use crate::spec::lang::eval::{pick_index, select_row, Cells, Profile, Rows, TrialPoint};
+use crate::spec::lang::eval::{
+    pick_index, select_row, Cells, Profile, Rows, TrialPoint, MIXED_FRAMEWORKS,
+};
 use crate::spec::lang::{eval, Ctx, EvalError, Node, Var};
 use crate::spec::{Spec, Step, WorkloadTarget};
 use error::ScoreError;
@@ -47,10 +49,34 @@ pub fn trial_outcome(
         target: target.target,
         budget,
         step_hint: target.step_hint as f64,
+        framework: framework_index(spec, &trial.id.folder),
     };
     let t = &spec.trial;
     let (first, time) = select_row(t.pick, &t.value, t.cond.as_ref(), &rows, scratch)?;
     Ok(TrialOutcome { first, time })
+}
+
+/// The framework of a trial's workload folder, as the formulas read it:
+/// its index in the spec's frameworks, NaN when its suffix is none of them.
+fn framework_index(spec: &Spec, folder: &crate::ingest::WorkloadFolder) -> f64 {
+    spec.framework_of_folder(&folder.name, &folder.workload)
+        .map_or(f64::NAN, |i| i as f64)
+}
+
+/// The framework a submission ran a workload in, from its trials' folders:
+/// the one index they share, NaN without trials, [`MIXED_FRAMEWORKS`]
+/// when they differ (reading `framework` there is an error).
+fn cell_framework<'t>(spec: &Spec, trials: impl Iterator<Item = &'t Trial>) -> f64 {
+    let mut seen: Option<f64> = None;
+    for t in trials {
+        let f = framework_index(spec, &t.id.folder);
+        match seen {
+            None => seen = Some(f),
+            Some(s) if s.to_bits() == f.to_bits() => {}
+            Some(_) => return MIXED_FRAMEWORKS,
+        }
+    }
+    seen.unwrap_or(f64::NAN)
 }
 
 /// One trial as scoring saw it: which trial, the row its formula chose, and
@@ -102,6 +128,10 @@ impl StudyOutcome {
 pub struct WorkloadOutcome {
     pub studies: Vec<StudyOutcome>,
     pub time: f64,
+    /// The framework the submission ran the workload in, as `framework`
+    /// reads it: its index in the spec's frameworks, NaN when unknown,
+    /// [`MIXED_FRAMEWORKS`] when its folders are of several.
+    pub framework: f64,
 }
 
 /// A run-time error of a formula, naming the spec and the cell.
@@ -168,20 +198,20 @@ fn study_outcome(
     let mut by_name: Vec<usize> = (0..trials.len()).collect();
     let label = |k: usize| (&trials[k].id.trial, &trials[k].id.folder.run);
     by_name.sort_by(|&a, &b| label(a).cmp(&label(b)));
-    let mut points = vec![
-        TrialPoint {
-            time: 0.0,
-            eval_index: 0.0,
-            name_rank: 0
-        };
-        trials.len()
-    ];
+    let mut points = vec![TrialPoint::default(); trials.len()];
+    let maximize = at.target.goal == crate::spec::Goal::Maximize;
     for (rank, &k) in by_name.iter().enumerate() {
         let o = trials[k].outcome;
+        let series = &of_study[k].series;
         points[k] = TrialPoint {
             time: o.time,
             eval_index: o.first.map_or(f64::INFINITY, |f| f as f64),
             name_rank: rank,
+            step: o.first.map_or(f64::INFINITY, |f| series.step[f]),
+            best: trials[k].best,
+            last: series.metric.last().copied().unwrap_or(f64::NAN),
+            maximize,
+            framework: framework_index(spec, &of_study[k].id.folder),
         };
     }
     let cx = Ctx {
@@ -236,31 +266,42 @@ pub fn workload_outcomes(
             target,
             step_time: &step_time,
         };
+        let framework = cell_framework(spec, studies.values().flatten().copied());
         let studies = studies
             .into_iter()
             .map(|(study, trials)| study_outcome(&mut at, study, &trials, &mut scratch))
             .collect::<crate::error::Result<Vec<StudyOutcome>>>()?;
         let times: Vec<f64> = studies.iter().map(|s| s.time).collect();
         let cell = || format!("{}/{workload}", submission.name);
-        let time = workload_time(spec, cell, &times, &mut scratch)?;
-        out.insert(workload.to_string(), WorkloadOutcome { time, studies });
+        let time = workload_time(spec, cell, &times, framework, &mut scratch)?;
+        out.insert(
+            workload.to_string(),
+            WorkloadOutcome {
+                time,
+                studies,
+                framework,
+            },
+        );
     }
     Ok(out)
 }
 
 /// A workload's time from its studies' times under the spec's workload
 /// formula (SCORING.md §5). `cell` gives the cell's name
-/// (`submission/workload`) for an error, only when there is one. Public so
-/// that resampling (`stability`) aggregates drawn study times exactly as
-/// scoring does.
+/// (`submission/workload`) for an error, only when there is one;
+/// `framework` is the cell's (see [`WorkloadOutcome::framework`]). Public
+/// so that resampling (`stability`) aggregates drawn study times exactly
+/// as scoring does.
 pub fn workload_time(
     spec: &Spec,
     cell: impl FnOnce() -> String,
     studies: &[f64],
+    framework: f64,
     scratch: &mut Vec<f64>,
 ) -> crate::error::Result<f64> {
     let cx = Ctx {
         studies,
+        framework,
         ..Default::default()
     };
     eval(&spec.workload.node, &cx, scratch).map_err(|e| formula_error(spec, &cell(), e))
@@ -485,7 +526,19 @@ impl<'a> Scorer<'a> {
         }
         zero_times(&matrix, &submissions, &workloads, warnings);
         let time_to_targets = matrix.clone();
-        let rules = apply_rules(spec, &submissions, &workloads, matrix, warnings)?;
+        let frameworks = DMatrix::from_fn(n, m, |r, c| {
+            outcomes[r]
+                .get(&workloads[c])
+                .map_or(f64::NAN, |o| o.framework)
+        });
+        let rules = apply_rules_framed(
+            spec,
+            &submissions,
+            &workloads,
+            matrix,
+            Some(&frameworks),
+            warnings,
+        )?;
         Ok(Leaderboard {
             submissions,
             workloads,
@@ -546,11 +599,26 @@ pub fn apply_rules(
     matrix: DMatrix<f64>,
     warnings: &mut Warnings,
 ) -> crate::error::Result<Ruled> {
-    let shape = Shape::new(spec, submissions, workloads)?;
+    apply_rules_framed(spec, submissions, workloads, matrix, None, warnings)
+}
+
+/// [`apply_rules`] with each cell's framework (see
+/// [`WorkloadOutcome::framework`]) for the formulas that read
+/// `framework`; without them, reading it is an error naming the cell.
+pub fn apply_rules_framed(
+    spec: &Spec,
+    submissions: &[String],
+    workloads: &[String],
+    matrix: DMatrix<f64>,
+    frameworks: Option<&DMatrix<f64>>,
+    warnings: &mut Warnings,
+) -> crate::error::Result<Ruled> {
+    let mut shape = Shape::new(spec, submissions, workloads)?;
+    shape.frameworks = frameworks;
     let (steps, matrix) = rule_steps(spec, &shape, matrix)?;
     let (base, denominators, ratios) = ratios(spec, &shape, &matrix, warnings)?;
-    let profile = profile(spec, &base, &ratios)?;
-    let scores = scores(spec, &spec.tau.values, &spec.tau.axis, &profile)?;
+    let profile = profile(spec, submissions, &base, &ratios)?;
+    let scores = scores(spec, &base, &ratios, &profile)?;
     Ok(Ruled {
         steps,
         base,
@@ -595,6 +663,8 @@ struct Shape<'a> {
     step_hint: Vec<f64>,
     target: Vec<f64>,
     references: Vec<usize>,
+    /// Per cell: its framework, when the caller knows the folders.
+    frameworks: Option<&'a DMatrix<f64>>,
 }
 
 impl<'a> Shape<'a> {
@@ -650,6 +720,7 @@ impl<'a> Shape<'a> {
             step_hint: per(&|t| t.step_hint as f64),
             target: per(&|t| t.target),
             references,
+            frameworks: None,
         })
     }
 
@@ -665,6 +736,7 @@ impl<'a> Shape<'a> {
             target: &self.target,
             best,
             references: &self.references,
+            frameworks: self.frameworks,
             cache: Default::default(),
             cached: Default::default(),
         }
@@ -856,6 +928,7 @@ fn rho_holds(node: &Node, cx: &Ctx, scratch: &mut Vec<f64>) -> Result<bool, Eval
 /// whose ρ condition holds: submissions × τ (the spec's grid).
 fn profile(
     spec: &Spec,
+    submissions: &[String],
     base: &[String],
     ratios: &DMatrix<f64>,
 ) -> crate::error::Result<DMatrix<f64>> {
@@ -873,6 +946,9 @@ fn profile(
     let fail = |e: EvalError| formula_error(spec, "profile", e);
     let mut scratch = Vec::new();
     let mut profile = DMatrix::from_element(n, taus.len(), 0.0);
+    if spec.rho_credit {
+        return credit_profile(spec, submissions, base, ratios, &weights, total);
+    }
     let mut cx = Ctx::default();
     for r in 0..n {
         for (j, &tau) in taus.iter().enumerate() {
@@ -890,20 +966,81 @@ fn profile(
     Ok(profile)
 }
 
-/// §6.8: each submission's score, the spec's score formula over its ρ(τ).
+/// ρ(τ) of `fraction(NUMBER)`: per submission and τ, the weighted mean
+/// over base workloads of each one's credit in [0, 1]; a ratio of ∞ (cut
+/// off) or NaN (not run) earns 0, as in `rho_holds`. A credit outside
+/// [0, 1] (NaN included) is an error naming the cell and τ.
+fn credit_profile(
+    spec: &Spec,
+    submissions: &[String],
+    base: &[String],
+    ratios: &DMatrix<f64>,
+    weights: &[f64],
+    total: f64,
+) -> crate::error::Result<DMatrix<f64>> {
+    let taus = &spec.tau.values;
+    let mut scratch = Vec::new();
+    let mut profile = DMatrix::from_element(ratios.nrows(), taus.len(), 0.0);
+    let mut cx = Ctx::default();
+    for r in 0..ratios.nrows() {
+        for (j, &tau) in taus.iter().enumerate() {
+            let mut held = 0.0;
+            cx.tau = tau;
+            for (k, w) in weights.iter().enumerate() {
+                cx.ratio = ratios[(r, k)];
+                if cx.ratio.is_nan() || cx.ratio == f64::INFINITY {
+                    continue;
+                }
+                let cell = || {
+                    format!(
+                        "ρ of {} on {} at τ = {}",
+                        submissions[r],
+                        base[k],
+                        numeric::py_repr(tau)
+                    )
+                };
+                let credit = eval(&spec.rho.node, &cx, &mut scratch)
+                    .map_err(|e| formula_error(spec, &cell(), e))?;
+                if !(0.0..=1.0).contains(&credit) {
+                    let e = EvalError(format!(
+                        "the credit must be a number from 0 to 1, found {} (ratio {})",
+                        numeric::py_repr(credit),
+                        numeric::py_repr(cx.ratio)
+                    ));
+                    return Err(formula_error(spec, &cell(), e));
+                }
+                held += w * credit;
+            }
+            profile[(r, j)] = held / total;
+        }
+    }
+    Ok(profile)
+}
+
+/// §6.8: each submission's score, the spec's score formula over its ρ(τ)
+/// and its ratios on the base workloads (`R(X over workloads)`).
 fn scores(
     spec: &Spec,
-    taus: &[f64],
-    tau_axis: &[f64],
+    base: &[String],
+    ratios: &DMatrix<f64>,
     profile: &DMatrix<f64>,
 ) -> crate::error::Result<Vec<f64>> {
+    let (taus, tau_axis) = (&spec.tau.values, &spec.tau.axis);
     let fail = |e: EvalError| formula_error(spec, "profile", e);
     let mut scratch = Vec::new();
     let mut rho = vec![0.0; taus.len()];
+    let weights: Vec<f64> = base
+        .iter()
+        .map(|w| spec.weights.get(w).copied().unwrap_or(1.0))
+        .collect();
+    let mut row = vec![0.0; base.len()];
     let mut scores = Vec::with_capacity(profile.nrows());
     for r in 0..profile.nrows() {
         for (j, x) in rho.iter_mut().enumerate() {
             *x = profile[(r, j)];
+        }
+        for (k, x) in row.iter_mut().enumerate() {
+            *x = ratios[(r, k)];
         }
         let p = Profile {
             rho: &rho,
@@ -912,6 +1049,8 @@ fn scores(
         };
         let cx = Ctx {
             profile: Some(&p),
+            ratios: &row,
+            weights: &weights,
             ..Default::default()
         };
         scores.push(eval(&spec.score.node, &cx, &mut scratch).map_err(fail)?);

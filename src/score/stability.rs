@@ -42,7 +42,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::error::ScoreError;
-use super::{apply_rules, workload_time, Leaderboard};
+use super::{apply_rules_framed, workload_time, Leaderboard};
 use crate::diagnostics::Warnings;
 use crate::error::Result;
 use crate::spec::Spec;
@@ -99,6 +99,9 @@ pub struct StudyTimes {
     pub submissions: Vec<String>,
     pub workloads: Vec<String>,
     pub cells: Vec<Vec<Vec<(String, f64)>>>,
+    /// Per cell: its framework as the formulas read it
+    /// ([`super::WorkloadOutcome::framework`]).
+    pub frameworks: DMatrix<f64>,
 }
 
 impl StudyTimes {
@@ -123,10 +126,16 @@ impl StudyTimes {
                     .collect()
             })
             .collect();
+        let frameworks = DMatrix::from_fn(lb.submissions.len(), lb.workloads.len(), |r, c| {
+            lb.outcomes[r]
+                .get(&lb.workloads[c])
+                .map_or(f64::NAN, |o| o.framework)
+        });
         StudyTimes {
             submissions: lb.submissions.clone(),
             workloads: lb.workloads.clone(),
             cells,
+            frameworks,
         }
     }
 
@@ -172,16 +181,18 @@ pub fn rescore(
                 continue;
             }
             let name = || format!("{}/{}", times.submissions[r], times.workloads[c]);
-            matrix[(r, c)] = workload_time(spec, name, &drawn, scratch)?;
+            let framework = times.frameworks[(r, c)];
+            matrix[(r, c)] = workload_time(spec, name, &drawn, framework, scratch)?;
         }
     }
     // Warnings were given once, for the point leaderboard.
     let mut quiet = Warnings::default();
-    let ruled = apply_rules(
+    let ruled = apply_rules_framed(
         spec,
         &times.submissions,
         &times.workloads,
         matrix,
+        Some(&times.frameworks),
         &mut quiet,
     )?;
     Ok(ruled.scores)

@@ -136,12 +136,17 @@ fn profile(s: &mut String, spec: &Spec) {
     let total: f64 = spec.weights.values().sum();
     let _ = writeln!(
         s,
-        "7. Performance profile: for {} values of τ spaced {grid} from {} to {}, ρ(τ) = `{}`: (base workloads{} where it holds) / {}.",
+        "7. Performance profile: for {} values of τ spaced {grid} from {} to {}, ρ(τ) = `{}`: {} / {}.",
         spec.tau.points,
         py_repr(spec.tau.min),
         py_repr(spec.tau.max),
         spec.rho.text,
-        if weighted { ", weighted" } else { "" },
+        match (spec.rho_credit, weighted) {
+            (false, false) => "(base workloads where it holds)",
+            (false, true) => "(base workloads, weighted where it holds)",
+            (true, false) => "(the sum of each base workload's credit in [0, 1]; 0 where the ratio is ∞ or NaN)",
+            (true, true) => "(the weighted sum of each base workload's credit in [0, 1]; 0 where the ratio is ∞ or NaN)",
+        },
         if weighted { py_repr(total) } else { spec.base.len().to_string() }
     );
     if weighted {

@@ -389,6 +389,7 @@ pub fn load(path: &Path) -> Result<Spec, SpecErrors> {
         tau: rules.tau.into(),
         ratio: rules.ratio,
         rho: rules.rho,
+        rho_credit: rules.rho_credit,
         weights,
         score: rules.score,
         references: rules.references,
@@ -544,6 +545,7 @@ struct SpecRules {
     tau: TauGrid,
     ratio: Rule,
     rho: Rule,
+    rho_credit: bool,
     score: Rule,
     references: Vec<String>,
     extra_columns: Vec<String>,
@@ -562,6 +564,8 @@ fn compile_formulas(
         taus: None,
         references: Vec::new(),
         columns: Vec::new(),
+        frameworks: &raw.workloads.frameworks,
+        weighted: raw.workloads.weights.values().any(|w| *w.get_ref() != 1.0),
     };
     let mut f = Formulas { src, errors };
     let trial = f.compile(&raw.aggregate.trial, Slot::Trial, &mut cx);
@@ -651,8 +655,9 @@ impl SpecFormulas {
     /// The rules, once every formula compiled (an "incomplete spec" only
     /// if a formula failed without saying so).
     fn into_rules(self, path: &Path) -> Result<(SpecRules, Budget), SpecErrors> {
+        let rho_credit = matches!(self.rho, Some((Compiled::Rho { credit: true, .. }, _)));
         let rule = |c: Slotted| match c {
-            Some((Compiled::Value(node), text)) | Some((Compiled::Rho(node), text)) => {
+            Some((Compiled::Value(node), text)) | Some((Compiled::Rho { node, .. }, text)) => {
                 Some(Rule { node, text })
             }
             _ => None,
@@ -698,6 +703,7 @@ impl SpecFormulas {
             tau,
             ratio,
             rho,
+            rho_credit,
             score,
             references: self.references,
             extra_columns: self.extra_columns,

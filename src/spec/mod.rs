@@ -246,8 +246,13 @@ pub struct Spec {
     pub tau: std::sync::Arc<TauGrid>,
     /// A cell's ratio after the steps (`time / best`).
     pub ratio: Rule,
-    /// ρ's condition per (ratio, τ); `ratio <= tau` by default.
+    /// ρ's condition per (ratio, τ); `ratio <= tau` by default. With
+    /// `rho_credit`, a number in [0, 1] per (ratio, τ) instead: the
+    /// workload's partial credit.
     pub rho: Rule,
+    /// Whether `rho` is `fraction(NUMBER)` (partial credit) rather than
+    /// `fraction(CONDITION)`.
+    pub rho_credit: bool,
     /// Per base workload (sorted): its weight in ρ (1 unless `[workloads] weights`).
     pub weights: BTreeMap<String, f64>,
     pub score: Rule,
@@ -322,6 +327,13 @@ impl Spec {
                 .and_then(|b| self.targets.get(b))
                 .and_then(|t| t.budget)
         })
+    }
+
+    /// The framework of a workload folder of `workload` (`fastmri_jax` →
+    /// `jax`), as its index in `frameworks`.
+    pub fn framework_of_folder(&self, folder: &str, workload: &str) -> Option<usize> {
+        let suffix = folder.strip_prefix(workload)?.strip_prefix('_')?;
+        self.frameworks.iter().position(|f| f == suffix)
     }
 
     /// The workload name of a workload folder (`fastmri_jax` → `fastmri`), if

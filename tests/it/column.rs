@@ -150,7 +150,7 @@ fn column_errors() {
     );
     assert_eq!(
         bad("slot", "[aggregate]\nworkload = \"median(studies) + column('x')\"\n"),
-        "error: SPEC:4:31: `column` is not allowed in [aggregate] workload\n  |\n4 | workload = \"median(studies) + column('x')\"\n  |                               ^^^^^^\n  = expected one of: `abs`, `exp`, `finite`, `geomean`, `if`, `log`, `log10`, `log2`, `max`, `mean`, `median`, `min`, `quantile`, `sqrt`, `trimmed_mean`"
+        "error: SPEC:4:31: `column` is not allowed in [aggregate] workload\n  |\n4 | workload = \"median(studies) + column('x')\"\n  |                               ^^^^^^\n  = expected one of: `abs`, `count`, `exp`, `finite`, `geomean`, `if`, `log`, `log10`, `log2`, `max`, `mean`, `median`, `min`, `quantile`, `sqrt`, `trimmed_mean`"
     );
 }
 

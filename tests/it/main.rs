@@ -31,6 +31,7 @@ mod hostile_inputs;
 mod html_browser;
 mod html_report;
 mod json_output;
+mod lang_expressiveness;
 mod latex;
 mod layers;
 mod markdown_escaping;

@@ -58,7 +58,7 @@ fn a_number_where_a_condition_is_expected_in_the_trial_slot() {
 fn unknown_name_in_the_trial_slot_lists_its_names() {
     assert_eq!(
         error_of("first(time where reached)", "first(time where reachd)"),
-        "error: SPEC:29:30: unknown name `reachd` in [aggregate] trial (did you mean `reached`?)\n   |\n29 | trial    = \"first(time where reachd)\"\n   |                              ^^^^^^\n  = expected one of: `budget`, `eval_index`, `inf`, `metric`, `reached`, `step`, `step_hint`, `summary_time`, `target`, `time`"
+        "error: SPEC:29:30: unknown name `reachd` in [aggregate] trial (did you mean `reached`?)\n   |\n29 | trial    = \"first(time where reachd)\"\n   |                              ^^^^^^\n  = expected one of: `budget`, `eval_index`, `framework`, `inf`, `metric`, `reached`, `step`, `step_hint`, `summary_time`, `target`, `time`"
     );
 }
 

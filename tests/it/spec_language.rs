@@ -112,7 +112,7 @@ fn error_wrong_type() {
 fn error_unknown_function() {
     assert_eq!(
         error_of("\"median(studies)\"", "\"medain(studies)\""),
-        "error: SPEC:34:13: unknown function `medain` (did you mean `median`?)\n   |\n34 | workload = \"medain(studies)\"\n   |             ^^^^^^\n  = expected one of: `abs`, `exp`, `finite`, `geomean`, `if`, `log`, `log10`, `log2`, `max`, `mean`, `median`, `min`, `quantile`, `sqrt`, `trimmed_mean`"
+        "error: SPEC:34:13: unknown function `medain` (did you mean `median`?)\n   |\n34 | workload = \"medain(studies)\"\n   |             ^^^^^^\n  = expected one of: `abs`, `count`, `exp`, `finite`, `geomean`, `if`, `log`, `log10`, `log2`, `max`, `mean`, `median`, `min`, `quantile`, `sqrt`, `trimmed_mean`"
     );
 }
 
@@ -166,7 +166,7 @@ fn error_syntax() {
 fn error_unknown_name_lists_the_slot_names() {
     assert_eq!(
         error_of("4 * best", "4 * bets"),
-        "error: SPEC:39:32: unknown name `bets` in [rules] steps (did you mean `best`?)\n   |\n39 |   \"all := inf where time > 4 * bets\",\n   |                                ^^^^\n  = expected one of: `base`, `best`, `budget`, `held_out`, `inf`, `step_hint`, `target`, `time`"
+        "error: SPEC:39:32: unknown name `bets` in [rules] steps (did you mean `best`?)\n   |\n39 |   \"all := inf where time > 4 * bets\",\n   |                                ^^^^\n  = expected one of: `base`, `best`, `budget`, `framework`, `held_out`, `inf`, `step_hint`, `target`, `time`"
     );
 }
 

@@ -112,7 +112,7 @@ fn dropping_a_base_workload_in_a_child_suggests_unsetting_its_variant() {
 fn a_function_of_another_slot_in_rho_says_so() {
     assert_eq!(
         error(&format!("{V05}[profile]\nrho = \"mean(ratio <= tau)\"\n")),
-        "error: DIR/rulesets/child.toml:3:8: `mean` is not allowed in [profile] rho: ρ is the fraction of base workloads whose condition holds\n  |\n3 | rho = \"mean(ratio <= tau)\"\n  |        ^^^^\n  = expected `fraction(CONDITION)`, e.g. `fraction(ratio <= tau)`"
+        "error: DIR/rulesets/child.toml:3:8: `mean` is not allowed in [profile] rho: ρ is the fraction of base workloads whose condition holds (or the mean of their credit in [0, 1])\n  |\n3 | rho = \"mean(ratio <= tau)\"\n  |        ^^^^\n  = expected `fraction(CONDITION)`, e.g. `fraction(ratio <= tau)`, or `fraction(NUMBER)` of a number in [0, 1], e.g. `fraction(min(1, tau / ratio))`"
     );
 }
 

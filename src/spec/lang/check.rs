@@ -39,6 +39,11 @@ pub struct Context<'a> {
     pub references: Vec<String>,
     /// Columns named by `column('…')` so far, shared by all formulas.
     pub columns: Vec<String>,
+    /// `[workloads] frameworks`: the names `framework == '…'` may compare with.
+    pub frameworks: &'a [String],
+    /// Whether `[workloads] weights` gives a weight other than 1: the
+    /// score's `R(X over workloads)` must then have a weighted form.
+    pub weighted: bool,
 }
 
 /// What a step assigns to.
@@ -74,8 +79,9 @@ pub enum Compiled {
         values: Vec<f64>,
         axis: Vec<f64>,
     },
-    /// ρ's condition per (ratio, τ).
-    Rho(Node),
+    /// ρ's condition per (ratio, τ), or with `credit` its number in
+    /// [0, 1] (partial credit).
+    Rho { node: Node, credit: bool },
 }
 
 /// Parses nothing: checks and compiles one parsed formula for `slot`.
@@ -182,6 +188,18 @@ impl Checker<'_, '_> {
     /// `R(X over SET)` outside the steps: when SET is the slot's own set
     /// (`over studies` in the workload slot), says that it already is.
     fn over_here(&self, function: &str, over: &str, span: Span) -> Problem {
+        if self.slot == Slot::Score {
+            return problem(
+                span,
+                format!(
+                    "cannot reduce over `{over}` in [profile] score{}",
+                    did_you_mean(over, ["workloads"].into_iter())
+                ),
+            )
+            .expected(format!(
+                "`{function}(X over workloads)` (X of each base workload, e.g. `ratio`) or `{function}(rho)`"
+            ));
+        }
         match set_token(self.slot) {
             Some((token, _, _)) if token == over => problem(
                 span,
@@ -210,10 +228,24 @@ impl Checker<'_, '_> {
     fn typed(&mut self, e: &Expr, scope: Scope, want: Type) -> Result<Node, Problem> {
         let (node, ty) = self.expr(e, scope)?;
         if ty != want {
+            if ty == Type::Metric {
+                return Err(problem(
+                    e.span(),
+                    format!("`{}` is a metric value: it stands only as a whole key of `pick`", e),
+                )
+                .expected(format!("e.g. `pick(trials, by = eval_index, then = {e})`, where the better value (by the workload's goal) comes first")));
+            }
+            if ty == Type::Framework {
+                return Err(problem(
+                    e.span(),
+                    format!("expected {}, found a framework", want.describe()),
+                )
+                .expected(self.framework_example()));
+            }
             let hint = match want {
                 Type::Condition => "e.g. `finite(x)`, `x > 0` or `reached`",
                 Type::Number => "a number, e.g. `time` or `if(c, a, b)`",
-                Type::Text => "`name`",
+                Type::Text | Type::Metric | Type::Framework => "`name`",
             };
             return Err(problem(
                 e.span(),
@@ -239,6 +271,9 @@ impl Checker<'_, '_> {
             Expr::Ident(name, span) => return self.name(name, *span, scope),
             Expr::Unary(UnOp::Neg, a, _) => (Node::Neg(b(self.typed(a, scope, N)?)), N),
             Expr::Unary(UnOp::Not, a, _) => (Node::Not(b(self.typed(a, scope, C)?)), C),
+            Expr::Binary(BinOp::Cmp(op), l, r, span) if is_framework_cmp(l, r) => {
+                self.framework_cmp(*op, l, r, *span, scope)?
+            }
             Expr::Binary(op, l, r, _) => {
                 let (want, out) = match op {
                     BinOp::And | BinOp::Or => (C, C),
@@ -267,7 +302,9 @@ impl Checker<'_, '_> {
     fn names_in(&self, scope: Scope) -> Vec<&'static str> {
         let mut v: Vec<&str> = NAMES
             .iter()
-            .filter(|n| n.scope == scope)
+            .filter(|n| {
+                n.scope == scope || (scope == Scope::ScoreWorkload && n.scope == Scope::Profile)
+            })
             .map(|n| n.name)
             .collect();
         if let Some((token, _, _)) = set_token(self.slot) {
@@ -287,6 +324,18 @@ impl Checker<'_, '_> {
         }
         if let Some(def) = NAMES.iter().find(|n| n.name == name && n.scope == scope) {
             return Ok((Node::Var(def.var), def.ty));
+        }
+        // Inside the score's `over workloads`, the profile's names too.
+        if scope == Scope::ScoreWorkload {
+            if let Some(def) = NAMES
+                .iter()
+                .find(|n| n.name == name && n.scope == Scope::Profile)
+            {
+                return Ok((Node::Var(def.var), def.ty));
+            }
+        }
+        if let Some(p) = self.misplaced_name(name, span, scope) {
+            return Err(p);
         }
         if set_token(self.slot).is_some_and(|(t, _, _)| t == name) {
             return Err(
@@ -322,7 +371,15 @@ impl Checker<'_, '_> {
         // `R(X over …)` outside the steps says so, whatever R is.
         if self.slot != Slot::Step {
             if let Some((over, span)) = c.args.first().and_then(|a| a.over.as_ref()) {
-                return Err(self.over_here(&c.name, over, *span));
+                let score_over_workloads = self.slot == Slot::Score
+                    && scope == Scope::Profile
+                    && over == "workloads"
+                    && FUNCTIONS.iter().any(|f| {
+                        f.name == c.name && matches!(f.form, Form::Reduce { .. } | Form::Count)
+                    });
+                if !score_over_workloads {
+                    return Err(self.over_here(&c.name, over, *span));
+                }
             }
         }
         let (index, def) = self.form_of(c, scope)?;
@@ -330,7 +387,13 @@ impl Checker<'_, '_> {
             Form::Math(_) | Form::Extreme { .. } | Form::Finite | Form::If => {
                 self.scalar(c, scope, index, def.form)
             }
-            Form::Reduce { param, .. } => self.reduce(c, scope, index, param),
+            Form::Reduce {
+                param, weighted, ..
+            } => {
+                let (node, ty) = self.reduce(c, scope, index, param)?;
+                self.weights_apply(&node, weighted, c)?;
+                Ok((node, ty))
+            }
             Form::Count => self.count(c, scope),
             Form::Pick => self.pick(c, scope),
             Form::Reference => self.reference(c, scope),
@@ -543,6 +606,12 @@ impl Checker<'_, '_> {
     /// slot's own set (`trials`, `studies`, `rho`).
     fn reduced_set(&mut self, c: &Call, scope: Scope) -> Result<(Set, Node), Problem> {
         let first = &c.args[0];
+        if self.slot == Slot::Score && first.over.is_some() {
+            return Ok((
+                Set::Ratios,
+                self.typed(&first.value, Scope::ScoreWorkload, Type::Number)?,
+            ));
+        }
         match (&first.over, set_token(self.slot)) {
             (Some((over, span)), _) => {
                 // RULES.md §4: a matrix reduction outside the steps is an
@@ -590,36 +659,140 @@ impl Checker<'_, '_> {
     }
 
     fn count(&mut self, c: &Call, scope: Scope) -> Result<(Node, Type), Problem> {
+        match self.slot {
+            Slot::Study | Slot::Workload => return self.count_members(c, scope),
+            _ => {}
+        }
+        let usage = if self.slot == Slot::Score {
+            "`count(CONDITION over workloads)`, e.g. `count(ratio <= 2 over workloads)`"
+        } else {
+            "`count(CONDITION over submissions)` or `… over workloads)`"
+        };
         if c.args.len() != 1 {
             return Err(problem(
                 c.span,
                 format!("`count` takes 1 argument, found {}", c.args.len()),
             )
-            .expected("`count(CONDITION over submissions)`"));
+            .expected(usage));
         }
         let a = &c.args[0];
-        let set = match &a.over {
-            Some((o, _)) if o == "submissions" => Set::Submissions,
-            Some((o, _)) if o == "workloads" => Set::Workloads,
-            Some((o, span)) => {
-                return Err(problem(*span, format!("cannot count over `{o}`"))
-                    .expected("`submissions` or `workloads`"))
+        if let Some(f) = &a.filter {
+            return Err(problem(
+                f.span(),
+                format!("`where` is not allowed in `count` in {}", self.slot.key()),
+            )
+            .expected(usage));
+        }
+        let (set, inner) = match (&a.over, self.slot) {
+            (Some((o, _)), Slot::Score) if o == "workloads" && scope == Scope::Profile => {
+                (Set::Ratios, Scope::ScoreWorkload)
             }
-            None => {
-                return Err(problem(a.span, "`count` runs over a column or a row")
-                    .expected("`count(CONDITION over submissions)` or `… over workloads)`"))
+            (Some((o, _)), Slot::Step) if o == "submissions" => (Set::Submissions, Scope::Cell),
+            (Some((o, _)), Slot::Step) if o == "workloads" => (Set::Workloads, Scope::Cell),
+            (Some((o, span)), Slot::Step) => {
+                return Err(problem(
+                    *span,
+                    format!(
+                        "cannot count over `{o}`{}",
+                        did_you_mean(o, ["submissions", "workloads"].into_iter())
+                    ),
+                )
+                .expected("`submissions` or `workloads`"))
+            }
+            (Some((o, span)), _) => return Err(self.over_here("count", o, *span)),
+            (None, Slot::Score) => {
+                return Err(
+                    problem(a.span, "`count` in the score runs over the base workloads")
+                        .expected(usage),
+                )
+            }
+            (None, _) => {
+                return Err(problem(a.span, "`count` runs over a column or a row").expected(usage))
             }
         };
-        if scope != Scope::Cell {
+        let expected_scope = if set == Set::Ratios {
+            Scope::Profile
+        } else {
+            Scope::Cell
+        };
+        if scope != expected_scope {
             return Err(over_misplaced(a.span));
         }
-        let cond = self.typed(&a.value, Scope::Cell, Type::Condition)?;
+        let cond = self.typed(&a.value, inner, Type::Condition)?;
         let id = self.id();
         Ok((
             Node::Count {
                 set,
                 cond: Box::new(cond),
                 id,
+            },
+            Type::Number,
+        ))
+    }
+
+    /// `count(studies where C)`, `count(studies)` or `count(C)` in the
+    /// workload slot (`trials` in the study slot): how many members hold.
+    fn count_members(&mut self, c: &Call, scope: Scope) -> Result<(Node, Type), Problem> {
+        let Some((token, set, inner)) = set_token(self.slot) else {
+            return Err(problem(c.span, "internal error: no set"));
+        };
+        let usage =
+            format!("`count({token} where CONDITION)`, e.g. `count({token} where finite(time))`");
+        if c.args.len() != 1 {
+            return Err(problem(
+                c.span,
+                format!("`count` takes 1 argument, found {}", c.args.len()),
+            )
+            .expected(usage));
+        }
+        if scope != Scope::Outer {
+            return Err(problem(
+                c.span,
+                format!(
+                    "`count` counts the {token} of the slot: it cannot stand inside a reduction"
+                ),
+            )
+            .expected(usage));
+        }
+        let a = &c.args[0];
+        if let Some((n, span)) = &a.name {
+            return Err(problem(
+                *span,
+                format!("`count` takes no named argument `{n}`"),
+            ));
+        }
+        let cond = match (a.value.ident(), &a.filter) {
+            (Some(t), Some(f)) if t == token => self.typed(f, inner, Type::Condition)?,
+            (Some(t), None) if t == token => Node::Const(1.0),
+            (Some(other), Some(_)) => {
+                let known = ["trials", "studies"];
+                let message = if known.contains(&other) {
+                    format!(
+                        "in {} `count` counts the {token}, not the {other}",
+                        self.slot.key()
+                    )
+                } else {
+                    format!(
+                        "unknown set `{other}`{}",
+                        did_you_mean(other, [token].into_iter())
+                    )
+                };
+                return Err(problem(a.value.span(), message).expected(usage));
+            }
+            (_, Some(f)) => {
+                return Err(problem(
+                    a.value.span(),
+                    format!("`count(… where …)` counts the {token}"),
+                )
+                .expected(format!("`count({token} where {f})`")))
+            }
+            (_, None) => self.typed(&a.value, inner, Type::Condition)?,
+        };
+        Ok((
+            Node::Count {
+                set,
+                cond: Box::new(cond),
+                id: self.id(),
             },
             Type::Number,
         ))
@@ -649,14 +822,18 @@ impl Checker<'_, '_> {
                     .expected(format!("`{wanted}`")));
             }
             let (node, ty) = self.expr(&a.value, Scope::Trial)?;
-            keys.push(match ty {
-                Type::Text => PickKey::Name,
-                Type::Number => PickKey::Number(node),
-                Type::Condition => {
-                    return Err(
-                        problem(a.value.span(), "expected a number, found a condition")
-                            .expected("a key such as `time` or `eval_index`"),
+            keys.push(match (ty, node) {
+                (Type::Text, _) => PickKey::Name,
+                (Type::Number, node) => PickKey::Number(node),
+                (Type::Metric, Node::Var(v)) => PickKey::Metric(v),
+                (Type::Condition | Type::Framework | Type::Metric, _) => {
+                    return Err(problem(
+                        a.value.span(),
+                        format!("expected a key, found {}", ty.describe()),
                     )
+                    .expected(
+                        "a key such as `time`, `eval_index`, `step`, `best`, `final` or `name`",
+                    ))
                 }
             });
         }
@@ -976,14 +1153,14 @@ impl Checker<'_, '_> {
     }
 
     fn rho(&mut self, e: &Expr) -> Result<Compiled, Problem> {
-        let usage = "`fraction(CONDITION)`, e.g. `fraction(ratio <= tau)`";
+        let usage = "`fraction(CONDITION)`, e.g. `fraction(ratio <= tau)`, or `fraction(NUMBER)` of a number in [0, 1], e.g. `fraction(min(1, tau / ratio))`";
         let Expr::Call(c) = e else {
             return Err(problem(e.span(), "ρ is a fraction of base workloads").expected(usage));
         };
         if c.name != "fraction" {
             let message = if FUNCTIONS.iter().any(|f| f.name == c.name) {
                 format!(
-                    "`{}` is not allowed in [profile] rho: ρ is the fraction of base workloads whose condition holds",
+                    "`{}` is not allowed in [profile] rho: ρ is the fraction of base workloads whose condition holds (or the mean of their credit in [0, 1])",
                     c.name
                 )
             } else {
@@ -996,9 +1173,196 @@ impl Checker<'_, '_> {
             return Err(problem(c.name_span, message).expected(usage));
         }
         arity(c, 1)?;
-        let cond = self.typed(&c.args[0].value, Scope::RhoCell, Type::Condition)?;
-        Ok(Compiled::Rho(cond))
+        let arg = &c.args[0].value;
+        let (node, ty) = self.expr(arg, Scope::RhoCell)?;
+        match ty {
+            Type::Condition => Ok(Compiled::Rho {
+                node,
+                credit: false,
+            }),
+            Type::Number => {
+                credit_in_range(&node, self.cx.taus.unwrap_or(&[]))
+                    .map_err(|m| problem(arg.span(), m).expected(usage))?;
+                Ok(Compiled::Rho { node, credit: true })
+            }
+            other => Err(problem(
+                arg.span(),
+                format!(
+                    "expected a condition or a number, found {}",
+                    other.describe()
+                ),
+            )
+            .expected(usage)),
+        }
     }
+
+    /// An example of a framework comparison with the spec's own names.
+    fn framework_example(&self) -> String {
+        let name = self.cx.frameworks.first().map_or("jax", String::as_str);
+        format!("a comparison with a quoted name of [workloads] frameworks, e.g. `framework == '{name}'`")
+    }
+
+    /// `framework == 'jax'` (or `!=`, either side): the name is checked
+    /// against `[workloads] frameworks` now.
+    fn framework_cmp(
+        &mut self,
+        op: crate::spec::formula::CmpOp,
+        l: &Expr,
+        r: &Expr,
+        span: Span,
+        scope: Scope,
+    ) -> Result<(Node, Type), Problem> {
+        use crate::spec::formula::CmpOp;
+        let (side, other) = if matches!(l, Expr::Str(..)) {
+            (r, l)
+        } else {
+            (l, r)
+        };
+        let (node, ty) = self.expr(side, scope)?;
+        if ty != Type::Framework {
+            return Err(problem(
+                other.span(),
+                "a quoted name is compared only with `framework`",
+            )
+            .expected(self.framework_example()));
+        }
+        let Expr::Str(name, name_span) = other else {
+            return Err(problem(
+                other.span(),
+                "`framework` is compared with a framework's name in quotes",
+            )
+            .expected(self.framework_example()));
+        };
+        if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            return Err(problem(
+                span,
+                format!(
+                    "a framework is compared only by `==` or `!=`, not `{}`",
+                    op.symbol()
+                ),
+            )
+            .expected(self.framework_example()));
+        }
+        let Some(index) = self.cx.frameworks.iter().position(|f| f == name) else {
+            let known: Vec<&str> = self.cx.frameworks.iter().map(String::as_str).collect();
+            return Err(problem(
+                *name_span,
+                format!(
+                    "unknown framework '{name}'{}",
+                    did_you_mean(name, known.iter().copied())
+                ),
+            )
+            .expected(format!("one of [workloads] frameworks: {}", quoted(&known))));
+        };
+        Ok((
+            Node::Cmp(op, Box::new(node), Box::new(Node::Framework(index))),
+            Type::Condition,
+        ))
+    }
+
+    /// A per-item name used where the slot has none of that name, with
+    /// what to write instead (`ratio` in the score outside `over
+    /// workloads`; `framework` at the workload slot's own level).
+    fn misplaced_name(&self, name: &str, span: Span, scope: Scope) -> Option<Problem> {
+        match (self.slot, scope, name) {
+            (Slot::Score, Scope::Profile, "ratio" | "weight") => Some(
+                problem(
+                    span,
+                    format!("`{name}` is a value of each base workload: reduce it over them"),
+                )
+                .expected(format!("e.g. `geomean({name} over workloads)`")),
+            ),
+            (Slot::Study | Slot::Workload, Scope::Outer, _)
+                if NAMES.iter().any(|n| {
+                    n.name == name
+                        && set_token(self.slot).is_some_and(|(_, _, inner)| inner == n.scope)
+                }) =>
+            {
+                let (token, _, _) = set_token(self.slot)?;
+                Some(
+                    problem(
+                        span,
+                        format!(
+                            "`{name}` is a value of each of the {token}: it stands inside a reduction or `count`"
+                        ),
+                    )
+                    .expected(format!("e.g. `count({token} where {name} …)` or `min({name})`")),
+                )
+            }
+            _ => None,
+        }
+    }
+
+    /// The score's `R(X over workloads)` with `[workloads] weights` other
+    /// than 1 needs a weighted form of R (mean, geomean; min and max are
+    /// unchanged by weights).
+    fn weights_apply(
+        &self,
+        node: &Node,
+        weighted: Option<super::WeightedFn>,
+        c: &Call,
+    ) -> Result<(), Problem> {
+        let over_ratios = matches!(
+            node,
+            Node::Reduce {
+                set: Set::Ratios,
+                ..
+            }
+        );
+        if over_ratios && weighted.is_none() && self.cx.weighted {
+            return Err(problem(
+                c.name_span,
+                format!(
+                    "`{}` over workloads has no weighted form, and [workloads] weights gives weights other than 1",
+                    c.name
+                ),
+            )
+            .expected("`mean`, `geomean`, `min` or `max` over workloads (weighted), or no weights"));
+        }
+        Ok(())
+    }
+}
+
+/// Whether a comparison is of a framework with a quoted name.
+fn is_framework_cmp(l: &Expr, r: &Expr) -> bool {
+    let named = |e: &Expr| e.ident() == Some("framework");
+    matches!(l, Expr::Str(..)) || matches!(r, Expr::Str(..)) || named(l) || named(r)
+}
+
+/// A ρ credit known at check time must lie in [0, 1]: a constant
+/// (`fraction(1.5)`), or one that reads τ but not the ratio, at every
+/// point of the grid (`fraction(tau / 2)` on a grid up to 4).
+fn credit_in_range(node: &Node, taus: &[f64]) -> Result<(), String> {
+    if node.uses(Var::RhoRatio) {
+        return Ok(());
+    }
+    let py = crate::numeric::py_repr;
+    let out_of_range = |v: f64| !(0.0..=1.0).contains(&v);
+    if !node.uses(Var::RhoTau) {
+        return match super::eval(node, &super::Ctx::default(), &mut Vec::new()) {
+            Ok(v) if out_of_range(v) => Err(format!(
+                "ρ's credit must be a number from 0 to 1, found {}",
+                py(v)
+            )),
+            _ => Ok(()),
+        };
+    }
+    for &tau in taus {
+        let cx = super::Ctx {
+            tau,
+            ..Default::default()
+        };
+        if let Ok(v) = super::eval(node, &cx, &mut Vec::new()) {
+            if out_of_range(v) {
+                return Err(format!(
+                    "ρ's credit must be a number from 0 to 1, found {} at τ = {}",
+                    py(v),
+                    py(tau)
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A reduction's parameter known at check time (`quantile(studies, 1.5)`)

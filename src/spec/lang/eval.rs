@@ -25,7 +25,14 @@ pub struct Rows<'a> {
     pub target: f64,
     pub budget: f64,
     pub step_hint: f64,
+    /// The trial folder's framework: its index in the spec's frameworks
+    /// (NaN when unknown).
+    pub framework: f64,
 }
+
+/// A cell's framework where the submission's folders of the workload are
+/// of several frameworks: reading `framework` there is an error.
+pub const MIXED_FRAMEWORKS: f64 = -1.0;
 
 /// One trial as the study slot sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,6 +42,32 @@ pub struct TrialPoint {
     pub eval_index: f64,
     /// Rank of the trial's name among the study's trials.
     pub name_rank: usize,
+    /// The step counter at the chosen row (`inf` when none).
+    pub step: f64,
+    /// The best metric value by the goal, NaN skipped (NaN when none).
+    pub best: f64,
+    /// The metric at the last row (NaN when none).
+    pub last: f64,
+    /// Whether the workload's metric is maximised (how `best` and
+    /// `final` keys order).
+    pub maximize: bool,
+    /// The framework's index in the spec's frameworks (NaN when unknown).
+    pub framework: f64,
+}
+
+impl Default for TrialPoint {
+    fn default() -> Self {
+        TrialPoint {
+            time: f64::INFINITY,
+            eval_index: f64::INFINITY,
+            name_rank: 0,
+            step: f64::INFINITY,
+            best: f64::NAN,
+            last: f64::NAN,
+            maximize: false,
+            framework: f64::NAN,
+        }
+    }
 }
 
 /// The submissions × workloads matrix a step or the ratio reads.
@@ -53,6 +86,10 @@ pub struct Cells<'a> {
     pub best: &'a [f64],
     /// Rows of the submissions `reference('…')` names, in the spec's order.
     pub references: &'a [usize],
+    /// Per cell: the framework's index in the spec's frameworks (NaN where
+    /// not run, [`MIXED_FRAMEWORKS`] where several); `None` where the
+    /// caller has no folders to tell (a bare time matrix).
+    pub frameworks: Option<&'a DMatrix<f64>>,
     /// Per (reduction id, column or row): a reduction's value once computed.
     pub cache: RefCell<Vec<f64>>,
     pub cached: RefCell<Vec<bool>>,
@@ -99,6 +136,14 @@ pub struct Ctx<'a> {
     pub budget: f64,
     pub factor: f64,
     pub step_hint: f64,
+    /// The workload slot's cell framework (see [`Rows::framework`]).
+    pub framework: f64,
+    /// The submission's ratios on the base workloads (score slot).
+    pub ratios: &'a [f64],
+    /// The base workloads' weights, in the order of `ratios`.
+    pub weights: &'a [f64],
+    /// Which of `ratios` a per-workload name reads.
+    pub workload: usize,
 }
 
 fn missing(what: &str) -> EvalError {
@@ -124,6 +169,23 @@ fn var(v: Var, cx: &Ctx) -> Result<f64, EvalError> {
         Var::TrialTime => cx.trials[cx.trial].time,
         Var::TrialEvalIndex => cx.trials[cx.trial].eval_index,
         Var::TrialName => cx.trials[cx.trial].name_rank as f64,
+        Var::TrialStep => cx.trials[cx.trial].step,
+        Var::TrialBest => cx.trials[cx.trial].best,
+        Var::TrialFinal => cx.trials[cx.trial].last,
+        Var::RowFramework => row()?.framework,
+        Var::TrialFramework => cx.trials[cx.trial].framework,
+        Var::StudyFramework => single_framework(cx.framework)?,
+        Var::CellFramework => {
+            let k = cells()?;
+            let m = k.frameworks.ok_or_else(|| {
+                EvalError(
+                    "`framework` is unknown here: these times come without their folders".into(),
+                )
+            })?;
+            single_framework(m[(cx.r, cx.c)])?
+        }
+        Var::ScoreRatio => cx.ratios.get(cx.workload).copied().unwrap_or(f64::NAN),
+        Var::ScoreWeight => cx.weights.get(cx.workload).copied().unwrap_or(f64::NAN),
         Var::StudyTime => cx.studies[cx.study],
         Var::CellTime => cells()?.m[(cx.r, cx.c)],
         Var::CellBest => cells()?.best[cx.c],
@@ -152,6 +214,17 @@ fn var(v: Var, cx: &Ctx) -> Result<f64, EvalError> {
         Var::MissedFactor => cx.factor,
         Var::MissedStepHint => cx.step_hint,
     })
+}
+
+/// A cell's framework, or the error of a cell run in several.
+fn single_framework(v: f64) -> Result<f64, EvalError> {
+    if v == MIXED_FRAMEWORKS {
+        return Err(EvalError(
+            "`framework`: the submission's folders of this workload are of several frameworks"
+                .into(),
+        ));
+    }
+    Ok(v)
 }
 
 fn first(v: &[f64]) -> f64 {
@@ -217,6 +290,7 @@ pub fn eval(node: &Node, cx: &Ctx, scratch: &mut Vec<f64>) -> Result<f64, EvalEr
             Some(i) => cx.trials[i].time,
             None => f64::INFINITY,
         },
+        Node::Framework(i) => *i as f64,
         Node::Reference(i) => {
             let k = cx.cells.ok_or_else(|| missing("reference"))?;
             k.m[(k.references[*i], cx.c)]
@@ -288,6 +362,7 @@ fn members(
                 each(&Ctx { c, variant, ..*cx })
             })
         }
+        Set::Ratios => (0..cx.ratios.len()).try_for_each(|workload| each(&Ctx { workload, ..*cx })),
         Set::Rows | Set::Profile => Err(missing("a set")),
     }
 }
@@ -304,9 +379,19 @@ fn reduce(
     if let Some(v) = cached(set, id, cx) {
         return Ok(v);
     }
-    let Form::Reduce { f: function, .. } = FUNCTIONS[f].form else {
+    let Form::Reduce {
+        f: function,
+        weighted,
+        ..
+    } = FUNCTIONS[f].form
+    else {
         return Err(missing("a reduction"));
     };
+    if set == Set::Ratios {
+        if let Some(w) = weighted {
+            return weighted_reduce(f, w, arg, cx, scratch);
+        }
+    }
     let p = match param {
         Some(p) => eval(p, cx, scratch)?,
         None => f64::NAN,
@@ -330,6 +415,26 @@ fn reduce(
     let out = out?;
     remember(set, id, cx, out);
     Ok(out)
+}
+
+/// `R(X over workloads)` in the score slot: X of each base workload with
+/// its weight, NaN values skipped.
+fn weighted_reduce(
+    f: usize,
+    function: super::WeightedFn,
+    arg: &Node,
+    cx: &Ctx,
+    scratch: &mut Vec<f64>,
+) -> Result<f64, EvalError> {
+    let mut pairs = Vec::with_capacity(cx.ratios.len());
+    members(Set::Ratios, cx, |m| {
+        let v = eval(arg, m, scratch)?;
+        if !v.is_nan() {
+            pairs.push((v, m.weights.get(m.workload).copied().unwrap_or(1.0)));
+        }
+        Ok(())
+    })?;
+    function(&pairs).map_err(|e| EvalError(format!("`{}`: {e}", FUNCTIONS[f].name)))
 }
 
 fn count(
@@ -392,6 +497,11 @@ fn compare(
                 let y = eval(n, &Ctx { trial: b, ..*cx }, scratch)?;
                 x.total_cmp(&y)
             }
+            PickKey::Metric(v) => {
+                let x = var(*v, &Ctx { trial: a, ..*cx })?;
+                let y = var(*v, &Ctx { trial: b, ..*cx })?;
+                better_first(x, y, ta.maximize)
+            }
         };
         if ord != Ordering::Equal {
             return Ok(ord);
@@ -401,6 +511,17 @@ fn compare(
         .time
         .total_cmp(&tb.time)
         .then(ta.name_rank.cmp(&tb.name_rank)))
+}
+
+/// Metric values ordered better first by the goal; NaN after every number.
+fn better_first(x: f64, y: f64, maximize: bool) -> Ordering {
+    match (x.is_nan(), y.is_nan()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        _ if maximize => y.partial_cmp(&x).unwrap_or(Ordering::Equal),
+        _ => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
+    }
 }
 
 /// The row a trial formula chooses (`None`: no row qualifies) and the value
@@ -463,6 +584,53 @@ pub enum ReduceError {
     Quantile(f64),
     #[error("k must be a whole number ≥ 0, found {}", numeric::py_repr(*.0))]
     TrimCount(f64),
+}
+
+/// Over the score's workloads, weights do not change the smallest value.
+pub(super) fn weighted_min(v: &[(f64, f64)]) -> Result<f64, ReduceError> {
+    Ok(v.iter()
+        .map(|p| p.0)
+        .reduce(f64::min)
+        .unwrap_or(f64::INFINITY))
+}
+
+/// Over the score's workloads, weights do not change the largest value.
+pub(super) fn weighted_max(v: &[(f64, f64)]) -> Result<f64, ReduceError> {
+    Ok(v.iter()
+        .map(|p| p.0)
+        .reduce(f64::max)
+        .unwrap_or(f64::INFINITY))
+}
+
+/// Σ weight·x / Σ weight; inf when any x is inf (as `mean`); empty: inf.
+pub(super) fn weighted_mean(v: &[(f64, f64)]) -> Result<f64, ReduceError> {
+    if v.is_empty() {
+        return Ok(f64::INFINITY);
+    }
+    let xs: Vec<f64> = v.iter().map(|p| p.0).collect();
+    if let Some(inf) = infinite_part(&xs) {
+        return Ok(inf);
+    }
+    let products: Vec<f64> = v.iter().map(|(x, w)| x * w).collect();
+    let weights: Vec<f64> = v.iter().map(|p| p.1).collect();
+    Ok(numeric::pairwise_sum(&products) / numeric::pairwise_sum(&weights))
+}
+
+/// exp(Σ weight·ln x / Σ weight); an error for x ≤ 0, inf when any x is
+/// inf; empty: inf.
+pub(super) fn weighted_geomean(v: &[(f64, f64)]) -> Result<f64, ReduceError> {
+    if v.is_empty() {
+        return Ok(f64::INFINITY);
+    }
+    if let Some(bad) = v.iter().find(|p| p.0 <= 0.0) {
+        return Err(ReduceError::NotPositive(bad.0));
+    }
+    if v.iter().any(|p| p.0 == f64::INFINITY) {
+        return Ok(f64::INFINITY);
+    }
+    let logs: Vec<f64> = v.iter().map(|(x, w)| w * x.ln()).collect();
+    let weights: Vec<f64> = v.iter().map(|p| p.1).collect();
+    Ok((numeric::pairwise_sum(&logs) / numeric::pairwise_sum(&weights)).exp())
 }
 
 fn sort(v: &mut [f64]) {
@@ -581,5 +749,32 @@ mod tests {
         assert_eq!(red_mean(&mut [1.0, f64::INFINITY], 0.0), Ok(f64::INFINITY));
         assert_eq!(red_trimmed_mean(&mut [9.0, 1.0, 2.0, 3.0], 1.0), Ok(2.5));
         assert_eq!(red_trimmed_mean(&mut [1.0, 2.0], 1e300), Ok(f64::INFINITY));
+    }
+
+    #[test]
+    fn weighted_reductions_over_the_score_workloads() {
+        // (3·1 + 1·2) / 4; (3·2 + 1·1) / 4.
+        assert_eq!(weighted_mean(&[(1.0, 3.0), (2.0, 1.0)]), Ok(1.25));
+        assert_eq!(weighted_mean(&[(2.0, 3.0), (1.0, 1.0)]), Ok(1.75));
+        // exp((1·ln 4 + 1·ln 16) / 2) = 8; weights 3:1 on (2, 32):
+        // exp((3 ln 2 + 5 ln 2) / 4) = 2^2 = 4.
+        assert!((weighted_geomean(&[(4.0, 1.0), (16.0, 1.0)]).unwrap() - 8.0).abs() < 1e-14);
+        assert!((weighted_geomean(&[(2.0, 3.0), (32.0, 1.0)]).unwrap() - 4.0).abs() < 1e-14);
+        assert_eq!(
+            weighted_geomean(&[(2.0, 1.0), (f64::INFINITY, 1.0)]),
+            Ok(f64::INFINITY)
+        );
+        assert!(weighted_geomean(&[(2.0, 1.0), (0.0, 1.0)]).is_err());
+        assert_eq!(weighted_mean(&[]), Ok(f64::INFINITY));
+        assert_eq!(weighted_min(&[(3.0, 9.0), (2.0, 1.0)]), Ok(2.0));
+        assert_eq!(weighted_max(&[(3.0, 9.0), (2.0, 1.0)]), Ok(3.0));
+    }
+
+    #[test]
+    fn metric_keys_order_better_first_and_nan_last() {
+        assert_eq!(better_first(0.1, 0.2, false), Ordering::Less);
+        assert_eq!(better_first(0.1, 0.2, true), Ordering::Greater);
+        assert_eq!(better_first(f64::NAN, 0.2, true), Ordering::Greater);
+        assert_eq!(better_first(0.2, f64::NAN, false), Ordering::Less);
     }
 }

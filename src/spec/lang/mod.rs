@@ -70,6 +70,9 @@ pub enum Scope {
     Profile,
     TauPoint,
     Missed,
+    /// One base workload of the submission in the score slot
+    /// (`geomean(ratio over workloads)`).
+    ScoreWorkload,
     /// A slot's own level where no per-item name exists (study, workload,
     /// τ grid arguments).
     Outer,
@@ -87,6 +90,7 @@ impl Scope {
             Scope::Profile => "the profile",
             Scope::TauPoint => "a τ point",
             Scope::Missed => "a missed target",
+            Scope::ScoreWorkload => "a workload of the score's `over workloads`",
             Scope::Outer => "this slot",
         }
     }
@@ -99,6 +103,12 @@ pub enum Type {
     Condition,
     /// The trial folder's name: a key of `pick` only.
     Text,
+    /// A trial's metric value (`best`, `final`): a whole key of `pick`
+    /// only, ordered by the workload's goal (better first).
+    Metric,
+    /// A framework (`framework`): compared with a quoted name of
+    /// `[workloads] frameworks` by `==` or `!=`.
+    Framework,
 }
 
 impl Type {
@@ -107,6 +117,8 @@ impl Type {
             Type::Number => "a number",
             Type::Condition => "a condition",
             Type::Text => "a text key",
+            Type::Metric => "a metric value",
+            Type::Framework => "a framework",
         }
     }
 }
@@ -126,6 +138,15 @@ pub enum Var {
     TrialTime,
     TrialEvalIndex,
     TrialName,
+    TrialStep,
+    TrialBest,
+    TrialFinal,
+    RowFramework,
+    TrialFramework,
+    StudyFramework,
+    CellFramework,
+    ScoreRatio,
+    ScoreWeight,
     StudyTime,
     CellTime,
     CellBest,
@@ -186,6 +207,15 @@ pub const NAMES: &[NameDef] = &[
     name("time", S::Trial, Var::TrialTime, T::Number, "the trial's result from `[aggregate] trial`"),
     name("eval_index", S::Trial, Var::TrialEvalIndex, T::Number, "the row the trial slot chose (inf when none)"),
     name("name", S::Trial, Var::TrialName, T::Text, "the trial folder's name (a key of `pick` only)"),
+    name("step", S::Trial, Var::TrialStep, T::Number, "the `[columns] step` value at the row the trial slot chose (inf when none; NaN where that row has none)"),
+    name("best", S::Trial, Var::TrialBest, T::Metric, "the best value of the compared metric over all the trial's rows, by the workload's goal (the smallest of a minimised metric, the largest of a maximised one), NaN skipped (NaN when every value is NaN); a whole key of `pick` only, ordered better first"),
+    name("final", S::Trial, Var::TrialFinal, T::Metric, "the compared metric at the trial's last row (NaN when that value is NaN or the file has no row); a whole key of `pick` only, ordered better first"),
+    name("framework", S::Row, Var::RowFramework, T::Framework, "the framework of the trial's workload folder (its suffix: `jax` of `wmt_jax`), compared with a quoted name: `framework == 'jax'`"),
+    name("framework", S::Trial, Var::TrialFramework, T::Framework, "the framework of the trial's workload folder, compared with a quoted name"),
+    name("framework", S::Study, Var::StudyFramework, T::Framework, "the framework the submission ran this workload in (an error when its folders of the workload are of several), compared with a quoted name"),
+    name("framework", S::Cell, Var::CellFramework, T::Framework, "the framework the submission ran this workload in (an error when its folders are of several; neither `==` nor `!=` holds where it did not run), compared with a quoted name"),
+    name("ratio", S::ScoreWorkload, Var::ScoreRatio, T::Number, "the submission's ratio on this base workload after the steps (NaN where it did not run, inf where a step cut it)"),
+    name("weight", S::ScoreWorkload, Var::ScoreWeight, T::Number, "the base workload's weight from `[workloads] weights` (1 when not given)"),
     name("time", S::Study, Var::StudyTime, T::Number, "the study's time from `[aggregate] study`"),
     name("time", S::Cell, Var::CellTime, T::Number, "this cell's time (NaN where the submission did not run the workload)"),
     name("best", S::Cell, Var::CellBest, T::Number, "the column's smallest time, NaN skipped (NaN when nobody has one)"),
@@ -219,6 +249,9 @@ pub enum Set {
     Workloads,
     /// The submission's profile (`rho`).
     Profile,
+    /// The submission's ratios on the base workloads, in the score slot
+    /// (`R(X over workloads)`), each with its weight.
+    Ratios,
 }
 
 /// How a row selector chooses its row.
@@ -233,6 +266,11 @@ pub enum RowPick {
 /// A reduction over a set of numbers, NaN already removed. `Err` carries
 /// what went wrong; the caller names the cell.
 pub type ReduceFn = fn(&mut [f64], f64) -> Result<f64, eval::ReduceError>;
+
+/// A reduction over (value, weight) pairs, NaN values already removed:
+/// what `R(X over workloads)` in the score slot computes where the spec
+/// has `[workloads] weights`.
+pub type WeightedFn = fn(&[(f64, f64)]) -> Result<f64, eval::ReduceError>;
 
 /// A scalar function of one number.
 pub type MathFn = fn(f64) -> f64;
@@ -255,8 +293,13 @@ pub enum Form {
     Reduce {
         f: ReduceFn,
         param: Option<&'static str>,
+        /// How the score slot's `over workloads` applies weights; `None`:
+        /// the reduction has no weighted form, and a spec with weights
+        /// other than 1 may not use it there.
+        weighted: Option<WeightedFn>,
     },
-    /// `count(C over submissions|workloads)`.
+    /// `count(C over submissions|workloads)` in the steps and the score,
+    /// `count(trials|studies where C)` or `count(C)` in the aggregate slots.
     Count,
     /// `pick(trials, by = K, then = K2 …)`.
     Pick,
@@ -296,7 +339,9 @@ pub const ALL: &[Slot] = &[
     Slot::Missed,
 ];
 const SETS: &[Slot] = &[Slot::Study, Slot::Workload, Slot::Step, Slot::Score];
-const SETS_NO_PROFILE: &[Slot] = &[Slot::Study, Slot::Workload, Slot::Step];
+/// `median` and its kin have no form over ρ, but one over the score's
+/// `X over workloads`.
+const SETS_NO_PROFILE: &[Slot] = SETS;
 
 /// Every built-in function. A name may have several forms (`min(a, b)`,
 /// `min(trials)`, `min(X where C)`): the checker picks the form by the slot
@@ -316,20 +361,20 @@ pub const FUNCTIONS: &[FnDef] = &[
     FnDef { name: "last", form: Form::Rows(RowPick::Last), slots: &[Slot::Trial], about: "X at the last row where C holds; inf when none does", example: "last(time where reached)" },
     FnDef { name: "min", form: Form::Rows(RowPick::Min), slots: &[Slot::Trial], about: "the smallest X (NaN skipped) over rows where C holds, at its first row; inf when none", example: "min(time where reached)" },
     FnDef { name: "max", form: Form::Rows(RowPick::Max), slots: &[Slot::Trial], about: "the largest X (NaN skipped) over rows where C holds, at its first row; inf when none", example: "max(metric where time <= budget)" },
-    FnDef { name: "min", form: Form::Reduce { f: eval::red_min, param: None }, slots: SETS, about: "the smallest value of the set", example: "min(trials)" },
-    FnDef { name: "max", form: Form::Reduce { f: eval::red_max, param: None }, slots: SETS, about: "the largest value of the set", example: "max(studies)" },
-    FnDef { name: "mean", form: Form::Reduce { f: eval::red_mean, param: None }, slots: SETS, about: "the arithmetic mean; inf when any value is inf", example: "mean(studies)" },
-    FnDef { name: "median", form: Form::Reduce { f: eval::red_median, param: None }, slots: SETS_NO_PROFILE, about: "the middle value; the mean of the two middle ones for an even count", example: "median(studies)" },
-    FnDef { name: "geomean", form: Form::Reduce { f: eval::red_geomean, param: None }, slots: SETS_NO_PROFILE, about: "the geometric mean; inf when any value is inf; an error for a value ≤ 0", example: "geomean(studies)" },
-    FnDef { name: "quantile", form: Form::Reduce { f: eval::red_quantile, param: Some("q") }, slots: SETS_NO_PROFILE, about: "numpy's linear quantile q (0 ≤ q ≤ 1)", example: "quantile(studies, 0.25)" },
-    FnDef { name: "trimmed_mean", form: Form::Reduce { f: eval::red_trimmed_mean, param: Some("k") }, slots: SETS_NO_PROFILE, about: "the mean after dropping the k smallest and the k largest values", example: "trimmed_mean(studies, 1)" },
-    FnDef { name: "count", form: Form::Count, slots: &[Slot::Step], about: "how many cells of the column or row the condition holds for", example: "count(not finite(time) over workloads)" },
-    FnDef { name: "pick", form: Form::Pick, slots: &[Slot::Study], about: "the time of the trial (among those whose trial slot chose a row) with the smallest key, ties broken by the next keys, then time, then name", example: "pick(trials, by = eval_index, then = time)" },
+    FnDef { name: "min", form: Form::Reduce { f: eval::red_min, param: None, weighted: Some(eval::weighted_min) }, slots: SETS, about: "the smallest value of the set", example: "min(trials)" },
+    FnDef { name: "max", form: Form::Reduce { f: eval::red_max, param: None, weighted: Some(eval::weighted_max) }, slots: SETS, about: "the largest value of the set", example: "max(studies)" },
+    FnDef { name: "mean", form: Form::Reduce { f: eval::red_mean, param: None, weighted: Some(eval::weighted_mean) }, slots: SETS, about: "the arithmetic mean; inf when any value is inf; over the score's workloads, weighted: Σ weight·x / Σ weight", example: "mean(studies)" },
+    FnDef { name: "median", form: Form::Reduce { f: eval::red_median, param: None, weighted: None }, slots: SETS_NO_PROFILE, about: "the middle value; the mean of the two middle ones for an even count", example: "median(studies)" },
+    FnDef { name: "geomean", form: Form::Reduce { f: eval::red_geomean, param: None, weighted: Some(eval::weighted_geomean) }, slots: SETS_NO_PROFILE, about: "the geometric mean; inf when any value is inf; an error for a value ≤ 0; over the score's workloads, weighted: exp(Σ weight·ln x / Σ weight)", example: "geomean(studies)" },
+    FnDef { name: "quantile", form: Form::Reduce { f: eval::red_quantile, param: Some("q"), weighted: None }, slots: SETS_NO_PROFILE, about: "numpy's linear quantile q (0 ≤ q ≤ 1)", example: "quantile(studies, 0.25)" },
+    FnDef { name: "trimmed_mean", form: Form::Reduce { f: eval::red_trimmed_mean, param: Some("k"), weighted: None }, slots: SETS_NO_PROFILE, about: "the mean after dropping the k smallest and the k largest values", example: "trimmed_mean(studies, 1)" },
+    FnDef { name: "count", form: Form::Count, slots: &[Slot::Study, Slot::Workload, Slot::Step, Slot::Score], about: "how many members the condition holds for: trials or studies (`count(studies where C)`, `count(C)`; `count(studies)` counts them all), cells of a column or row in the steps, base workloads (unweighted) in the score", example: "if(count(studies where finite(time)) >= 4, median(studies), inf)" },
+    FnDef { name: "pick", form: Form::Pick, slots: &[Slot::Study], about: "the time of the trial (among those whose trial slot chose a row) with the smallest key (for `best` and `final`, the better metric value), ties broken by the next keys, then time, then name", example: "pick(trials, by = eval_index, then = best)" },
     FnDef { name: "column", form: Form::Column, slots: &[Slot::Trial], about: "the trial file's column NAME at this row (NaN where it is missing or not a number)", example: "first(time where reached and column('train/loss') < 3)" },
     FnDef { name: "reference", form: Form::Reference, slots: &[Slot::Step, Slot::Ratio], about: "the named submission's time on this workload (an error when it is not scored)", example: "time / reference('baseline')" },
     FnDef { name: "linspace", form: Form::Grid { log: false }, slots: &[Slot::Tau], about: "n τ values evenly spaced from a to b (numpy's linspace)", example: "linspace(1, 4, 100)" },
     FnDef { name: "logspace", form: Form::Grid { log: true }, slots: &[Slot::Tau], about: "n τ values from a to b evenly spaced in log10 (values, not exponents)", example: "logspace(1, 4, 100)" },
-    FnDef { name: "fraction", form: Form::Fraction, slots: &[Slot::Rho], about: "the weighted fraction of base workloads whose condition holds", example: "fraction(ratio <= tau)" },
+    FnDef { name: "fraction", form: Form::Fraction, slots: &[Slot::Rho], about: "the weighted fraction of base workloads whose condition holds; of a number in [0, 1] per workload (partial credit), its weighted mean (an error naming the cell outside [0, 1]); a ratio of inf or NaN counts 0", example: "fraction(min(1, tau / ratio))" },
     FnDef { name: "trapezoid", form: Form::Trapezoid, slots: &[Slot::Score], about: "the trapezoid integral of ρ over the grid's axis (τ; log10 τ for logspace) or over x", example: "trapezoid(rho, x = log2(tau))" },
     FnDef { name: "rho_at", form: Form::RhoAt, slots: &[Slot::Score], about: "ρ at the last grid point ≤ t (0 when t is below the grid)", example: "rho_at(2)" },
 ];
@@ -385,6 +430,9 @@ pub enum Node {
     },
     /// `pick(trials, by = …)`: the keys in order.
     Pick(Vec<PickKey>),
+    /// A constant of the checker: a framework's index in `[workloads]
+    /// frameworks` (`framework == 'jax'`).
+    Framework(usize),
     /// Index into the spec's list of referenced submissions.
     Reference(usize),
     /// Index into the spec's list of `column('…')` columns.
@@ -399,6 +447,8 @@ pub enum Node {
 pub enum PickKey {
     Name,
     Number(Node),
+    /// `best` or `final`: ordered by the workload's goal, better first.
+    Metric(Var),
 }
 
 impl Node {
@@ -412,6 +462,7 @@ impl Node {
             | Node::Var(_)
             | Node::Reference(_)
             | Node::Column(_)
+            | Node::Framework(_)
             | Node::Trapezoid(_) => false,
             Node::Neg(a) | Node::Not(a) | Node::Math(_, a) | Node::Finite(a) | Node::RhoAt(a) => {
                 a.any(f)
@@ -432,6 +483,7 @@ impl Node {
             Node::Pick(keys) => keys.iter().any(|k| match k {
                 PickKey::Name => false,
                 PickKey::Number(n) => n.any(f),
+                PickKey::Metric(v) => f(&Node::Var(*v)),
             }),
         }
     }
