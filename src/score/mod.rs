@@ -159,10 +159,11 @@ fn study_outcome(
     scratch: &mut Vec<f64>,
 ) -> crate::error::Result<StudyOutcome> {
     let cell = format!("{}/{study}/{}", at.submission, at.workload);
-    let trials = of_study
-        .iter()
-        .map(|t| trial_result(at, t, &cell, scratch))
-        .collect::<crate::error::Result<Vec<TrialResult>>>()?;
+    // Sized exactly: a leaderboard keeps every trial's result.
+    let mut trials = Vec::with_capacity(of_study.len());
+    for t in of_study {
+        trials.push(trial_result(at, t, &cell, scratch)?);
+    }
     let spec = at.spec;
     let mut by_name: Vec<usize> = (0..trials.len()).collect();
     let label = |k: usize| (&trials[k].id.trial, &trials[k].id.folder.run);
@@ -235,10 +236,11 @@ pub fn workload_outcomes(
             target,
             step_time: &step_time,
         };
-        let studies = studies
-            .into_iter()
-            .map(|(study, trials)| study_outcome(&mut at, study, &trials, &mut scratch))
-            .collect::<crate::error::Result<Vec<StudyOutcome>>>()?;
+        let mut outcomes = Vec::with_capacity(studies.len());
+        for (study, trials) in studies {
+            outcomes.push(study_outcome(&mut at, study, &trials, &mut scratch)?);
+        }
+        let studies = outcomes;
         let times: Vec<f64> = studies.iter().map(|s| s.time).collect();
         let cell = || format!("{}/{workload}", submission.name);
         let time = workload_time(spec, cell, &times, &mut scratch)?;
