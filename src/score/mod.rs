@@ -547,9 +547,9 @@ pub fn apply_rules(
     matrix: DMatrix<f64>,
     warnings: &mut Warnings,
 ) -> crate::error::Result<Ruled> {
-    let shape = Shape::new(spec, submissions, workloads)?;
-    let (steps, matrix) = rule_steps(spec, &shape, matrix)?;
-    let (base, denominators, ratios) = ratios(spec, &shape, &matrix, warnings)?;
+    let rules = Rules::new(spec, submissions, workloads)?;
+    let (steps, matrix) = rules.steps(spec, matrix)?;
+    let (base, denominators, ratios) = ratios(spec, &rules.shape, &matrix, warnings)?;
     let profile = profile(spec, &base, &ratios)?;
     let scores = scores(spec, &spec.tau.values, &spec.tau.axis, &profile)?;
     Ok(Ruled {
@@ -563,25 +563,93 @@ pub fn apply_rules(
     })
 }
 
-/// §6.2–6.4: the ordered rule steps, each on the matrix the one before
-/// left; returns every step's result and the final matrix.
-fn rule_steps(
-    spec: &Spec,
-    shape: &Shape,
-    matrix: DMatrix<f64>,
-) -> crate::error::Result<(Vec<StepResult>, DMatrix<f64>)> {
-    let mut matrix = matrix;
-    let mut steps = Vec::with_capacity(spec.steps.len());
-    for step in &spec.steps {
-        let (after, best) = apply_step(spec, shape, step, &matrix)?;
-        matrix = after;
-        steps.push(StepResult {
-            step: step.clone(),
-            best,
-            matrix: matrix.clone(),
-        });
+/// [`apply_rules`] laid out once for a leaderboard's rows and columns: the
+/// matrix's shape and what each rule step reads and assigns, so that many
+/// matrices of that shape (`stability`'s thousands of resamples) are
+/// scored without working it out again.
+pub struct Rules<'a> {
+    shape: Shape<'a>,
+    steps: Vec<StepPlan>,
+}
+
+impl<'a> Rules<'a> {
+    pub fn new(
+        spec: &Spec,
+        submissions: &'a [String],
+        workloads: &'a [String],
+    ) -> crate::error::Result<Self> {
+        let shape = Shape::new(spec, submissions, workloads)?;
+        let steps = spec
+            .steps
+            .iter()
+            .map(|step| StepPlan::new(spec, &shape, step))
+            .collect();
+        Ok(Rules { shape, steps })
     }
-    Ok((steps, matrix))
+
+    /// §6.2–6.4: the ordered rule steps, each on the matrix the one before
+    /// left; returns every step's result and the final matrix.
+    fn steps(
+        &self,
+        spec: &Spec,
+        matrix: DMatrix<f64>,
+    ) -> crate::error::Result<(Vec<StepResult>, DMatrix<f64>)> {
+        let mut matrix = matrix;
+        let mut steps = Vec::with_capacity(spec.steps.len());
+        for (step, plan) in spec.steps.iter().zip(&self.steps) {
+            let (after, best) = apply_step(spec, &self.shape, step, plan, &matrix)?;
+            matrix = after;
+            steps.push(StepResult {
+                step: step.clone(),
+                best,
+                matrix: matrix.clone(),
+            });
+        }
+        Ok((steps, matrix))
+    }
+
+    /// The scores [`apply_rules`] gives `matrix` under `spec` (the spec
+    /// these rules were laid out for; its weights may differ), without
+    /// keeping each step's matrix or any warning.
+    pub fn scores(&self, spec: &Spec, matrix: DMatrix<f64>) -> crate::error::Result<Vec<f64>> {
+        let mut matrix = matrix;
+        for (step, plan) in spec.steps.iter().zip(&self.steps) {
+            matrix = apply_step(spec, &self.shape, step, plan, &matrix)?.0;
+        }
+        let mut quiet = Warnings::default();
+        let (base, _, ratios) = ratios(spec, &self.shape, &matrix, &mut quiet)?;
+        let profile = profile(spec, &base, &ratios)?;
+        scores(spec, &spec.tau.values, &spec.tau.axis, &profile)
+    }
+}
+
+/// What a rule step reads and the columns it assigns to, worked out once:
+/// per target column, the held-out variants its cells are evaluated with
+/// (a base column's cells with each of its variants in turn when the step
+/// reads `held_out`, else with the first, if any).
+struct StepPlan {
+    targets: Vec<(usize, Vec<Option<usize>>)>,
+    uses_best: bool,
+    reductions: usize,
+}
+
+impl StepPlan {
+    fn new(spec: &Spec, shape: &Shape, step: &Step) -> Self {
+        let reads_held_out = step.uses(Var::CellHeldOut);
+        let choices = |c: usize| match (reads_held_out, shape.base_of[c]) {
+            (true, None) => shape.variants[c].iter().map(|&v| Some(v)).collect(),
+            _ => vec![shape.variants[c].first().copied()],
+        };
+        StepPlan {
+            targets: shape
+                .targets(spec, &step.target)
+                .into_iter()
+                .map(|c| (c, choices(c)))
+                .collect(),
+            uses_best: step.uses(Var::CellBest),
+            reductions: reductions(&[&step.value, &step.cond]),
+        }
+    }
 }
 
 /// The matrix's layout as the formulas see it: per column its base or
@@ -713,25 +781,22 @@ fn apply_step(
     spec: &Spec,
     shape: &Shape,
     step: &Step,
+    plan: &StepPlan,
     before: &DMatrix<f64>,
 ) -> crate::error::Result<(DMatrix<f64>, Vec<f64>)> {
     let (n, m) = before.shape();
     let best = column_best(before);
-    let cells = shape.cells(before, &best, reductions(&[&step.value, &step.cond]));
+    let cells = shape.cells(before, &best, plan.reductions);
     let mut after = before.clone();
     let mut reported = vec![f64::NAN; m];
-    let reads_held_out = step.uses(Var::CellHeldOut);
     let mut scratch = Vec::new();
-    for c in shape.targets(spec, &step.target) {
-        if step.uses(Var::CellBest) {
+    for (c, choices) in &plan.targets {
+        let c = *c;
+        if plan.uses_best {
             reported[c] = best[c];
         }
-        let choices: Vec<Option<usize>> = match (reads_held_out, shape.base_of[c]) {
-            (true, None) => shape.variants[c].iter().map(|&v| Some(v)).collect(),
-            _ => vec![shape.variants[c].first().copied()],
-        };
         for r in 0..n {
-            for &variant in &choices {
+            for &variant in choices {
                 let cx = Ctx {
                     cells: Some(&cells),
                     r,
@@ -871,9 +936,16 @@ fn profile(
         .iter()
         .map(|w| spec.weights.get(w).copied().unwrap_or(1.0))
         .sum();
+    let mut profile = DMatrix::from_element(n, taus.len(), 0.0);
+    if let Some(from) = rho_from(&spec.rho.node, taus) {
+        for r in 0..n {
+            let first: Vec<usize> = (0..weights.len()).map(|k| from(ratios[(r, k)])).collect();
+            profile_row(&weights, total, &first, |j, v| profile[(r, j)] = v, taus.len());
+        }
+        return Ok(profile);
+    }
     let fail = |e: EvalError| formula_error(spec, "profile", e);
     let mut scratch = Vec::new();
-    let mut profile = DMatrix::from_element(n, taus.len(), 0.0);
     let mut cx = Ctx::default();
     for r in 0..n {
         for (j, &tau) in taus.iter().enumerate() {
@@ -889,6 +961,62 @@ fn profile(
         }
     }
     Ok(profile)
+}
+
+/// For the usual ρ condition (`ratio <= tau` or `ratio < tau`) on an
+/// ascending τ grid, the condition holds from some τ point on: the first
+/// such point of a ratio (`taus.len()` when none; a ratio of ∞ or NaN never
+/// holds, as in [`rho_holds`]). `None` for any other condition or grid.
+fn rho_from<'t>(node: &Node, taus: &'t [f64]) -> Option<impl Fn(f64) -> usize + 't> {
+    use crate::spec::formula::CmpOp;
+    let Node::Cmp(op, a, b) = node else {
+        return None;
+    };
+    let usual = matches!(
+        (a.as_ref(), b.as_ref()),
+        (Node::Var(Var::RhoRatio), Node::Var(Var::RhoTau))
+    );
+    let ascending = taus.windows(2).all(|w| w[0] <= w[1]);
+    let op = *op;
+    (usual && ascending && matches!(op, CmpOp::Le | CmpOp::Lt)).then_some(move |ratio: f64| {
+        if ratio.is_nan() || ratio == f64::INFINITY {
+            return taus.len();
+        }
+        taus.partition_point(|&tau| !op.apply(ratio, tau))
+    })
+}
+
+/// One submission's ρ(τ) where workload k's condition holds from τ point
+/// `first[k]` on: at each point the weights that hold, added in workload
+/// order (the sum [`profile`] makes point by point, made again only where
+/// a workload starts to hold), over `total`.
+fn profile_row(
+    weights: &[f64],
+    total: f64,
+    first: &[usize],
+    mut set: impl FnMut(usize, f64),
+    points: usize,
+) {
+    let mut starts: Vec<usize> = first.iter().copied().filter(|&j| j < points).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let mut j = 0;
+    let mut value = 0.0 / total;
+    for start in starts.into_iter().chain(std::iter::once(points)) {
+        while j < start {
+            set(j, value);
+            j += 1;
+        }
+        if start < points {
+            let mut held = 0.0;
+            for (k, w) in weights.iter().enumerate() {
+                if first[k] <= start {
+                    held += w;
+                }
+            }
+            value = held / total;
+        }
+    }
 }
 
 /// §6.8: each submission's score, the spec's score formula over its ρ(τ).

@@ -5,7 +5,8 @@
 //! study slot of [`Leaderboard::outcomes`]): nothing is read again. A
 //! resampled leaderboard aggregates its studies with the spec's workload
 //! formula ([`super::workload_time`]) and then runs the spec's rule steps,
-//! profile and score unchanged ([`super::apply_rules`]).
+//! profile and score unchanged ([`super::Rules::scores`], the rules laid
+//! out once for every resample).
 //!
 //! Statistics (the rules where the issue left a choice):
 //! - intervals are percentile intervals with the inverted-CDF quantile
@@ -42,8 +43,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::error::ScoreError;
-use super::{apply_rules, workload_time, Leaderboard};
-use crate::diagnostics::Warnings;
+use super::{workload_time, Leaderboard, Rules};
 use crate::error::Result;
 use crate::spec::Spec;
 
@@ -154,6 +154,18 @@ pub fn rescore(
     pick: &mut Pick,
     scratch: &mut Vec<f64>,
 ) -> Result<Vec<f64>> {
+    let rules = Rules::new(spec, &times.submissions, &times.workloads)?;
+    rescore_with(spec, &rules, times, pick, scratch)
+}
+
+/// [`rescore`] with the rules laid out already (once for every resample).
+fn rescore_with(
+    spec: &Spec,
+    rules: &Rules,
+    times: &StudyTimes,
+    pick: &mut Pick,
+    scratch: &mut Vec<f64>,
+) -> Result<Vec<f64>> {
     let (n, m) = (times.submissions.len(), times.workloads.len());
     let mut matrix = DMatrix::from_element(n, m, f64::NAN);
     let mut all = Vec::new();
@@ -176,15 +188,7 @@ pub fn rescore(
         }
     }
     // Warnings were given once, for the point leaderboard.
-    let mut quiet = Warnings::default();
-    let ruled = apply_rules(
-        spec,
-        &times.submissions,
-        &times.workloads,
-        matrix,
-        &mut quiet,
-    )?;
-    Ok(ruled.scores)
+    rules.scores(spec, matrix)
 }
 
 /// The scores of every resampled (or leave-one-out) leaderboard, in
@@ -195,13 +199,17 @@ pub fn resampled_scores(
     options: &Options,
 ) -> Result<Vec<Vec<f64>>> {
     check_options(options)?;
+    let rules = Rules::new(spec, &times.submissions, &times.workloads)?;
     match options.method {
-        Method::Jackknife => jackknife(spec, times),
+        Method::Jackknife => jackknife(spec, &rules, times),
         Method::Bootstrap => (0..options.resamples)
             .into_par_iter()
             .map_init(
                 || (spec.clone(), Vec::new()),
-                |(own, scratch), i| bootstrap_one(spec, own, times, options, i as u64, scratch),
+                |(own, scratch), i| {
+                    let at = (times, i as u64);
+                    bootstrap_one(spec, own, &rules, at, options, scratch)
+                },
             )
             .collect(),
     }
@@ -223,7 +231,7 @@ fn check_options(o: &Options) -> Result<()> {
 /// Leaderboard k (k = 0 … S−1) leaves out every submission's k-th study
 /// folder (sorted by name) on every workload; a submission with fewer than
 /// k + 1 studies keeps all it has.
-fn jackknife(spec: &Spec, times: &StudyTimes) -> Result<Vec<Vec<f64>>> {
+fn jackknife(spec: &Spec, rules: &Rules, times: &StudyTimes) -> Result<Vec<Vec<f64>>> {
     let names: Vec<Vec<&str>> = (0..times.submissions.len())
         .map(|r| times.study_names(r))
         .collect();
@@ -240,7 +248,7 @@ fn jackknife(spec: &Spec, times: &StudyTimes) -> Result<Vec<Vec<f64>>> {
                         .map(|x| x.1),
                 );
             };
-            rescore(spec, times, &mut pick, &mut scratch)
+            rescore_with(spec, rules, times, &mut pick, &mut scratch)
         })
         .collect()
 }
@@ -252,9 +260,9 @@ fn jackknife(spec: &Spec, times: &StudyTimes) -> Result<Vec<Vec<f64>>> {
 fn bootstrap_one(
     spec: &Spec,
     own: &mut Spec,
-    times: &StudyTimes,
+    rules: &Rules,
+    (times, index): (&StudyTimes, u64),
     options: &Options,
-    index: u64,
     scratch: &mut Vec<f64>,
 ) -> Result<Vec<f64>> {
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
@@ -271,7 +279,7 @@ fn bootstrap_one(
             out.extend_from_slice(all);
         }
     };
-    rescore(own, times, &mut pick, scratch)
+    rescore_with(own, rules, times, &mut pick, scratch)
 }
 
 /// Draws the base workloads with replacement: a workload drawn m times
