@@ -549,7 +549,8 @@ pub fn apply_rules(
 ) -> crate::error::Result<Ruled> {
     let rules = Rules::new(spec, submissions, workloads)?;
     let (steps, matrix) = rules.steps(spec, matrix)?;
-    let (base, denominators, ratios) = ratios(spec, &rules.shape, &matrix, warnings)?;
+    let (denominators, ratios) = ratios(spec, &rules.shape, &matrix, warnings)?;
+    let base = rules.shape.ratio_base.clone();
     let profile = profile(spec, &base, &ratios)?;
     let scores = scores(spec, &spec.tau.values, &spec.tau.axis, &profile)?;
     Ok(Ruled {
@@ -617,8 +618,8 @@ impl<'a> Rules<'a> {
             matrix = apply_step(spec, &self.shape, step, plan, &matrix)?.0;
         }
         let mut quiet = Warnings::default();
-        let (base, _, ratios) = ratios(spec, &self.shape, &matrix, &mut quiet)?;
-        let profile = profile(spec, &base, &ratios)?;
+        let (_, ratios) = ratios(spec, &self.shape, &matrix, &mut quiet)?;
+        let profile = profile(spec, &self.shape.ratio_base, &ratios)?;
         scores(spec, &spec.tau.values, &spec.tau.axis, &profile)
     }
 }
@@ -664,6 +665,10 @@ struct Shape<'a> {
     step_hint: Vec<f64>,
     target: Vec<f64>,
     references: Vec<usize>,
+    /// The spec's base workloads, sorted (the ratio and profile columns),
+    /// and the matrix column of each that has one.
+    ratio_base: Vec<String>,
+    ratio_cols: Vec<usize>,
 }
 
 impl<'a> Shape<'a> {
@@ -692,6 +697,9 @@ impl<'a> Shape<'a> {
                 }
             }
         }
+        let mut ratio_base = spec.base.clone();
+        ratio_base.sort();
+        let ratio_cols = ratio_base.iter().filter_map(|w| column(w)).collect();
         Ok(Shape {
             submissions,
             workloads,
@@ -719,6 +727,8 @@ impl<'a> Shape<'a> {
             step_hint: per(&|t| t.step_hint as f64),
             target: per(&|t| t.target),
             references,
+            ratio_base,
+            ratio_cols,
         })
     }
 
@@ -829,12 +839,9 @@ fn ratios(
     shape: &Shape,
     matrix: &DMatrix<f64>,
     warnings: &mut Warnings,
-) -> crate::error::Result<(Vec<String>, Vec<f64>, DMatrix<f64>)> {
+) -> crate::error::Result<(Vec<f64>, DMatrix<f64>)> {
     let n = matrix.nrows();
-    let mut base = spec.base.clone();
-    base.sort();
-    let column = |w: &str| shape.workloads.iter().position(|x| x == w);
-    let base_cols: Vec<usize> = base.iter().filter_map(|w| column(w)).collect();
+    let (base, base_cols) = (&shape.ratio_base, &shape.ratio_cols);
     let best = column_best(matrix);
     let node = &spec.ratio.node;
     let cells = shape.cells(matrix, &best, reductions(&[node]));
@@ -878,7 +885,7 @@ fn ratios(
             ratios[(r, k)] = settled_ratio(t, best[c], q);
         }
     }
-    Ok((base, denominators, ratios))
+    Ok((denominators, ratios))
 }
 
 /// The ratio of a cell of time `t` in a column whose best time is `best`,
@@ -940,7 +947,13 @@ fn profile(
     if let Some(from) = rho_from(&spec.rho.node, taus) {
         for r in 0..n {
             let first: Vec<usize> = (0..weights.len()).map(|k| from(ratios[(r, k)])).collect();
-            profile_row(&weights, total, &first, |j, v| profile[(r, j)] = v, taus.len());
+            profile_row(
+                &weights,
+                total,
+                &first,
+                |j, v| profile[(r, j)] = v,
+                taus.len(),
+            );
         }
         return Ok(profile);
     }

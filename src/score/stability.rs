@@ -205,7 +205,8 @@ pub fn resampled_scores(
         Method::Bootstrap => (0..options.resamples)
             .into_par_iter()
             .map_init(
-                || (spec.clone(), Vec::new()),
+                // A copy of the spec only where resamples weigh workloads.
+                || (None, Vec::new()),
                 |(own, scratch), i| {
                     let at = (times, i as u64);
                     bootstrap_one(spec, own, &rules, at, options, scratch)
@@ -259,7 +260,7 @@ fn jackknife(spec: &Spec, rules: &Rules, times: &StudyTimes) -> Result<Vec<Vec<f
 /// spec), then each cell's studies in (submission, workload) order.
 fn bootstrap_one(
     spec: &Spec,
-    own: &mut Spec,
+    own: &mut Option<Spec>,
     rules: &Rules,
     (times, index): (&StudyTimes, u64),
     options: &Options,
@@ -267,9 +268,14 @@ fn bootstrap_one(
 ) -> Result<Vec<f64>> {
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     rng.set_stream(index);
-    if options.over != Over::Studies {
-        draw_workloads(spec, own, &mut rng);
-    }
+    let weighed = match options.over {
+        Over::Studies => spec,
+        _ => {
+            let own = own.get_or_insert_with(|| spec.clone());
+            draw_workloads(spec, own, &mut rng);
+            own
+        }
+    };
     let studies = options.over != Over::Workloads;
     let mut pick = |_: usize, _: usize, all: &[f64], out: &mut Vec<f64>| {
         if studies {
@@ -279,7 +285,7 @@ fn bootstrap_one(
             out.extend_from_slice(all);
         }
     };
-    rescore_with(own, rules, times, &mut pick, scratch)
+    rescore_with(weighed, rules, times, &mut pick, scratch)
 }
 
 /// Draws the base workloads with replacement: a workload drawn m times
