@@ -945,15 +945,12 @@ fn profile(
         .sum();
     let mut profile = DMatrix::from_element(n, taus.len(), 0.0);
     if let Some(from) = rho_from(&spec.rho.node, taus) {
+        let (mut first, mut starts) = (Vec::new(), Vec::new());
         for r in 0..n {
-            let first: Vec<usize> = (0..weights.len()).map(|k| from(ratios[(r, k)])).collect();
-            profile_row(
-                &weights,
-                total,
-                &first,
-                |j, v| profile[(r, j)] = v,
-                taus.len(),
-            );
+            first.clear();
+            first.extend((0..weights.len()).map(|k| from(ratios[(r, k)])));
+            let row = (weights.as_slice(), total, first.as_slice(), taus.len());
+            profile_row(row, &mut starts, |j, v| profile[(r, j)] = v);
         }
         return Ok(profile);
     }
@@ -1004,18 +1001,17 @@ fn rho_from<'t>(node: &Node, taus: &'t [f64]) -> Option<impl Fn(f64) -> usize + 
 /// order (the sum [`profile`] makes point by point, made again only where
 /// a workload starts to hold), over `total`.
 fn profile_row(
-    weights: &[f64],
-    total: f64,
-    first: &[usize],
+    (weights, total, first, points): (&[f64], f64, &[usize], usize),
+    starts: &mut Vec<usize>,
     mut set: impl FnMut(usize, f64),
-    points: usize,
 ) {
-    let mut starts: Vec<usize> = first.iter().copied().filter(|&j| j < points).collect();
+    starts.clear();
+    starts.extend(first.iter().copied().filter(|&j| j < points));
     starts.sort_unstable();
     starts.dedup();
     let mut j = 0;
     let mut value = 0.0 / total;
-    for start in starts.into_iter().chain(std::iter::once(points)) {
+    for &start in starts.iter().chain(std::iter::once(&points)) {
         while j < start {
             set(j, value);
             j += 1;

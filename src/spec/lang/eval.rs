@@ -504,7 +504,7 @@ pub(super) fn red_median(v: &mut [f64], _: f64) -> Result<f64, ReduceError> {
     if v.is_empty() {
         return Ok(f64::INFINITY);
     }
-    Ok(numeric::median(v))
+    Ok(numeric::median_in_place(v))
 }
 
 pub(super) fn red_geomean(v: &mut [f64], _: f64) -> Result<f64, ReduceError> {
