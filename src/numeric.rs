@@ -66,7 +66,17 @@ pub fn median(values: &[f64]) -> f64 {
     if values.is_empty() || values.iter().any(|v| v.is_nan()) {
         return f64::NAN;
     }
-    let mut v = values.to_vec();
+    median_in_place(&mut values.to_vec())
+}
+
+/// [`median`] of values the caller lets it reorder (a reduction's own
+/// buffer: `stability` takes a workload's median in every cell of every
+/// resample), without a copy: the same selection on the same values in
+/// the same order, so the same result to the bit.
+pub fn median_in_place(v: &mut [f64]) -> f64 {
+    if v.is_empty() || v.iter().any(|x| x.is_nan()) {
+        return f64::NAN;
+    }
     let n = v.len();
     // Selection, not a full sort: the median of thousands of step-time
     // ratios is on the summary's path.

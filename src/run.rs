@@ -10,6 +10,7 @@ use crate::diagnostics::{Warning, Warnings};
 use crate::error::Result;
 use crate::ingest::{self, Ingested, Progress, Selection};
 use crate::report;
+use crate::report::files::{Body, OutputFile};
 use crate::score::{self, Leaderboard};
 use crate::spec::Spec;
 use error::RunError;
@@ -134,16 +135,21 @@ pub const OUTPUTS: [Output; 6] = [
 ];
 
 impl Output {
-    /// This output's files, (name, bytes); a note in `warnings` when a
-    /// file name had to be shortened.
-    fn render(
+    /// This output's files: (name, bytes), or for the summaries (the
+    /// largest outputs) how to make each when it is written; a note in
+    /// `warnings` when a file name had to be shortened.
+    fn render<'a>(
         self,
-        spec: &Spec,
-        leaderboard: &Leaderboard,
+        spec: &'a Spec,
+        leaderboard: &'a Leaderboard,
         warnings: &mut Warnings,
         curves: Option<&report::curves::Curves>,
-    ) -> Result<Vec<(String, Vec<u8>)>> {
-        let one = |name: &str, bytes: Vec<u8>| Ok(vec![(name.to_string(), bytes)]);
+    ) -> Result<Vec<OutputFile<'a>>> {
+        let one = |name: &str, bytes: Vec<u8>| Ok(vec![OutputFile::bytes(name, bytes)]);
+        let all = |files: Vec<(String, Vec<u8>)>| {
+            let files = files.into_iter();
+            files.map(|(name, bytes)| OutputFile::bytes(name, bytes))
+        };
         match self {
             Output::Scores => one("scores.csv", report::scores_csv(leaderboard)),
             Output::TimeToTargets => one(
@@ -156,22 +162,25 @@ impl Output {
             ),
             Output::Summaries => Ok(summaries(spec, leaderboard, warnings)),
             // Named by file alone: nothing is written yet, so no folder.
-            Output::ProfilePlot => report::plot::files(leaderboard, spec, Path::new("")),
-            Output::Curves => Ok(curves.map(report::curves::files).unwrap_or_default()),
+            Output::ProfilePlot => {
+                Ok(all(report::plot::files(leaderboard, spec, Path::new(""))?).collect())
+            }
+            Output::Curves => {
+                Ok(all(curves.map(report::curves::files).unwrap_or_default()).collect())
+            }
         }
     }
 }
 
-/// `<submission>_summary.csv` per submission, sorted by name.
-/// (The leaderboard's submissions are in name order.)
-fn summaries(
-    spec: &Spec,
-    leaderboard: &Leaderboard,
+/// `<submission>_summary.csv` per submission, sorted by name, each made
+/// when it is written. (The leaderboard's submissions are in name order.)
+fn summaries<'a>(
+    spec: &'a Spec,
+    leaderboard: &'a Leaderboard,
     warnings: &mut Warnings,
-) -> Vec<(String, Vec<u8>)> {
+) -> Vec<OutputFile<'a>> {
     let mut files = Vec::with_capacity(leaderboard.submissions.len());
     for (row, sub) in leaderboard.submissions.iter().enumerate() {
-        let rows = leaderboard.summary(row, spec);
         let name = summary_file_name(sub);
         if name != format!("{sub}{SUMMARY_SUFFIX}") {
             warnings.push(Warning::LongSummaryName {
@@ -179,7 +188,11 @@ fn summaries(
                 file: name.clone(),
             });
         }
-        files.push((name, report::summary_csv(&rows)));
+        let make = move || report::summary_csv(&leaderboard.summary(row, spec));
+        files.push(OutputFile {
+            name,
+            body: Body::Later(Box::new(make)),
+        });
     }
     files
 }
@@ -220,21 +233,28 @@ pub fn render_files(
     warnings: &mut Warnings,
     curves: Option<&report::curves::Curves>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
+    let files = render_later(spec, leaderboard, warnings, curves)?;
+    let bytes = |f: OutputFile| {
+        let bytes = f.body.bytes().into_owned();
+        (f.name, bytes)
+    };
+    Ok(files.into_iter().map(bytes).collect())
+}
+
+/// [`render_files`], the summaries made only when each is written (see
+/// [`report::files::write_run_streamed`]): what the main job publishes, so
+/// that it never holds every summary at once.
+pub fn render_later<'a>(
+    spec: &'a Spec,
+    leaderboard: &'a Leaderboard,
+    warnings: &mut Warnings,
+    curves: Option<&report::curves::Curves>,
+) -> Result<Vec<OutputFile<'a>>> {
     let mut files = Vec::new();
     for output in OUTPUTS {
         files.extend(output.render(spec, leaderboard, warnings, curves)?);
     }
     Ok(files)
-}
-
-impl Outcome {
-    /// Adds the manifest (what was read, and every file's digest) as the
-    /// last file.
-    pub fn add_manifest(&mut self, provenance: &report::files::Provenance) {
-        let manifest = report::files::manifest(provenance, &self.files);
-        self.files
-            .push((report::files::MANIFEST.to_string(), manifest));
-    }
 }
 
 const SUMMARY_SUFFIX: &str = "_summary.csv";

@@ -101,21 +101,20 @@ pub fn score(request: &ScoreRequest, progress: &dyn Progress) -> Result<Scored> 
         Some(_) => Some(scored.page(request.info_dir.as_deref(), request.html_stability)?),
         None => None,
     };
-    let outcome = match &request.output_dir {
-        Some(_) => Some(scored.outcome()?),
+    let staged = match &request.output_dir {
+        Some(_) => Some(scored.stage()?),
         None => None,
     };
     if let (Some(cache), Some(ingested)) = (&request.save_results, &ingested) {
         crate::ingest::cache::save(cache, ingested, &scored.spec)?;
     }
-    if let (Some(out), Some(outcome)) = (&request.output_dir, outcome) {
-        let wait = match request.no_wait {
-            true => report::files::Wait::Fail,
-            false => report::files::Wait::Block,
-        };
-        report::files::write_run_with(out, &outcome.files, wait)?;
-        scored.written = Some((out.clone(), outcome.files.len()));
-        scored.warnings = outcome.warnings;
+    let written = match (&request.output_dir, staged) {
+        (Some(out), Some(staged)) => Some(staged.publish(out, request.no_wait)?),
+        _ => None,
+    };
+    if let Some((out, count, warnings)) = written {
+        scored.written = Some((out, count));
+        scored.warnings = warnings;
     }
     if let (Some(path), Some(page)) = (&request.html, page) {
         report::html::write_page(path, &page)?;
@@ -151,18 +150,41 @@ fn check_targets(request: &ScoreRequest, input: &Input) -> Result<()> {
     Ok(())
 }
 
+/// The output folder of a scored run, rendered but for the summaries
+/// (made as each is written), with the render's notes (a shortened file
+/// name) among the warnings and what the manifest says was read.
+struct Staged<'a> {
+    files: Vec<report::files::OutputFile<'a>>,
+    warnings: Warnings,
+    provenance: report::files::Provenance,
+}
+
+impl Staged<'_> {
+    /// Publishes the folder `out` (all files of a run or none, the
+    /// manifest last): the folder, how many files it holds, the warnings.
+    fn publish(self, out: &Path, no_wait: bool) -> Result<(PathBuf, usize, Warnings)> {
+        let wait = match no_wait {
+            true => report::files::Wait::Fail,
+            false => report::files::Wait::Block,
+        };
+        report::files::write_run_streamed(out, &self.files, &self.provenance, wait)?;
+        Ok((out.to_path_buf(), self.files.len() + 1, self.warnings))
+    }
+}
+
 impl Scored {
-    /// Every output file rendered with the manifest last, the render's
-    /// notes (a shortened file name) among the warnings; nothing written.
-    fn outcome(&self) -> Result<run::Outcome> {
-        let leaderboard = self.leaderboard.clone();
-        let warnings = self.warnings.clone();
-        let mut outcome =
-            run::render_with(&self.spec, leaderboard, warnings, self.curves.as_ref())?;
+    /// Every output file rendered but for the summaries; nothing written.
+    fn stage(&self) -> Result<Staged<'_>> {
+        let mut warnings = self.warnings.clone();
+        let (spec, curves) = (&self.spec, self.curves.as_ref());
+        let files = run::render_later(spec, &self.leaderboard, &mut warnings, curves)?;
         let (kind, input) = self.input();
         let provenance = report::files::Provenance::of(&self.spec, kind, input)?;
-        outcome.add_manifest(&provenance);
-        Ok(outcome)
+        Ok(Staged {
+            files,
+            warnings,
+            provenance,
+        })
     }
 
     /// What the run read, as the manifest names it.

@@ -34,6 +34,11 @@ impl Progress for Bar {
             );
         }
     }
+    fn found(&self, more: u64) {
+        if let Some(b) = &self.0 {
+            b.inc_length(more);
+        }
+    }
     fn advance(&self) {
         if let Some(b) = &self.0 {
             b.inc(1);

@@ -212,6 +212,15 @@ pub struct WorkloadSeen {
 }
 
 impl Seen {
+    /// Adds what the reading saw (`read`: the workloads' files and each
+    /// submission's problems) to what the walk saw.
+    pub fn add_read(&mut self, read: Seen) {
+        self.workloads = read.workloads;
+        for (mine, theirs) in self.submissions.iter_mut().zip(read.submissions) {
+            mine.problems = theirs.problems;
+        }
+    }
+
     /// Records a folder of a study that is no workload folder of the spec:
     /// one of a known workload with another suffix is a framework hint.
     pub fn other_folder(&mut self, folder: &str, rel: String, spec: &Spec) {

@@ -1,7 +1,7 @@
 //! Walking a submissions tree: which submissions, studies, workloads and
-//! trial files there are (SCORING.md §1), in sorted order, before anything
-//! is read. What is found becomes a list of [`Pending`] files for
-//! [`super::ingest_detailed`] to read in parallel.
+//! trial files there are (SCORING.md §1), in sorted order. What is found
+//! becomes, submission by submission, a list of [`Pending`] files for
+//! [`super::ingest_each`] to read in parallel while the walk goes on.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

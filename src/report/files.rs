@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 
 use super::error::ReportError;
 pub use super::guard::check_output_target;
-pub use super::store::{sha256_hex, Wait, MANIFEST, STORE};
+pub use super::store::{sha256_hex, Body, OutputFile, Wait, Written, MANIFEST, STORE};
 use crate::error::Result;
 pub use crate::fs::{is_plain_name, NAME_MAX};
 
@@ -64,8 +64,8 @@ pub fn check_cache_path(cache: &Path, submissions: &Path) -> Result<()> {
 }
 
 /// Checks every output name before anything is changed.
-fn check_names(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    for (name, _) in files {
+fn check_names(dir: &Path, files: &[OutputFile]) -> Result<()> {
+    for name in files.iter().map(|f| &f.name) {
         if !is_plain_name(name) || name.len() > NAME_MAX || name == STORE {
             return Err(write_error(
                 dir.join(name),
@@ -103,6 +103,33 @@ pub fn write_run(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
 /// [`write_run`], failing at once instead of waiting when `wait` says so
 /// (`--no-wait`).
 pub fn write_run_with(dir: &Path, files: &[(String, Vec<u8>)], wait: Wait) -> Result<()> {
+    let files: Vec<OutputFile> = files
+        .iter()
+        .map(|(name, bytes)| OutputFile::bytes(name.as_str(), bytes.as_slice()))
+        .collect();
+    publish_run(dir, &files, None, wait)
+}
+
+/// [`write_run_with`] of files some of which are made only as they are
+/// written, then the manifest of `provenance` listing them all: the main
+/// job's output folder, holding one summary at a time.
+pub fn write_run_streamed(
+    dir: &Path,
+    files: &[OutputFile],
+    provenance: &Provenance,
+    wait: Wait,
+) -> Result<()> {
+    let manifest = |listed: &[Written]| manifest_of(provenance, listed);
+    publish_run(dir, files, Some(&manifest), wait)
+}
+
+/// Checks the folder and the names, then publishes (see [`super::store`]).
+fn publish_run(
+    dir: &Path,
+    files: &[OutputFile],
+    manifest: Option<super::store::MakeManifest>,
+    wait: Wait,
+) -> Result<()> {
     check_output_target(dir)?;
     check_names(dir, files)?;
     std::fs::create_dir_all(dir).map_err(|source| ReportError::Write {
@@ -114,7 +141,7 @@ pub fn write_run_with(dir: &Path, files: &[(String, Vec<u8>)], wait: Wait) -> Re
         path: dir.to_path_buf(),
         source,
     })?;
-    super::store::publish(&real, files, wait)
+    super::store::publish(&real, files, manifest, wait)
 }
 
 /// Writes a scored run's `files` (without a manifest) into the output folder
@@ -207,7 +234,7 @@ impl Provenance {
 struct ManifestFile<'a> {
     name: &'a str,
     bytes: usize,
-    sha256: String,
+    sha256: &'a str,
 }
 
 /// A hashed input file in a manifest.
@@ -234,6 +261,15 @@ struct ManifestDoc<'a> {
 /// manifest does not list itself), so that a reader can tell which run the
 /// folder holds and check it is whole.
 pub fn manifest(provenance: &Provenance, files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let listed: Vec<Written> = files
+        .iter()
+        .map(|(name, bytes)| Written::of(name, bytes))
+        .collect();
+    manifest_of(provenance, &listed)
+}
+
+/// [`manifest`] of files already hashed.
+pub fn manifest_of(provenance: &Provenance, listed: &[Written]) -> Vec<u8> {
     let path = |p: &Path| p.to_string_lossy().into_owned();
     let doc = ManifestDoc {
         engine: format!("algoperf-engine {}", env!("CARGO_PKG_VERSION")),
@@ -247,12 +283,12 @@ pub fn manifest(provenance: &Provenance, files: &[(String, Vec<u8>)]) -> Vec<u8>
         },
         input_kind: provenance.input_kind,
         input: path(&provenance.input),
-        files: files
+        files: listed
             .iter()
-            .map(|(name, bytes)| ManifestFile {
-                name,
-                bytes: bytes.len(),
-                sha256: sha256_hex(bytes),
+            .map(|w| ManifestFile {
+                name: &w.name,
+                bytes: w.bytes,
+                sha256: &w.sha256,
             })
             .collect(),
     };

@@ -8,6 +8,7 @@
 //! font bundled in `assets/` (see `assets/DejaVuSans-LICENSE.txt`), so no
 //! system font library is needed.
 
+mod band;
 pub(crate) mod glyphs;
 
 use std::path::Path;
@@ -42,6 +43,12 @@ const LEGEND_SAMPLE: i32 = 44;
 const LEGEND_PAD: i32 = 14;
 const LEGEND_TOP: i32 = 70;
 const FONT_SIZE: f64 = 17.0;
+/// Rows of the PNG drawn at a time: the plot itself and then some, so that
+/// the curves are drawn once; below it only the legend goes on.
+const BAND_ROWS: u32 = MIN_HEIGHT + 2 * LEGEND_ROW;
+/// How far a legend row's or the plot's pixels may reach past its box
+/// (text and the 3-pixel lines): a band draws what lies this near it.
+const REACH: i32 = 2 * LEGEND_ROW as i32;
 
 /// Okabe and Ito's eight colours (Color Universal Design, 2008), told
 /// apart under the common colour-vision deficiencies; the yellow, the
@@ -205,15 +212,22 @@ where
 fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     curves: &[Curve],
+    rows: Rows,
 ) -> DrawResult<DB> {
     let font = ("sans-serif", FONT_SIZE).into_font();
-    area.draw_text(
-        "Submission (score)",
-        &font.clone().color(&BLACK),
-        (LEGEND_PAD, LEGEND_TOP - 34),
-    )?;
+    let header = LEGEND_TOP - 34;
+    if rows.near(header, header + LEGEND_ROW as i32) {
+        area.draw_text(
+            "Submission (score)",
+            &font.clone().color(&BLACK),
+            (LEGEND_PAD, header),
+        )?;
+    }
     for (i, c) in curves.iter().enumerate() {
         let y = LEGEND_TOP + (i as u32 * LEGEND_ROW) as i32 + LEGEND_ROW as i32 / 2;
+        if !rows.near(y, y) {
+            continue;
+        }
         let line = [(LEGEND_PAD, y), (LEGEND_PAD + LEGEND_SAMPLE, y)];
         let style = c.colour.stroke_width(3);
         match c.dash {
@@ -232,21 +246,64 @@ fn draw_legend<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The rows of the image a drawing keeps: a band of the PNG, or all.
+#[derive(Debug, Clone, Copy)]
+struct Rows {
+    top: i32,
+    bottom: i32,
+}
+
+impl Rows {
+    const ALL: Rows = Rows {
+        top: i32::MIN / 2,
+        bottom: i32::MAX / 2,
+    };
+
+    /// Whether a shape within rows `from..=to` may have a pixel in these
+    /// rows ([`REACH`] to spare).
+    fn near(self, from: i32, to: i32) -> bool {
+        from - REACH < self.bottom && to + REACH >= self.top
+    }
+}
+
+/// What the plot shows, laid out: the curves in legend order and the
+/// legend's width (from its widest label, measured by the backend).
+struct Layout {
+    curves: Vec<Curve>,
+    legend_width: i32,
+}
+
+impl Layout {
+    fn of<DB: DrawingBackend>(
+        root: &DrawingArea<DB, Shift>,
+        lb: &Leaderboard,
+    ) -> std::result::Result<Self, DrawingAreaErrorKind<DB::ErrorType>> {
+        let curves = curves(lb);
+        let font = TextStyle::from(("sans-serif", FONT_SIZE).into_font());
+        let widest = curves
+            .iter()
+            .map(|c| root.estimate_text_size(&c.label, &font).map(|(w, _)| w))
+            .try_fold(0u32, |m, w| w.map(|w| m.max(w)))?;
+        let legend_width =
+            (widest as i32 + LEGEND_SAMPLE + 3 * LEGEND_PAD).clamp(160, WIDTH as i32 / 2);
+        Ok(Layout {
+            curves,
+            legend_width,
+        })
+    }
+}
+
+/// Draws the plot's shapes that may reach `rows` (a band of the PNG, every
+/// shape of the SVG).
 fn draw<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
-    lb: &Leaderboard,
+    layout: &Layout,
     spec: &Spec,
+    rows: Rows,
 ) -> DrawResult<DB> {
     root.fill(&WHITE)?;
-    let curves = curves(lb);
-    let font = TextStyle::from(("sans-serif", FONT_SIZE).into_font());
-    let widest = curves
-        .iter()
-        .map(|c| root.estimate_text_size(&c.label, &font).map(|(w, _)| w))
-        .try_fold(0u32, |m, w| w.map(|w| m.max(w)))?;
-    let legend_width =
-        (widest as i32 + LEGEND_SAMPLE + 3 * LEGEND_PAD).clamp(160, WIDTH as i32 / 2);
-    let (plot_area, legend_area) = root.split_horizontally(WIDTH as i32 - legend_width);
+    let curves = &layout.curves;
+    let (plot_area, legend_area) = root.split_horizontally(WIDTH as i32 - layout.legend_width);
     // The curves keep the plot's own height when a long legend makes the
     // image taller: were they drawn over the whole height, each curve (and
     // each of its dashes) would grow with the number of submissions, and
@@ -256,8 +313,21 @@ fn draw<DB: DrawingBackend>(
     } else {
         plot_area
     };
+    if rows.near(0, MIN_HEIGHT as i32) {
+        draw_plot(&plot_area, curves, spec)?;
+    }
+    draw_legend(&legend_area, curves, rows)?;
+    root.present()?;
+    Ok(())
+}
 
-    let mut builder = ChartBuilder::on(&plot_area);
+/// The axes, grid and curves, in the plot's own area.
+fn draw_plot<DB: DrawingBackend>(
+    plot_area: &DrawingArea<DB, Shift>,
+    curves: &[Curve],
+    spec: &Spec,
+) -> DrawResult<DB> {
+    let mut builder = ChartBuilder::on(plot_area);
     builder
         .caption(title(spec), ("sans-serif", 22).into_font())
         .margin(16)
@@ -286,7 +356,7 @@ fn draw<DB: DrawingBackend>(
                 .light_line_style(WHITE.mix(0.0))
                 .bold_line_style(BLACK.mix(0.12))
                 .draw()?;
-            draw_curves(&mut chart, &curves)?;
+            draw_curves(&mut chart, curves)?;
         }
         TauScale::Log => {
             let mut chart = builder.build_cartesian_2d((lo..hi).log_scale(), y_range)?;
@@ -302,11 +372,9 @@ fn draw<DB: DrawingBackend>(
                 .light_line_style(WHITE.mix(0.0))
                 .bold_line_style(BLACK.mix(0.12))
                 .draw()?;
-            draw_curves(&mut chart, &curves)?;
+            draw_curves(&mut chart, curves)?;
         }
     }
-    draw_legend(&legend_area, &curves)?;
-    root.present()?;
     Ok(())
 }
 
@@ -317,13 +385,44 @@ pub fn svg(lb: &Leaderboard, spec: &Spec) -> std::result::Result<String, PlotErr
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
-        draw(root, lb, spec).map_err(|e| PlotError::Draw(e.to_string()))?;
+        let layout = Layout::of(&root, lb).map_err(draw_error)?;
+        draw(root, &layout, spec, Rows::ALL).map_err(draw_error)?;
     }
     Ok(out)
 }
 
-/// Renders the plot as PNG bytes (8-bit RGB).
+fn draw_error(e: impl std::fmt::Display) -> PlotError {
+    PlotError::Draw(e.to_string())
+}
+
+/// Renders the plot as PNG bytes (8-bit RGB), drawn [`BAND_ROWS`] rows at
+/// a time (see [`band`]): the same bytes as [`png_whole`].
 pub fn png(lb: &Leaderboard, spec: &Spec) -> std::result::Result<Vec<u8>, PlotError> {
+    register_font()?;
+    let height = height_for(lb.submissions.len());
+    let font = ab_glyph::FontRef::try_from_slice(FONT).map_err(PlotError::Glyphs)?;
+    let mut layout = None;
+    band::encode(WIDTH, height, BAND_ROWS, |rows, pixels| {
+        let root = glyphs::Glyphs {
+            inner: band::Band::new(pixels, (WIDTH, height), rows.start),
+            font: font.clone(),
+        }
+        .into_drawing_area();
+        let layout = match &layout {
+            Some(layout) => layout,
+            None => layout.insert(Layout::of(&root, lb).map_err(draw_error)?),
+        };
+        let rows = Rows {
+            top: rows.start as i32,
+            bottom: rows.end as i32,
+        };
+        draw(root, layout, spec, rows).map_err(draw_error)
+    })
+}
+
+/// [`png`] drawn on one buffer of the whole image: what the banded drawing
+/// must equal, byte for byte (a test compares them).
+pub fn png_whole(lb: &Leaderboard, spec: &Spec) -> std::result::Result<Vec<u8>, PlotError> {
     register_font()?;
     let height = height_for(lb.submissions.len());
     let mut pixels = vec![0u8; WIDTH as usize * height as usize * 3];
@@ -334,7 +433,8 @@ pub fn png(lb: &Leaderboard, spec: &Spec) -> std::result::Result<Vec<u8>, PlotEr
             font,
         }
         .into_drawing_area();
-        draw(root, lb, spec).map_err(|e| PlotError::Draw(e.to_string()))?;
+        let layout = Layout::of(&root, lb).map_err(draw_error)?;
+        draw(root, &layout, spec, Rows::ALL).map_err(draw_error)?;
     }
     encode_png(&pixels, WIDTH, height)
 }

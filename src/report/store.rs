@@ -55,6 +55,7 @@
 //! the user's files back from the one set aside. Where hard links do not
 //! exist, the user's files are moved across right after the swap instead.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
@@ -92,6 +93,61 @@ pub enum Wait {
     Fail,
 }
 
+/// One output file of a run: its name, and its bytes or how to make them.
+pub struct OutputFile<'a> {
+    pub name: String,
+    pub body: Body<'a>,
+}
+
+/// An output's bytes: made already, or made when the file is written, so
+/// that a run holds one such file at a time rather than all of them (500
+/// submissions' summaries are tens of MB).
+pub enum Body<'a> {
+    Bytes(Cow<'a, [u8]>),
+    Later(Box<dyn Fn() -> Vec<u8> + 'a>),
+}
+
+impl Body<'_> {
+    /// The bytes, made now if they are made later.
+    pub fn bytes(&self) -> Cow<'_, [u8]> {
+        match self {
+            Body::Bytes(b) => Cow::Borrowed(b.as_ref()),
+            Body::Later(make) => Cow::Owned(make()),
+        }
+    }
+}
+
+impl<'a> OutputFile<'a> {
+    /// A file of bytes made already.
+    pub fn bytes(name: impl Into<String>, bytes: impl Into<Cow<'a, [u8]>>) -> Self {
+        OutputFile {
+            name: name.into(),
+            body: Body::Bytes(bytes.into()),
+        }
+    }
+}
+
+/// What a manifest lists of a written file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub name: String,
+    pub bytes: usize,
+    pub sha256: String,
+}
+
+impl Written {
+    pub fn of(name: &str, bytes: &[u8]) -> Self {
+        Written {
+            name: name.to_string(),
+            bytes: bytes.len(),
+            sha256: sha256_hex(bytes),
+        }
+    }
+}
+
+/// The manifest of a run, made from what was written before it.
+pub type MakeManifest<'a> = &'a dyn Fn(&[Written]) -> Vec<u8>;
+
 pub(super) fn write_error(
     path: PathBuf,
     kind: std::io::ErrorKind,
@@ -114,10 +170,16 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
 }
 
 /// Replaces the output folder `out` (which exists, resolved) with one
-/// holding `files` and the entries of the old folder the engine did not
-/// write, as the module documentation describes. On an error the output
-/// folder is unchanged.
-pub fn publish(out: &Path, files: &[(String, Vec<u8>)], wait: Wait) -> Result<()> {
+/// holding `files` (then the manifest `manifest` makes of them, when
+/// given) and the entries of the old folder the engine did not write, as
+/// the module documentation describes. On an error the output folder is
+/// unchanged.
+pub fn publish(
+    out: &Path,
+    files: &[OutputFile],
+    manifest: Option<MakeManifest>,
+    wait: Wait,
+) -> Result<()> {
     let store = open_store(out)?;
     let _lock = lock(&store, out, wait)?;
     // A marker in the output folder was left by a run killed right after its
@@ -125,9 +187,13 @@ pub fn publish(out: &Path, files: &[(String, Vec<u8>)], wait: Wait) -> Result<()
     let _ = std::fs::remove_file(store.join(BUILDING));
     recover_leftovers(out);
     let ours = engine_entries(out);
-    refuse_users_files(out, files, &ours)?;
+    let mut names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    if manifest.is_some() {
+        names.push(MANIFEST);
+    }
+    refuse_users_files(out, &names, &ours)?;
     let build = make_build_folder(out)?;
-    let built = fill(&build, out, files, &ours).and_then(|()| swap(out, &build));
+    let built = fill(&build, out, files, manifest, &ours).and_then(|()| swap(out, &build));
     if let Err(e) = built {
         let _ = std::fs::remove_dir_all(&build);
         return Err(e);
@@ -275,12 +341,8 @@ fn read_manifest(path: &Path) -> Option<Vec<(String, String)>> {
 
 /// A file of an output's name that the engine did not write is refused,
 /// naming it: the run never replaces it (README: never removed).
-fn refuse_users_files(
-    out: &Path,
-    files: &[(String, Vec<u8>)],
-    ours: &BTreeSet<OsString>,
-) -> Result<()> {
-    for (name, _) in files {
+fn refuse_users_files(out: &Path, names: &[&str], ours: &BTreeSet<OsString>) -> Result<()> {
+    for name in names {
         let path = out.join(name);
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
             continue;
@@ -378,19 +440,27 @@ fn make_build_folder(out: &Path) -> Result<PathBuf> {
     ))
 }
 
-/// Writes the run's files into `build`, links the user's files and the lock
-/// from `out`, gives `build` the permissions of `out`, and flushes it all.
+/// Writes the run's files (each made, written and dropped in turn) and its
+/// manifest into `build`, links the user's files and the lock from `out`,
+/// gives `build` the permissions of `out`, and flushes it all.
 fn fill(
     build: &Path,
     out: &Path,
-    files: &[(String, Vec<u8>)],
+    files: &[OutputFile],
+    manifest: Option<MakeManifest>,
     ours: &BTreeSet<OsString>,
 ) -> Result<()> {
-    let mut written = Vec::with_capacity(files.len());
-    for (name, bytes) in files {
-        let path = build.join(name);
-        let file = create_new(&path, bytes).map_err(io_error(&path))?;
-        written.push(file);
+    let mut listed = Vec::with_capacity(files.len());
+    let mut open = Open::default();
+    for file in files {
+        let bytes = file.body.bytes();
+        open.keep(write_new(&build.join(&file.name), &bytes)?);
+        if manifest.is_some() {
+            listed.push(Written::of(&file.name, &bytes));
+        }
+    }
+    if let Some(make) = manifest {
+        open.keep(write_new(&build.join(MANIFEST), &make(&listed))?);
     }
     for entry in std::fs::read_dir(out).map_err(io_error(out))?.flatten() {
         let name = entry.file_name();
@@ -406,18 +476,55 @@ fn fill(
     let lock = out.join(STORE).join(LOCK);
     let _ = std::fs::hard_link(&lock, build.join(STORE).join(LOCK));
     keep_owner_and_mode(out, build);
-    flush(build, &written).map_err(io_error(build))
+    open.flush(build).map_err(io_error(build))
 }
 
 /// Creates `path` (never an existing file, never through a link), writes
 /// `bytes`; the file is returned to be flushed with the others.
-fn create_new(path: &Path, bytes: &[u8]) -> std::io::Result<File> {
+fn write_new(path: &Path, bytes: &[u8]) -> Result<File> {
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(path)?;
-    f.write_all(bytes)?;
+        .open(path)
+        .map_err(io_error(path))?;
+    f.write_all(bytes).map_err(io_error(path))?;
     Ok(f)
+}
+
+/// The files written into the new folder, until they are on disk: on Linux
+/// none is kept open (one `syncfs` flushes the folder's file system, and
+/// a file descriptor per submission's summary would run into the limit of
+/// open files at about a thousand submissions); elsewhere each is kept to
+/// be `fsync`ed.
+#[derive(Default)]
+struct Open(#[cfg(not(target_os = "linux"))] Vec<File>);
+
+impl Open {
+    #[cfg(target_os = "linux")]
+    fn keep(&mut self, _file: File) {}
+
+    #[cfg(not(target_os = "linux"))]
+    fn keep(&mut self, file: File) {
+        self.0.push(file);
+    }
+
+    /// Every byte of the new folder on disk before the swap makes it
+    /// visible: one `syncfs` on Linux, else one `fsync` per file.
+    #[cfg(target_os = "linux")]
+    fn flush(self, build: &Path) -> std::io::Result<()> {
+        use std::os::unix::io::AsRawFd;
+        let dir = File::open(build)?;
+        // SAFETY: syncfs on a file descriptor this process owns.
+        if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn flush(self, _build: &Path) -> std::io::Result<()> {
+        self.0.iter().try_for_each(File::sync_all)
+    }
 }
 
 /// The new folder gets the old one's permissions, and its owner and group
@@ -432,24 +539,6 @@ fn keep_owner_and_mode(out: &Path, build: &Path) {
         use std::os::unix::fs::MetadataExt;
         let _ = std::os::unix::fs::chown(build, Some(meta.uid()), Some(meta.gid()));
     }
-}
-
-/// Every byte of the new folder on disk before the swap makes it visible:
-/// one `syncfs` on Linux, else one `fsync` per file.
-#[cfg(target_os = "linux")]
-fn flush(build: &Path, _written: &[File]) -> std::io::Result<()> {
-    use std::os::unix::io::AsRawFd;
-    let dir = File::open(build)?;
-    // SAFETY: syncfs on a file descriptor this process owns.
-    if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(())
-}
-
-#[cfg(not(target_os = "linux"))]
-fn flush(_build: &Path, written: &[File]) -> std::io::Result<()> {
-    written.iter().try_for_each(File::sync_all)
 }
 
 /// Exchanges `out` and `build` (see the module documentation).

@@ -190,10 +190,11 @@ fn study_outcome(
     scratch: &mut Vec<f64>,
 ) -> crate::error::Result<StudyOutcome> {
     let cell = format!("{}/{study}/{}", at.submission, at.workload);
-    let trials = of_study
-        .iter()
-        .map(|t| trial_result(at, t, &cell, scratch))
-        .collect::<crate::error::Result<Vec<TrialResult>>>()?;
+    // Sized exactly: a leaderboard keeps every trial's result.
+    let mut trials = Vec::with_capacity(of_study.len());
+    for t in of_study {
+        trials.push(trial_result(at, t, &cell, scratch)?);
+    }
     let spec = at.spec;
     let mut by_name: Vec<usize> = (0..trials.len()).collect();
     let label = |k: usize| (&trials[k].id.trial, &trials[k].id.folder.run);
@@ -613,10 +614,10 @@ pub fn apply_rules_framed(
     frameworks: Option<&DMatrix<f64>>,
     warnings: &mut Warnings,
 ) -> crate::error::Result<Ruled> {
-    let mut shape = Shape::new(spec, submissions, workloads)?;
-    shape.frameworks = frameworks;
-    let (steps, matrix) = rule_steps(spec, &shape, matrix)?;
-    let (base, denominators, ratios) = ratios(spec, &shape, &matrix, warnings)?;
+    let rules = Rules::new(spec, submissions, workloads, frameworks)?;
+    let (steps, matrix) = rules.steps(spec, matrix)?;
+    let (denominators, ratios) = ratios(spec, &rules.shape, &matrix, warnings)?;
+    let base = rules.shape.ratio_base.clone();
     let profile = profile(spec, submissions, &base, &ratios)?;
     let scores = scores(spec, &base, &ratios, &profile)?;
     Ok(Ruled {
@@ -630,25 +631,96 @@ pub fn apply_rules_framed(
     })
 }
 
-/// §6.2–6.4: the ordered rule steps, each on the matrix the one before
-/// left; returns every step's result and the final matrix.
-fn rule_steps(
-    spec: &Spec,
-    shape: &Shape,
-    matrix: DMatrix<f64>,
-) -> crate::error::Result<(Vec<StepResult>, DMatrix<f64>)> {
-    let mut matrix = matrix;
-    let mut steps = Vec::with_capacity(spec.steps.len());
-    for step in &spec.steps {
-        let (after, best) = apply_step(spec, shape, step, &matrix)?;
-        matrix = after;
-        steps.push(StepResult {
-            step: step.clone(),
-            best,
-            matrix: matrix.clone(),
-        });
+/// [`apply_rules`] laid out once for a leaderboard's rows and columns: the
+/// matrix's shape and what each rule step reads and assigns, so that many
+/// matrices of that shape (`stability`'s thousands of resamples) are
+/// scored without working it out again.
+pub struct Rules<'a> {
+    shape: Shape<'a>,
+    steps: Vec<StepPlan>,
+}
+
+impl<'a> Rules<'a> {
+    pub fn new(
+        spec: &Spec,
+        submissions: &'a [String],
+        workloads: &'a [String],
+        frameworks: Option<&'a DMatrix<f64>>,
+    ) -> crate::error::Result<Self> {
+        let mut shape = Shape::new(spec, submissions, workloads)?;
+        shape.frameworks = frameworks;
+        let steps = spec
+            .steps
+            .iter()
+            .map(|step| StepPlan::new(spec, &shape, step))
+            .collect();
+        Ok(Rules { shape, steps })
     }
-    Ok((steps, matrix))
+
+    /// §6.2–6.4: the ordered rule steps, each on the matrix the one before
+    /// left; returns every step's result and the final matrix.
+    fn steps(
+        &self,
+        spec: &Spec,
+        matrix: DMatrix<f64>,
+    ) -> crate::error::Result<(Vec<StepResult>, DMatrix<f64>)> {
+        let mut matrix = matrix;
+        let mut steps = Vec::with_capacity(spec.steps.len());
+        for (step, plan) in spec.steps.iter().zip(&self.steps) {
+            let (after, best) = apply_step(spec, &self.shape, step, plan, &matrix)?;
+            matrix = after;
+            steps.push(StepResult {
+                step: step.clone(),
+                best,
+                matrix: matrix.clone(),
+            });
+        }
+        Ok((steps, matrix))
+    }
+
+    /// The scores [`apply_rules`] gives `matrix` under `spec` (the spec
+    /// these rules were laid out for; its weights may differ), without
+    /// keeping each step's matrix or any warning.
+    pub fn scores(&self, spec: &Spec, matrix: DMatrix<f64>) -> crate::error::Result<Vec<f64>> {
+        let mut matrix = matrix;
+        for (step, plan) in spec.steps.iter().zip(&self.steps) {
+            matrix = apply_step(spec, &self.shape, step, plan, &matrix)?.0;
+        }
+        let mut quiet = Warnings::default();
+        let (_, ratios) = ratios(spec, &self.shape, &matrix, &mut quiet)?;
+        let base = &self.shape.ratio_base;
+        let profile = profile(spec, self.shape.submissions, base, &ratios)?;
+        scores(spec, base, &ratios, &profile)
+    }
+}
+
+/// What a rule step reads and the columns it assigns to, worked out once:
+/// per target column, the held-out variants its cells are evaluated with
+/// (a base column's cells with each of its variants in turn when the step
+/// reads `held_out`, else with the first, if any).
+struct StepPlan {
+    targets: Vec<(usize, Vec<Option<usize>>)>,
+    uses_best: bool,
+    reductions: usize,
+}
+
+impl StepPlan {
+    fn new(spec: &Spec, shape: &Shape, step: &Step) -> Self {
+        let reads_held_out = step.uses(Var::CellHeldOut);
+        let choices = |c: usize| match (reads_held_out, shape.base_of[c]) {
+            (true, None) => shape.variants[c].iter().map(|&v| Some(v)).collect(),
+            _ => vec![shape.variants[c].first().copied()],
+        };
+        StepPlan {
+            targets: shape
+                .targets(spec, &step.target)
+                .into_iter()
+                .map(|c| (c, choices(c)))
+                .collect(),
+            uses_best: step.uses(Var::CellBest),
+            reductions: reductions(&[&step.value, &step.cond]),
+        }
+    }
 }
 
 /// The matrix's layout as the formulas see it: per column its base or
@@ -665,6 +737,10 @@ struct Shape<'a> {
     references: Vec<usize>,
     /// Per cell: its framework, when the caller knows the folders.
     frameworks: Option<&'a DMatrix<f64>>,
+    /// The spec's base workloads, sorted (the ratio and profile columns),
+    /// and the matrix column of each that has one.
+    ratio_base: Vec<String>,
+    ratio_cols: Vec<usize>,
 }
 
 impl<'a> Shape<'a> {
@@ -693,6 +769,9 @@ impl<'a> Shape<'a> {
                 }
             }
         }
+        let mut ratio_base = spec.base.clone();
+        ratio_base.sort();
+        let ratio_cols = ratio_base.iter().filter_map(|w| column(w)).collect();
         Ok(Shape {
             submissions,
             workloads,
@@ -721,6 +800,8 @@ impl<'a> Shape<'a> {
             target: per(&|t| t.target),
             references,
             frameworks: None,
+            ratio_base,
+            ratio_cols,
         })
     }
 
@@ -784,25 +865,22 @@ fn apply_step(
     spec: &Spec,
     shape: &Shape,
     step: &Step,
+    plan: &StepPlan,
     before: &DMatrix<f64>,
 ) -> crate::error::Result<(DMatrix<f64>, Vec<f64>)> {
     let (n, m) = before.shape();
     let best = column_best(before);
-    let cells = shape.cells(before, &best, reductions(&[&step.value, &step.cond]));
+    let cells = shape.cells(before, &best, plan.reductions);
     let mut after = before.clone();
     let mut reported = vec![f64::NAN; m];
-    let reads_held_out = step.uses(Var::CellHeldOut);
     let mut scratch = Vec::new();
-    for c in shape.targets(spec, &step.target) {
-        if step.uses(Var::CellBest) {
+    for (c, choices) in &plan.targets {
+        let c = *c;
+        if plan.uses_best {
             reported[c] = best[c];
         }
-        let choices: Vec<Option<usize>> = match (reads_held_out, shape.base_of[c]) {
-            (true, None) => shape.variants[c].iter().map(|&v| Some(v)).collect(),
-            _ => vec![shape.variants[c].first().copied()],
-        };
         for r in 0..n {
-            for &variant in &choices {
+            for &variant in choices {
                 let cx = Ctx {
                     cells: Some(&cells),
                     r,
@@ -835,12 +913,9 @@ fn ratios(
     shape: &Shape,
     matrix: &DMatrix<f64>,
     warnings: &mut Warnings,
-) -> crate::error::Result<(Vec<String>, Vec<f64>, DMatrix<f64>)> {
+) -> crate::error::Result<(Vec<f64>, DMatrix<f64>)> {
     let n = matrix.nrows();
-    let mut base = spec.base.clone();
-    base.sort();
-    let column = |w: &str| shape.workloads.iter().position(|x| x == w);
-    let base_cols: Vec<usize> = base.iter().filter_map(|w| column(w)).collect();
+    let (base, base_cols) = (&shape.ratio_base, &shape.ratio_cols);
     let best = column_best(matrix);
     let node = &spec.ratio.node;
     let cells = shape.cells(matrix, &best, reductions(&[node]));
@@ -884,7 +959,7 @@ fn ratios(
             ratios[(r, k)] = settled_ratio(t, best[c], q);
         }
     }
-    Ok((base, denominators, ratios))
+    Ok((denominators, ratios))
 }
 
 /// The ratio of a cell of time `t` in a column whose best time is `best`,
@@ -943,12 +1018,22 @@ fn profile(
         .iter()
         .map(|w| spec.weights.get(w).copied().unwrap_or(1.0))
         .sum();
-    let fail = |e: EvalError| formula_error(spec, "profile", e);
-    let mut scratch = Vec::new();
-    let mut profile = DMatrix::from_element(n, taus.len(), 0.0);
     if spec.rho_credit {
         return credit_profile(spec, submissions, base, ratios, &weights, total);
     }
+    let mut profile = DMatrix::from_element(n, taus.len(), 0.0);
+    if let Some(from) = rho_from(&spec.rho.node, taus) {
+        let (mut first, mut starts) = (Vec::new(), Vec::new());
+        for r in 0..n {
+            first.clear();
+            first.extend((0..weights.len()).map(|k| from(ratios[(r, k)])));
+            let row = (weights.as_slice(), total, first.as_slice(), taus.len());
+            profile_row(row, &mut starts, |j, v| profile[(r, j)] = v);
+        }
+        return Ok(profile);
+    }
+    let fail = |e: EvalError| formula_error(spec, "profile", e);
+    let mut scratch = Vec::new();
     let mut cx = Ctx::default();
     for r in 0..n {
         for (j, &tau) in taus.iter().enumerate() {
@@ -1015,6 +1100,61 @@ fn credit_profile(
         }
     }
     Ok(profile)
+}
+
+/// For the usual ρ condition (`ratio <= tau` or `ratio < tau`) on an
+/// ascending τ grid, the condition holds from some τ point on: the first
+/// such point of a ratio (`taus.len()` when none; a ratio of ∞ or NaN never
+/// holds, as in [`rho_holds`]). `None` for any other condition or grid.
+fn rho_from<'t>(node: &Node, taus: &'t [f64]) -> Option<impl Fn(f64) -> usize + 't> {
+    use crate::spec::formula::CmpOp;
+    let Node::Cmp(op, a, b) = node else {
+        return None;
+    };
+    let usual = matches!(
+        (a.as_ref(), b.as_ref()),
+        (Node::Var(Var::RhoRatio), Node::Var(Var::RhoTau))
+    );
+    let ascending = taus.windows(2).all(|w| w[0] <= w[1]);
+    let op = *op;
+    (usual && ascending && matches!(op, CmpOp::Le | CmpOp::Lt)).then_some(move |ratio: f64| {
+        if ratio.is_nan() || ratio == f64::INFINITY {
+            return taus.len();
+        }
+        taus.partition_point(|&tau| !op.apply(ratio, tau))
+    })
+}
+
+/// One submission's ρ(τ) where workload k's condition holds from τ point
+/// `first[k]` on: at each point the weights that hold, added in workload
+/// order (the sum [`profile`] makes point by point, made again only where
+/// a workload starts to hold), over `total`.
+fn profile_row(
+    (weights, total, first, points): (&[f64], f64, &[usize], usize),
+    starts: &mut Vec<usize>,
+    mut set: impl FnMut(usize, f64),
+) {
+    starts.clear();
+    starts.extend(first.iter().copied().filter(|&j| j < points));
+    starts.sort_unstable();
+    starts.dedup();
+    let mut j = 0;
+    let mut value = 0.0 / total;
+    for &start in starts.iter().chain(std::iter::once(&points)) {
+        while j < start {
+            set(j, value);
+            j += 1;
+        }
+        if start < points {
+            let mut held = 0.0;
+            for (k, w) in weights.iter().enumerate() {
+                if first[k] <= start {
+                    held += w;
+                }
+            }
+            value = held / total;
+        }
+    }
 }
 
 /// §6.8: each submission's score, the spec's score formula over its ρ(τ)

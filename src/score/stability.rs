@@ -5,7 +5,8 @@
 //! study slot of [`Leaderboard::outcomes`]): nothing is read again. A
 //! resampled leaderboard aggregates its studies with the spec's workload
 //! formula ([`super::workload_time`]) and then runs the spec's rule steps,
-//! profile and score unchanged ([`super::apply_rules`]).
+//! profile and score unchanged ([`super::Rules::scores`], the rules laid
+//! out once for every resample).
 //!
 //! Statistics (the rules where the issue left a choice):
 //! - intervals are percentile intervals with the inverted-CDF quantile
@@ -42,8 +43,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::error::ScoreError;
-use super::{apply_rules_framed, workload_time, Leaderboard};
-use crate::diagnostics::Warnings;
+use super::{workload_time, Leaderboard, Rules};
 use crate::error::Result;
 use crate::spec::Spec;
 
@@ -163,6 +163,23 @@ pub fn rescore(
     pick: &mut Pick,
     scratch: &mut Vec<f64>,
 ) -> Result<Vec<f64>> {
+    let rules = Rules::new(
+        spec,
+        &times.submissions,
+        &times.workloads,
+        Some(&times.frameworks),
+    )?;
+    rescore_with(spec, &rules, times, pick, scratch)
+}
+
+/// [`rescore`] with the rules laid out already (once for every resample).
+fn rescore_with(
+    spec: &Spec,
+    rules: &Rules,
+    times: &StudyTimes,
+    pick: &mut Pick,
+    scratch: &mut Vec<f64>,
+) -> Result<Vec<f64>> {
     let (n, m) = (times.submissions.len(), times.workloads.len());
     let mut matrix = DMatrix::from_element(n, m, f64::NAN);
     let mut all = Vec::new();
@@ -186,16 +203,7 @@ pub fn rescore(
         }
     }
     // Warnings were given once, for the point leaderboard.
-    let mut quiet = Warnings::default();
-    let ruled = apply_rules_framed(
-        spec,
-        &times.submissions,
-        &times.workloads,
-        matrix,
-        Some(&times.frameworks),
-        &mut quiet,
-    )?;
-    Ok(ruled.scores)
+    rules.scores(spec, matrix)
 }
 
 /// The scores of every resampled (or leave-one-out) leaderboard, in
@@ -206,13 +214,23 @@ pub fn resampled_scores(
     options: &Options,
 ) -> Result<Vec<Vec<f64>>> {
     check_options(options)?;
+    let rules = Rules::new(
+        spec,
+        &times.submissions,
+        &times.workloads,
+        Some(&times.frameworks),
+    )?;
     match options.method {
-        Method::Jackknife => jackknife(spec, times),
+        Method::Jackknife => jackknife(spec, &rules, times),
         Method::Bootstrap => (0..options.resamples)
             .into_par_iter()
             .map_init(
-                || (spec.clone(), Vec::new()),
-                |(own, scratch), i| bootstrap_one(spec, own, times, options, i as u64, scratch),
+                // A copy of the spec only where resamples weigh workloads.
+                || (None, Vec::new()),
+                |(own, scratch), i| {
+                    let at = (times, i as u64);
+                    bootstrap_one(spec, own, &rules, at, options, scratch)
+                },
             )
             .collect(),
     }
@@ -234,7 +252,7 @@ fn check_options(o: &Options) -> Result<()> {
 /// Leaderboard k (k = 0 … S−1) leaves out every submission's k-th study
 /// folder (sorted by name) on every workload; a submission with fewer than
 /// k + 1 studies keeps all it has.
-fn jackknife(spec: &Spec, times: &StudyTimes) -> Result<Vec<Vec<f64>>> {
+fn jackknife(spec: &Spec, rules: &Rules, times: &StudyTimes) -> Result<Vec<Vec<f64>>> {
     let names: Vec<Vec<&str>> = (0..times.submissions.len())
         .map(|r| times.study_names(r))
         .collect();
@@ -251,7 +269,7 @@ fn jackknife(spec: &Spec, times: &StudyTimes) -> Result<Vec<Vec<f64>>> {
                         .map(|x| x.1),
                 );
             };
-            rescore(spec, times, &mut pick, &mut scratch)
+            rescore_with(spec, rules, times, &mut pick, &mut scratch)
         })
         .collect()
 }
@@ -262,17 +280,22 @@ fn jackknife(spec: &Spec, times: &StudyTimes) -> Result<Vec<Vec<f64>>> {
 /// spec), then each cell's studies in (submission, workload) order.
 fn bootstrap_one(
     spec: &Spec,
-    own: &mut Spec,
-    times: &StudyTimes,
+    own: &mut Option<Spec>,
+    rules: &Rules,
+    (times, index): (&StudyTimes, u64),
     options: &Options,
-    index: u64,
     scratch: &mut Vec<f64>,
 ) -> Result<Vec<f64>> {
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     rng.set_stream(index);
-    if options.over != Over::Studies {
-        draw_workloads(spec, own, &mut rng);
-    }
+    let weighed = match options.over {
+        Over::Studies => spec,
+        _ => {
+            let own = own.get_or_insert_with(|| spec.clone());
+            draw_workloads(spec, own, &mut rng);
+            own
+        }
+    };
     let studies = options.over != Over::Workloads;
     let mut pick = |_: usize, _: usize, all: &[f64], out: &mut Vec<f64>| {
         if studies {
@@ -282,7 +305,7 @@ fn bootstrap_one(
             out.extend_from_slice(all);
         }
     };
-    rescore(own, times, &mut pick, scratch)
+    rescore_with(weighed, rules, times, &mut pick, scratch)
 }
 
 /// Draws the base workloads with replacement: a workload drawn m times

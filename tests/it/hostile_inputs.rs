@@ -452,6 +452,20 @@ fn many_submissions(
 }
 
 #[test]
+fn the_png_drawn_in_bands_is_the_png_of_the_whole_image() {
+    // The PNG is drawn and compressed a band of rows at a time, so that its
+    // pixels do not grow with the legend: its bytes must be those the `png`
+    // crate writes of the whole image drawn at once. 3 submissions fit one
+    // band; 40 make a band boundary cut through legend rows; 130 make six.
+    for n in [3, 40, 130] {
+        let (lb, spec) = many_submissions(n);
+        let banded = algoperf_engine::report::plot::png(&lb, &spec).expect("png");
+        let whole = algoperf_engine::report::plot::png_whole(&lb, &spec).expect("png");
+        assert!(banded == whole, "{n} submissions: the PNGs differ");
+    }
+}
+
+#[test]
 fn the_plot_grows_linearly_with_submissions() {
     // Regression: the plotting area grew with the legend, so every curve
     // (and every dash of it) grew with the number of submissions: 1,000

@@ -400,6 +400,11 @@ fn reduce(
     if set == Set::Profile {
         let profile = cx.profile.ok_or_else(|| missing("rho"))?;
         scratch.extend(profile.rho.iter().copied().filter(|v| !v.is_nan()));
+    } else if let (Set::Studies, Node::Var(Var::StudyTime)) = (set, arg) {
+        // The workload formula's usual reduction (`median(studies)`): the
+        // study times themselves, as `members` would give them one by one
+        // (`stability` reduces every cell of every resample).
+        scratch.extend(cx.studies.iter().copied().filter(|v| !v.is_nan()));
     } else {
         members(set, cx, |m| {
             let v = eval(arg, m, scratch)?;
@@ -667,7 +672,7 @@ pub(super) fn red_median(v: &mut [f64], _: f64) -> Result<f64, ReduceError> {
     if v.is_empty() {
         return Ok(f64::INFINITY);
     }
-    Ok(numeric::median(v))
+    Ok(numeric::median_in_place(v))
 }
 
 pub(super) fn red_geomean(v: &mut [f64], _: f64) -> Result<f64, ReduceError> {
