@@ -20,6 +20,7 @@ mod compat_cli;
 mod curves;
 mod degenerate;
 mod determinism;
+mod diagnostics;
 mod docs_links;
 mod escaping;
 mod examples;
