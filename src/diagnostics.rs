@@ -789,7 +789,10 @@ mod tests {
                     assert_eq!(said, location, "{w:?}")
                 }
                 Warning::UnreadableFolder { .. } => {
-                    assert_eq!(said, format!("s/a: {kind}: Permission denied (os error 13)"))
+                    assert_eq!(
+                        said,
+                        format!("s/a: {kind}: Permission denied (os error 13)")
+                    )
                 }
                 _ => assert_eq!(said, format!("{location}: {kind}"), "{w:?}"),
             }

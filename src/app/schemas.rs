@@ -19,6 +19,7 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     ("check", "check --format json"),
     ("heldout", "heldout sample --format json"),
     ("spec-explain", "spec explain --format json"),
+    ("spec-check", "spec check --format json"),
 ];
 
 /// The schema of `T` as it is written (the serialize contract: every field
@@ -78,6 +79,7 @@ pub fn schema(name: &str) -> Option<Schema> {
         "check" => of::<crate::check::CheckDoc>(name),
         "heldout" => of::<super::heldout::HeldoutSample>(name),
         "spec-explain" => of::<crate::spec::SpecDoc>(name),
+        "spec-check" => of::<super::spec::SpecCheckDoc>(name),
         _ => return None,
     })
 }

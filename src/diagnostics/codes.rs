@@ -28,7 +28,6 @@ impl Severity {
     }
 }
 
-
 /// A stable code. Its name (`stray-entry`) never changes once published:
 /// CI configurations, Python warning filters and people's notes refer to
 /// it. The order is `check`'s sort order and the table's.
@@ -397,7 +396,8 @@ impl Code {
 /// The code table of `docs/check.md`: every code, its severity, what
 /// reports it and its title, in registry order (a test holds the page to it).
 pub fn markdown_table() -> String {
-    let mut out = String::from("| code | severity | reported by | meaning |\n| --- | --- | --- | --- |\n");
+    let mut out =
+        String::from("| code | severity | reported by | meaning |\n| --- | --- | --- | --- |\n");
     for code in ALL {
         let e = code.entry();
         out.push_str(&format!(

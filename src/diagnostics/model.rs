@@ -18,12 +18,11 @@ use std::path::{Path, PathBuf};
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::codes::{Code, ALL as CODES};
 /// Whether a diagnostic fails what found it (the registry's).
 pub use super::codes::Severity;
+use super::codes::{Code, ALL as CODES};
 use super::{escape_controls, Warning};
 use crate::error::ingest::{LogWarning, TrialError, TrialProblem};
-use crate::error::spec::SpecError;
 
 /// One problem, however it was found. Its JSON is flat: `code`,
 /// `severity`, `file`, `line` (null when unknown), `column`, `place` and
@@ -50,9 +49,23 @@ pub struct Diagnostic {
     pub place: Option<String>,
     /// What is wrong, on one line.
     pub message: String,
-    /// What would fix it, when there is something useful to say.
+    /// What would fix it, when there is something useful to say
+    /// (`expected a whole number`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// The line the problem is on, for the terminal's excerpt (spec
+    /// errors); the JSON has its line and column instead.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub snippet: Option<Snippet>,
+}
+
+/// The text of the line a diagnostic points at, and how many characters
+/// from its column on the caret underlines.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Snippet {
+    pub source_line: String,
+    pub width: usize,
 }
 
 fn lossy_path_opt<S: serde::Serializer>(path: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
@@ -68,8 +81,15 @@ impl Ord for Diagnostic {
         fn key(d: &Diagnostic) -> (&Option<PathBuf>, Option<u64>, Code, &String) {
             (&d.file, d.line, d.code, &d.message)
         }
-        fn rest(d: &Diagnostic) -> (Option<u64>, &Option<String>, &Option<String>, Severity) {
-            (d.column, &d.place, &d.help, d.severity)
+        type Rest<'a> = (
+            Option<u64>,
+            &'a Option<String>,
+            &'a Option<String>,
+            Severity,
+            &'a Option<Snippet>,
+        );
+        fn rest(d: &Diagnostic) -> Rest<'_> {
+            (d.column, &d.place, &d.help, d.severity, &d.snippet)
         }
         key(self)
             .cmp(&key(other))
@@ -104,6 +124,7 @@ impl Diagnostic {
             place,
             message,
             help: None,
+            snippet: None,
         }
     }
 
@@ -132,16 +153,35 @@ impl Diagnostic {
         }
     }
 
-    /// `severity[code] location: message`, and `  = help: …` below it.
+    /// `severity: location: message`, the line it points at with a caret
+    /// under the place (where there is one), and `  = help` below: how a
+    /// spec's errors and warnings reach the terminal. Not escaped here:
+    /// the error printer escapes each line.
     pub fn terminal(&self) -> String {
-        let mut s = format!(
-            "{}[{}] {}",
-            self.severity.name(),
-            self.code.name(),
-            self.located_message()
-        );
+        format!("{}: {}", self.severity.name(), self.body())
+    }
+
+    /// [`Diagnostic::terminal`] without the severity (a spec error's own
+    /// text, which the error it is part of leads with `error: `).
+    pub fn body(&self) -> String {
+        let mut s = match self.location().as_str() {
+            "" => self.message.clone(),
+            at => format!("{at}: {}", self.message),
+        };
+        if let (Some(snippet), Some(line)) = (&self.snippet, self.line) {
+            let column = self.column.unwrap_or(1) as usize;
+            let gutter = line.to_string().len();
+            let _ = write!(s, "\n{:gutter$} |", "");
+            let _ = write!(s, "\n{line} | {}", snippet.source_line);
+            let pad: String = (snippet.source_line.chars())
+                .take(column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let carets = "^".repeat(snippet.width);
+            let _ = write!(s, "\n{:gutter$} | {pad}{carets}", "");
+        }
         if let Some(help) = &self.help {
-            let _ = write!(s, "\n  = help: {}", escape_controls(help));
+            let _ = write!(s, "\n  = {help}");
         }
         s
     }
@@ -260,31 +300,6 @@ impl JsonSchema for Severity {
     }
 }
 
-impl From<&SpecError> for Diagnostic {
-    /// A spec error (`spec-error`) at its file, line and column, with what
-    /// was expected as help.
-    fn from(e: &SpecError) -> Self {
-        let at = |n: usize| (e.line > 0).then_some(n as u64);
-        Diagnostic {
-            line: at(e.line),
-            column: at(e.column),
-            help: e.expected.as_ref().map(|x| format!("expected {x}")),
-            ..Diagnostic::new(Code::SpecError, &e.file, None, e.message.clone())
-        }
-    }
-}
-
-impl Diagnostic {
-    /// A spec's warning (a spec error's shape, `spec-warning`).
-    pub fn spec_warning(w: &SpecError) -> Self {
-        Diagnostic {
-            code: Code::SpecWarning,
-            severity: Code::SpecWarning.severity(),
-            ..Diagnostic::from(w)
-        }
-    }
-}
-
 /// The code of a trial file that cannot be scored (or, going backwards, is
 /// scored in file order).
 pub fn trial_code(problem: &TrialProblem) -> Code {
@@ -304,7 +319,12 @@ pub fn trial_code(problem: &TrialProblem) -> Code {
 impl From<&TrialError> for Diagnostic {
     /// At the trial's file and line, the problem as the message.
     fn from(e: &TrialError) -> Self {
-        Diagnostic::new(trial_code(&e.problem), &e.path, e.line, e.problem.to_string())
+        Diagnostic::new(
+            trial_code(&e.problem),
+            &e.path,
+            e.line,
+            e.problem.to_string(),
+        )
     }
 }
 
@@ -414,36 +434,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_spec_error_keeps_its_position_and_expectation() {
-        let text = "[profile]\ntau = \"linspace(1, 4)\"\n";
-        let mut e = SpecError::at(Path::new("s.toml"), text, 16, 30, "`linspace` takes 3");
-        e.expected = Some("`linspace(a, b, n)`".into());
-        let d = Diagnostic::from(&e);
-        assert_eq!(
-            d.terminal(),
-            "error[spec-error] s.toml:2:7: `linspace` takes 3\n  = help: expected `linspace(a, b, n)`"
-        );
-        assert_eq!(
-            d.github(),
-            "::error file=s.toml,line=2,col=7,title=spec-error::`linspace` takes 3"
-        );
-        let w = Diagnostic::spec_warning(&e);
-        assert_eq!(
-            w.github(),
-            "::warning file=s.toml,line=2,col=7,title=spec-warning::`linspace` takes 3"
-        );
-        let whole = Diagnostic::from(&SpecError::whole_file(Path::new("s.toml"), "unreadable"));
-        assert_eq!(whole.terminal(), "error[spec-error] s.toml: unreadable");
-    }
-
-    #[test]
     fn a_warning_points_at_its_file_or_place() {
         let d = Diagnostic::from(&Warning::HiddenEntry {
             path: "s/.git".into(),
         });
         assert_eq!(
             d.terminal(),
-            "warning[stray-entry] s/.git: hidden file or folder ignored"
+            "warning: s/.git: hidden file or folder ignored"
         );
         let d = Diagnostic::from(&Warning::ReferenceMissed {
             workload: "ogbg".into(),

@@ -46,7 +46,8 @@ fn has_line(text: &str, line: &str) {
 #[test]
 fn a_run_warning_reads_the_same_in_score_and_check() {
     let t = Tree::new();
-    t.submission("a", 100.0, 100.0).submission("b", 200.0, 200.0);
+    t.submission("a", 100.0, 100.0)
+        .submission("b", 200.0, 200.0);
     t.write("a/notes.txt", "x");
     t.trial(
         "b",
@@ -174,9 +175,15 @@ fn github_annotations_escape_every_kind() {
 
     // A spec warning: a spec error's shape, its own code and severity.
     let text = "[rules]\nstep = \"x\"\n";
-    let w = SpecError::at(Path::new("s,1:2.toml"), text, 8, 12, "never acts: 100%\r\nof it");
+    let w = SpecError::at(
+        Path::new("s,1:2.toml"),
+        text,
+        8,
+        12,
+        "never acts: 100%\r\nof it",
+    );
     assert_eq!(
-        Diagnostic::spec_warning(&w).github(),
+        w.as_warning().github(),
         "::warning file=s%2C1%3A2.toml,line=2,col=1,title=spec-warning::never acts: 100%25%0D%0Aof it"
     );
 
@@ -209,4 +216,53 @@ fn github_annotations_escape_every_kind() {
         f.github(),
         "::error file=x%2Cy%3Az/submission_info.yml,line=3,title=info-ruleset::ruleset `a%25b`%0Ais not the spec's"
     );
+}
+
+/// `spec check` writes a spec's errors through the one model in every
+/// format: the terminal text it always printed, the model's JSON, the
+/// model's annotations; the exit status is the same in all three.
+#[test]
+fn spec_check_writes_spec_errors_in_every_format() {
+    let (_dir, bad) = crate::common::spec_variant(
+        "rulesets/v05_external.toml",
+        "linspace(1, 4, 100)",
+        "linspace(1, 4)",
+    );
+    let good = crate::common::repo("rulesets/v05_external.toml");
+    let errors = algoperf_engine::spec::load(&bad).expect_err("a bad spec");
+    let (good, bad) = (
+        good.to_str().expect("utf-8").to_string(),
+        bad.to_str().expect("utf-8").to_string(),
+    );
+
+    let (out, err, status) = bin(&["spec", "check", &good, &bad]);
+    assert_eq!(status, Some(1), "{err}");
+    assert_eq!(out, format!("{good}: ok\n"));
+    for e in &errors.0 {
+        assert!(err.contains(&format!("{e}\n")), "{err}");
+    }
+
+    let (out, err, status) = bin(&["spec", "check", &good, &bad, "--format", "json"]);
+    assert_eq!(status, Some(1), "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(
+        doc["files"],
+        serde_json::json!([{"file": good, "ok": true}, {"file": bad, "ok": false}])
+    );
+    let want: Vec<serde_json::Value> = (errors.0.iter())
+        .map(|e| serde_json::to_value(Diagnostic::from(e)).expect("JSON"))
+        .collect();
+    assert_eq!(doc["diagnostics"], serde_json::Value::Array(want.clone()));
+    assert_eq!(doc["errors"], want.len());
+    assert_eq!(doc["diagnostics"][0]["code"], "spec-error");
+    assert!(doc["diagnostics"][0]["column"].is_u64());
+
+    let (out, err, status) = bin(&["spec", "check", &good, &bad, "--format", "github"]);
+    assert_eq!(status, Some(1), "{err}");
+    let lines: String = (errors.0.iter())
+        .map(|e| format!("{}\n", Diagnostic::from(e).github()))
+        .collect();
+    assert_eq!(out, lines);
+    assert!(out.starts_with("::error file="), "{out}");
+    assert!(err.contains("checked 2 spec file(s): 1 failed"), "{err}");
 }

@@ -136,6 +136,10 @@ fn commands(logs: &str, submission: &str) -> Vec<(&'static str, Vec<String>)> {
             "spec-explain",
             plain(&["spec", "explain", spec, "--format", "json"]),
         ),
+        (
+            "spec-check",
+            plain(&["spec", "check", spec, "--format", "json"]),
+        ),
     ]
 }
 
