@@ -2,13 +2,20 @@
 //! registry ([`super::codes`]), a severity, a location, a message and
 //! perhaps a help line, whatever found it — a spec error or warning, a
 //! run's warning, a `check` finding — and is rendered by format: the
-//! terminal ([`Diagnostic::terminal`], or grouped by code:
-//! [`terminal_grouped`]), JSON (its `Serialize`), GitHub Actions
-//! annotations ([`Diagnostic::github`], [`github_all`]).
+//! terminal ([`Diagnostic::terminal`], one at a time, as a spec's problems
+//! are printed; or grouped by code, [`terminal_grouped`], as `check` prints
+//! its findings), JSON (its `Serialize`: `check` and `spec check`), GitHub
+//! Actions annotations ([`Diagnostic::github`], [`github_all`]).
 //!
-//! The stages' types convert into it here, where they live (a run's
-//! [`Warning`], the readers' [`TrialError`] and [`LogWarning`], a
-//! [`SpecError`]); `check`'s own findings are built as diagnostics.
+//! The types below this module convert into it here (a run's [`Warning`],
+//! the readers' [`TrialError`] and [`LogWarning`]); a spec error converts
+//! on its own side (`error::spec`, which this module does not import), and
+//! `check` builds its own findings as diagnostics.
+//!
+//! Not on the model (their texts are published and tested): a run's
+//! grouped warning summary on stderr ([`super::Warnings::render`]), the
+//! `warnings` entries of the leaderboard JSON and HTML page, and the
+//! `--strict` list.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
