@@ -143,6 +143,16 @@ pub enum Warning {
         submission: String,
         workload: String,
     },
+    /// A folder of a study named `<workload>_<suffix>` whose workload the
+    /// targets file knows but whose suffix is not one of the spec's
+    /// frameworks. (Last, so that a results cache written before it still
+    /// reads.)
+    UnknownFramework {
+        submission: String,
+        study: String,
+        folder: String,
+        frameworks: Vec<String>,
+    },
 }
 
 impl Warning {
@@ -169,6 +179,13 @@ impl Warning {
             NoTarget { workload, .. } => {
                 format!("workload `{workload}` has no target in this spec's targets file, ignored")
             }
+            UnknownFramework {
+                folder, frameworks, ..
+            } => format!(
+                "framework suffix `{}` is not one of the spec's ({}): the folder is not scored",
+                folder.rsplit_once('_').map_or("", |(_, suffix)| suffix),
+                frameworks.join(", ")
+            ),
             NotATrialFolder { .. } => "folder is not a trial folder trial_<n>, ignored".into(),
             NoRawLogs { .. } => "workload folder without raw logs (*.log), skipped".into(),
             Trial(e) => e.kind(),
@@ -229,6 +246,12 @@ impl Warning {
                 study,
                 folder,
                 ..
+            }
+            | UnknownFramework {
+                submission,
+                study,
+                folder,
+                ..
             } => format!("{submission}/{study}/{folder}"),
             Trial(e) => e.to_string(),
             MalformedLogLine(w) => w.to_string(),
@@ -273,6 +296,7 @@ impl Warning {
             HiddenEntry { .. }
                 | StrayFile { .. }
                 | NotAWorkloadFolder { .. }
+                | UnknownFramework { .. }
                 | NoTarget { .. }
                 | NotATrialFolder { .. }
                 | UnscoredWorkload { .. }
@@ -299,6 +323,7 @@ pub struct Warnings {
     items: Vec<Warning>,
 }
 
+pub mod codes;
 pub mod lossy_path;
 pub mod model;
 
@@ -592,6 +617,17 @@ mod tests {
                 false,
             ),
             (
+                UnknownFramework {
+                    submission: s("a"),
+                    study: s("study_0"),
+                    folder: s("wmt_tf"),
+                    frameworks: vec![s("jax"), s("pytorch")],
+                },
+                "framework suffix `tf` is not one of the spec's (jax, pytorch): the folder is not scored",
+                "a/study_0/wmt_tf",
+                false,
+            ),
+            (
                 NotATrialFolder { path: p("s/a/st/wl/run_1") },
                 "folder is not a trial folder trial_<n>, ignored",
                 "s/a/st/wl/run_1",
@@ -727,6 +763,40 @@ mod tests {
              warning: hidden file or folder ignored (s/.git)\n\
              6 warnings of 3 kinds\n"
         );
+    }
+
+    /// Every warning's code is one the registry says a run reports, and
+    /// its diagnostic says what the warning says: its kind, at its file or
+    /// place (a trial's and a log line's problem at their file and line).
+    #[test]
+    fn each_warning_has_a_run_code_and_its_own_words() {
+        use model::Diagnostic;
+        for (w, kind, location, _) in table() {
+            let code = w.code();
+            assert!(
+                matches!(
+                    code.reporter(),
+                    codes::Reporter::Run | codes::Reporter::RunAndCheck
+                ),
+                "{w:?}: {}",
+                code.name()
+            );
+            let d = Diagnostic::from(&w);
+            assert_eq!(d.code, code);
+            let said = format!("{}: {}", d.location(), d.message);
+            match &w {
+                Warning::Trial(_) | Warning::MalformedLogLine(_) => {
+                    assert_eq!(said, location, "{w:?}")
+                }
+                Warning::UnreadableFolder { .. } => {
+                    assert_eq!(
+                        said,
+                        format!("s/a: {kind}: Permission denied (os error 13)")
+                    )
+                }
+                _ => assert_eq!(said, format!("{location}: {kind}"), "{w:?}"),
+            }
+        }
     }
 
     /// `--strict` fails on the warnings whose variant is fatal, and on no other.

@@ -152,14 +152,15 @@ def _input(submissions: _Optional[PathLike], load_results: _Optional[PathLike]) 
 
 class EngineWarning(UserWarning):
     """Base category of every engine warning; each kind has its subclass
-    (``ae.StudyCountWarning``, …: the kind's name plus ``Warning``)."""
+    (``ae.TooFewStudiesWarning``, …: the code in CamelCase plus ``Warning``;
+    the codes are the engine's one list, shared with ``check``'s findings)."""
 
 
 _CATEGORIES: _Dict[str, type] = {}
 
 
 def _category(kind: str) -> type:
-    """The category of a warning code (``study-count`` → ``StudyCountWarning``)."""
+    """The category of a warning code (``too-few-studies`` → ``TooFewStudiesWarning``)."""
     stem = "".join(part[:1].upper() + part[1:] for part in kind.split("-"))
     name = f"{stem}Warning"
     cls = _CATEGORIES.get(name)
@@ -170,7 +171,7 @@ def _category(kind: str) -> type:
 
 
 def __getattr__(name: str) -> type:
-    # Warning categories exist per kind: `ae.StudyCountWarning`.
+    # Warning categories exist per code: `ae.TooFewStudiesWarning`.
     if name.endswith("Warning") and name[:1].isupper() and name != "Warning":
         stem = name[: -len("Warning")]
         code = "".join(f"-{c.lower()}" if c.isupper() else c for c in stem).lstrip("-")
@@ -181,7 +182,7 @@ def __getattr__(name: str) -> type:
 @_dataclass(frozen=True)
 class RunWarning:
     """One warning of a run, as data: its ``kind`` (the warning's code, e.g.
-    ``study-count``; the category is ``StudyCountWarning``),
+    ``too-few-studies``; the category is ``TooFewStudiesWarning``),
     what is wrong (``summary``), where (``location``), and whether
     ``strict=True`` makes it fatal."""
 

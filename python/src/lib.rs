@@ -181,13 +181,13 @@ fn json<T: serde::Serialize>(doc: &T) -> PyResult<String> {
 }
 
 /// One warning as Python sees it: (code, summary, location, strict_fatal).
-/// The code (`study-count`) names the warning category (`StudyCountWarning`).
+/// The code (`too-few-studies`) names the warning category (`TooFewStudiesWarning`).
 type WarningRow = (String, String, String, bool);
 
 fn warning_rows(warnings: &Warnings) -> Vec<WarningRow> {
     (warnings.items().into_iter())
         .map(|w| {
-            let code = w.code().to_string();
+            let code = w.code().name().to_string();
             (code, w.kind(), w.location(), w.fatal_under_strict())
         })
         .collect()

@@ -53,8 +53,12 @@ def test_warnings_go_through_the_warnings_module(v05_spec, v05_logs):
     categories = {w.category for w in r.warnings}
     assert {type(c.message) for c in caught} == categories
     assert all(w.kind == w.kind.lower() for w in r.warnings)
-    assert ae.StudyCountWarning is ae.StudyCountWarning
-    assert issubclass(ae.StudyCountWarning, ae.EngineWarning)
+    assert ae.TooFewStudiesWarning is ae.TooFewStudiesWarning
+    assert issubclass(ae.TooFewStudiesWarning, ae.EngineWarning)
+    # A warning's kind is a code of the engine's one list (check's codes).
+    codes = ae.schema("check")["$defs"]["Code"]["enum"]
+    assert {w.kind for w in r.warnings} <= set(codes)
+    assert "missing-workload" in {w.kind for w in r.warnings}
 
 
 def test_explain_equals_the_cli(v05_spec, v05_logs):

@@ -21,6 +21,7 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     ("spec-explain", "spec explain --format json"),
     ("spec-diff", "spec diff --format json"),
     ("targets-derive", "targets derive --format json"),
+    ("spec-check", "spec check --format json"),
 ];
 
 /// Every input file format with a schema: (name, what it is). Its schema
@@ -101,6 +102,7 @@ pub fn schema(name: &str) -> Option<Schema> {
         "spec-diff" => of::<super::spec::SpecDiffDoc>(name),
         "spec" => input(crate::spec::schema::json_schema(), name),
         "targets-derive" => of::<super::targets::DerivedTargets>(name),
+        "spec-check" => of::<super::spec::SpecCheckDoc>(name),
         _ => return None,
     })
 }

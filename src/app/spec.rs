@@ -2,9 +2,13 @@
 
 use std::path::PathBuf;
 
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::diagnostics::model::{Diagnostic, Severity};
 use crate::error::Result;
 use crate::run::error::RunError;
-use crate::spec::Spec;
+use crate::spec::{Spec, SpecError};
 
 /// One file's verdict.
 #[derive(Debug)]
@@ -12,17 +16,75 @@ pub struct SpecVerdict {
     pub file: PathBuf,
     /// The loaded spec, or every problem found in it.
     pub outcome: Result<Spec>,
+    /// Its errors, or the loaded spec's warnings, in the one model.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Loads and checks each file; with `strict`, a spec's warnings (steps
 /// that can never act) fail it.
 pub fn check(files: &[PathBuf], strict: bool) -> Vec<SpecVerdict> {
     (files.iter())
-        .map(|f| SpecVerdict {
-            file: f.clone(),
-            outcome: crate::spec::check(f, strict).map_err(Into::into),
+        .map(|f| {
+            let loaded = crate::spec::load(f);
+            let diagnostics = match &loaded {
+                Ok(s) => s.warnings.iter().map(SpecError::as_warning).collect(),
+                Err(e) => e.0.iter().map(Diagnostic::from).collect(),
+            };
+            SpecVerdict {
+                file: f.clone(),
+                outcome: loaded
+                    .and_then(|s| crate::spec::strict(s, strict))
+                    .map_err(Into::into),
+                diagnostics,
+            }
         })
         .collect()
+}
+
+/// `spec check --format json`: every spec file checked and every problem
+/// found in them.
+///
+/// A file fails on a spec error, or with --strict on a spec warning.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct SpecCheckDoc {
+    /// Each file, in the order given, and whether it passed.
+    pub files: Vec<SpecFileVerdict>,
+    /// Number of spec errors.
+    pub errors: usize,
+    /// Number of spec warnings.
+    pub warnings: usize,
+    /// The errors and warnings, file by file (as the one diagnostic model
+    /// writes them).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One file checked.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct SpecFileVerdict {
+    /// The path (or shipped name) as given.
+    pub file: String,
+    pub ok: bool,
+}
+
+/// The document of a `spec check`.
+pub fn check_document(verdicts: &[SpecVerdict]) -> SpecCheckDoc {
+    let diagnostics: Vec<Diagnostic> = (verdicts.iter())
+        .flat_map(|v| v.diagnostics.iter().cloned())
+        .collect();
+    let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+    SpecCheckDoc {
+        files: (verdicts.iter())
+            .map(|v| SpecFileVerdict {
+                file: v.file.display().to_string(),
+                ok: v.outcome.is_ok(),
+            })
+            .collect(),
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        diagnostics,
+    }
 }
 
 /// One file's `spec test` run: its report, or why it could not run.

@@ -1,120 +1,41 @@
-//! Layout checks: the walk's warnings as findings, and the shape of each
-//! submission (studies, workloads, trials) against the spec.
+//! Layout checks: the walk's warnings as the run gives them, and the shape
+//! of each submission (studies, workloads, trials) against the spec.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::{Code, Finding, Scope};
 use crate::diagnostics::{Warning, Warnings};
-use crate::error::{TrialError, TrialProblem};
 use crate::ingest::{self, Ingested, Problems, MEASUREMENTS};
 use crate::spec::Spec;
 
-/// Turns the walk's warnings into findings. Warnings that repeat a trial or
-/// log-line problem are left to [`super::trials::read_problems`], which has
-/// them as data.
-pub fn walk_findings(
-    warnings: &Warnings,
-    problems: &Problems,
-    spec: &Spec,
-    scope: &Scope,
-    out: &mut Vec<Finding>,
-) {
-    let as_data: HashSet<String> = problems
-        .trials
-        .iter()
-        .map(|e| e.to_string())
-        .chain(problems.log_lines.iter().map(|w| w.to_string()))
-        .collect();
+/// The run's warnings about the checked submissions, each as its own
+/// diagnostic (a folder of the tree named under the tree's root). The one
+/// warning not reported: `submission_info.yml` in a submission folder,
+/// where it belongs.
+pub fn walk_findings(warnings: &Warnings, scope: &Scope, out: &mut Vec<Finding>) {
     for w in warnings.items() {
-        if as_data.contains(&w.location()) {
+        if is_info_file(w, scope) {
             continue;
         }
-        let Some(f) = classify(w, spec, scope) else {
-            continue;
-        };
-        if f.file.as_deref().is_none_or(|p| scope.contains(p)) {
-            out.push(f);
+        let d = w.diagnostic_in(&scope.root);
+        if d.file.as_deref().is_none_or(|p| scope.contains(p)) {
+            out.push(d);
         }
     }
 }
 
-/// The finding for one walk warning (`None` for what is not a problem here:
-/// `submission_info.yml` in a submission folder). The finding's message is
-/// the warning's kind, unless said otherwise.
-pub(crate) fn classify(w: &Warning, spec: &Spec, scope: &Scope) -> Option<Finding> {
-    let at = |code: Code, path: &Path| Some(Finding::new(code, path, None, w.kind()));
-    let in_root = |rel: &str| scope.root.join(rel);
-    match w {
-        Warning::HiddenEntry { path } | Warning::NotATrialFolder { path } => {
-            at(Code::StrayEntry, path)
-        }
-        Warning::NonUtf8Name { path }
-        | Warning::SymlinkLoop { path }
-        | Warning::UnreadableEntry { path, .. } => at(Code::UnreadableEntry, path),
-        Warning::UnreadableFolder { path, reason } => Some(Finding::new(
-            Code::UnreadableEntry,
-            path,
-            None,
-            format!("{}: {reason}", w.kind()),
-        )),
-        Warning::StudyWithoutWorkloads { path } => at(Code::EmptyStudy, path),
-        Warning::NoRawLogs { path } => at(Code::LogsMissing, path),
-        Warning::StrayFile { path, .. } => {
-            let is_info = path.file_name().and_then(|n| n.to_str())
-                == Some(crate::report::info::INFO_FILE)
-                && path
-                    .parent()
-                    .and_then(|p| p.strip_prefix(&scope.root).ok())
-                    .is_some_and(|rel| rel.components().count() == 1);
-            if is_info {
-                None
-            } else {
-                at(Code::StrayEntry, path)
-            }
-        }
-        Warning::NotAWorkloadFolder { folder, .. } => {
-            let path = in_root(&w.location());
-            let finding = match folder.rsplit_once('_') {
-                Some((workload, framework)) if spec.targets.contains_key(workload) => {
-                    Finding::new(
-                        Code::UnknownFramework,
-                        path,
-                        None,
-                        format!(
-                            "framework suffix `{framework}` is not one of the spec's ({}): the folder is not scored",
-                            spec.frameworks.join(", ")
-                        ),
-                    )
-                }
-                _ => Finding::new(Code::StrayEntry, path, None, w.kind()),
-            };
-            Some(finding)
-        }
-        // Scored in file order (as the reference does), still a finding.
-        Warning::Trial(TrialError {
-            path,
-            line,
-            problem: problem @ TrialProblem::TimeBackwards { .. },
-        }) => Some(Finding::new(
-            Code::TimeBackwards,
-            path,
-            *line,
-            problem.to_string(),
-        )),
-        Warning::NoTarget { .. } => Some(Finding::new(
-            Code::UnknownWorkload,
-            in_root(&w.location()),
-            None,
-            w.kind(),
-        )),
-        _ => Some(Finding {
-            file: None,
-            line: None,
-            code: Code::WalkWarning,
-            message: format!("{} ({})", w.kind(), w.location()),
-        }),
-    }
+/// Whether `w` is a stray-file note about a submission's own
+/// `submission_info.yml` (which `check` reads, see [`super::info`]).
+fn is_info_file(w: &Warning, scope: &Scope) -> bool {
+    let Warning::StrayFile { path, .. } = w else {
+        return false;
+    };
+    path.file_name().and_then(|n| n.to_str()) == Some(crate::report::info::INFO_FILE)
+        && path
+            .parent()
+            .and_then(|p| p.strip_prefix(&scope.root).ok())
+            .is_some_and(|rel| rel.components().count() == 1)
 }
 
 /// One submission's studies → workloads → trials, as far as the walk found
@@ -283,24 +204,30 @@ pub fn count_findings(folder: &Path, shape: &Shape, spec: &Spec, out: &mut Vec<F
 mod tests {
     use super::*;
 
-    /// A walk warning without a code of its own is kept, as the walk words it.
+    /// A run's warning without a file is reported at its place, in the
+    /// run's words and with the run's code.
     #[test]
-    fn unknown_walk_warnings_are_kept() {
-        let spec_dir =
-            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rulesets/v05_external.toml");
-        let spec = crate::spec::load(&spec_dir).expect("spec");
+    fn a_warning_without_a_file_keeps_its_place() {
         let scope = Scope {
             root: PathBuf::from("subs"),
             only: None,
         };
-        let w = Warning::Degenerate(crate::ingest::degenerate::Problem {
+        let mut ws = Warnings::default();
+        ws.push(Warning::Degenerate(crate::ingest::degenerate::Problem {
             location: "subs/x".into(),
             summary: "something new".into(),
             detail: String::new(),
+        }));
+        ws.push(Warning::StrayFile {
+            path: PathBuf::from("subs/a/submission_info.yml"),
+            expected: crate::diagnostics::Level::Study,
         });
-        let f = classify(&w, &spec, &scope).expect("kept");
-        assert_eq!(f.code, Code::WalkWarning);
-        assert_eq!(f.message, "something new (subs/x)");
-        assert_eq!(f.file, None);
+        let mut out = Vec::new();
+        walk_findings(&ws, &scope, &mut out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].code, Code::Degenerate);
+        assert_eq!(out[0].location(), "subs/x");
+        assert_eq!(out[0].message, "something new");
+        assert_eq!(out[0].file, None);
     }
 }

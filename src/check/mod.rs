@@ -5,12 +5,13 @@
 //!
 //! The walk and the readers are the scoring run's own
 //! ([`crate::ingest::ingest_detailed`]): `check` sees the tree exactly as
-//! scoring would, turns the walk's warnings and the readers' problems into
-//! findings ([`layout`], [`trials`]), and adds what only a checker asks:
-//! counts against the spec's `[expect]`, budgets, targets never reached,
-//! copied trials, and `submission_info.yml` ([`info`]).
+//! scoring would and reports the run's own warnings as they are — each
+//! warning's diagnostic, with its code, in the one model
+//! ([`crate::diagnostics::model`]) — and adds what only a checker asks:
+//! counts against the spec's `[expect]` ([`layout`]), budgets, targets
+//! never reached, copied trials ([`trials`]), and `submission_info.yml`
+//! ([`info`]).
 
-mod codes;
 mod info;
 mod layout;
 mod output;
@@ -21,67 +22,17 @@ use std::path::{Path, PathBuf};
 use crate::ingest::{self, Selection, Silent, Source};
 use crate::spec::Spec;
 
-pub use codes::{Code, Entry, ALL as CODES};
+pub use crate::diagnostics::codes::{Code, Entry, ALL as CODES};
 pub use output::{
     escape_data, escape_property, github, json, summary as output_summary, terminal, CheckDoc,
-    FindingDoc,
 };
 
 /// Whether a finding fails the check: the one diagnostic model's.
 pub use crate::diagnostics::model::Severity;
 
-/// One problem: its code (and through it its severity), where, and what.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Finding {
-    /// The file or folder, as the path given to `check` joined with the rest.
-    pub file: Option<PathBuf>,
-    /// 1-based line in `file`, where the problem is on one line.
-    pub line: Option<u64>,
-    pub code: Code,
-    pub message: String,
-}
-
-impl Finding {
-    pub fn new(code: Code, file: impl Into<PathBuf>, line: Option<u64>, message: String) -> Self {
-        Finding {
-            file: Some(file.into()),
-            line,
-            code,
-            message,
-        }
-    }
-
-    pub fn severity(&self) -> Severity {
-        self.code.severity()
-    }
-
-    /// `file:line`, `file`, or empty.
-    pub fn location(&self) -> String {
-        match (&self.file, self.line) {
-            (Some(f), Some(l)) => format!("{}:{l}", f.display()),
-            (Some(f), None) => f.display().to_string(),
-            (None, _) => String::new(),
-        }
-    }
-}
-
-/// A finding in the one diagnostic model: its code's name and severity,
-/// its file and line, its message.
-impl From<&Finding> for crate::diagnostics::model::Diagnostic {
-    fn from(f: &Finding) -> Self {
-        crate::diagnostics::model::Diagnostic {
-            code: f.code.name(),
-            severity: f.severity(),
-            location: crate::diagnostics::model::Location {
-                file: f.file.clone(),
-                line: f.line,
-                ..Default::default()
-            },
-            message: f.message.clone(),
-            help: None,
-        }
-    }
-}
+/// One problem `check` found: a diagnostic of the one model (its code, and
+/// through it its severity, where, and what).
+pub type Finding = crate::diagnostics::model::Diagnostic;
 
 /// What to check besides the logs.
 #[derive(Debug, Clone, Default)]
@@ -107,7 +58,7 @@ impl Report {
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.severity() == severity)
+            .filter(|f| f.severity == severity)
             .count()
     }
 
@@ -226,8 +177,7 @@ fn check_one(
             return;
         }
     };
-    layout::walk_findings(&ingested.warnings, &problems, spec, &scope, out);
-    trials::read_problems(&problems, &scope, out);
+    layout::walk_findings(&ingested.warnings, &scope, out);
     if ingested.submissions.is_empty() {
         out.push(Finding::new(
             Code::NoSubmission,

@@ -1,17 +1,18 @@
-//! `check`'s three outputs: the terminal (grouped by code, with counts),
-//! one JSON document (`schema/check.schema.json`), and GitHub Actions
-//! workflow commands (annotations on a pull request's files).
+//! `check`'s three outputs, each the one diagnostic model's renderer for
+//! its format ([`crate::diagnostics::model`]): the terminal (grouped by
+//! code, with counts), one JSON document (`schema/check.schema.json`, its
+//! findings the model's JSON), and GitHub Actions workflow commands
+//! (annotations on a pull request's files). What is `check`'s own is the
+//! summary line and the document around the findings.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::path::PathBuf;
 
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::{Code, Finding, Report, Severity, CODES};
-use crate::diagnostics::escape_controls;
-use crate::diagnostics::model::Diagnostic;
+use super::{Code, Finding, Report, Severity};
+use crate::diagnostics::model;
 pub use crate::diagnostics::model::{escape_data, escape_property};
 use crate::report::json::SpecIdentity;
 use crate::spec::Spec;
@@ -19,31 +20,8 @@ use crate::spec::Spec;
 /// The findings grouped by code (errors first), every finding listed under
 /// its group, then one summary line.
 pub fn terminal(report: &Report) -> String {
-    let mut groups: BTreeMap<(Severity, Code), Vec<&Finding>> = BTreeMap::new();
-    for f in &report.findings {
-        groups.entry((f.severity(), f.code)).or_default().push(f);
-    }
-    let mut out = String::new();
-    for ((severity, code), findings) in &groups {
-        let _ = writeln!(
-            out,
-            "{}[{}] {}× {}",
-            severity.name(),
-            code.name(),
-            findings.len(),
-            code.entry().title
-        );
-        for f in findings {
-            // Folder names reach the terminal escaped, each finding on
-            // one line.
-            let message = escape_controls(&f.message);
-            match escape_controls(&f.location()).as_ref() {
-                "" => _ = writeln!(out, "  {message}"),
-                at => _ = writeln!(out, "  {at}: {message}"),
-            }
-        }
-    }
-    if !groups.is_empty() {
+    let mut out = model::terminal_grouped(&report.findings);
+    if !out.is_empty() {
         out.push('\n');
     }
     out.push_str(&summary(report));
@@ -92,22 +70,8 @@ pub struct CheckDoc {
     /// Code → number of findings.
     #[schemars(schema_with = "counts_schema")]
     pub counts: BTreeMap<Code, usize>,
-    pub findings: Vec<FindingDoc>,
-}
-
-/// One problem: its code, severity, where, and what.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct FindingDoc {
-    pub code: Code,
-    pub severity: Severity,
-    /// The file or folder, as the path given joined with the rest; null
-    /// when the finding has none.
-    pub file: Option<String>,
-    /// 1-based line in file, where the problem is on one line.
-    #[schemars(range(min = 1))]
-    pub line: Option<u64>,
-    pub message: String,
+    /// The findings, as the one diagnostic model writes them.
+    pub findings: Vec<Finding>,
 }
 
 /// `counts`: only codes as keys, and only codes found (≥ 1).
@@ -120,54 +84,12 @@ fn counts_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema 
     })
 }
 
-/// A code is its stable name (`stray-entry`).
-impl Serialize for Code {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.name())
-    }
-}
-
-impl JsonSchema for Code {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Code".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let names: Vec<&str> = CODES.iter().map(|c| c.name()).collect();
-        schemars::json_schema!({
-            "description": "A stable code; `algoperf-engine check --explain CODE` says what it means.",
-            "enum": names
-        })
-    }
-}
-
-impl JsonSchema for Severity {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Severity".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let names = [Severity::Error.name(), Severity::Warning.name()];
-        schemars::json_schema!({
-            "description": "An error fails the check; a warning only with --deny-warnings.",
-            "enum": names
-        })
-    }
-}
-
 /// The JSON document of a check.
 pub fn json(report: &Report, spec: &Spec, checked: &[PathBuf]) -> CheckDoc {
     let mut counts: BTreeMap<Code, usize> = BTreeMap::new();
     for f in &report.findings {
         *counts.entry(f.code).or_default() += 1;
     }
-    let findings = (report.findings.iter())
-        .map(|f| FindingDoc {
-            code: f.code,
-            severity: f.severity(),
-            file: f.file.as_ref().map(|p| p.display().to_string()),
-            line: f.line,
-            message: f.message.clone(),
-        })
-        .collect();
     CheckDoc {
         spec: SpecIdentity::of(spec),
         checked: checked.iter().map(|p| p.display().to_string()).collect(),
@@ -175,21 +97,15 @@ pub fn json(report: &Report, spec: &Spec, checked: &[PathBuf]) -> CheckDoc {
         errors: report.count(Severity::Error),
         warnings: report.count(Severity::Warning),
         counts,
-        findings,
+        findings: report.findings.clone(),
     }
 }
 
 /// One workflow command per finding:
 /// `::error file=F,line=L,title=CODE::message` (`::warning` for warnings;
-/// `file` and `line` only where known), as the one diagnostic model
-/// renders it.
+/// `file` and `line` only where known).
 pub fn github(report: &Report) -> String {
-    let mut out = String::new();
-    for f in &report.findings {
-        out.push_str(&Diagnostic::from(f).github());
-        out.push('\n');
-    }
-    out
+    model::github_all(&report.findings)
 }
 
 #[cfg(test)]

@@ -1,46 +1,13 @@
-//! Trial checks: the readers' problems as findings, and what the series
-//! read say — negative times, budgets, targets never reached, copies.
+//! Trial checks: what the series read say — budgets, targets never
+//! reached, copies. (The readers' problems are the run's warnings, which
+//! [`super::layout::walk_findings`] reports.)
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::{Code, Finding, Scope};
-use crate::error::TrialProblem;
-use crate::ingest::{Problems, Submission, Trial, MEASUREMENTS};
+use super::{Code, Finding};
+use crate::ingest::{Submission, Trial, MEASUREMENTS};
 use crate::spec::{Goal, Spec};
-
-/// The readers' problems (skipped trials, skipped log lines) as findings.
-pub fn read_problems(problems: &Problems, scope: &Scope, out: &mut Vec<Finding>) {
-    for e in &problems.trials {
-        if !scope.contains(&e.path) {
-            continue;
-        }
-        let code = match &e.problem {
-            TrialProblem::Missing => Code::MeasurementsMissing,
-            TrialProblem::Unreadable(_) | TrialProblem::Empty | TrialProblem::NotUtf8 => {
-                Code::MeasurementsUnreadable
-            }
-            TrialProblem::MissingColumn(_) => Code::ColumnMissing,
-            TrialProblem::WrongFieldCount { .. } => Code::RowLength,
-            TrialProblem::NotANumber { .. } => Code::NotANumber,
-            TrialProblem::TimeBackwards { .. } => Code::TimeBackwards,
-            TrialProblem::NegativeTime { .. } => Code::TimeNegative,
-            TrialProblem::NoTimeAtTarget { .. } => Code::NotANumber,
-            TrialProblem::MissingLogKey { .. } => Code::ColumnMissing,
-        };
-        out.push(Finding::new(code, &e.path, e.line, e.problem.to_string()));
-    }
-    for w in &problems.log_lines {
-        if scope.contains(&w.file) {
-            out.push(Finding::new(
-                Code::LogLineMalformed,
-                &w.file,
-                Some(w.line as u64),
-                w.message.clone(),
-            ));
-        }
-    }
-}
 
 /// Measurements files seen so far, by the SHA-256 of their bytes, to find
 /// copies in one look-up per file: files with the same digest are, short
@@ -101,7 +68,7 @@ pub fn trial_findings(
         let line = |row: usize| bytes.as_deref().and_then(|b| row_line(b, row));
         // The time column's rules (never negative, backwards noted) are
         // judged once, by `ingest::check_times`: a trial read here passed
-        // them, and one that failed is a `TrialProblem` mapped above.
+        // them, and one that failed is a run warning with its own code.
         if let Some(f) = budget_finding(t, spec, &line) {
             out.push(f);
         }

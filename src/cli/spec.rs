@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use clap::Subcommand;
 
 use super::args::Format;
+use super::check::CheckFormat;
 use super::output::{print_err, print_json, print_out};
+use crate::diagnostics::model::github_all;
 use crate::error::Result;
 use crate::{app, spec};
 
@@ -20,6 +22,10 @@ pub enum SpecCommand {
         /// Warnings (steps that can never act) fail the check.
         #[arg(long)]
         strict: bool,
+        /// `ok` lines and the problems as text, one JSON document
+        /// (schema/spec-check.schema.json), or GitHub Actions annotations.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Terminal)]
+        format: CheckFormat,
     },
     /// Run a spec's own tests (NAME.test.toml beside NAME.toml): small
     /// trees and the scores, times, warnings or errors they must give.
@@ -115,7 +121,11 @@ pub enum HeldoutCommand {
 /// Runs `spec check` or `spec explain`.
 pub fn spec_command(command: SpecCommand) -> Result<()> {
     match command {
-        SpecCommand::Check { files, strict } => spec_check(&files, strict),
+        SpecCommand::Check {
+            files,
+            strict,
+            format,
+        } => spec_check(&files, strict, format),
         SpecCommand::Test { files } => spec_test(&files),
         SpecCommand::Fmt { files, check } => spec_fmt(files, check),
         SpecCommand::Diff {
@@ -170,16 +180,33 @@ fn catalogue_text() -> Result<String> {
 }
 
 /// `ok` per good file on stdout (its warnings on stderr), every problem of
-/// a bad one on stderr.
-fn spec_check(files: &[PathBuf], strict: bool) -> Result<()> {
+/// a bad one on stderr; or every problem as one JSON document, or as
+/// GitHub annotations (and a summary on stderr).
+fn spec_check(files: &[PathBuf], strict: bool, format: CheckFormat) -> Result<()> {
     let verdicts = app::spec::check(files, strict);
-    for v in &verdicts {
-        match &v.outcome {
-            Ok(s) => {
-                print_err(&spec::render_warnings(s));
-                print_out(&format!("{}: ok\n", v.file.display()))?
+    match format {
+        CheckFormat::Terminal => {
+            for v in &verdicts {
+                match &v.outcome {
+                    Ok(s) => {
+                        print_err(&spec::render_warnings(s));
+                        print_out(&format!("{}: ok\n", v.file.display()))?
+                    }
+                    Err(e) => print_err(&format!("{e}\n")),
+                }
             }
-            Err(e) => print_err(&format!("{e}\n")),
+        }
+        CheckFormat::Json => print_json(&app::spec::check_document(&verdicts))?,
+        CheckFormat::Github => {
+            let doc = app::spec::check_document(&verdicts);
+            print_out(&github_all(&doc.diagnostics))?;
+            let failed = doc.files.iter().filter(|f| !f.ok).count();
+            print_err(&format!(
+                "checked {} spec file(s): {failed} failed, {} error(s), {} warning(s)\n",
+                doc.files.len(),
+                doc.errors,
+                doc.warnings
+            ));
         }
     }
     app::spec::failed(&verdicts)

@@ -1,74 +1,142 @@
-//! One diagnostic model (ruff's): a [`Diagnostic`] has a code, a severity, a
-//! location, a message and perhaps a help line, whatever found it — a spec
-//! error, a run's warning or a `check` finding — and is rendered by format
-//! (the terminal, JSON, GitHub Actions annotations).
+//! One diagnostic model (ruff's): a [`Diagnostic`] has a code from the one
+//! registry ([`super::codes`]), a severity, a location, a message and
+//! perhaps a help line, whatever found it — a spec error or warning, a
+//! run's warning, a `check` finding — and is rendered by format: the
+//! terminal ([`Diagnostic::terminal`], one at a time, as a spec's problems
+//! are printed; or grouped by code, [`terminal_grouped`], as `check` prints
+//! its findings), JSON (its `Serialize`: `check` and `spec check`), GitHub
+//! Actions annotations ([`Diagnostic::github`], [`github_all`]).
 //!
-//! Additive so far: spec errors, warnings and findings convert into it
-//! (`From`), `check`'s GitHub annotations are rendered through it, and the
-//! [`Severity`] is `check`'s own. The terminal and JSON outputs of the
-//! commands still render their own types (their exact texts are tested).
+//! The types below this module convert into it here (a run's [`Warning`],
+//! the readers' [`TrialError`] and [`LogWarning`]); a spec error converts
+//! on its own side (`error::spec`, which this module does not import), and
+//! `check` builds its own findings as diagnostics.
+//!
+//! Not on the model (their texts are published and tested): a run's
+//! grouped warning summary on stderr ([`super::Warnings::render`]), the
+//! `warnings` entries of the leaderboard JSON and HTML page, and the
+//! `--strict` list.
 
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::Warning;
-use crate::error::ingest::TrialError;
-use crate::error::spec::SpecError;
+/// Whether a diagnostic fails what found it (the registry's).
+pub use super::codes::Severity;
+use super::codes::{Code, ALL as CODES};
+use super::{escape_controls, Warning};
+use crate::error::ingest::{LogWarning, TrialError, TrialProblem};
 
-/// Whether a diagnostic fails what found it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Fails the check (or the run).
-    Error,
-    /// Legal but worth a look; fails only with `--deny-warnings` (or, for
-    /// a run's fatal kinds, `--strict`).
-    Warning,
-}
-
-impl Severity {
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
-
-/// Where a diagnostic points: a file (with a line and column where known),
-/// or a place that is not one file (`submission/study/workload`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Location {
+/// One problem, however it was found. Its JSON is flat: `code`,
+/// `severity`, `file`, `line` (null when unknown), `column`, `place` and
+/// `help` (left out when unknown), `message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// The file or folder, as the path given joined with the rest; null
+    /// when the diagnostic has none.
     #[serde(serialize_with = "lossy_path_opt")]
+    #[schemars(with = "Option<String>")]
     pub file: Option<PathBuf>,
-    /// 1-based.
+    /// 1-based line in file, where the problem is on one line.
+    #[schemars(range(min = 1))]
     pub line: Option<u64>,
-    /// 1-based, in characters.
+    /// 1-based column in the line, in characters (spec errors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
     pub column: Option<u64>,
-    /// A place that is not a file.
+    /// Where, when it is not one file (`submission/workload`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
+    /// What is wrong, on one line.
+    pub message: String,
+    /// What would fix it, when there is something useful to say
+    /// (`expected a whole number`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The line the problem is on, for the terminal's excerpt (spec
+    /// errors); the JSON has its line and column instead.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub snippet: Option<Snippet>,
 }
 
-impl Location {
-    pub fn file(path: impl Into<PathBuf>, line: Option<u64>) -> Self {
-        Location {
-            file: Some(path.into()),
+/// The text of the line a diagnostic points at, and how many characters
+/// from its column on the caret underlines.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Snippet {
+    pub source_line: String,
+    pub width: usize,
+}
+
+fn lossy_path_opt<S: serde::Serializer>(path: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
+    match path {
+        Some(p) => super::lossy_path::serialize(p, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// Sorted by file, line, code and message (`check`'s order).
+impl Ord for Diagnostic {
+    fn cmp(&self, other: &Self) -> Ordering {
+        fn key(d: &Diagnostic) -> (&Option<PathBuf>, Option<u64>, Code, &String) {
+            (&d.file, d.line, d.code, &d.message)
+        }
+        type Rest<'a> = (
+            Option<u64>,
+            &'a Option<String>,
+            &'a Option<String>,
+            Severity,
+            &'a Option<Snippet>,
+        );
+        fn rest(d: &Diagnostic) -> Rest<'_> {
+            (d.column, &d.place, &d.help, d.severity, &d.snippet)
+        }
+        key(self)
+            .cmp(&key(other))
+            .then_with(|| rest(self).cmp(&rest(other)))
+    }
+}
+
+impl PartialOrd for Diagnostic {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Diagnostic {
+    /// A diagnostic at a file (and line), with its code's severity.
+    pub fn new(code: Code, file: impl Into<PathBuf>, line: Option<u64>, message: String) -> Self {
+        Diagnostic {
+            file: Some(file.into()),
             line,
-            ..Location::default()
+            ..Diagnostic::at_place(code, None, message)
         }
     }
 
-    pub fn place(place: impl Into<String>) -> Self {
-        Location {
-            place: Some(place.into()),
-            ..Location::default()
+    /// A diagnostic at a place that is not one file (or nowhere).
+    pub fn at_place(code: Code, place: Option<String>, message: String) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            file: None,
+            line: None,
+            column: None,
+            place,
+            message,
+            help: None,
+            snippet: None,
         }
     }
 
     /// `file:line:column` (as far as known), the place, or empty.
-    pub fn text(&self) -> String {
+    pub fn location(&self) -> String {
         let Some(file) = &self.file else {
             return self.place.clone().unwrap_or_default();
         };
@@ -81,68 +149,115 @@ impl Location {
         }
         s
     }
-}
 
-fn lossy_path_opt<S: serde::Serializer>(path: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
-    match path {
-        Some(p) => super::lossy_path::serialize(p, s),
-        None => s.serialize_none(),
-    }
-}
-
-/// One problem, however it was found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Diagnostic {
-    /// A stable name (`stray-entry`, `spec-error`, `hidden-entry`).
-    pub code: &'static str,
-    pub severity: Severity,
-    pub location: Location,
-    /// What is wrong, on one line.
-    pub message: String,
-    /// What would fix it, when there is something useful to say.
-    pub help: Option<String>,
-}
-
-impl Diagnostic {
-    /// `severity[code] location: message`, and `  = help: …` below it.
-    pub fn terminal(&self) -> String {
-        let mut s = format!("{}[{}] ", self.severity.name(), self.code);
-        match self.location.text().as_str() {
-            "" => {}
-            at => _ = write!(s, "{at}: "),
+    /// `location: message` (or the message alone), escaped for a
+    /// terminal: one line whatever a folder's name holds.
+    fn located_message(&self) -> String {
+        let message = escape_controls(&self.message);
+        match escape_controls(&self.location()).as_ref() {
+            "" => message.into_owned(),
+            at => format!("{at}: {message}"),
         }
-        s.push_str(&self.message);
+    }
+
+    /// `severity: location: message`, the line it points at with a caret
+    /// under the place (where there is one), and `  = help` below: how a
+    /// spec's errors and warnings reach the terminal. Not escaped here:
+    /// the error printer escapes each line.
+    pub fn terminal(&self) -> String {
+        format!("{}: {}", self.severity.name(), self.body())
+    }
+
+    /// [`Diagnostic::terminal`] without the severity (a spec error's own
+    /// text, which the error it is part of leads with `error: `).
+    pub fn body(&self) -> String {
+        let mut s = match self.location().as_str() {
+            "" => self.message.clone(),
+            at => format!("{at}: {}", self.message),
+        };
+        if let (Some(snippet), Some(line)) = (&self.snippet, self.line) {
+            let column = self.column.unwrap_or(1) as usize;
+            let gutter = line.to_string().len();
+            let _ = write!(s, "\n{:gutter$} |", "");
+            let _ = write!(s, "\n{line} | {}", snippet.source_line);
+            let pad: String = (snippet.source_line.chars())
+                .take(column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let carets = "^".repeat(snippet.width);
+            let _ = write!(s, "\n{:gutter$} | {pad}{carets}", "");
+        }
         if let Some(help) = &self.help {
-            let _ = write!(s, "\n  = help: {help}");
+            let _ = write!(s, "\n  = {help}");
         }
         s
     }
 
     /// One GitHub Actions workflow command:
     /// `::error file=F,line=L,col=C,title=CODE::message` (`::warning` for
-    /// warnings; `file`, `line` and `col` only where known).
+    /// warnings; `file`, `line` and `col` only where known; a place that is
+    /// not a file leads the message).
     pub fn github(&self) -> String {
         let mut props = Vec::new();
-        if let Some(file) = &self.location.file {
+        if let Some(file) = &self.file {
             props.push(format!(
                 "file={}",
                 escape_property(&file.display().to_string())
             ));
         }
-        if let Some(line) = self.location.line {
+        if let Some(line) = self.line {
             props.push(format!("line={line}"));
         }
-        if let Some(col) = self.location.column {
+        if let Some(col) = self.column {
             props.push(format!("col={col}"));
         }
-        props.push(format!("title={}", escape_property(self.code)));
+        props.push(format!("title={}", escape_property(self.code.name())));
+        let message = match (&self.file, &self.place) {
+            (None, Some(place)) => format!("{place}: {}", self.message),
+            _ => self.message.clone(),
+        };
         format!(
             "::{} {}::{}",
             self.severity.name(),
             props.join(","),
-            escape_data(&self.message)
+            escape_data(&message)
         )
     }
+}
+
+/// Diagnostics grouped by code (errors first), each group headed
+/// `severity[code] N× title` and listing its diagnostics one a line
+/// (`  location: message`): `check`'s terminal output.
+pub fn terminal_grouped<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> String {
+    let mut groups: BTreeMap<(Severity, Code), Vec<&Diagnostic>> = BTreeMap::new();
+    for d in diagnostics {
+        groups.entry((d.severity, d.code)).or_default().push(d);
+    }
+    let mut out = String::new();
+    for ((severity, code), members) in &groups {
+        let _ = writeln!(
+            out,
+            "{}[{}] {}× {}",
+            severity.name(),
+            code.name(),
+            members.len(),
+            code.entry().title
+        );
+        for d in members {
+            let _ = writeln!(out, "  {}", d.located_message());
+        }
+    }
+    out
+}
+
+/// One workflow command a line.
+pub fn github_all<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&d.github());
+        out.push('\n');
+    }
+    out
 }
 
 /// A workflow command's message: `%`, `\r` and `\n` escaped (GitHub's
@@ -159,79 +274,164 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-impl From<&SpecError> for Diagnostic {
-    fn from(e: &SpecError) -> Self {
-        let at = |n: usize| (e.line > 0).then_some(n as u64);
-        Diagnostic {
-            code: "spec-error",
-            severity: Severity::Error,
-            location: Location {
-                line: at(e.line),
-                column: at(e.column),
-                ..Location::file(&e.file, None)
-            },
-            message: e.message.clone(),
-            help: e.expected.as_ref().map(|x| format!("expected {x}")),
+/// A code is its stable name (`stray-entry`).
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl JsonSchema for Code {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Code".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = CODES.iter().map(|c| c.name()).collect();
+        schemars::json_schema!({
+            "description": "A stable code; `algoperf-engine check --explain CODE` says what it means.",
+            "enum": names
+        })
+    }
+}
+
+impl JsonSchema for Severity {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Severity".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names = [Severity::Error.name(), Severity::Warning.name()];
+        schemars::json_schema!({
+            "description": "An error fails the check; a warning only with --deny-warnings.",
+            "enum": names
+        })
+    }
+}
+
+/// The code of a trial file that cannot be scored (or, going backwards, is
+/// scored in file order).
+pub fn trial_code(problem: &TrialProblem) -> Code {
+    match problem {
+        TrialProblem::Missing => Code::MeasurementsMissing,
+        TrialProblem::Unreadable(_) | TrialProblem::Empty | TrialProblem::NotUtf8 => {
+            Code::MeasurementsUnreadable
         }
+        TrialProblem::MissingColumn(_) | TrialProblem::MissingLogKey { .. } => Code::ColumnMissing,
+        TrialProblem::WrongFieldCount { .. } => Code::RowLength,
+        TrialProblem::NotANumber { .. } | TrialProblem::NoTimeAtTarget { .. } => Code::NotANumber,
+        TrialProblem::TimeBackwards { .. } => Code::TimeBackwards,
+        TrialProblem::NegativeTime { .. } => Code::TimeNegative,
+    }
+}
+
+impl From<&TrialError> for Diagnostic {
+    /// At the trial's file and line, the problem as the message.
+    fn from(e: &TrialError) -> Self {
+        Diagnostic::new(
+            trial_code(&e.problem),
+            &e.path,
+            e.line,
+            e.problem.to_string(),
+        )
+    }
+}
+
+impl From<&LogWarning> for Diagnostic {
+    /// At the log's file and line.
+    fn from(w: &LogWarning) -> Self {
+        Diagnostic::new(
+            Code::LogLineMalformed,
+            &w.file,
+            Some(w.line as u64),
+            w.message.clone(),
+        )
     }
 }
 
 impl From<&Warning> for Diagnostic {
+    /// A run's warning: at its file (a trial's, a log line's, a walked
+    /// entry's) or its place (`submission/workload`), its kind as the
+    /// message (a trial's or log line's problem, for those).
     fn from(w: &Warning) -> Self {
         use Warning::*;
-        let location = match w {
-            Trial(TrialError { path, line, .. }) => Location::file(path, *line),
-            MalformedLogLine(l) => Location::file(&l.file, Some(l.line as u64)),
+        match w {
+            Trial(e) => Diagnostic::from(e),
+            MalformedLogLine(l) => Diagnostic::from(l),
             HiddenEntry { path }
             | NonUtf8Name { path }
             | SymlinkLoop { path }
             | UnreadableEntry { path, .. }
-            | UnreadableFolder { path, .. }
             | StrayFile { path, .. }
             | StudyWithoutWorkloads { path }
             | NotATrialFolder { path }
-            | NoRawLogs { path } => Location::file(path, None),
-            _ => Location::place(w.location()),
-        };
-        Diagnostic {
-            code: w.code(),
-            severity: Severity::Warning,
-            location,
-            message: w.kind(),
-            help: None,
+            | NoRawLogs { path } => Diagnostic::new(w.code(), path, None, w.kind()),
+            UnreadableFolder { path, reason } => {
+                Diagnostic::new(w.code(), path, None, format!("{}: {reason}", w.kind()))
+            }
+            _ => Diagnostic::at_place(w.code(), Some(w.location()), w.kind()),
         }
     }
 }
 
 impl Warning {
-    /// The warning's code in the one diagnostic model: its kind's name.
-    /// Not yet printed by any command (`check` maps warnings to its own
-    /// codes), so not yet a published name.
-    pub fn code(&self) -> &'static str {
+    /// The warning's code in the one registry (Python's warning category
+    /// is named after it: `too-few-studies` → `TooFewStudiesWarning`).
+    pub fn code(&self) -> Code {
         use Warning::*;
         match self {
-            HiddenEntry { .. } => "hidden-entry",
-            NonUtf8Name { .. } => "non-utf8-name",
-            SymlinkLoop { .. } => "symlink-loop",
-            UnreadableEntry { .. } => "unreadable-entry",
-            UnreadableFolder { .. } => "unreadable-folder",
-            StrayFile { .. } => "stray-file",
-            StudyWithoutWorkloads { .. } => "study-without-workloads",
-            NotAWorkloadFolder { .. } => "not-a-workload-folder",
-            NoTarget { .. } => "no-target",
-            NotATrialFolder { .. } => "not-a-trial-folder",
-            NoRawLogs { .. } => "no-raw-logs",
-            Trial(_) => "trial-file",
-            MalformedLogLine(_) => "malformed-log-line",
-            Degenerate(_) => "degenerate",
-            MissingWorkloads { .. } => "missing-workloads",
-            UnscoredWorkload { .. } => "unscored-workload",
-            StudyCount { .. } => "study-count",
-            TrialCount { .. } => "trial-count",
-            WorkloadNobodyRan { .. } => "workload-nobody-ran",
-            ReferenceMissed { .. } => "reference-missed",
-            LongSummaryName { .. } => "long-summary-name",
-            ZeroTime { .. } => "zero-time",
+            HiddenEntry { .. }
+            | StrayFile { .. }
+            | NotATrialFolder { .. }
+            | NotAWorkloadFolder { .. } => Code::StrayEntry,
+            NonUtf8Name { .. }
+            | SymlinkLoop { .. }
+            | UnreadableEntry { .. }
+            | UnreadableFolder { .. } => Code::UnreadableEntry,
+            StudyWithoutWorkloads { .. } => Code::EmptyStudy,
+            UnknownFramework { .. } => Code::UnknownFramework,
+            NoTarget { .. } => Code::UnknownWorkload,
+            NoRawLogs { .. } => Code::LogsMissing,
+            Trial(e) => trial_code(&e.problem),
+            MalformedLogLine(_) => Code::LogLineMalformed,
+            Degenerate(_) => Code::Degenerate,
+            MissingWorkloads { .. } => Code::MissingWorkload,
+            UnscoredWorkload { .. } => Code::ExtraWorkload,
+            StudyCount {
+                expected, found, ..
+            } => {
+                if found < expected {
+                    Code::TooFewStudies
+                } else {
+                    Code::TooManyStudies
+                }
+            }
+            TrialCount {
+                expected, found, ..
+            } => {
+                if found < expected {
+                    Code::TooFewTrials
+                } else {
+                    Code::TooManyTrials
+                }
+            }
+            WorkloadNobodyRan { .. } => Code::WorkloadNobodyRan,
+            ReferenceMissed { .. } => Code::ReferenceMissed,
+            LongSummaryName { .. } => Code::LongSummaryName,
+            ZeroTime { .. } => Code::ZeroTime,
+        }
+    }
+
+    /// The diagnostic, with a folder named relative to the walked tree
+    /// (`submission/study/folder`) given as its path under `root`.
+    pub fn diagnostic_in(&self, root: &Path) -> Diagnostic {
+        use Warning::*;
+        let d = Diagnostic::from(self);
+        match self {
+            NotAWorkloadFolder { .. } | UnknownFramework { .. } | NoTarget { .. } => Diagnostic {
+                file: Some(root.join(self.location())),
+                place: None,
+                ..d
+            },
+            _ => d,
         }
     }
 }
@@ -239,25 +439,6 @@ impl Warning {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
-
-    #[test]
-    fn a_spec_error_keeps_its_position_and_expectation() {
-        let text = "[profile]\ntau = \"linspace(1, 4)\"\n";
-        let mut e = SpecError::at(Path::new("s.toml"), text, 16, 30, "`linspace` takes 3");
-        e.expected = Some("`linspace(a, b, n)`".into());
-        let d = Diagnostic::from(&e);
-        assert_eq!(
-            d.terminal(),
-            "error[spec-error] s.toml:2:7: `linspace` takes 3\n  = help: expected `linspace(a, b, n)`"
-        );
-        assert_eq!(
-            d.github(),
-            "::error file=s.toml,line=2,col=7,title=spec-error::`linspace` takes 3"
-        );
-        let whole = Diagnostic::from(&SpecError::whole_file(Path::new("s.toml"), "unreadable"));
-        assert_eq!(whole.terminal(), "error[spec-error] s.toml: unreadable");
-    }
 
     #[test]
     fn a_warning_points_at_its_file_or_place() {
@@ -266,18 +447,33 @@ mod tests {
         });
         assert_eq!(
             d.terminal(),
-            "warning[hidden-entry] s/.git: hidden file or folder ignored"
+            "warning: s/.git: hidden file or folder ignored"
         );
         let d = Diagnostic::from(&Warning::ReferenceMissed {
             workload: "ogbg".into(),
         });
-        assert_eq!(d.location, Location::place("ogbg"));
+        assert_eq!(d.place.as_deref(), Some("ogbg"));
         assert_eq!(
             d.github(),
-            format!("::warning title=reference-missed::{}", d.message)
+            format!("::warning title=reference-missed::ogbg: {}", d.message)
         );
         let json = serde_json::to_value(&d).expect("json");
         assert_eq!(json["severity"], "warning");
-        assert_eq!(json["location"]["place"], "ogbg");
+        assert_eq!(json["place"], "ogbg");
+        assert_eq!(json["file"], serde_json::Value::Null);
+        assert!(json.get("column").is_none() && json.get("help").is_none());
+    }
+
+    #[test]
+    fn a_folder_of_the_tree_is_named_under_its_root() {
+        let w = Warning::NoTarget {
+            workload: "mnist".into(),
+            submission: "a".into(),
+            study: "study_0".into(),
+            folder: "mnist_jax".into(),
+        };
+        let d = w.diagnostic_in(Path::new("subs"));
+        assert_eq!(d.file, Some(PathBuf::from("subs/a/study_0/mnist_jax")));
+        assert_eq!((d.code, d.place), (Code::UnknownWorkload, None));
     }
 }

@@ -4,6 +4,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::diagnostics::codes::Code;
+use crate::diagnostics::model::{Diagnostic, Snippet};
+
 /// One problem in a spec or targets file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpecError {
@@ -147,34 +150,43 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// A spec error in the one diagnostic model (`spec-error`): at its file,
+/// line and column, with its line as the excerpt and what was expected as
+/// help.
+impl From<&SpecError> for Diagnostic {
+    fn from(e: &SpecError) -> Self {
+        let at = |n: usize| (e.line > 0).then_some(n as u64);
+        Diagnostic {
+            line: at(e.line),
+            column: at(e.column),
+            help: e.expected.as_ref().map(|x| format!("expected {x}")),
+            snippet: (e.line > 0).then(|| Snippet {
+                source_line: e.source_line.clone(),
+                width: e.width,
+            }),
+            ..Diagnostic::new(Code::SpecError, &e.file, None, e.message.clone())
+        }
+    }
+}
+
+impl SpecError {
+    /// The same problem as a spec's warning (`spec-warning`): a part of
+    /// the spec that loads but can never act.
+    pub fn as_warning(&self) -> Diagnostic {
+        Diagnostic {
+            code: Code::SpecWarning,
+            severity: Code::SpecWarning.severity(),
+            ..Diagnostic::from(self)
+        }
+    }
+}
+
+/// `file:line:column: message`, the line with a caret under the offending
+/// text, and `  = expected …`: the one model's terminal text, without the
+/// severity.
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: {}", self.file.display(), self.message)?;
-        } else {
-            write!(
-                f,
-                "{}:{}:{}: {}",
-                self.file.display(),
-                self.line,
-                self.column,
-                self.message
-            )?;
-            let gutter = self.line.to_string().len();
-            write!(f, "\n{:gutter$} |", "")?;
-            write!(f, "\n{} | {}", self.line, self.source_line)?;
-            let pad: String = self
-                .source_line
-                .chars()
-                .take(self.column - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            write!(f, "\n{:gutter$} | {}{}", "", pad, "^".repeat(self.width))?;
-        }
-        if let Some(exp) = &self.expected {
-            write!(f, "\n  = expected {exp}")?;
-        }
-        Ok(())
+        f.write_str(&Diagnostic::from(self).body())
     }
 }
 
@@ -188,7 +200,7 @@ impl fmt::Display for SpecErrors {
             if i > 0 {
                 writeln!(f)?;
             }
-            write!(f, "error: {e}")?;
+            f.write_str(&Diagnostic::from(e).terminal())?;
         }
         Ok(())
     }
@@ -268,7 +280,40 @@ pub fn alternatives(names: &[&str], separator: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::plain_toml_message;
+    /// A spec error's text is the one model's terminal text: position,
+    /// excerpt, caret, expectation; its annotation has the column too.
+    #[test]
+    fn a_spec_error_in_the_one_model() {
+        let text = "[profile]\ntau = \"linspace(1, 4)\"\n";
+        let e = SpecError::at(Path::new("s.toml"), text, 16, 30, "`linspace` takes 3")
+            .expected("`linspace(a, b, n)`");
+        let d = Diagnostic::from(&e);
+        assert_eq!(
+            SpecErrors(vec![e.clone()]).to_string(),
+            "error: s.toml:2:7: `linspace` takes 3\n  |\n2 | tau = \"linspace(1, 4)\"\n  |       ^^^^^^^^^^^^^^\n  = expected `linspace(a, b, n)`"
+        );
+        assert_eq!(d.terminal(), format!("error: {e}"));
+        assert_eq!(
+            d.github(),
+            "::error file=s.toml,line=2,col=7,title=spec-error::`linspace` takes 3"
+        );
+        assert_eq!(
+            e.as_warning().terminal(),
+            format!("warning: {e}"),
+            "a spec warning reads as `spec check` has always printed it"
+        );
+        let whole = SpecError::whole_file(Path::new("s.toml"), "unreadable");
+        assert_eq!(
+            Diagnostic::from(&whole).terminal(),
+            "error: s.toml: unreadable"
+        );
+        let json = serde_json::to_value(Diagnostic::from(&e)).expect("JSON");
+        assert_eq!(json["column"], 7);
+        assert_eq!(json["help"], "expected `linspace(a, b, n)`");
+        assert!(json.get("snippet").is_none());
+    }
+
+    use super::*;
 
     /// serde's wording of a TOML mistake, in a spec author's words.
     #[test]

@@ -178,8 +178,6 @@ struct Read {
     errors: Vec<TrialError>,
     /// Warnings about trials still scored and skipped log lines.
     notes: Vec<Warning>,
-    /// The same skipped log lines, as data.
-    log_lines: Vec<crate::ingest::rawlog::LogWarning>,
 }
 
 impl Read {
@@ -199,14 +197,12 @@ pub fn ingest(
     ingest_detailed(root, spec, selection, progress).map(|(ingested, _)| ingested)
 }
 
-/// The problems of [`ingest`]'s skipped trials and log lines, as data
-/// (they are also in its warnings, as [`Warning::Trial`] and
-/// [`Warning::MalformedLogLine`]): `check` reports them with
-/// their file and line.
+/// [`ingest`]'s skipped trials, as data (they are also in its warnings, as
+/// [`Warning::Trial`], which `check` reports): `check` counts their trial
+/// folders in a submission's shape.
 #[derive(Debug, Clone, Default)]
 pub struct Problems {
     pub trials: Vec<TrialError>,
-    pub log_lines: Vec<crate::ingest::rawlog::LogWarning>,
 }
 
 /// [`ingest`], also returning its trial and log-line problems as data.
@@ -591,7 +587,6 @@ fn gather_one(
     for w in r.notes {
         warnings.push(w);
     }
-    problems.log_lines.extend(r.log_lines);
 }
 
 /// Records which `column('…')` columns of a read trial hold a number.
@@ -643,7 +638,6 @@ fn read_log_trials(
     };
     for w in &read.warnings {
         out.notes.push(Warning::MalformedLogLine(w.clone()));
-        out.log_lines.push(w.clone());
     }
     let mut found = Vec::new();
     for t in &read.trials {

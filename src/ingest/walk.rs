@@ -213,11 +213,31 @@ impl SubmissionWalk<'_> {
         let Some(workload) = spec.workload_of_folder(wl_folder) else {
             self.seen
                 .other_folder(wl_folder, format!("{name}/{study}/{wl_folder}"), spec);
-            self.warnings.push(Warning::NotAWorkloadFolder {
-                submission: name.to_string(),
-                study: study.to_string(),
-                folder: wl_folder.to_string(),
-                frameworks: spec.frameworks.clone(),
+            // `wmt_tf`: a workload the targets know, run with a framework
+            // the spec does not list.
+            let known_workload = wl_folder
+                .rsplit_once('_')
+                .is_some_and(|(w, _)| spec.targets.contains_key(w));
+            let (submission, study, folder, frameworks) = (
+                name.to_string(),
+                study.to_string(),
+                wl_folder.to_string(),
+                spec.frameworks.clone(),
+            );
+            self.warnings.push(if known_workload {
+                Warning::UnknownFramework {
+                    submission,
+                    study,
+                    folder,
+                    frameworks,
+                }
+            } else {
+                Warning::NotAWorkloadFolder {
+                    submission,
+                    study,
+                    folder,
+                    frameworks,
+                }
             });
             return;
         };

@@ -34,18 +34,23 @@ pub fn load(path_or_name: &std::path::Path) -> Result<Spec, SpecErrors> {
 /// `spec check` of one file: the loaded spec, whose `warnings` the caller
 /// shows; under `strict` a warning is an error.
 pub fn check(path: &std::path::Path, strict: bool) -> Result<Spec, SpecErrors> {
-    let spec = load(path)?;
+    self::strict(load(path)?, strict)
+}
+
+/// A loaded spec as `spec check` judges it: under `strict`, its warnings
+/// are its errors.
+pub fn strict(spec: Spec, strict: bool) -> Result<Spec, SpecErrors> {
     if strict && !spec.warnings.is_empty() {
         return Err(SpecErrors(spec.warnings));
     }
     Ok(spec)
 }
 
-/// A spec's warnings as `spec check` prints them, one `warning: …` each.
+/// A spec's warnings as `spec check` prints them: each one's diagnostic
+/// (`spec-warning`) in the one model's terminal text.
 pub fn render_warnings(spec: &Spec) -> String {
-    spec.warnings
-        .iter()
-        .map(|w| format!("warning: {w}\n"))
+    (spec.warnings.iter())
+        .map(|w| format!("{}\n", w.as_warning().terminal()))
         .collect()
 }
 

@@ -61,7 +61,7 @@ fn generated_trees_pass_check_under_every_shipped_spec() {
         let errors: Vec<String> = report
             .findings
             .iter()
-            .filter(|f| f.severity() == Severity::Error)
+            .filter(|f| f.severity == Severity::Error)
             .map(|f| format!("{}: {}", f.code.name(), f.message))
             .collect();
         assert!(errors.is_empty(), "{name}: {}", errors.join("\n"));

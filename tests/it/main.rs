@@ -21,6 +21,7 @@ mod curves;
 mod degenerate;
 mod design_traps;
 mod determinism;
+mod diagnostics;
 mod docs_links;
 mod escaping;
 mod examples;

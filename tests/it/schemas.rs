@@ -164,6 +164,10 @@ fn commands(logs: &str, submission: &str) -> Vec<(&'static str, Vec<String>)> {
                 "json",
             ]),
         ),
+        (
+            "spec-check",
+            plain(&["spec", "check", spec, "--format", "json"]),
+        ),
     ]
 }
 
