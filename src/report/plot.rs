@@ -113,11 +113,21 @@ pub(crate) fn step_points(taus: &[f64], rho: &[f64]) -> Vec<(f64, f64)> {
 }
 
 /// What the plot shows, in legend order (descending score).
-struct Curve {
-    label: String,
-    points: Vec<(f64, f64)>,
-    colour: RGBColor,
-    dash: Option<(u32, u32)>,
+pub(crate) struct Curve {
+    pub label: String,
+    pub points: Vec<(f64, f64)>,
+    pub colour: RGBColor,
+    pub dash: Option<(u32, u32)>,
+    /// The outline of the curve's band, if it has one ([`band_outline`]).
+    pub band: Option<Vec<(f64, f64)>>,
+}
+
+/// The polygon between two step curves on the same τ grid: along the
+/// upper bound, back along the lower one.
+pub(crate) fn band_outline(taus: &[f64], lo: &[f64], hi: &[f64]) -> Vec<(f64, f64)> {
+    let mut pts = step_points(taus, hi);
+    pts.extend(step_points(taus, lo).into_iter().rev());
+    pts
 }
 
 fn curves(lb: &Leaderboard) -> Vec<Curve> {
@@ -132,6 +142,7 @@ fn curves(lb: &Leaderboard) -> Vec<Curve> {
                 points: step_points(&lb.rules.tau.values, &rho),
                 colour,
                 dash,
+                band: None,
             }
         })
         .collect()
@@ -182,6 +193,13 @@ where
     DB: DrawingBackend,
     X: Ranged<ValueType = f64>,
 {
+    // Bands under every line; within them, too, the leaders on top.
+    for c in curves.iter().rev() {
+        if let Some(outline) = &c.band {
+            let fill = c.colour.mix(0.14).filled();
+            chart.draw_series(std::iter::once(Polygon::new(outline.clone(), fill)))?;
+        }
+    }
     // Lowest score first, so the leaders are drawn on top.
     for c in curves.iter().rev() {
         let style = c.colour.stroke_width(3);
@@ -237,8 +255,20 @@ fn draw<DB: DrawingBackend>(
     lb: &Leaderboard,
     spec: &Spec,
 ) -> DrawResult<DB> {
+    draw_profile(&root, spec, &curves(lb), &title(spec))?;
+    root.present()?;
+    Ok(())
+}
+
+/// The profile plot of `curves` (legend order) on `root`, its legend at
+/// the right, `caption` above; not presented.
+pub(crate) fn draw_profile<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &Spec,
+    curves: &[Curve],
+    caption: &str,
+) -> DrawResult<DB> {
     root.fill(&WHITE)?;
-    let curves = curves(lb);
     let font = TextStyle::from(("sans-serif", FONT_SIZE).into_font());
     let widest = curves
         .iter()
@@ -259,7 +289,7 @@ fn draw<DB: DrawingBackend>(
 
     let mut builder = ChartBuilder::on(&plot_area);
     builder
-        .caption(title(spec), ("sans-serif", 22).into_font())
+        .caption(caption, ("sans-serif", 22).into_font())
         .margin(16)
         .x_label_area_size(56)
         .y_label_area_size(72);
@@ -286,7 +316,7 @@ fn draw<DB: DrawingBackend>(
                 .light_line_style(WHITE.mix(0.0))
                 .bold_line_style(BLACK.mix(0.12))
                 .draw()?;
-            draw_curves(&mut chart, &curves)?;
+            draw_curves(&mut chart, curves)?;
         }
         TauScale::Log => {
             let mut chart = builder.build_cartesian_2d((lo..hi).log_scale(), y_range)?;
@@ -302,11 +332,10 @@ fn draw<DB: DrawingBackend>(
                 .light_line_style(WHITE.mix(0.0))
                 .bold_line_style(BLACK.mix(0.12))
                 .draw()?;
-            draw_curves(&mut chart, &curves)?;
+            draw_curves(&mut chart, curves)?;
         }
     }
-    draw_legend(&legend_area, &curves)?;
-    root.present()?;
+    draw_legend(&legend_area, curves)?;
     Ok(())
 }
 
