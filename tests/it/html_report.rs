@@ -581,7 +581,7 @@ fn stability_on_the_page_from_logs_and_from_a_cache() {
         .iter()
         .all(|n| n.attribute("id").is_some_and(|i| i.starts_with("band-"))));
     assert!(
-        a.contains("pointwise 95% bootstrap over studies, 200 resamples, seed 0 percentile band")
+        a.contains("pointwise percentile band (95% bootstrap over studies, 200 resamples, seed 0)")
     );
 }
 

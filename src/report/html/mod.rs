@@ -634,9 +634,9 @@ fn profile_section(s: &mut String, page: &Page) {
     }
     let band = match page.stability {
         Some(st) if !st.bands.is_empty() => format!(
-            " The shaded band around each line is its pointwise {} percentile band: at \
-             every τ, the interval of ρ(τ) over the same resampled leaderboards as the \
-             intervals in the leaderboard (a band per τ, not a region for the whole curve).",
+            " Shaded around each line: its pointwise percentile band ({}): at every τ, the \
+             interval of ρ(τ) over the same resampled leaderboards as the leaderboard's \
+             intervals (a band per τ, not a region for the whole curve).",
             esc(&st.level)
         ),
         _ => String::new(),
