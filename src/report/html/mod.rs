@@ -96,10 +96,12 @@ pub struct Stability {
     pub tied: std::collections::BTreeSet<String>,
     /// Whose tied-with-#1 verdict more resamples may turn.
     pub unsettled: std::collections::BTreeSet<String>,
-    /// Per submission the pointwise band of ρ(τ) on the spec's τ grid:
-    /// (lower, upper) bounds.
-    pub bands: BTreeMap<String, (Vec<f64>, Vec<f64>)>,
+    /// Per submission the pointwise band of ρ(τ) on the spec's τ grid.
+    pub bands: Bands,
 }
+
+/// Submission → (lower, upper) bounds of its ρ(τ) band on the τ grid.
+pub type Bands = BTreeMap<String, (Vec<f64>, Vec<f64>)>;
 
 impl Stability {
     /// The page's view of a stability analysis (its intervals, as computed).

@@ -36,10 +36,10 @@ pub fn block(page: &Page) -> String {
         .and_then(|()| z.finish())
         .unwrap_or_default();
     let mut s = String::with_capacity(packed.len() * 4 / 3 + 200);
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<script type=\"application/json\" id=\"{BLOCK_ID}\">{{\"encoding\":\"base64 of zlib of \
-         JSON\",\"rows\":{},\"columns\":{},\"data\":\"{}\"}}</script>\n",
+         JSON\",\"rows\":{},\"columns\":{},\"data\":\"{}\"}}</script>",
         lb.submissions.len(),
         lb.workloads.len(),
         base64(&packed)

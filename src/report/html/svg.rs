@@ -4,7 +4,6 @@
 //! and the post-step curves are the PNG/SVG plot's ([`super::super::plot`]),
 //! so the page and the image files look alike.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::report::plot::{step_points, tau_label, title, x_label};
@@ -153,11 +152,7 @@ fn band_path(ax: &Axes, taus: &[f64], lo: &[f64], hi: &[f64]) -> String {
 /// lowest score drawn first so that the leaders lie on top; under the
 /// lines, each submission's band (`band-<row>`) when `bands` has one. The
 /// legend is HTML beside it (see the page).
-pub fn profile_svg(
-    lb: &Leaderboard,
-    spec: &Spec,
-    bands: Option<&BTreeMap<String, (Vec<f64>, Vec<f64>)>>,
-) -> String {
+pub fn profile_svg(lb: &Leaderboard, spec: &Spec, bands: Option<&super::Bands>) -> String {
     let ax = Axes {
         lo: spec.tau.min,
         hi: spec.tau.max,
