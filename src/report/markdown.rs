@@ -22,14 +22,14 @@ pub struct Row {
 
 /// One table cell of text from a metadata file: whitespace (newlines
 /// included) collapsed to single spaces; markup escaped as the HTML page
-/// escapes it ([`crate::report::html::esc`]: `<script>`, `<img onerror>`
+/// escapes it ([`crate::report::escape::esc`]: `<script>`, `<img onerror>`
 /// and a `<!-- END … -->` marker that would break every later `--update`
 /// become text); `|` (which ends the cell) and `[`, `]` (which would make a
 /// Markdown link, `javascript:` ones included) escaped; other control
 /// characters written as escapes.
 fn cell(text: &str) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = crate::report::html::esc(&text).replace('|', "\\|");
+    let text = crate::report::escape::esc(&text).replace('|', "\\|");
     crate::diagnostics::escape_controls(&links_only_http(&text)).into_owned()
 }
 
@@ -100,7 +100,7 @@ impl Row {
         let logs = info
             .as_ref()
             .and_then(|i| i.logs.as_deref())
-            .and_then(crate::report::html::http_link)
+            .and_then(crate::report::links::http_link)
             .map(str::to_string)
             .or_else(tree_link)
             .unwrap_or_default();
