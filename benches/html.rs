@@ -33,6 +33,7 @@ fn bench_html(c: &mut Criterion) {
         leaderboard: &lb,
         warnings: &warnings,
         info: &info,
+        logs: &BTreeMap::new(),
         provenance: &provenance,
         stability: None,
         curves: None,

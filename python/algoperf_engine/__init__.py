@@ -43,6 +43,7 @@ __all__ = [
     "EngineWarning",
     "RunWarning",
     "ScoreResult",
+    "Curves",
     "Explanation",
     "Speedup",
     "Speedups",
@@ -65,6 +66,8 @@ __all__ = [
     "targets_derive",
     "html",
     "plot_profile",
+    "plot_curves",
+    "plot_ecdf",
     "schema",
     "ruleset",
     "rulesets_dir",
@@ -358,11 +361,80 @@ class ScoreResult(_Result):
         """ρ(τ) per submission with matplotlib (see :func:`plot_profile`)."""
         return plot_profile(self, ax=ax)
 
+    @_cached_property
+    def curves(self) -> "Curves":
+        """The training curves and time-to-target ECDFs of a
+        ``score(..., curves=True)`` run. Raises ``ValueError`` without."""
+        if self._inner.curve_workloads is None:
+            raise ValueError("no curves: score with curves=True")
+        return Curves(self._inner)
+
+    def plot_curves(self, workload: str, ax: _Any = None) -> _Any:
+        """One workload's training curves with matplotlib (see :func:`plot_curves`)."""
+        return plot_curves(self, workload, ax=ax)
+
+    def plot_ecdf(self, workload: str, ax: _Any = None) -> _Any:
+        """One workload's time-to-target ECDF with matplotlib (see :func:`plot_ecdf`)."""
+        return plot_ecdf(self, workload, ax=ax)
+
     def write(self, folder: PathLike) -> None:
         """Writes the output folder as ``--output-dir`` does, through the
         engine's store: every file of this run or none, with its manifest,
         never into the submissions tree."""
         self._inner.write(_os.fspath(folder))
+
+
+class Curves:
+    """What ``--curves`` draws, as DataFrames (``score(..., curves=True)``):
+    the points are the series the engine read (at most 400 evaluations per
+    trial), the trials those it scored, the ECDF its steps."""
+
+    def __init__(self, inner: _Any) -> None:
+        self._inner = inner
+        log_time, _ = inner.curve_workloads
+        self.log_time: bool = bool(log_time)
+        """Whether the engine draws time on a log axis (budgets span a decade)."""
+
+    @_cached_property
+    def workloads(self) -> "pd.DataFrame":
+        """Per workload (index): ``metric``, ``goal`` (``minimize`` or
+        ``maximize``), ``target``, ``budget`` (seconds; NaN for none)."""
+        pd = _pd()
+        _, rows = self._inner.curve_workloads
+        frame = pd.DataFrame(rows, columns=["workload", "metric", "goal", "target", "budget"])
+        return frame.set_index("workload")
+
+    @_cached_property
+    def trials(self) -> "pd.DataFrame":
+        """One row per scored trial: ``workload``, ``submission``, ``rank``,
+        ``study``, ``trial``, ``picked`` (the trial its study kept),
+        ``time_to_target`` (seconds, ``inf`` when missed)."""
+        pd = _pd()
+        columns = ["workload", "submission", "rank", "study", "trial", "picked",
+                   "time_to_target"]
+        return pd.DataFrame(self._inner.curve_trials, columns=columns)
+
+    @_cached_property
+    def points(self) -> "pd.DataFrame":
+        """One row per evaluation drawn: ``workload``, ``submission``,
+        ``study``, ``trial``, ``picked``, ``time`` (seconds), ``value`` (the
+        workload's metric)."""
+        pd = _pd()
+        columns = ["workload", "submission", "study", "trial", "picked", "time", "value"]
+        return pd.DataFrame(self._inner.curve_points, columns=columns)
+
+    @_cached_property
+    def ecdf(self) -> "pd.DataFrame":
+        """The time-to-target ECDF's steps: ``workload``, ``submission``,
+        ``time``, ``fraction`` (of the submission's trials on the workload,
+        over all studies, that had reached the target by then; missed
+        trials never count, so the last step is below 1 by their share)."""
+        pd = _pd()
+        return pd.DataFrame(self._inner.curve_ecdf,
+                            columns=["workload", "submission", "time", "fraction"])
+
+    def __repr__(self) -> str:
+        return f"<Curves: {len(self.workloads)} workloads, {len(self.trials)} trials>"
 
 
 def score(
@@ -382,18 +454,21 @@ def score(
     info_dir: _Optional[PathLike] = None,
     html_stability: _Optional[int] = None,
     save_results: _Optional[PathLike] = None,
+    curves: bool = False,
 ) -> ScoreResult:
     """Scores a submissions folder (one sub-folder per submission) or a
     results cache under a ruleset spec (a path, or a shipped name such as
     ``"v05_external"``) — the main job of the command line, with its options
     as keyword arguments (``output_dir``, ``html``, ``save_results`` write
-    as the CLI does). Raises :class:`SpecError` for a bad spec and
+    as the CLI does; ``curves=True`` is ``--curves``: :attr:`ScoreResult.curves`,
+    the curves on the page and their SVG files in ``output_dir``). Raises :class:`SpecError` for a bad spec and
     :class:`EngineError` for anything else the engine refuses."""
     src = _input(submissions, load_results)
     inner = _engine.score(
         _spec(spec), src["submissions"], src["load_results"],
         _read(source, include, exclude, strict, allow_empty, max_file_size, threads),
         _path(output_dir), _path(html), _path(info_dir), html_stability, _path(save_results),
+        curves=curves,
     )
     return ScoreResult(inner)
 
@@ -833,6 +908,13 @@ _COLOURS = ["#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#
 _DASHES = ["-", "--", "-.", ":"]
 
 
+def _style(i: int) -> _Dict[str, str]:
+    """The ``i``-th submission's line (rank order): colours cycle every 8,
+    dashes every 8 colours, so the first 32 lines all differ."""
+    return {"color": _COLOURS[i % len(_COLOURS)],
+            "linestyle": _DASHES[(i // len(_COLOURS)) % len(_DASHES)]}
+
+
 def plot_profile(result: ScoreResult, ax: _Any = None) -> _Any:
     """ρ(τ) of every submission with matplotlib, legend in rank order; every
     line differs from the others by colour or dash pattern (up to 32)."""
@@ -843,10 +925,87 @@ def plot_profile(result: ScoreResult, ax: _Any = None) -> _Any:
     profile = result.profile
     order = list(result.leaderboard.index)
     for i, name in enumerate(order):
-        ax.plot(profile.columns, profile.loc[name], label=name,
-                color=_COLOURS[i % len(_COLOURS)],
-                linestyle=_DASHES[(i // len(_COLOURS)) % len(_DASHES)])
+        ax.plot(profile.columns, profile.loc[name], label=name, **_style(i))
     ax.set_xlabel("τ")
     ax.set_ylabel("ρ(τ)")
     ax.legend(fontsize="small")
     return ax
+
+
+def _workload_curves(result: ScoreResult, workload: str) -> _Any:
+    curves = result.curves
+    if workload not in curves.workloads.index:
+        known = ", ".join(curves.workloads.index)
+        raise ValueError(f"no curves for workload {workload!r} (there are: {known})")
+    return curves, curves.workloads.loc[workload]
+
+
+def plot_curves(result: ScoreResult, workload: str, ax: _Any = None) -> _Any:
+    """One workload's training curves with matplotlib, from a
+    ``score(..., curves=True)`` result: the metric against time of every
+    scored trial, the trial each study picked bold and the others light,
+    the target as a horizontal line and the budget as a vertical one; lines
+    styled as in :func:`plot_profile` (colour × dash by rank), legend in
+    rank order; log time when the engine draws it so."""
+    import matplotlib.pyplot as plt
+
+    curves, info = _workload_curves(result, workload)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 5))
+    order = list(result.leaderboard.index)
+    points = curves.points[curves.points["workload"] == workload]
+    for name, sub in points.groupby("submission", sort=False):
+        style = _style(order.index(name))
+        labelled = False
+        for (_, _, picked), trial in sub.groupby(["study", "trial", "picked"], sort=False):
+            label = name if picked and not labelled else None
+            labelled = labelled or label is not None
+            ax.plot(trial["time"], trial["value"], label=label,
+                    linewidth=2.0 if picked else 0.8, alpha=1.0 if picked else 0.3, **style)
+    if info["target"] == info["target"]:
+        ax.axhline(info["target"], color="#555555", linewidth=1, label="target")
+    if info["budget"] == info["budget"]:
+        ax.axvline(info["budget"], color="#555555", linewidth=1, linestyle=":", label="budget")
+    if curves.log_time:
+        ax.set_xscale("log")
+    ax.set_title(workload)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel(str(info["metric"]))
+    _legend_by_rank(ax, order)
+    return ax
+
+
+def plot_ecdf(result: ScoreResult, workload: str, ax: _Any = None) -> _Any:
+    """One workload's time-to-target ECDF with matplotlib: per submission,
+    the fraction of its trials (all studies) that had reached the target by
+    each time, as steps; missed trials never count. Styled as
+    :func:`plot_profile`; the budget as a vertical line."""
+    import matplotlib.pyplot as plt
+
+    curves, info = _workload_curves(result, workload)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 5))
+    order = list(result.leaderboard.index)
+    steps = curves.ecdf[curves.ecdf["workload"] == workload]
+    for name, sub in steps.groupby("submission", sort=False):
+        start = float(sub["time"].iloc[0]) if curves.log_time else 0.0
+        ax.step([start] + list(sub["time"]), [0.0] + list(sub["fraction"]), where="post",
+                label=name, **_style(order.index(name)))
+    if info["budget"] == info["budget"]:
+        ax.axvline(info["budget"], color="#555555", linewidth=1, linestyle=":", label="budget")
+    if curves.log_time:
+        ax.set_xscale("log")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_title(f"{workload}: time to target")
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("fraction of trials reached")
+    _legend_by_rank(ax, order)
+    return ax
+
+
+def _legend_by_rank(ax: _Any, order: _List[str]) -> None:
+    """The legend with the submissions in rank order, then the rest."""
+    handles, labels = ax.get_legend_handles_labels()
+    rank = {name: i for i, name in enumerate(order)}
+    pairs = sorted(zip(handles, labels), key=lambda p: rank.get(p[1], len(order)))
+    ax.legend([h for h, _ in pairs], [lab for _, lab in pairs], fontsize="small")

@@ -241,6 +241,83 @@ impl Scored {
     fn warnings(&self) -> Vec<WarningRow> {
         warning_rows(&self.inner.warnings)
     }
+    /// `curves=True`: whether time axes are logarithmic, and per workload
+    /// (workload, metric, goal, target, budget); None without curves.
+    #[getter]
+    fn curve_workloads(&self) -> Option<CurveWorkloads> {
+        let c = self.inner.curves.as_ref()?;
+        let rows = (c.workloads.iter())
+            .map(|w| {
+                let goal = w.goal.map(|g| match g {
+                    algoperf_engine::spec::Goal::Minimize => "minimize".to_string(),
+                    algoperf_engine::spec::Goal::Maximize => "maximize".to_string(),
+                });
+                (
+                    w.workload.clone(),
+                    w.metric.clone(),
+                    goal,
+                    w.target,
+                    w.budget,
+                )
+            })
+            .collect();
+        Some((c.log_time, rows))
+    }
+    /// `curves=True`: per scored trial (workload, submission, rank, study,
+    /// trial, picked, time to target); empty without curves.
+    #[getter]
+    fn curve_trials(&self) -> Vec<CurveTrial> {
+        let mut out = Vec::new();
+        for (w, sub, t) in curve_rows(&self.inner) {
+            out.push((
+                w.workload.clone(),
+                sub.name.clone(),
+                sub.rank,
+                t.study.clone(),
+                t.label.clone(),
+                t.picked,
+                t.time_to_target,
+            ));
+        }
+        out
+    }
+    /// `curves=True`: per kept evaluation of a scored trial (workload,
+    /// submission, study, trial, picked, time, metric value).
+    #[getter]
+    fn curve_points(&self) -> Vec<CurvePoint> {
+        let mut out = Vec::new();
+        for (w, sub, t) in curve_rows(&self.inner) {
+            for &(time, value) in &t.points {
+                out.push((
+                    w.workload.clone(),
+                    sub.name.clone(),
+                    t.study.clone(),
+                    t.label.clone(),
+                    t.picked,
+                    time,
+                    value,
+                ));
+            }
+        }
+        out
+    }
+    /// `curves=True`: the time-to-target ECDF's steps (workload,
+    /// submission, time, fraction of its trials reached by then).
+    #[getter]
+    fn curve_ecdf(&self) -> Vec<(String, String, f64, f64)> {
+        let Some(c) = self.inner.curves.as_ref() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for w in &c.workloads {
+            for sub in &w.submissions {
+                for (time, fraction) in w.ecdf(sub) {
+                    out.push((w.workload.clone(), sub.name.clone(), time, fraction));
+                }
+            }
+        }
+        out
+    }
     /// The output folder written, if one was asked.
     #[getter]
     fn written(&self) -> Option<(String, usize)> {
@@ -291,11 +368,34 @@ impl Scored {
     }
 }
 
+/// (log time axes, per workload (workload, metric, goal, target, budget)).
+type CurveWorkloads = (bool, Vec<(String, String, Option<String>, f64, f64)>);
+/// (workload, submission, rank, study, trial, picked, time to target).
+type CurveTrial = (String, String, usize, String, String, bool, f64);
+/// (workload, submission, study, trial, picked, time, value).
+type CurvePoint = (String, String, String, String, bool, f64, f64);
+
+/// Every (workload, submission, trial) of the curves, in their order.
+fn curve_rows(
+    scored: &app::score::Scored,
+) -> impl Iterator<
+    Item = (
+        &report::curves::WorkloadCurves,
+        &report::curves::SubmissionCurves,
+        &report::curves::TrialCurve,
+    ),
+> {
+    (scored.curves.iter())
+        .flat_map(|c| c.workloads.iter())
+        .flat_map(|w| w.submissions.iter().map(move |s| (w, s)))
+        .flat_map(|(w, s)| s.trials.iter().map(move |t| (w, s, t)))
+}
+
 /// Scores a submissions tree or a results cache (the main job).
 #[pyfunction]
 #[pyo3(signature = (spec, submissions=None, load_results=None, read=Read::default(),
                     output_dir=None, html=None, info_dir=None, html_stability=None,
-                    save_results=None, target_relaxations=None))]
+                    save_results=None, target_relaxations=None, curves=false))]
 #[allow(clippy::too_many_arguments)]
 fn score(
     py: Python<'_>,
@@ -309,6 +409,7 @@ fn score(
     html_stability: Option<usize>,
     save_results: Option<PathBuf>,
     target_relaxations: Option<String>,
+    curves: bool,
 ) -> PyResult<Scored> {
     let mut input = input(spec, submissions, load_results, read).map_err(|e| py_error(py, e))?;
     input.target_relaxations = target_relaxations;
@@ -320,7 +421,7 @@ fn score(
         info_dir,
         html_stability,
         no_wait: false,
-        curves: false,
+        curves,
     };
     let inner = run_reading(py, |progress| app::score::score(&request, progress))?;
     Ok(Scored { inner })

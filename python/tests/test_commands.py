@@ -268,3 +268,74 @@ def test_targets_derive_equals_the_cli_and_writes_what_loads_back(tmp_path):
     assert row["runtime"] == 175.0 and row["budget"] == 4 / 3 * 175.0
     assert d.written == [str(out)]
     assert "test_target = 0.7" in out.read_text()
+
+
+@pytest.fixture(scope="module")
+def v05_curves(v05_spec, v05_logs):
+    return ae.score(v05_spec, v05_logs, curves=True)
+
+
+def test_curves_are_the_trials_series(v05_curves, v05_logs):
+    """The points of a trial are its eval_measurements.csv's finite (time
+    column, metric) rows; its time to target is the summary CSV's."""
+    import math
+
+    pd = pytest.importorskip("pandas")
+    c = v05_curves.curves
+    assert set(c.workloads.index) == set(v05_curves.time_to_targets.columns)
+    metric = c.workloads.loc["ogbg", "metric"]
+    assert c.workloads.loc["ogbg", "goal"] == "maximize"
+    p = c.points
+    mine = p[(p.workload == "ogbg") & (p.submission == "baseline") & (p.study == "study_0")
+             & (p.trial == "trial_1")]
+    csv = pd.read_csv(v05_logs / "baseline" / "study_0" / "ogbg_jax" / "trial_1"
+                      / "eval_measurements.csv")
+    want = csv[["score", metric]].dropna()
+    assert len(mine) == len(want) > 10
+    assert list(mine.time) == list(want["score"])
+    assert list(mine.value) == list(want[metric])
+    t = c.trials
+    summary = v05_curves.summaries["baseline"]
+    row = summary[(summary.workload == "ogbg_jax") & (summary.study == "study_0")
+                  & (summary.trial == "trial_1")].iloc[0]
+    ttt = t[(t.workload == "ogbg") & (t.submission == "baseline") & (t.study == "study_0")
+            & (t.trial == "trial_1")].time_to_target.iloc[0]
+    expected = row["time to target on val (s)"]
+    assert ttt == expected or (math.isinf(ttt) and math.isnan(expected))
+    # One picked trial per study.
+    picked = t[t.picked].groupby(["workload", "submission", "study"]).size()
+    assert (picked == 1).all()
+
+
+def test_ecdf_steps_count_the_trials_reached(v05_curves):
+    c = v05_curves.curves
+    for sub in ["baseline", "lawa_ema"]:
+        t = c.trials[(c.trials.workload == "wmt") & (c.trials.submission == sub)]
+        e = c.ecdf[(c.ecdf.workload == "wmt") & (c.ecdf.submission == sub)]
+        finite = sorted(x for x in t.time_to_target if x != float("inf"))
+        assert list(e.time) == finite
+        assert list(e.fraction) == [(k + 1) / len(t) for k in range(len(finite))]
+
+
+def test_no_curves_without_asking(v05_result):
+    with pytest.raises(ValueError, match="curves=True"):
+        v05_result.curves
+
+
+def test_plot_curves_and_ecdf_distinguish_every_submission(v05_curves):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    order = list(v05_curves.leaderboard.index)
+    ax = v05_curves.plot_curves("ogbg")
+    labels = [x.get_text() for x in ax.get_legend().get_texts()]
+    ran = [s for s in order if s in set(v05_curves.curves.trials.query("workload == 'ogbg'").submission)]
+    assert labels == ran + ["target", "budget"]
+    bold = [line for line in ax.get_lines() if line.get_linewidth() == 2.0]
+    styles = {(line.get_color(), line.get_linestyle(), line.get_label()) for line in bold
+              if line.get_label() in ran}
+    assert len({s[:2] for s in styles}) == len(ran), "each submission its colour × dash"
+    ax = v05_curves.plot_ecdf("ogbg")
+    labels = [x.get_text() for x in ax.get_legend().get_texts()]
+    assert labels[-1] == "budget" and labels[:-1] == [s for s in ran if s in labels]
+    with pytest.raises(ValueError, match="no curves for workload"):
+        v05_curves.plot_curves("nope")

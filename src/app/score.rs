@@ -98,7 +98,11 @@ pub fn score(request: &ScoreRequest, progress: &dyn Progress) -> Result<Scored> 
         curves,
     };
     let page = match &request.html {
-        Some(_) => Some(scored.page(request.info_dir.as_deref(), request.html_stability)?),
+        Some(file) => Some(scored.page_at(
+            request.info_dir.as_deref(),
+            request.html_stability,
+            Some(file),
+        )?),
         None => None,
     };
     let staged = match &request.output_dir {
@@ -220,18 +224,32 @@ impl Scored {
         }
         inputs.add_info_dir(info_dir);
         inputs.check_file(page, report::guard::Kind::Page)?;
-        let text = self.page(info_dir, html_stability)?;
+        let text = self.page_at(info_dir, html_stability, Some(page))?;
         report::html::write_page(page, &text)
     }
 
     /// The leaderboard's HTML page, with `<submission>/submission_info.yml`
     /// from `info_dir` and `html_stability` resamples' intervals.
     pub fn page(&self, info_dir: Option<&Path>, html_stability: Option<usize>) -> Result<String> {
+        self.page_at(info_dir, html_stability, None)
+    }
+
+    /// [`Scored::page`] as written to `file`: its folder links start there
+    /// (from the current folder without one).
+    fn page_at(
+        &self,
+        info_dir: Option<&Path>,
+        html_stability: Option<usize>,
+        file: Option<&Path>,
+    ) -> Result<String> {
         let stability = page_stability(html_stability, &self.spec, &self.leaderboard)?;
-        let origin = match &self.origin {
+        let mut origin = match &self.origin {
             Origin::Cache(cache) => report::html::Origin::cache(cache),
             Origin::Tree(tree) => report::html::Origin::folder(Some(tree), self.source),
         };
+        if let Some(file) = file {
+            origin = origin.linked_from(file);
+        }
         let parts = (&self.spec, &self.leaderboard, &self.warnings);
         let curves = self.curves.as_ref();
         report::html::page(parts, info_dir, origin, stability.as_ref(), curves)
@@ -248,8 +266,20 @@ pub fn page_stability(
     if resamples == Some(0) {
         return Err(CommandLineError::HtmlStabilityZero.into());
     }
-    let result = stability_of(resamples, spec, leaderboard)?;
-    Ok(result.as_ref().map(report::html::Stability::of))
+    let Some(options) = page_options(resamples) else {
+        return Ok(None);
+    };
+    let result = crate::score::stability::stability_with_bands(spec, leaderboard, &options)?;
+    Ok(Some(report::html::Stability::of(&result)))
+}
+
+/// `resamples` bootstrap resamples over studies, `stability`'s defaults
+/// otherwise; none without `resamples`.
+fn page_options(resamples: Option<usize>) -> Option<crate::score::stability::Options> {
+    resamples.map(|resamples| crate::score::stability::Options {
+        resamples,
+        ..crate::score::stability::Options::default()
+    })
 }
 
 /// `resamples` bootstrap resamples over studies with `stability`'s
@@ -259,13 +289,12 @@ pub fn stability_of(
     spec: &Spec,
     leaderboard: &Leaderboard,
 ) -> Result<Option<crate::score::stability::Stability>> {
-    use crate::score::stability;
-    let Some(resamples) = resamples else {
+    let Some(options) = page_options(resamples) else {
         return Ok(None);
     };
-    let options = stability::Options {
-        resamples,
-        ..stability::Options::default()
-    };
-    Ok(Some(stability::stability(spec, leaderboard, &options)?))
+    Ok(Some(crate::score::stability::stability(
+        spec,
+        leaderboard,
+        &options,
+    )?))
 }

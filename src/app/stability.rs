@@ -39,7 +39,11 @@ pub fn stability(request: &StabilityRequest, progress: &dyn Progress) -> Result<
     }
     let (result, warnings) = thread_pool(input.threads)?.install(|| {
         let (leaderboard, warnings) = input.score_here(progress)?;
-        let result = stability::stability(spec, &leaderboard, &request.options)?;
+        // The plot draws the profile's bands too (same resamples).
+        let result = match request.plot {
+            Some(_) => stability::stability_with_bands(spec, &leaderboard, &request.options)?,
+            None => stability::stability(spec, &leaderboard, &request.options)?,
+        };
         Ok::<_, crate::error::Error>((result, warnings))
     })?;
     if let Some(file) = &request.plot {

@@ -84,8 +84,9 @@ pub struct ScoreArgs {
     /// authors, affiliation, framework and logs link.
     #[arg(long, value_name = "DIR", requires = "html")]
     pub info_dir: Option<PathBuf>,
-    /// Show on the HTML page each score's and rank's 95% interval from N
-    /// bootstrap resamples over studies (seed 0; `stability` has every option).
+    /// Show on the HTML page each score's and rank's 95% interval, P(rank 1),
+    /// the group tied with #1 and the profile's bands, from N bootstrap
+    /// resamples over studies (seed 0; `stability` has every option).
     #[arg(long, value_name = "N", requires = "html")]
     pub html_stability: Option<usize>,
     /// Also write, per workload, the training curves (curves_<workload>.svg)

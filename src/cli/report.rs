@@ -23,6 +23,11 @@ pub struct ReportArgs {
     /// Folder of <submission>/submission_info.yml files.
     #[arg(long, value_name = "DIR")]
     pub info_dir: Option<PathBuf>,
+    /// Also show each score's and rank's 95% interval, P(rank 1), the group
+    /// tied with #1 and the profile's bands, from N bootstrap resamples
+    /// over studies (seed 0), as `stability` computes them.
+    #[arg(long, value_name = "N")]
+    pub html_stability: Option<usize>,
 }
 
 pub(super) fn report_command(args: ReportArgs) -> Result<()> {
@@ -31,7 +36,7 @@ pub(super) fn report_command(args: ReportArgs) -> Result<()> {
         load_results: args.load_results.clone(),
         html: args.html.clone(),
         info_dir: args.info_dir.clone(),
-        html_stability: None,
+        html_stability: args.html_stability,
     };
     let warnings = app::report::report(&request)?;
     print_err(&warnings.render());

@@ -33,8 +33,9 @@ pub struct StabilityArgs {
     /// The table, or one JSON document (schema/stability.schema.json).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Also write the plot (each score with its interval, ordered by score)
-    /// to FILE: PNG when FILE ends in .png, else SVG.
+    /// Also write the plot (each score with its interval, ordered by score;
+    /// below, ρ(τ) with each submission's pointwise band over the same
+    /// resamples) to FILE: PNG when FILE ends in .png, else SVG.
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
 }

@@ -217,6 +217,18 @@ impl WorkloadCurves {
         let missed = s.trials.len() - finite.len();
         (finite, missed)
     }
+
+    /// The ECDF's steps: at each finite time to target (sorted), the
+    /// fraction of the submission's trials that had reached the target by
+    /// then. Missed trials never reach it: the last step stays below 1 by
+    /// their share (the plots put them at the right edge).
+    pub fn ecdf(&self, s: &SubmissionCurves) -> Vec<(f64, f64)> {
+        let n = s.trials.len() as f64;
+        let (times, _) = self.times(s);
+        (times.into_iter().enumerate())
+            .map(|(k, t)| (t, (k + 1) as f64 / n))
+            .collect()
+    }
 }
 
 /// The file names of a workload's plots.

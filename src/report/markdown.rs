@@ -22,14 +22,14 @@ pub struct Row {
 
 /// One table cell of text from a metadata file: whitespace (newlines
 /// included) collapsed to single spaces; markup escaped as the HTML page
-/// escapes it ([`crate::report::html::esc`]: `<script>`, `<img onerror>`
+/// escapes it ([`crate::report::escape::esc`]: `<script>`, `<img onerror>`
 /// and a `<!-- END … -->` marker that would break every later `--update`
 /// become text); `|` (which ends the cell) and `[`, `]` (which would make a
 /// Markdown link, `javascript:` ones included) escaped; other control
 /// characters written as escapes.
 fn cell(text: &str) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let text = crate::report::html::esc(&text).replace('|', "\\|");
+    let text = crate::report::escape::esc(&text).replace('|', "\\|");
     crate::diagnostics::escape_controls(&links_only_http(&text)).into_owned()
 }
 
@@ -59,6 +59,22 @@ fn links_only_http(text: &str) -> String {
 
 /// The length of `[label](http(s)://target)` at the start of `s`, if it is one.
 fn http_link_len(s: &str) -> Option<usize> {
+    http_markdown_link(s).map(|l| l.len)
+}
+
+/// A Markdown link to an http(s) URL: `[label](url)`, `len` bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkdownLink<'a> {
+    pub label: &'a str,
+    pub url: &'a str,
+    pub len: usize,
+}
+
+/// The Markdown link `[label](http(s)://target)` at the start of `s`, if
+/// it is one (no `[` in the label, no whitespace in the URL): the one rule
+/// of which links a metadata text keeps, for the Markdown table and the
+/// HTML page alike; any other scheme stays text.
+pub fn http_markdown_link(s: &str) -> Option<MarkdownLink<'_>> {
     let label = s.strip_prefix('[')?;
     let close = label.find(']')?;
     if label[..close].contains('[') {
@@ -68,7 +84,11 @@ fn http_link_len(s: &str) -> Option<usize> {
     let end = target.find(')')?;
     let url = &target[..end];
     let http = url.starts_with("https://") || url.starts_with("http://");
-    (http && !url.contains(char::is_whitespace)).then_some(1 + close + 2 + end + 1)
+    (http && !url.contains(char::is_whitespace)).then_some(MarkdownLink {
+        label: &label[..close],
+        url,
+        len: 1 + close + 2 + end + 1,
+    })
 }
 
 impl Row {
@@ -80,7 +100,7 @@ impl Row {
         let logs = info
             .as_ref()
             .and_then(|i| i.logs.as_deref())
-            .and_then(crate::report::html::http_link)
+            .and_then(crate::report::links::http_link)
             .map(str::to_string)
             .or_else(tree_link)
             .unwrap_or_default();
@@ -89,8 +109,9 @@ impl Row {
 }
 
 /// A link target: spaces, parentheses, `|` (which would end the table
-/// cell), `<`, `>` and control characters percent-encoded.
-fn link_target(target: &str) -> String {
+/// cell), `<`, `>` and control characters percent-encoded (also the HTML
+/// page's logs links, before they are escaped).
+pub(crate) fn link_target(target: &str) -> String {
     let mut out = String::with_capacity(target.len());
     for c in target.chars() {
         if matches!(c, ' ' | '(' | ')' | '|' | '<' | '>') || c.is_control() {

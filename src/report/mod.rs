@@ -12,6 +12,7 @@ pub mod html;
 pub mod info;
 pub mod json;
 pub mod latex;
+pub mod links;
 // Leaderboard-maintainer reports (plot, speedups, Markdown leaderboard).
 pub mod markdown;
 pub mod plot;

@@ -120,11 +120,21 @@ pub(crate) fn step_points(taus: &[f64], rho: &[f64]) -> Vec<(f64, f64)> {
 }
 
 /// What the plot shows, in legend order (descending score).
-struct Curve {
-    label: String,
-    points: Vec<(f64, f64)>,
-    colour: RGBColor,
-    dash: Option<(u32, u32)>,
+pub(crate) struct Curve {
+    pub label: String,
+    pub points: Vec<(f64, f64)>,
+    pub colour: RGBColor,
+    pub dash: Option<(u32, u32)>,
+    /// The outline of the curve's band, if it has one ([`band_outline`]).
+    pub band: Option<Vec<(f64, f64)>>,
+}
+
+/// The polygon between two step curves on the same τ grid: along the
+/// upper bound, back along the lower one.
+pub(crate) fn band_outline(taus: &[f64], lo: &[f64], hi: &[f64]) -> Vec<(f64, f64)> {
+    let mut pts = step_points(taus, hi);
+    pts.extend(step_points(taus, lo).into_iter().rev());
+    pts
 }
 
 fn curves(lb: &Leaderboard) -> Vec<Curve> {
@@ -139,6 +149,7 @@ fn curves(lb: &Leaderboard) -> Vec<Curve> {
                 points: step_points(&lb.rules.tau.values, &rho),
                 colour,
                 dash,
+                band: None,
             }
         })
         .collect()
@@ -189,6 +200,13 @@ where
     DB: DrawingBackend,
     X: Ranged<ValueType = f64>,
 {
+    // Bands under every line; within them, too, the leaders on top.
+    for c in curves.iter().rev() {
+        if let Some(outline) = &c.band {
+            let fill = c.colour.mix(0.14).filled();
+            chart.draw_series(std::iter::once(Polygon::new(outline.clone(), fill)))?;
+        }
+    }
     // Lowest score first, so the leaders are drawn on top.
     for c in curves.iter().rev() {
         let style = c.colour.stroke_width(3);
@@ -248,13 +266,13 @@ fn draw_legend<DB: DrawingBackend>(
 
 /// The rows of the image a drawing keeps: a band of the PNG, or all.
 #[derive(Debug, Clone, Copy)]
-struct Rows {
+pub(crate) struct Rows {
     top: i32,
     bottom: i32,
 }
 
 impl Rows {
-    const ALL: Rows = Rows {
+    pub(crate) const ALL: Rows = Rows {
         top: i32::MIN / 2,
         bottom: i32::MAX / 2,
     };
@@ -268,7 +286,7 @@ impl Rows {
 
 /// What the plot shows, laid out: the curves in legend order and the
 /// legend's width (from its widest label, measured by the backend).
-struct Layout {
+pub(crate) struct Layout {
     curves: Vec<Curve>,
     legend_width: i32,
 }
@@ -278,7 +296,14 @@ impl Layout {
         root: &DrawingArea<DB, Shift>,
         lb: &Leaderboard,
     ) -> std::result::Result<Self, DrawingAreaErrorKind<DB::ErrorType>> {
-        let curves = curves(lb);
+        Self::new(root, curves(lb))
+    }
+
+    /// `curves` (legend order) laid out on `root`.
+    pub(crate) fn new<DB: DrawingBackend>(
+        root: &DrawingArea<DB, Shift>,
+        curves: Vec<Curve>,
+    ) -> std::result::Result<Self, DrawingAreaErrorKind<DB::ErrorType>> {
         let font = TextStyle::from(("sans-serif", FONT_SIZE).into_font());
         let widest = curves
             .iter()
@@ -301,6 +326,20 @@ fn draw<DB: DrawingBackend>(
     spec: &Spec,
     rows: Rows,
 ) -> DrawResult<DB> {
+    draw_profile(&root, spec, layout, &title(spec), rows)?;
+    root.present()?;
+    Ok(())
+}
+
+/// The profile plot laid out in `layout` on `root` (its shapes that may
+/// reach `rows`), its legend at the right, `caption` above; not presented.
+pub(crate) fn draw_profile<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    spec: &Spec,
+    layout: &Layout,
+    caption: &str,
+    rows: Rows,
+) -> DrawResult<DB> {
     root.fill(&WHITE)?;
     let curves = &layout.curves;
     let (plot_area, legend_area) = root.split_horizontally(WIDTH as i32 - layout.legend_width);
@@ -314,11 +353,9 @@ fn draw<DB: DrawingBackend>(
         plot_area
     };
     if rows.near(0, MIN_HEIGHT as i32) {
-        draw_plot(&plot_area, curves, spec)?;
+        draw_plot(&plot_area, curves, spec, caption)?;
     }
-    draw_legend(&legend_area, curves, rows)?;
-    root.present()?;
-    Ok(())
+    draw_legend(&legend_area, curves, rows)
 }
 
 /// The axes, grid and curves, in the plot's own area.
@@ -326,10 +363,11 @@ fn draw_plot<DB: DrawingBackend>(
     plot_area: &DrawingArea<DB, Shift>,
     curves: &[Curve],
     spec: &Spec,
+    caption: &str,
 ) -> DrawResult<DB> {
     let mut builder = ChartBuilder::on(plot_area);
     builder
-        .caption(title(spec), ("sans-serif", 22).into_font())
+        .caption(caption, ("sans-serif", 22).into_font())
         .margin(16)
         .x_label_area_size(56)
         .y_label_area_size(72);

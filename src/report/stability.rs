@@ -3,7 +3,8 @@
 
 use super::error::PlotError;
 use super::json::Num;
-use crate::score::stability::{Method, Over, Stability};
+use super::plot::{draw_profile, Layout, Rows};
+use crate::score::stability::{Method, Over, ProfileBands, Stability};
 use crate::spec::Spec;
 
 /// `2` when a rank is separable, `1–3` when the interval spans ranks.
@@ -303,16 +304,29 @@ fn plot_height(n: usize) -> u32 {
     160 + 34 * n.max(1) as u32
 }
 
+/// The plot's size: the intervals, and below them the profile with its
+/// bands when the stability has them (then at the profile plot's width).
+fn plot_size(s: &Stability) -> (u32, u32) {
+    let n = s.rows.len();
+    match s.bands {
+        Some(_) => (
+            super::plot::WIDTH,
+            plot_height(n) + super::plot::height_for(n),
+        ),
+        None => (PLOT_WIDTH, plot_height(n)),
+    }
+}
+
 /// The stability plot as SVG: each submission's score (dot) with its
-/// interval (bar), best on top, on the score axis [0, 1].
+/// interval (bar), best on top, on the score axis [0, 1]; below, when the
+/// stability has bands, ρ(τ) with its pointwise band per submission.
 pub fn svg(spec: &Spec, s: &Stability) -> std::result::Result<String, PlotError> {
     use plotters::prelude::*;
     super::plot::register_font()?;
     let mut out = String::new();
     {
-        let size = (PLOT_WIDTH, plot_height(s.rows.len()));
-        let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
-        draw(root, spec, s)?;
+        let root = SVGBackend::with_string(&mut out, plot_size(s)).into_drawing_area();
+        draw_all(root, spec, s)?;
     }
     Ok(out)
 }
@@ -322,7 +336,7 @@ pub fn svg(spec: &Spec, s: &Stability) -> std::result::Result<String, PlotError>
 pub fn png(spec: &Spec, s: &Stability) -> std::result::Result<Vec<u8>, PlotError> {
     use plotters::prelude::*;
     super::plot::register_font()?;
-    let (w, h) = (PLOT_WIDTH, plot_height(s.rows.len()));
+    let (w, h) = plot_size(s);
     let mut pixels = vec![0u8; w as usize * h as usize * 3];
     {
         let font =
@@ -332,9 +346,62 @@ pub fn png(spec: &Spec, s: &Stability) -> std::result::Result<Vec<u8>, PlotError
             font,
         }
         .into_drawing_area();
-        draw(root, spec, s)?;
+        draw_all(root, spec, s)?;
     }
     super::plot::encode_png(&pixels, w, h)
+}
+
+/// The intervals, then the banded profile below them if there are bands.
+fn draw_all<DB: plotters::prelude::DrawingBackend>(
+    root: plotters::drawing::DrawingArea<DB, plotters::coord::Shift>,
+    spec: &Spec,
+    s: &Stability,
+) -> std::result::Result<(), PlotError> {
+    let e =
+        |e: plotters::drawing::DrawingAreaErrorKind<DB::ErrorType>| PlotError::Draw(e.to_string());
+    match &s.bands {
+        None => draw(&root, spec, s)?,
+        Some(bands) => {
+            let (top, bottom) = root.split_vertically(plot_height(s.rows.len()));
+            draw(&top, spec, s)?;
+            let layout = Layout::new(&bottom, band_curves(s, bands)).map_err(e)?;
+            draw_profile(&bottom, spec, &layout, &band_title(s), Rows::ALL).map_err(e)?;
+        }
+    }
+    root.present().map_err(e)
+}
+
+/// Each row's ρ(τ) and its band, in the profile plot's colours and dashes
+/// (rows are in score order, as the profile plot's legend).
+fn band_curves(s: &Stability, b: &ProfileBands) -> Vec<super::plot::Curve> {
+    use super::plot::{band_outline, step_points, style_of, Curve};
+    (s.rows.iter().enumerate())
+        .map(|(i, r)| {
+            let (colour, dash) = style_of(i);
+            Curve {
+                label: format!("{} ({:.4})", r.name, r.score),
+                points: step_points(&b.tau, &b.point[i]),
+                colour,
+                dash,
+                band: Some(band_outline(&b.tau, &b.lo[i], &b.hi[i])),
+            }
+        })
+        .collect()
+}
+
+/// What the bands are: pointwise, over the intervals' own resamples.
+fn band_title(s: &Stability) -> String {
+    match s.options.method {
+        Method::Bootstrap => format!(
+            "ρ(τ) with pointwise {}% percentile bands, same {} resamples",
+            fmt_level(s.options.level),
+            s.leaderboards
+        ),
+        Method::Jackknife => format!(
+            "ρ(τ) with pointwise min–max bands, same {} leaderboards",
+            s.leaderboards
+        ),
+    }
 }
 
 fn plot_title(spec: &Spec, s: &Stability) -> String {
@@ -354,7 +421,7 @@ fn plot_title(spec: &Spec, s: &Stability) -> String {
 }
 
 fn draw<DB: plotters::prelude::DrawingBackend>(
-    root: plotters::drawing::DrawingArea<DB, plotters::coord::Shift>,
+    root: &plotters::drawing::DrawingArea<DB, plotters::coord::Shift>,
     spec: &Spec,
     s: &Stability,
 ) -> std::result::Result<(), PlotError> {
@@ -369,7 +436,7 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
             .and_then(|i| s.rows.get(i))
             .map_or(String::new(), |r| r.name.clone())
     };
-    let mut chart = ChartBuilder::on(&root)
+    let mut chart = ChartBuilder::on(root)
         .caption(plot_title(spec, s), ("sans-serif", 20).into_font())
         .margin(16)
         .x_label_area_size(48)
@@ -401,6 +468,5 @@ fn draw<DB: plotters::prelude::DrawingBackend>(
         .enumerate()
         .map(|(i, r)| Circle::new((r.score, y(i)), 5, BLACK.filled()));
     chart.draw_series(dots).map_err(e)?;
-    root.present().map_err(e)?;
     Ok(())
 }

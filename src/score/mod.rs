@@ -682,6 +682,16 @@ impl<'a> Rules<'a> {
     /// these rules were laid out for; its weights may differ), without
     /// keeping each step's matrix or any warning.
     pub fn scores(&self, spec: &Spec, matrix: DMatrix<f64>) -> crate::error::Result<Vec<f64>> {
+        Ok(self.scored(spec, matrix)?.0)
+    }
+
+    /// [`Rules::scores`] and the profile they come from (its rows the
+    /// submissions, its columns the τ grid).
+    pub fn scored(
+        &self,
+        spec: &Spec,
+        matrix: DMatrix<f64>,
+    ) -> crate::error::Result<(Vec<f64>, DMatrix<f64>)> {
         let mut matrix = matrix;
         for (step, plan) in spec.steps.iter().zip(&self.steps) {
             matrix = apply_step(spec, &self.shape, step, plan, &matrix)?.0;
@@ -690,7 +700,7 @@ impl<'a> Rules<'a> {
         let (_, ratios) = ratios(spec, &self.shape, &matrix, &mut quiet)?;
         let base = &self.shape.ratio_base;
         let profile = profile(spec, self.shape.submissions, base, &ratios)?;
-        scores(spec, base, &ratios, &profile)
+        Ok((scores(spec, base, &ratios, &profile)?, profile))
     }
 }
 

@@ -20,7 +20,11 @@
 //!   name) and every submission whose P(above #1) ≥ (1 − level)/2: the
 //!   leader cannot be told apart from it by a one-sided test at that level.
 //!   For the jackknife the fractions are over the S leave-one-out
-//!   leaderboards, and the interval is their min–max range.
+//!   leaderboards, and the interval is their min–max range;
+//! - the profile's bands ([`stability_with_bands`]) are pointwise: at each
+//!   τ of the grid, the same percentile interval of the resampled ρ(τ)
+//!   values as a score's (the jackknife: min–max), so a band is no
+//!   simultaneous confidence region for the whole curve.
 //!
 //! Monte-Carlo error (a bootstrap's numbers move with B and the seed):
 //! - a fraction P̂ over B resamples has the binomial standard error
@@ -43,7 +47,8 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::error::ScoreError;
-use super::{workload_time, Leaderboard, Rules};
+use super::{apply_rules_framed, workload_time, Leaderboard, Ruled, Rules};
+use crate::diagnostics::Warnings;
 use crate::error::Result;
 use crate::spec::Spec;
 
@@ -169,17 +174,17 @@ pub fn rescore(
         &times.workloads,
         Some(&times.frameworks),
     )?;
-    rescore_with(spec, &rules, times, pick, scratch)
+    rules.scores(spec, picked_times(spec, times, pick, scratch)?)
 }
 
-/// [`rescore`] with the rules laid out already (once for every resample).
-fn rescore_with(
+/// The workload-time matrix whose cell (r, c) has the study times `pick`
+/// puts in its buffer; NaN where it puts none.
+fn picked_times(
     spec: &Spec,
-    rules: &Rules,
     times: &StudyTimes,
     pick: &mut Pick,
     scratch: &mut Vec<f64>,
-) -> Result<Vec<f64>> {
+) -> Result<DMatrix<f64>> {
     let (n, m) = (times.submissions.len(), times.workloads.len());
     let mut matrix = DMatrix::from_element(n, m, f64::NAN);
     let mut all = Vec::new();
@@ -202,8 +207,7 @@ fn rescore_with(
             matrix[(r, c)] = workload_time(spec, name, &drawn, framework, scratch)?;
         }
     }
-    // Warnings were given once, for the point leaderboard.
-    rules.scores(spec, matrix)
+    Ok(matrix)
 }
 
 /// The scores of every resampled (or leave-one-out) leaderboard, in
@@ -213,6 +217,22 @@ pub fn resampled_scores(
     times: &StudyTimes,
     options: &Options,
 ) -> Result<Vec<Vec<f64>>> {
+    Ok(resample(spec, times, options, false)?.0)
+}
+
+/// Resampled leaderboards handled at once: each keeps its profile until
+/// it is counted, so this many profiles are held at a time, not B.
+const CHUNK: usize = 256;
+
+/// The scores of every resampled leaderboard (as [`resampled_scores`])
+/// and, when `bands`, the count of every ρ(τ) value over them. The rules
+/// are laid out once for every resample.
+fn resample(
+    spec: &Spec,
+    times: &StudyTimes,
+    options: &Options,
+    bands: bool,
+) -> Result<(Vec<Vec<f64>>, Option<RhoCounts>)> {
     check_options(options)?;
     let rules = Rules::new(
         spec,
@@ -220,19 +240,76 @@ pub fn resampled_scores(
         &times.workloads,
         Some(&times.frameworks),
     )?;
-    match options.method {
-        Method::Jackknife => jackknife(spec, &rules, times),
-        Method::Bootstrap => (0..options.resamples)
+    let total = match options.method {
+        Method::Jackknife => jackknife_count(times),
+        Method::Bootstrap => options.resamples,
+    };
+    let mut counts = bands.then(|| RhoCounts::new(times.submissions.len(), spec.tau.values.len()));
+    let mut scores = Vec::with_capacity(total);
+    let mut start = 0;
+    while start < total {
+        let end = (start + CHUNK).min(total);
+        let chunk: Vec<(Vec<f64>, DMatrix<f64>)> = (start..end)
             .into_par_iter()
             .map_init(
                 // A copy of the spec only where resamples weigh workloads.
                 || (None, Vec::new()),
                 |(own, scratch), i| {
-                    let at = (times, i as u64);
-                    bootstrap_one(spec, own, &rules, at, options, scratch)
+                    let (weighed, matrix) = resampled_times(spec, own, times, options, i, scratch)?;
+                    rules.scored(weighed, matrix)
                 },
             )
-            .collect(),
+            .collect::<Result<_>>()?;
+        for (row_scores, profile) in chunk {
+            if let Some(c) = counts.as_mut() {
+                c.add(&profile);
+            }
+            scores.push(row_scores);
+        }
+        start = end;
+    }
+    Ok((scores, counts))
+}
+
+/// Resampled (or leave-one-out) leaderboard `index`, whole: what
+/// [`stability`] summarises, for a caller that wants its profile. It goes
+/// through [`apply_rules_framed`], the point leaderboard's path, not the
+/// rules laid out once that [`resample`] uses: each checks the other.
+pub fn resampled_leaderboard(
+    spec: &Spec,
+    times: &StudyTimes,
+    options: &Options,
+    index: usize,
+) -> Result<Ruled> {
+    check_options(options)?;
+    let mut own = None;
+    let (weighed, matrix) =
+        resampled_times(spec, &mut own, times, options, index, &mut Vec::new())?;
+    // Warnings were given once, for the point leaderboard.
+    let mut quiet = Warnings::default();
+    apply_rules_framed(
+        weighed,
+        &times.submissions,
+        &times.workloads,
+        matrix,
+        Some(&times.frameworks),
+        &mut quiet,
+    )
+}
+
+/// Resample `index`'s spec (its workload weights, where resamples weigh
+/// workloads: a copy in `own`) and workload-time matrix.
+fn resampled_times<'s>(
+    spec: &'s Spec,
+    own: &'s mut Option<Spec>,
+    times: &StudyTimes,
+    options: &Options,
+    index: usize,
+    scratch: &mut Vec<f64>,
+) -> Result<(&'s Spec, DMatrix<f64>)> {
+    match options.method {
+        Method::Jackknife => Ok((spec, jackknife_one(spec, times, index, scratch)?)),
+        Method::Bootstrap => bootstrap_one(spec, own, (times, index as u64), options, scratch),
     }
 }
 
@@ -249,46 +326,53 @@ fn check_options(o: &Options) -> Result<()> {
     Ok(())
 }
 
+/// S, the number of leave-one-out leaderboards: the most study folders
+/// any submission has.
+fn jackknife_count(times: &StudyTimes) -> usize {
+    (0..times.submissions.len())
+        .map(|r| times.study_names(r).len())
+        .max()
+        .unwrap_or(0)
+}
+
 /// Leaderboard k (k = 0 … S−1) leaves out every submission's k-th study
 /// folder (sorted by name) on every workload; a submission with fewer than
 /// k + 1 studies keeps all it has.
-fn jackknife(spec: &Spec, rules: &Rules, times: &StudyTimes) -> Result<Vec<Vec<f64>>> {
+fn jackknife_one(
+    spec: &Spec,
+    times: &StudyTimes,
+    k: usize,
+    scratch: &mut Vec<f64>,
+) -> Result<DMatrix<f64>> {
     let names: Vec<Vec<&str>> = (0..times.submissions.len())
         .map(|r| times.study_names(r))
         .collect();
-    let s = names.iter().map(Vec::len).max().unwrap_or(0);
-    let mut scratch = Vec::new();
-    (0..s)
-        .map(|k| {
-            let mut pick = |r: usize, c: usize, _: &[f64], out: &mut Vec<f64>| {
-                let left_out = names[r].get(k).copied();
-                out.extend(
-                    times.cells[r][c]
-                        .iter()
-                        .filter(|(study, _)| Some(study.as_str()) != left_out)
-                        .map(|x| x.1),
-                );
-            };
-            rescore_with(spec, rules, times, &mut pick, &mut scratch)
-        })
-        .collect()
+    let mut pick = |r: usize, c: usize, _: &[f64], out: &mut Vec<f64>| {
+        let left_out = names[r].get(k).copied();
+        out.extend(
+            times.cells[r][c]
+                .iter()
+                .filter(|(study, _)| Some(study.as_str()) != left_out)
+                .map(|x| x.1),
+        );
+    };
+    picked_times(spec, times, &mut pick, scratch)
 }
 
 /// Bootstrap resample `index`: its own ChaCha stream of the seed, so the
 /// draws do not depend on which thread runs it. Workloads are drawn first
 /// (their multiplicities become profile weights in `own`, a copy of the
 /// spec), then each cell's studies in (submission, workload) order.
-fn bootstrap_one(
-    spec: &Spec,
-    own: &mut Option<Spec>,
-    rules: &Rules,
+fn bootstrap_one<'s>(
+    spec: &'s Spec,
+    own: &'s mut Option<Spec>,
     (times, index): (&StudyTimes, u64),
     options: &Options,
     scratch: &mut Vec<f64>,
-) -> Result<Vec<f64>> {
+) -> Result<(&'s Spec, DMatrix<f64>)> {
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     rng.set_stream(index);
-    let weighed = match options.over {
+    let weighed: &Spec = match options.over {
         Over::Studies => spec,
         _ => {
             let own = own.get_or_insert_with(|| spec.clone());
@@ -305,7 +389,7 @@ fn bootstrap_one(
             out.extend_from_slice(all);
         }
     };
-    rescore_with(weighed, rules, times, &mut pick, scratch)
+    Ok((weighed, picked_times(weighed, times, &mut pick, scratch)?))
 }
 
 /// Draws the base workloads with replacement: a workload drawn m times
@@ -367,6 +451,94 @@ pub struct Stability {
     /// within two standard errors of its cut-off: more resamples may turn
     /// it.
     pub unsettled: Vec<usize>,
+    /// The profile's bands, when asked for ([`stability_with_bands`]).
+    pub bands: Option<ProfileBands>,
+}
+
+/// Pointwise bands of ρ(τ) over the same resampled leaderboards as the
+/// intervals: at every τ of the spec's grid, the percentile interval of
+/// the B resampled ρ(τ) values at the intervals' level (the jackknife:
+/// their min–max), computed as the score intervals are. Rows as in
+/// [`Stability::rows`] (by point score).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileBands {
+    /// The spec's τ grid.
+    pub tau: Vec<f64>,
+    /// The point leaderboard's ρ(τ).
+    pub point: Vec<Vec<f64>>,
+    pub lo: Vec<Vec<f64>>,
+    pub hi: Vec<Vec<f64>>,
+}
+
+/// Per (submission, τ) the distinct ρ(τ) values of the resampled
+/// leaderboards and how many gave each. ρ is a sum of workload weights
+/// over their total, so it takes few values, and a percentile needs no
+/// more than their counts: B profiles need not be kept. Counts do not
+/// depend on the order the leaderboards come in.
+#[derive(Debug, Clone)]
+struct RhoCounts {
+    taus: usize,
+    /// Index `row * taus + j`: (value, count), values compared by bits.
+    cells: Vec<Vec<(f64, usize)>>,
+    total: usize,
+}
+
+impl RhoCounts {
+    fn new(rows: usize, taus: usize) -> Self {
+        RhoCounts {
+            taus,
+            cells: vec![Vec::new(); rows * taus],
+            total: 0,
+        }
+    }
+
+    fn add(&mut self, profile: &DMatrix<f64>) {
+        for r in 0..profile.nrows() {
+            for j in 0..self.taus {
+                let v = profile[(r, j)];
+                let cell = &mut self.cells[r * self.taus + j];
+                match cell.iter_mut().find(|(x, _)| x.to_bits() == v.to_bits()) {
+                    Some((_, n)) => *n += 1,
+                    None => cell.push((v, 1)),
+                }
+            }
+        }
+        self.total += 1;
+    }
+
+    /// The `k`-th smallest (1-based) ρ value of cell (row, j).
+    fn kth(&self, row: usize, j: usize, k: usize) -> f64 {
+        let mut cell = self.cells[row * self.taus + j].clone();
+        cell.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut seen = 0;
+        for (v, n) in &cell {
+            seen += n;
+            if seen >= k {
+                return *v;
+            }
+        }
+        cell.last().map_or(f64::NAN, |x| x.0)
+    }
+
+    /// The bands of the leaderboard rows `order` (point-score order).
+    fn bands(&self, lb: &Leaderboard, order: &[usize], options: &Options) -> ProfileBands {
+        let b = self.total;
+        let alpha = (1.0 - options.level) / 2.0;
+        let (k_lo, k_hi) = match options.method {
+            Method::Jackknife => (1, b),
+            Method::Bootstrap => (quantile_rank(alpha, b), quantile_rank(1.0 - alpha, b)),
+        };
+        let row_of = |r: usize, k: usize| (0..self.taus).map(|j| self.kth(r, j, k)).collect();
+        ProfileBands {
+            tau: lb.rules.tau.values.clone(),
+            point: order
+                .iter()
+                .map(|&r| lb.rules.profile.row(r).iter().copied().collect())
+                .collect(),
+            lo: order.iter().map(|&r| row_of(r, k_lo)).collect(),
+            hi: order.iter().map(|&r| row_of(r, k_hi)).collect(),
+        }
+    }
 }
 
 /// Binomial standard error of a fraction `p` of `b` draws (0 when there is
@@ -386,7 +558,7 @@ pub fn quantile_se<T: Copy + Into<f64>>(sorted: &[T], q: f64) -> f64 {
     if b < 2 {
         return 0.0;
     }
-    let k = ((q * b as f64 - 1e-9).ceil() as usize).clamp(1, b) - 1;
+    let k = quantile_rank(q, b) - 1;
     let d = (b as f64 * q * (1.0 - q)).sqrt().ceil() as usize;
     let lo = sorted[k.saturating_sub(d)].into();
     let hi = sorted[(k + d).min(b - 1)].into();
@@ -406,6 +578,19 @@ pub fn stability(spec: &Spec, lb: &Leaderboard, options: &Options) -> Result<Sta
     Ok(summarize(lb, &samples, options))
 }
 
+/// [`stability`] with the profile's bands over the same resamples (the
+/// same seed gives the same intervals, bands or not).
+pub fn stability_with_bands(spec: &Spec, lb: &Leaderboard, options: &Options) -> Result<Stability> {
+    let times = StudyTimes::from_leaderboard(lb);
+    let (samples, counts) = resample(spec, &times, options, true)?;
+    let mut s = summarize(lb, &samples, options);
+    if let Some(counts) = counts.filter(|c| c.total > 0) {
+        let order: Vec<usize> = lb.ranking().into_iter().map(|(_, r)| r).collect();
+        s.bands = Some(counts.bands(lb, &order, options));
+    }
+    Ok(s)
+}
+
 /// Competition ranks of one leaderboard's scores.
 fn ranks(scores: &[f64]) -> Vec<usize> {
     scores
@@ -415,11 +600,16 @@ fn ranks(scores: &[f64]) -> Vec<usize> {
 }
 
 /// The ⌈q·B⌉-th smallest (1-based; the first when q·B ≤ 1) of sorted values.
-/// The 1e-9 keeps q = (1 − 0.95)/2 = 0.025000000000000022 at ⌈250⌉ for B =
-/// 10,000 instead of rounding up to 251.
 fn quantile<T: Copy>(sorted: &[T], q: f64) -> T {
-    let k = (q * sorted.len() as f64 - 1e-9).ceil() as usize;
-    sorted[k.clamp(1, sorted.len()) - 1]
+    sorted[quantile_rank(q, sorted.len()) - 1]
+}
+
+/// ⌈q·B⌉, within 1 … B: which of B sorted values is the q-quantile. The
+/// 1e-9 keeps q = (1 − 0.95)/2 = 0.025000000000000022 at ⌈250⌉ for B =
+/// 10,000 instead of rounding up to 251.
+pub fn quantile_rank(q: f64, b: usize) -> usize {
+    let k = (q * b as f64 - 1e-9).ceil() as usize;
+    k.clamp(1, b.max(1))
 }
 
 /// The summary of resampled scores (`samples[i][row]`, rows by name as in
@@ -495,5 +685,6 @@ pub fn summarize(lb: &Leaderboard, samples: &[Vec<f64>], options: &Options) -> S
         above_se,
         tied_with_first,
         unsettled,
+        bands: None,
     }
 }

@@ -282,7 +282,7 @@ def hover(page, element_js, sub_js):
     return {"found": True, "before": before, "after": after}
 
 
-def click_cell(page, sub, workload):
+def click_cell(page, sub, workload, wait_text=True):
     cell_js = f"""(() => {{
         const cols = Array.from(document.querySelectorAll('table.m thead th'))
             .map({COLUMN_NAME});
@@ -297,9 +297,14 @@ def click_cell(page, sub, workload):
     page.mouse("mouseMoved", xy[0], xy[1])
     page.mouse("mousePressed", xy[0], xy[1], "left", 1)
     page.mouse("mouseReleased", xy[0], xy[1], "left", 1)
+    # The page's script fills the explanation in from its packed block
+    # (asynchronously); with scripts off it stays empty: no waiting then.
+    wait = "true" if wait_text else "false"
     state = page.js(
-        f"""(() => {{ const d = {cell_js}.parentElement;
+        f"""(async () => {{ const d = {cell_js}.parentElement;
         const pre = d.querySelector('pre');
+        for (let k = 0; {wait} && !pre.innerText && k < 100; k++)
+            await new Promise(r => setTimeout(r, 30));
         return {{open: d.open, text: pre.innerText,
                  height: pre.getBoundingClientRect().height}}; }})()"""
     )
@@ -309,13 +314,18 @@ def click_cell(page, sub, workload):
 
 
 def scripts_off(page, browser, url, sub, workload):
-    """Reloads the page with scripts disabled: the tables are there and a
-    click still opens a cell's explanation (<details> needs no script)."""
+    """Reloads the page with scripts disabled: the tables are there, a
+    click still opens a cell (<details> needs no script), and the note on
+    how to get the explanations (they stay packed) shows."""
     page.send("Emulation.setScriptExecutionDisabled", {"value": True})
     seen = len(browser.events)
     page.send("Page.navigate", {"url": url})
     browser.wait_event("Page.loadEventFired", seen)
-    state = {"dom": observe_dom(page), "click": click_cell(page, sub, workload)}
+    state = {"dom": observe_dom(page), "click": click_cell(page, sub, workload, False)}
+    state["note"] = page.js(
+        "Array.from(document.querySelectorAll('#workloads p'))"
+        ".map(p => p.innerText).filter(t => t.includes('scripts off')).join('')"
+    )
     state["script_ran"] = page.js("document.getElementById('profile-svg').classList.length > 0")
     page.send("Emulation.setScriptExecutionDisabled", {"value": False})
     return state

@@ -47,7 +47,49 @@ fn elements<'a, 'i>(doc: &'a Document<'i>, tag: &str) -> Vec<Node<'a, 'i>> {
 /// tooltip, explanation text).
 type Cells = BTreeMap<(String, String), (String, String, String, String)>;
 
+/// Standard base64 back to bytes (the page's `atob`), written here
+/// independently of the engine's encoder.
+fn from_base64(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => panic!("not base64: {c}"),
+    };
+    let digits: Vec<u8> = text.bytes().filter(|&c| c != b'=').map(value).collect();
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for chunk in digits.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (k, &d)| n | u32::from(d) << (18 - 6 * k));
+        for k in 0..chunk.len() - 1 {
+            out.push((n >> (16 - 8 * k)) as u8);
+        }
+    }
+    out
+}
+
+/// The page's packed explanations, unpacked as the page's script does:
+/// `[row][column]` texts, rows as the leaderboard's.
+fn explanations(doc: &Document) -> Vec<Vec<String>> {
+    let block = doc
+        .descendants()
+        .find(|n| n.has_tag_name("script") && n.attribute("id") == Some("explanations"))
+        .expect("the explanations block");
+    assert_eq!(block.attribute("type"), Some("application/json"));
+    let meta: serde_json::Value = serde_json::from_str(&text(&block)).expect("JSON block");
+    let packed = from_base64(meta["data"].as_str().expect("data"));
+    let mut json = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::ZlibDecoder::new(&packed[..]), &mut json)
+        .expect("zlib");
+    serde_json::from_str(&json).expect("JSON texts")
+}
+
 fn matrix_cells(doc: &Document) -> Cells {
+    let whys = explanations(doc);
     let table = doc
         .descendants()
         .find(|n| n.has_tag_name("table") && class_has(n, "m"))
@@ -80,13 +122,21 @@ fn matrix_cells(doc: &Document) -> Cells {
                 .descendants()
                 .find(|n| n.has_tag_name("pre"))
                 .expect("explanation");
+            assert_eq!(text(&pre), "", "filled in when opened");
+            let id = td.attribute("id").expect("cell id");
+            let at: Vec<usize> = id
+                .strip_prefix("cell-")
+                .expect("cell-<row>-<column>")
+                .split('-')
+                .map(|x| x.parse().expect("index"))
+                .collect();
             out.insert(
                 (sub.clone(), head[c].clone()),
                 (
                     td.attribute("class").unwrap_or("").to_string(),
                     text(&summary),
                     td.attribute("title").unwrap_or("").to_string(),
-                    text(&pre),
+                    whys[at[0]][at[1]].clone(),
                 ),
             );
         }
@@ -98,8 +148,13 @@ fn matrix_cells(doc: &Document) -> Cells {
 /// attribute runs code.
 fn assert_self_contained(doc: &Document) {
     let scripts = elements(doc, "script");
-    assert_eq!(scripts.len(), 1, "one inline script");
-    assert!(scripts[0].attribute("src").is_none());
+    let code: Vec<&Node> = scripts
+        .iter()
+        .filter(|n| n.attribute("type") != Some("application/json"))
+        .collect();
+    assert_eq!(code.len(), 1, "one inline script");
+    assert_eq!(scripts.len(), 2, "and the packed explanations");
+    assert!(scripts.iter().all(|n| n.attribute("src").is_none()));
     assert!(elements(doc, "link").is_empty(), "no stylesheet link");
     assert!(elements(doc, "img").is_empty(), "no image element");
     for n in doc.descendants().filter(|n| n.is_element()) {
@@ -121,6 +176,9 @@ fn assert_self_contained(doc: &Document) {
 /// A folder name cannot hold `/`; everything else HTML fears, it can.
 const HOSTILE: &str = "<b>\"bold\" & 'x' <script>alert(1)";
 const LOGS_URL: &str = "https://example.org/logs?a=1&b=\"2\"";
+/// Markdown links in a description: only the http(s) one becomes a link.
+const FAST_DESCRIPTION: &str =
+    "See [the <paper>](https://arxiv.org/abs/1?a=1&b=2) and [x](javascript:alert(3)) [y](ftp://z).";
 
 /// (time, metric) rows of a trial file.
 type Rows = Vec<(f64, f64)>;
@@ -168,8 +226,30 @@ fn hostile_tree() -> (Tree, std::path::PathBuf) {
         "authors: '<img src=x onerror=alert(1)>'\naffiliations: A & B\nframework: JAX\n\
          logs: 'javascript:alert(1)'\ndescription: '</details><script>alert(2)</script>'\n",
     );
-    write_info("fast", &format!("logs: '{LOGS_URL}'\nframework: PyTorch\n"));
+    write_info(
+        "fast",
+        &format!("logs: '{LOGS_URL}'\nframework: PyTorch\ndescription: '{FAST_DESCRIPTION}'\n"),
+    );
     (tree, spec)
+}
+
+/// `%XX` escapes back to bytes (the engine's link targets encode spaces,
+/// parentheses, `<`, `>`, `|` and controls).
+fn percent_decode(link: &str) -> String {
+    let bytes = link.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("hex");
+            out.push(u8::from_str_radix(hex, 16).expect("hex digits"));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).expect("UTF-8")
 }
 
 fn s(p: &Path) -> &str {
@@ -223,7 +303,10 @@ fn hostile_names_are_escaped_and_cells_say_why() {
         hostile_row[1..4],
         ["<img src=x onerror=alert(1)>", "A & B", "JAX"]
     );
-    assert_eq!(hostile_row[4], "", "a javascript: logs link is not shown");
+    // A javascript: logs link is not followed: the cell links the
+    // submission's folder instead, as the Markdown leaderboard does; so
+    // does the row of `slow`, which has no info file.
+    assert_eq!(hostile_row[4], "logs");
     let desc = lb_rows[0]
         .descendants()
         .find(|n| n.has_tag_name("p"))
@@ -234,7 +317,42 @@ fn hostile_names_are_escaped_and_cells_say_why() {
         .filter_map(|a| a.attribute("href"))
         .filter(|h| !h.starts_with('#'))
         .collect();
-    assert_eq!(links, [LOGS_URL], "only the http(s) logs link");
+    assert_eq!(links.len(), 4, "{links:?}");
+    assert_eq!(
+        links[1], "https://arxiv.org/abs/1?a=1&b=2",
+        "the description's link"
+    );
+    assert_eq!(links[2], LOGS_URL, "the http(s) logs link");
+    let page_dir = page.parent().expect("page folder");
+    for (link, sub) in [(links[0], HOSTILE), (links[3], "slow")] {
+        let decoded = percent_decode(link);
+        assert!(decoded.starts_with("../"), "relative to the page: {link}");
+        assert_eq!(
+            page_dir
+                .join(&decoded)
+                .canonicalize()
+                .unwrap_or_else(|e| panic!("the link resolves: {link} ({decoded}): {e}")),
+            tree.subs().join(sub).canonicalize().expect("folder"),
+            "{link}"
+        );
+    }
+    let fast_desc = lb_rows[1]
+        .descendants()
+        .find(|n| n.has_tag_name("p"))
+        .expect("description");
+    assert_eq!(
+        text(&fast_desc),
+        FAST_DESCRIPTION.replace(
+            "[the <paper>](https://arxiv.org/abs/1?a=1&b=2)",
+            "the <paper>"
+        )
+    );
+    let anchor = fast_desc
+        .children()
+        .find(|n| n.has_tag_name("a"))
+        .expect("a link in the description");
+    assert_eq!(text(&anchor), "the <paper>");
+    assert_eq!(anchor.attribute("rel"), Some("noopener noreferrer"));
 
     // Cells: class, what the summary says, the rule named.
     let cells = matrix_cells(&doc);
@@ -364,6 +482,7 @@ fn stability_columns_only_when_given() {
         leaderboard: &lb,
         warnings: &warnings,
         info: &info,
+        logs: &BTreeMap::new(),
         provenance: &provenance,
         stability: None,
         curves: None,
@@ -378,17 +497,129 @@ fn stability_columns_only_when_given() {
         level: "90%".into(),
         score: BTreeMap::from([("fast".to_string(), html::Interval { lo: 0.25, hi: 0.5 })]),
         rank: BTreeMap::from([("fast".to_string(), (1, 3))]),
+        p_first: BTreeMap::from([("fast".to_string(), 0.125)]),
+        tied: ["fast".to_string()].into(),
+        unsettled: ["fast".to_string()].into(),
+        bands: BTreeMap::new(),
     };
     page.stability = Some(&stability);
     let with = html::render(&page);
     parse(&with);
     assert!(with.contains("<th scope=\"col\">Score interval (90%)</th>"));
-    assert!(with.contains("<td class=\"num\">0.2500 – 0.5000</td><td class=\"num\">1 – 3</td>"));
+    assert!(with.contains(
+        "<td class=\"num\">0.2500 – 0.5000</td><td class=\"num\">1 – 3</td>\
+         <td class=\"num\">0.125</td><td>= #1 (unsettled)</td>"
+    ));
     assert_eq!(
         with.matches("<td class=\"num\">—</td>").count(),
-        4,
+        6,
         "two rows without"
     );
+    assert!(!with.contains("class=\"band\""), "no bands given");
+}
+
+/// `--html-stability N` from the logs and `report --html-stability N` from
+/// a cache make the same page: the intervals, P(rank 1), the group tied
+/// with #1 and one band per submission under the profile's lines.
+#[test]
+fn stability_on_the_page_from_logs_and_from_a_cache() {
+    let (tree, spec) = hostile_tree();
+    let dir = tree.dir.path();
+    let (from_logs, from_cache, cache) = (
+        dir.join("logs.html"),
+        dir.join("cache.html"),
+        dir.join("r.cache"),
+    );
+    cli(&[
+        "--spec",
+        s(&spec),
+        "--submissions",
+        s(&tree.subs()),
+        "--save-results",
+        s(&cache),
+        "--html",
+        s(&from_logs),
+        "--html-stability",
+        "200",
+    ])
+    .expect("scoring with --html-stability");
+    cli(&[
+        "report",
+        "--spec",
+        s(&spec),
+        "--load-results",
+        s(&cache),
+        "--html",
+        s(&from_cache),
+        "--html-stability",
+        "200",
+    ])
+    .expect("report --html-stability");
+    let a = std::fs::read_to_string(&from_logs).expect("page");
+    let b = std::fs::read_to_string(&from_cache).expect("page");
+    let cut = |t: &str| t[..t.find("<dt>Input</dt>").expect("provenance")].to_string();
+    assert_eq!(cut(&a), cut(&b));
+    let doc = parse(&a);
+    assert_self_contained(&doc);
+    assert!(a.contains("<th scope=\"col\">P(rank 1)</th><th scope=\"col\">Tied with #1</th>"));
+    // One study per cell: every resample is the point leaderboard, so the
+    // leader ranks 1 in all of them, alone.
+    assert!(
+        a.contains("<td class=\"num\">1.000</td><td>= #1</td>"),
+        "{a}"
+    );
+    assert_eq!(
+        a.matches("<td class=\"num\">0.000</td><td></td>").count(),
+        2
+    );
+    let bands: Vec<Node> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("path") && class_has(n, "band"))
+        .collect();
+    assert_eq!(bands.len(), 3, "one band per submission");
+    assert!(bands
+        .iter()
+        .all(|n| n.attribute("id").is_some_and(|i| i.starts_with("band-"))));
+    assert!(
+        a.contains("pointwise percentile band (95% bootstrap over studies, 200 resamples, seed 0)")
+    );
+}
+
+/// A synthetic 100-submission tree: its page stays under 1.5 MB (the
+/// explanations, packed, are a fraction of what inlined they were), and
+/// every cell's explanation is in the packed block.
+#[test]
+fn a_100_submission_page_stays_small() {
+    use algoperf_engine::synth;
+    let spec_path = common::repo("rulesets/v05_external.toml");
+    let v05 = spec::load(&spec_path).expect("spec");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let subs = tmp.path().join("subs");
+    let files = synth::generate(&v05, &synth::Options::for_spec(&v05, 100, 0));
+    synth::write(&subs, &files).expect("synth");
+    let page = tmp.path().join("page.html");
+    cli(&[
+        "--spec",
+        s(&spec_path),
+        "--submissions",
+        s(&subs),
+        "--html",
+        s(&page),
+    ])
+    .expect("scoring 100 submissions");
+    let text = std::fs::read_to_string(&page).expect("page");
+    assert!(text.len() < 1_500_000, "{} bytes", text.len());
+    let doc = parse(&text);
+    let cells = matrix_cells(&doc);
+    assert_eq!(cells.len(), 100 * v05.matrix_workloads().len());
+    let ingested = run::read(&subs, &v05, &Options::default(), &Silent).expect("read");
+    let (lb, _) = run::score_only(&ingested, &v05, &Options::default()).expect("score");
+    for (sub, w) in [("synthetic_0000", "ogbg"), ("synthetic_0099", "criteo1tb")] {
+        let want = explain::explain(&v05, &lb, sub, w).expect("explains");
+        let (_, _, _, why) = &cells[&(sub.to_string(), w.to_string())];
+        assert_eq!(why, &want, "{sub} on {w}");
+        assert!(why.contains("Studies ("), "{why}");
+    }
 }
 
 // --- the v0.5 page ----------------------------------------------------------
@@ -415,6 +646,7 @@ fn v05_page_is_complete_and_small() {
         leaderboard: &lb,
         warnings: &warnings,
         info: &info,
+        logs: &BTreeMap::new(),
         provenance: &provenance,
         stability: None,
         curves: None,

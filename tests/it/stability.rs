@@ -271,10 +271,65 @@ fn rendered(spec: &Spec, lb: &Leaderboard, seed: u64, threads: usize) -> String 
         .expect("pool");
     let o = options(Method::Bootstrap, Over::Both, 3000, seed);
     let s = pool
-        .install(|| stability::stability(spec, lb, &o))
+        .install(|| stability::stability_with_bands(spec, lb, &o))
         .expect("bootstrap");
     let json = serde_json::to_string_pretty(&render::document(spec, &s)).expect("json");
-    format!("{}{json}", render::table(&s))
+    let svg = render::svg(spec, &s).expect("svg");
+    format!("{}{json}{:?}{svg}", render::table(&s), s.bands)
+}
+
+/// The profile's bands at several τ are the percentiles (the jackknife:
+/// min and max) of ρ(τ) over the resampled leaderboards, each rebuilt on
+/// its own and sorted here; the intervals are those without bands.
+#[test]
+fn profile_bands_are_percentiles_of_the_resampled_profiles() {
+    let tree = hand_tree();
+    tree.one_trial_studies("d", &[90.0, 400.0, 100.0], &[120.0, 130.0, 300.0]);
+    let (_, spec) = tree.spec();
+    let lb = scored(&tree.subs(), &spec);
+    let times = StudyTimes::from_leaderboard(&lb);
+    for o in [
+        options(Method::Bootstrap, Over::Studies, 300, 7),
+        options(Method::Bootstrap, Over::Both, 250, 3),
+        options(Method::Jackknife, Over::Studies, 0, 0),
+    ] {
+        let s = stability::stability_with_bands(&spec, &lb, &o).expect("stability");
+        let plain = stability::stability(&spec, &lb, &o).expect("stability");
+        assert_eq!(s.rows, plain.rows, "{o:?}: the same resamples");
+        assert!(plain.bands.is_none());
+        let bands = s.bands.as_ref().expect("bands");
+        let b = s.leaderboards;
+        let profiles: Vec<_> = (0..b)
+            .map(|i| {
+                stability::resampled_leaderboard(&spec, &times, &o, i)
+                    .expect("resample")
+                    .profile
+            })
+            .collect();
+        let q = (1.0 - o.level) / 2.0;
+        let kth = |q: f64| ((q * b as f64 - 1e-9).ceil() as usize).max(1) - 1;
+        let mut spread = false;
+        for (i, r) in s.rows.iter().enumerate() {
+            let row = lb.row(&r.name).expect("row");
+            for j in [0, 12, 33, 50, 66, 99] {
+                let mut v: Vec<f64> = profiles.iter().map(|p| p[(row, j)]).collect();
+                v.sort_by(f64::total_cmp);
+                let (lo, hi) = match o.method {
+                    Method::Jackknife => (v[0], v[b - 1]),
+                    Method::Bootstrap => (v[kth(q)], v[kth(1.0 - q)]),
+                };
+                assert_eq!(
+                    (bands.lo[i][j], bands.hi[i][j]),
+                    (lo, hi),
+                    "{o:?} {} τ#{j}",
+                    r.name
+                );
+                assert_eq!(bands.point[i][j], lb.rules.profile[(row, j)]);
+                spread |= lo < hi;
+            }
+        }
+        assert!(spread, "{o:?}: some band has width (the check can fail)");
+    }
 }
 
 #[test]
@@ -354,6 +409,13 @@ fn plot_names_every_submission() {
     }
     // One point-score dot per submission.
     assert_eq!(svg.matches("<circle").count(), 3, "{svg}");
+    assert!(!svg.contains("<polygon"), "no bands asked for");
+    // With bands: the profile below, one band per submission.
+    let banded = stability::stability_with_bands(&spec, &lb, &o).expect("stability");
+    let svg = render::svg(&spec, &banded).expect("svg");
+    assert_eq!(svg.matches("<circle").count(), 3);
+    assert_eq!(svg.matches("<polygon").count(), 3, "{svg}");
+    assert!(svg.contains("pointwise 95% percentile bands, same 200 resamples"));
     let png = render::png(&spec, &s).expect("png");
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
 }

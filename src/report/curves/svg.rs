@@ -506,7 +506,7 @@ pub fn ecdf_svg(w: &WorkloadCurves, log: bool, size: &Size) -> String {
         let _ = write!(
             s,
             r#"<polyline stroke-width="2"{values} points="{}"/>"#,
-            ecdf_pixels(&f, edge, &times, n)
+            ecdf_pixels(&f, edge, &w.ecdf(sub))
         );
         s.push_str("</g>");
     }
@@ -515,16 +515,15 @@ pub fn ecdf_svg(w: &WorkloadCurves, log: bool, size: &Size) -> String {
     s
 }
 
-/// The step polyline: 0 up to the first time, up by 1/n at each time, on
-/// to the budget's end of the axis, then up to 1 at the right edge for the
-/// missed trials.
-fn ecdf_pixels(f: &Frame, edge: f64, times: &[f64], n: usize) -> String {
+/// The step polyline: 0 up to the first time, up to each step's fraction
+/// at its time ([`WorkloadCurves::ecdf`]), on to the budget's end of the
+/// axis, then up to 1 at the right edge for the missed trials.
+fn ecdf_pixels(f: &Frame, edge: f64, steps: &[(f64, f64)]) -> String {
     let mut d = String::new();
     let mut level = 0.0;
     let _ = write!(d, "{:.1},{:.1}", f.x0, f.y(0.0));
-    for (k, t) in times.iter().enumerate() {
-        let x = f.x(*t);
-        let next = (k + 1) as f64 / n as f64;
+    for &(t, next) in steps {
+        let x = f.x(t);
         let _ = write!(d, " {x:.1},{:.1} {x:.1},{:.1}", f.y(level), f.y(next));
         level = next;
     }

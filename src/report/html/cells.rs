@@ -6,7 +6,6 @@
 
 use std::fmt::Write;
 
-use crate::report::explain::explain;
 use crate::report::json::step_formula;
 use crate::score::Leaderboard;
 
@@ -191,16 +190,13 @@ fn cell_html(s: &mut String, page: &Page, row: usize, col: usize) {
     let lb = page.leaderboard;
     let cell = classify(lb, page.spec.tau.max, row, col);
     let (class, first, second) = face(cell);
-    let name = &lb.submissions[row];
-    let workload = &lb.workloads[col];
-    let why = explain(page.spec, lb, name, workload).unwrap_or_else(|e| e.to_string());
+    // The explanation is filled in from the packed block when opened.
     let _ = write!(
         s,
         "<td id=\"cell-{row}-{col}\" class=\"{class}\" title=\"{}\"><details><summary>\
          <span class=\"v\">{first}</span><span class=\"t\">{second}</span></summary>\
-         <pre class=\"why\">{}</pre></details></td>",
+         <pre class=\"why\"></pre></details></td>",
         esc(&meaning(cell, lb)),
-        esc(&why)
     );
 }
 
@@ -212,7 +208,9 @@ pub fn matrix_section(s: &mut String, page: &Page) {
          <p>Each cell: the ratio of the submission's time (after the rule steps) to the \
          workload's best, and the time to target before the rules. Open a cell for the \
          explanation: the trial picked in each study and why, the aggregate, each rule \
-         step, the ratio.</p>\n",
+         step, the ratio.</p>\n<noscript><p>With scripts off the explanations stay \
+         packed: <code>algoperf-engine explain --submission NAME --workload WORKLOAD</code> \
+         prints each.</p></noscript>\n",
     );
     key(s, page);
     rules_list(s, lb);
@@ -233,7 +231,9 @@ pub fn matrix_section(s: &mut String, page: &Page) {
         }
         s.push_str("</tr>\n");
     }
-    s.push_str("</tbody>\n</table></div>\n</section>\n");
+    s.push_str("</tbody>\n</table></div>\n");
+    s.push_str(&super::packed::block(page));
+    s.push_str("</section>\n");
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 //! tests check with an XML parser.
 
 mod cells;
+pub mod packed;
 mod svg;
 
 use std::collections::BTreeMap;
@@ -34,15 +35,7 @@ const SCRIPT: &str = include_str!("script.js");
 
 pub use super::escape::esc;
 
-/// A logs link is shown only when it is an http(s) URL: a `javascript:`
-/// or relative link from a metadata file is not followed from the page.
-pub fn http_link(url: &str) -> Option<&str> {
-    let u = url.trim();
-    let lower = u.to_ascii_lowercase();
-    let ok = (lower.starts_with("https://") || lower.starts_with("http://"))
-        && !u.chars().any(|c| c.is_whitespace() || c.is_control());
-    ok.then_some(u)
-}
+pub use super::links::http_link;
 
 /// Where the page's numbers came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,15 +73,27 @@ pub struct Interval {
 }
 
 /// Stability results (`stability`, `--html-stability N`): per submission,
-/// the score interval and the rank interval at `level`; when a [`Page`]
-/// carries them the leaderboard shows two more columns.
+/// the score interval and the rank interval at `level`, P(rank 1) and
+/// whether it is tied with #1; when a [`Page`] carries them the
+/// leaderboard shows four more columns, and the profile its bands.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stability {
     /// E.g. `95% bootstrap over studies`.
     pub level: String,
     pub score: BTreeMap<String, Interval>,
     pub rank: BTreeMap<String, (usize, usize)>,
+    /// Fraction of the resampled leaderboards where it ranks 1.
+    pub p_first: BTreeMap<String, f64>,
+    /// The group statistically tied with #1, #1 included.
+    pub tied: std::collections::BTreeSet<String>,
+    /// Whose tied-with-#1 verdict more resamples may turn.
+    pub unsettled: std::collections::BTreeSet<String>,
+    /// Per submission the pointwise band of ρ(τ) on the spec's τ grid.
+    pub bands: Bands,
 }
+
+/// Submission → (lower, upper) bounds of its ρ(τ) band on the τ grid.
+pub type Bands = BTreeMap<String, (Vec<f64>, Vec<f64>)>;
 
 impl Stability {
     /// The page's view of a stability analysis (its intervals, as computed).
@@ -109,8 +114,18 @@ impl Stability {
             ),
         };
         let rows = &result.rows;
+        let names = |which: &[usize]| which.iter().map(|&i| rows[i].name.clone()).collect();
+        let bands = result.bands.as_ref().map_or_else(BTreeMap::new, |b| {
+            (rows.iter().zip(b.lo.iter().zip(&b.hi)))
+                .map(|(r, (lo, hi))| (r.name.clone(), (lo.clone(), hi.clone())))
+                .collect()
+        });
         Stability {
             level: format!("{}% {what}", o.level * 100.0),
+            p_first: rows.iter().map(|r| (r.name.clone(), r.p_first)).collect(),
+            tied: names(&result.tied_with_first),
+            unsettled: names(&result.unsettled),
+            bands,
             score: rows
                 .iter()
                 .map(|r| {
@@ -133,6 +148,9 @@ pub struct Page<'a> {
     pub warnings: &'a Warnings,
     /// `submission_info.yml` per submission (empty without `--info-dir`).
     pub info: &'a BTreeMap<String, SubmissionInfo>,
+    /// Per submission its logs link: the info's http(s) `logs`, else its
+    /// folder relative to the page ([`logs_links`]); none for neither.
+    pub logs: &'a BTreeMap<String, String>,
     pub provenance: &'a Provenance,
     pub stability: Option<&'a Stability>,
     /// `--curves`: the training curves and ECDFs, as small multiples.
@@ -161,6 +179,31 @@ pub fn load_info(
         }
     }
     Ok(out)
+}
+
+/// Each submission's logs link as the Markdown leaderboard makes it
+/// ([`crate::report::markdown::Row::new`]): the info's http(s) `logs`,
+/// else, when the trials came from a folder, the submission's folder
+/// relative to where the page goes.
+pub fn logs_links(
+    info: &BTreeMap<String, SubmissionInfo>,
+    lb: &Leaderboard,
+    origin: &Origin,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for name in &lb.submissions {
+        let row = crate::report::markdown::Row::new(info.get(name).cloned(), || {
+            let tree = origin.tree.as_ref()?;
+            Some(crate::report::markdown::relative_link(
+                &origin.link_base,
+                &tree.join(name),
+            ))
+        });
+        if !row.logs.is_empty() {
+            out.insert(name.clone(), row.logs);
+        }
+    }
+    out
 }
 
 /// The folder and file name of `--html FILE`, checked before any log is
@@ -200,11 +243,17 @@ fn split(path: &Path) -> Result<(&Path, String)> {
     Ok((dir, name.to_string()))
 }
 
-/// Where the page's trials came from: its provenance's input and source.
+/// Where the page's trials came from: its provenance's input and source;
+/// the submissions folder, if any, and the folder its links start from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
     pub input: String,
     pub source: String,
+    /// The submissions folder (none for a results cache, which does not
+    /// record it).
+    pub tree: Option<std::path::PathBuf>,
+    /// Where the page goes: relative links start here (`.` by default).
+    pub link_base: std::path::PathBuf,
 }
 
 impl Origin {
@@ -223,7 +272,17 @@ impl Origin {
                 submissions.unwrap_or(Path::new("?")).display()
             ),
             source: source.to_string(),
+            tree: submissions.map(Path::to_path_buf),
+            link_base: ".".into(),
         }
+    }
+
+    /// Links from the page written to `page` (start in its folder).
+    pub fn linked_from(mut self, page: &Path) -> Self {
+        if let Ok((dir, _)) = split(page) {
+            self.link_base = dir.to_path_buf();
+        }
+        self
     }
 
     /// Trials from a results cache, which does not record where they were
@@ -232,6 +291,8 @@ impl Origin {
         Origin {
             input: format!("results cache {}", path.display()),
             source: "the series saved in the results cache (it does not record the folder or source it was read from)".into(),
+            tree: None,
+            link_base: ".".into(),
         }
     }
 }
@@ -248,6 +309,7 @@ pub fn publish(
     origin: Origin,
     stability: Option<&Stability>,
 ) -> Result<()> {
+    let origin = origin.linked_from(path);
     write_page(path, &page(scored, info_dir, origin, stability, None)?)
 }
 
@@ -261,12 +323,14 @@ pub fn page(
 ) -> Result<String> {
     let (spec, leaderboard, warnings) = scored;
     let info = load_info(info_dir, leaderboard)?;
+    let logs = logs_links(&info, leaderboard, &origin);
     let provenance = Provenance::new(spec, origin.input, origin.source)?;
     let page = Page {
         spec,
         leaderboard,
         warnings,
         info: &info,
+        logs: &logs,
         provenance: &provenance,
         stability,
         curves,
@@ -397,10 +461,39 @@ fn submission_cell(name: &str, info: Option<&SubmissionInfo>, i: usize) -> Strin
         let _ = write!(
             c,
             "<details class=\"desc\"><summary>description</summary><p>{}</p></details>",
-            esc(d)
+            with_links(d)
         );
     }
     c
+}
+
+/// A metadata text, escaped, its Markdown links to http(s) URLs made links
+/// (the Markdown table's rule, [`crate::report::markdown::http_markdown_link`]);
+/// any other `[…](…)` stays text.
+pub fn with_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(i) = rest.find('[') {
+        out.push_str(&esc(&rest[..i]));
+        rest = &rest[i..];
+        match crate::report::markdown::http_markdown_link(rest) {
+            Some(link) => {
+                let _ = write!(
+                    out,
+                    "<a href=\"{}\" rel=\"noopener noreferrer\">{}</a>",
+                    esc(link.url),
+                    esc(link.label)
+                );
+                rest = &rest[link.len..];
+            }
+            None => {
+                out.push('[');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(&esc(rest));
+    out
 }
 
 fn stability_cells(page: &Page, name: &str) -> String {
@@ -417,7 +510,21 @@ fn stability_cells(page: &Page, name: &str) -> String {
         .get(name)
         .map(|(a, b)| format!("{a} – {b}"))
         .unwrap_or_else(|| "—".into());
-    format!("<td class=\"num\">{score}</td><td class=\"num\">{rank}</td>")
+    let p = st
+        .p_first
+        .get(name)
+        .map(|p| format!("{p:.3}"))
+        .unwrap_or_else(|| "—".into());
+    let tied = match (st.tied.contains(name), st.unsettled.contains(name)) {
+        (true, false) => "= #1",
+        (true, true) => "= #1 (unsettled)",
+        (false, true) => "(unsettled)",
+        (false, false) => "",
+    };
+    format!(
+        "<td class=\"num\">{score}</td><td class=\"num\">{rank}</td>\
+         <td class=\"num\">{p}</td><td>{tied}</td>"
+    )
 }
 
 fn leaderboard_head(s: &mut String, page: &Page) {
@@ -446,7 +553,8 @@ fn leaderboard_head(s: &mut String, page: &Page) {
     if let Some(st) = page.stability {
         let _ = write!(
             s,
-            "<th scope=\"col\">Score interval ({0})</th><th scope=\"col\">Rank interval ({0})</th>",
+            "<th scope=\"col\">Score interval ({0})</th><th scope=\"col\">Rank interval ({0})</th>\
+             <th scope=\"col\">P(rank 1)</th><th scope=\"col\">Tied with #1</th>",
             esc(&st.level)
         );
     }
@@ -455,18 +563,18 @@ fn leaderboard_head(s: &mut String, page: &Page) {
 
 /// Authors, affiliation, framework and logs link; nothing when the page
 /// has no metadata at all (no `--info-dir`).
-fn info_cells(page: &Page, info: Option<&SubmissionInfo>) -> String {
+fn info_cells(page: &Page, name: &str, info: Option<&SubmissionInfo>) -> String {
     if page.info.is_empty() {
         return String::new();
     }
     let field = |f: fn(&SubmissionInfo) -> &str| esc(info.map(f).unwrap_or(""));
-    let logs = info
-        .and_then(|x| x.logs.as_deref())
-        .and_then(http_link)
+    let logs = page
+        .logs
+        .get(name)
         .map(|u| {
             format!(
                 "<a href=\"{}\" rel=\"noopener noreferrer\">logs</a>",
-                esc(u)
+                esc(&crate::report::markdown::link_target(u))
             )
         })
         .unwrap_or_default();
@@ -489,7 +597,7 @@ fn leaderboard_section(s: &mut String, page: &Page) {
             "<tr data-sub=\"{row}\"><td class=\"num\">{rank}</td><th scope=\"row\">{}</th>{}\
              <td class=\"num score\">{:.4}</td><td class=\"num\">{}/{}</td>{}</tr>",
             submission_cell(name, info, i),
-            info_cells(page, info),
+            info_cells(page, name, info),
             lb.rules.scores[row],
             lb.solved(row, page.spec.tau.max),
             lb.rules.base.len(),
@@ -505,7 +613,8 @@ fn profile_section(s: &mut String, page: &Page) {
         "<section id=\"profile\">\n<h2>Performance profiles</h2>\n<figure>\n\
          <div class=\"plot\">",
     );
-    s.push_str(&svg::profile_svg(lb, page.spec));
+    let bands = page.stability.map(|st| &st.bands);
+    s.push_str(&svg::profile_svg(lb, page.spec, bands));
     s.push_str("</div>\n<ol class=\"legend\" aria-label=\"Legend, by score\">\n");
     for (i, _, row) in order(lb) {
         let _ = writeln!(
@@ -517,10 +626,19 @@ fn profile_section(s: &mut String, page: &Page) {
             lb.rules.scores[row]
         );
     }
+    let band = match page.stability {
+        Some(st) if !st.bands.is_empty() => format!(
+            " Shaded around each line: its pointwise percentile band ({}): at every τ, the \
+             interval of ρ(τ) over the same resampled leaderboards as the leaderboard's \
+             intervals (a band per τ, not a region for the whole curve).",
+            esc(&st.level)
+        ),
+        _ => String::new(),
+    };
     let _ = write!(
         s,
         "</ol>\n<figcaption>ρ(τ): the fraction of the {} base workloads a submission \
-         solved within τ times the best time. Point at a legend entry or a table row \
+         solved within τ times the best time.{band} Point at a legend entry or a table row \
          to bring out its line.</figcaption>\n</figure>\n</section>\n",
         lb.rules.base.len()
     );
@@ -596,14 +714,5 @@ mod tests {
             esc("<a href=\"x\">&'\u{1}"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;\u{fffd}"
         );
-    }
-
-    #[test]
-    fn only_http_links() {
-        assert_eq!(http_link(" https://x.org/a "), Some("https://x.org/a"));
-        assert_eq!(http_link("HTTP://x.org"), Some("HTTP://x.org"));
-        assert_eq!(http_link("javascript:alert(1)"), None);
-        assert_eq!(http_link("../logs/x"), None);
-        assert_eq!(http_link("https://x.org/a b"), None);
     }
 }

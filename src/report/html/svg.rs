@@ -138,10 +138,21 @@ fn curve_path(ax: &Axes, points: &[(f64, f64)]) -> String {
     d
 }
 
+/// A band between two step curves on the same τ grid: along the upper
+/// bound, back along the lower one, closed.
+fn band_path(ax: &Axes, taus: &[f64], lo: &[f64], hi: &[f64]) -> String {
+    let mut pts = step_points(taus, hi);
+    pts.extend(step_points(taus, lo).into_iter().rev());
+    let mut d = curve_path(ax, &pts);
+    d.push_str(" Z");
+    d
+}
+
 /// The plot: frame, grid, axis labels and one path per submission, the
-/// lowest score drawn first so that the leaders lie on top. The legend is
-/// HTML beside it (see the page).
-pub fn profile_svg(lb: &Leaderboard, spec: &Spec) -> String {
+/// lowest score drawn first so that the leaders lie on top; under the
+/// lines, each submission's band (`band-<row>`) when `bands` has one. The
+/// legend is HTML beside it (see the page).
+pub fn profile_svg(lb: &Leaderboard, spec: &Spec, bands: Option<&super::Bands>) -> String {
     let ax = Axes {
         lo: spec.tau.min,
         hi: spec.tau.max,
@@ -155,6 +166,17 @@ pub fn profile_svg(lb: &Leaderboard, spec: &Spec) -> String {
     );
     axes_frame(&mut s, &ax, spec);
     let ranking = lb.ranking();
+    for (i, (_, row)) in ranking.iter().enumerate().rev() {
+        let Some((lo, hi)) = bands.and_then(|b| b.get(&lb.submissions[*row])) else {
+            continue;
+        };
+        let _ = write!(
+            s,
+            r#"<path id="band-{row}" class="band" fill="{}" d="{}"/>"#,
+            style(i).0,
+            band_path(&ax, &lb.rules.tau.values, lo, hi)
+        );
+    }
     for (i, (_, row)) in ranking.iter().enumerate().rev() {
         let rho: Vec<f64> = lb.rules.profile.row(*row).iter().copied().collect();
         let (colour, dash) = style(i);
