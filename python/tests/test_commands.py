@@ -256,7 +256,7 @@ def test_targets_derive_equals_the_cli_and_writes_what_loads_back(tmp_path):
         warnings.simplefilter("always")
         d = ae.targets_derive("v06_external", runs, toml=out)
     # v06_external asks for 20 runs: one warning per algorithm.
-    assert [w.kind for w in d.warnings] == ["study-count", "study-count"]
+    assert [w.kind for w in d.warnings] == ["too-few-studies", "too-few-studies"]
     assert caught
     doc = cli_json("targets", "derive", "--spec", "v06_external", "--submissions", str(runs))
     assert doc["workloads"] == d.document["workloads"]
