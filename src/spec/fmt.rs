@@ -18,8 +18,9 @@
 //!   comment, else one item a line, indented two spaces, with a trailing
 //!   comma; inline tables `{ k = v, … }`;
 //! - formulas printed by the rule language's printer (the text `spec
-//!   explain` and the reports show), when parsing the print gives the same
-//!   tree ([`canonical_formula`]); any other value as written.
+//!   explain` and the reports show, but numbers as written by hand: `4`,
+//!   `0.5`, not `4.0`), when parsing the print gives the same tree
+//!   ([`canonical_formula`]); any other value as written.
 //!
 //! The result is a fixed point: formatting it again gives it unchanged.
 
@@ -66,14 +67,15 @@ pub fn format(path: &Path, text: &str) -> Result<String, SpecError> {
     Ok(w.out)
 }
 
-/// The formula as the rule language prints it, when parsing the print gives
+/// The formula as the rule language prints it, numbers as a person writes
+/// them (`4`, not `4.0`: [`formula::Numbers::Written`]), when parsing the print gives
 /// the same tree (spans aside) and printing that gives the same text;
 /// `None` for a formula that does not parse or would not survive.
 pub fn canonical_formula(text: &str) -> Option<String> {
     let tree = formula::parse(text).ok()?;
-    let printed = tree.to_string();
+    let printed = tree.written();
     let again = formula::parse(&printed).ok()?;
-    (shape(&tree) == shape(&again) && again.to_string() == printed).then_some(printed)
+    (shape(&tree) == shape(&again) && again.written() == printed).then_some(printed)
 }
 
 /// A formula tree without its spans, to compare two parses: its debug text

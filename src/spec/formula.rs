@@ -196,34 +196,96 @@ impl Expr {
     }
 }
 
-/// Numbers print as Python prints a float (`4.0`, `0.75`, `1e+308`): the
-/// canonical text the published JSON reports have always shown.
-fn number(v: f64) -> String {
-    crate::numeric::py_repr(v)
+/// How a printed formula writes its numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbers {
+    /// As Python prints a float (`4.0`, `0.75`, `1e+308`): the canonical
+    /// text the published JSON reports have always shown (`Display`).
+    Python,
+    /// As a person writes them (`4`, `100`, `0.75`, `1e-8`): `spec fmt`
+    /// rewrites spec files, and `4 * best` should stay `4 * best`.
+    Written,
+}
+
+impl Numbers {
+    fn text(self, v: f64) -> String {
+        match self {
+            Numbers::Python => crate::numeric::py_repr(v),
+            Numbers::Written => written_number(v),
+        }
+    }
+}
+
+/// A finite integer-valued float below 1e16 as an integer (`4`, `100`,
+/// `9007199254740992`); any other finite one in Rust's shortest round-trip
+/// form (`0.5`, `0.001`, `1e-8`, `1e20`). Literals are never negative, NaN
+/// or infinite; `-0`, `nan` and `inf` print as Python would, which does not
+/// parse back to the same tree, so `spec fmt` keeps such a formula as written.
+fn written_number(v: f64) -> String {
+    if !v.is_finite() || (v == 0.0 && v.is_sign_negative()) {
+        return crate::numeric::py_repr(v);
+    }
+    if v.fract() == 0.0 && v.abs() < 1e16 {
+        format!("{v}")
+    } else {
+        format!("{v:?}")
+    }
+}
+
+/// A node printed with a number style: `Display` is [`Numbers::Python`].
+pub struct Printed<'a, T>(pub &'a T, pub Numbers);
+
+impl Formula {
+    /// The formula with numbers as a person writes them (`spec fmt`).
+    pub fn written(&self) -> String {
+        Printed(self, Numbers::Written).to_string()
+    }
 }
 
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Expr::Number(v, _) => f.write_str(&number(*v)),
+        Printed(self, Numbers::Python).fmt(f)
+    }
+}
+
+impl fmt::Display for Arg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Printed(self, Numbers::Python).fmt(f)
+    }
+}
+
+impl fmt::Display for Formula {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Printed(self, Numbers::Python).fmt(f)
+    }
+}
+
+impl fmt::Display for Printed<'_, Expr> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.1;
+        let p = |e: &Expr| Printed(e, n).to_string();
+        match self.0 {
+            Expr::Number(v, _) => f.write_str(&n.text(*v)),
             Expr::Str(s, _) => write!(f, "'{s}'"),
             Expr::Ident(s, _) => f.write_str(s),
             Expr::Unary(UnOp::Neg, e, _) => {
-                let p = e.precedence() < 7;
+                let w = e.precedence() < 7;
                 write!(
                     f,
-                    "-{}{e}{}",
-                    if p { "(" } else { "" },
-                    if p { ")" } else { "" }
+                    "-{}{}{}",
+                    if w { "(" } else { "" },
+                    p(e),
+                    if w { ")" } else { "" }
                 )
             }
             Expr::Unary(UnOp::Not, e, _) => {
-                let p = e.precedence() < 3;
+                let w = e.precedence() < 3;
                 write!(
                     f,
-                    "not {}{e}{}",
-                    if p { "(" } else { "" },
-                    if p { ")" } else { "" }
+                    "not {}{}{}",
+                    if w { "(" } else { "" },
+                    p(e),
+                    if w { ")" } else { "" }
                 )
             }
             Expr::Binary(op, l, r, _) => {
@@ -234,7 +296,7 @@ impl fmt::Display for Expr {
                 let rp = r.precedence() <= me
                     && !(matches!(op, BinOp::Add | BinOp::Mul | BinOp::And | BinOp::Or)
                         && r.precedence() == me);
-                let wrap = |p: bool, e: &Expr| if p { format!("({e})") } else { e.to_string() };
+                let wrap = |w: bool, e: &Expr| if w { format!("({})", p(e)) } else { p(e) };
                 write!(f, "{} {} {}", wrap(lp, l), op.symbol(), wrap(rp, r))
             }
             Expr::Call(c) => {
@@ -243,7 +305,7 @@ impl fmt::Display for Expr {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{a}")?;
+                    write!(f, "{}", Printed(a, n))?;
                 }
                 f.write_str(")")
             }
@@ -253,7 +315,7 @@ impl fmt::Display for Expr {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{e}")?;
+                    write!(f, "{}", p(e))?;
                 }
                 f.write_str("]")
             }
@@ -261,32 +323,39 @@ impl fmt::Display for Expr {
     }
 }
 
-impl fmt::Display for Arg {
+impl fmt::Display for Printed<'_, Arg> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some((n, _)) = &self.name {
-            write!(f, "{n} = ")?;
+        let (a, n) = (self.0, self.1);
+        if let Some((name, _)) = &a.name {
+            write!(f, "{name} = ")?;
         }
-        write!(f, "{}", self.value)?;
-        if let Some(c) = &self.filter {
-            write!(f, " where {c}")?;
+        write!(f, "{}", Printed(&a.value, n))?;
+        if let Some(c) = &a.filter {
+            write!(f, " where {}", Printed(c, n))?;
         }
-        if let Some((o, _)) = &self.over {
+        if let Some((o, _)) = &a.over {
             write!(f, " over {o}")?;
         }
         Ok(())
     }
 }
 
-impl fmt::Display for Formula {
+impl fmt::Display for Printed<'_, Formula> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Formula::Expr(e) => write!(f, "{e}"),
+        let n = self.1;
+        match self.0 {
+            Formula::Expr(e) => write!(f, "{}", Printed(e, n)),
             Formula::Assign {
                 target,
                 value,
                 cond,
                 ..
-            } => write!(f, "{target} := {value} where {cond}"),
+            } => write!(
+                f,
+                "{target} := {} where {}",
+                Printed(value, n),
+                Printed(cond, n)
+            ),
         }
     }
 }

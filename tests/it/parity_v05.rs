@@ -314,8 +314,8 @@ fn v05_external_fastest_matches_golden() {
     };
     let (_dir, path) = common::spec_variant(
         "rulesets/v05_external.toml",
-        "study    = \"pick(trials, by = eval_index, then = time)\"",
-        "study    = \"pick(trials, by = time)\"",
+        "study = \"pick(trials, by = eval_index, then = time)\"",
+        "study = \"pick(trials, by = time)\"",
     );
     let spec = spec::load(&path).expect("spec");
     let files = check_leaderboard("fastest", &spec, &data);

@@ -210,8 +210,8 @@ fn speedup_needs_a_budget_for_every_base_workload() {
     );
     let text = std::fs::read_to_string(&path).expect("spec");
     let text = text.replace(
-        "base = [\"criteo1tb\",",
-        "base = [\"finewebedu_lm\", \"criteo1tb\",",
+        "base = [\n  \"criteo1tb\",",
+        "base = [\n  \"finewebedu_lm\",\n  \"criteo1tb\",",
     );
     std::fs::write(&path, text).expect("write spec");
     let spec = spec::load(&path).expect("the variant spec loads");

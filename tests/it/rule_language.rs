@@ -42,7 +42,7 @@ fn error_of(from: &str, to: &str) -> String {
 fn a_condition_where_a_number_is_expected() {
     assert_eq!(
         error_of("\"time / best\"", "\"time > best\""),
-        "error: SPEC:45:10: expected a number, found a condition\n   |\n45 | ratio = \"time > best\"\n   |          ^^^^^^^^^^^\n  = expected a number, e.g. `time` or `if(c, a, b)`"
+        "error: SPEC:54:10: expected a number, found a condition\n   |\n54 | ratio = \"time > best\"\n   |          ^^^^^^^^^^^\n  = expected a number, e.g. `time` or `if(c, a, b)`"
     );
 }
 
@@ -50,7 +50,7 @@ fn a_condition_where_a_number_is_expected() {
 fn a_number_where_a_condition_is_expected_in_the_trial_slot() {
     assert_eq!(
         error_of("first(time where reached)", "first(time where step)"),
-        "error: SPEC:29:30: expected a condition, found a number\n   |\n29 | trial    = \"first(time where step)\"\n   |                              ^^^^\n  = expected e.g. `finite(x)`, `x > 0` or `reached`"
+        "error: SPEC:38:27: expected a condition, found a number\n   |\n38 | trial = \"first(time where step)\"\n   |                           ^^^^\n  = expected e.g. `finite(x)`, `x > 0` or `reached`"
     );
 }
 
@@ -58,7 +58,7 @@ fn a_number_where_a_condition_is_expected_in_the_trial_slot() {
 fn unknown_name_in_the_trial_slot_lists_its_names() {
     assert_eq!(
         error_of("first(time where reached)", "first(time where reachd)"),
-        "error: SPEC:29:30: unknown name `reachd` in [aggregate] trial (did you mean `reached`?)\n   |\n29 | trial    = \"first(time where reachd)\"\n   |                              ^^^^^^\n  = expected one of: `budget`, `eval_index`, `framework`, `inf`, `metric`, `reached`, `step`, `step_hint`, `summary_time`, `target`, `time`"
+        "error: SPEC:38:27: unknown name `reachd` in [aggregate] trial (did you mean `reached`?)\n   |\n38 | trial = \"first(time where reachd)\"\n   |                           ^^^^^^\n  = expected one of: `budget`, `eval_index`, `framework`, `inf`, `metric`, `reached`, `step`, `step_hint`, `summary_time`, `target`, `time`"
     );
 }
 
@@ -66,7 +66,7 @@ fn unknown_name_in_the_trial_slot_lists_its_names() {
 fn a_reduction_over_submissions_outside_the_matrix_slots() {
     assert_eq!(
         error_of("\"median(studies)\"", "\"median(time over submissions)\""),
-        "error: SPEC:34:30: a reduction `over submissions` or `over workloads` is only allowed in [rules] steps\n   |\n34 | workload = \"median(time over submissions)\"\n   |                              ^^^^^^^^^^^\n  = expected in [aggregate] workload a reduction runs over `studies`: `median(studies)`"
+        "error: SPEC:43:30: a reduction `over submissions` or `over workloads` is only allowed in [rules] steps\n   |\n43 | workload = \"median(time over submissions)\"\n   |                              ^^^^^^^^^^^\n  = expected in [aggregate] workload a reduction runs over `studies`: `median(studies)`"
     );
 }
 
@@ -74,11 +74,11 @@ fn a_reduction_over_submissions_outside_the_matrix_slots() {
 fn wrong_arity() {
     assert_eq!(
         error_of("\"time / best\"", "\"log2(time, best)\""),
-        "error: SPEC:45:10: `log2` takes 1 argument, found 2\n   |\n45 | ratio = \"log2(time, best)\"\n   |          ^^^^^^^^^^^^^^^^"
+        "error: SPEC:54:10: `log2` takes 1 argument, found 2\n   |\n54 | ratio = \"log2(time, best)\"\n   |          ^^^^^^^^^^^^^^^^"
     );
     assert_eq!(
         error_of("\"median(studies)\"", "\"quantile(studies)\""),
-        "error: SPEC:34:13: `quantile` takes 2 arguments, found 1\n   |\n34 | workload = \"quantile(studies)\"\n   |             ^^^^^^^^^^^^^^^^^\n  = expected `quantile(studies)` or `quantile(a, b)`"
+        "error: SPEC:43:13: `quantile` takes 2 arguments, found 1\n   |\n43 | workload = \"quantile(studies)\"\n   |             ^^^^^^^^^^^^^^^^^\n  = expected `quantile(studies)` or `quantile(a, b)`"
     );
 }
 
@@ -99,7 +99,7 @@ fn budget_for_a_workload_without_one() {
 fn a_tau_range_too_wide_to_integrate() {
     assert_eq!(
         error_of("linspace(1, 4, 100)", "linspace(1, 1.7976931348623157e308, 100)"),
-        "error: SPEC:44:10: the τ range is too wide: integrating ρ over it overflows to inf\n   |\n44 | tau   = \"linspace(1, 1.7976931348623157e308, 100)\"\n   |          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = expected a τ range whose width is a finite number well below 1.8e308"
+        "error: SPEC:53:8: the τ range is too wide: integrating ρ over it overflows to inf\n   |\n53 | tau = \"linspace(1, 1.7976931348623157e308, 100)\"\n   |        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = expected a τ range whose width is a finite number well below 1.8e308"
     );
 }
 
@@ -107,11 +107,11 @@ fn a_tau_range_too_wide_to_integrate() {
 fn a_budget_factor_that_makes_a_missed_target_infinite() {
     let e = error_of("factor = 1\n", "factor = 1e308\n");
     assert!(
-        e.starts_with("error: SPEC:49:10: a missed target on `criteo1tb` would count as inf s (`budget * factor + 1.0` with budget 7703.0): speedups need a finite time above 0\n"),
+        e.starts_with("error: SPEC:58:10: a missed target on `criteo1tb` would count as inf s (`budget * factor + 1.0` with budget 7703.0): speedups need a finite time above 0\n"),
         "{e}"
     );
     // One error per base workload.
-    assert_eq!(e.matches("error: SPEC:49:10").count(), 8, "{e}");
+    assert_eq!(e.matches("error: SPEC:58:10").count(), 8, "{e}");
 }
 
 #[test]

@@ -97,12 +97,10 @@ fn fmt_is_a_fixed_point_on_every_shipped_file_and_keeps_values_and_comments() {
 }
 
 #[test]
-fn the_shipped_specs_and_targets_are_in_canonical_form_but_v05_external() {
-    // v05_external.toml keeps its hand layout: dozens of tests pin errors
-    // to its lines and columns; the specs' tests (rulesets/tests/) keep
-    // theirs. The other specs and the targets files are canonical.
+fn every_shipped_spec_and_targets_file_is_in_canonical_form() {
+    // The specs' tests (rulesets/tests/) keep their hand layout; every
+    // ruleset, example and targets file is canonical.
     let files: Vec<PathBuf> = (shipped_files().into_iter())
-        .filter(|p| !p.ends_with("rulesets/v05_external.toml"))
         .filter(|p| !p.to_string_lossy().ends_with(".test.toml"))
         .collect();
     let mut args = vec!["spec", "fmt", "--check"];
@@ -158,14 +156,14 @@ k = 1
 [rules]
 steps = [
   # first
-  "all := inf where time > 4.0 * best",  # four
+  "all := inf where time > 4 * best",  # four
   # about the next
   "base := inf where not finite(held_out)",
   # dangling
 ]
 
 [profile]
-tau = "linspace(1.0, 4.0, 100.0)"  # grid
+tau = "linspace(1, 4, 100)"  # grid
 score = "trapezoid(rho) / (tau_max - tau_min)"
 
 [unknown]
@@ -199,9 +197,36 @@ fn a_formula_is_reprinted_only_when_the_print_parses_back_to_it() {
     // as written by `format` (`None` here).
     assert_eq!(
         spec::fmt::canonical_formula("time / (best - 1)").as_deref(),
-        Some("time / (best - 1.0)")
+        Some("time / (best - 1)")
     );
     assert_eq!(spec::fmt::canonical_formula("median(studies"), None);
+    // Numbers print as a person writes them, and each parses back to the
+    // same float (the tree check above holds).
+    for (written, want) in [
+        ("4.0 * best", "4 * best"),
+        ("linspace(1., 4, 1e2)", "linspace(1, 4, 100)"),
+        ("x < 0.50 and y > .25", "x < 0.5 and y > 0.25"),
+        ("x > 1e-3", "x > 0.001"),
+        ("x > 1E-8", "x > 1e-8"),
+        ("x > 2.5e20", "x > 2.5e20"),
+        ("x > 9007199254740993", "x > 9007199254740992"),
+        ("x > 1e16", "x > 1e16"),
+        ("x > -0.0", "x > -0"),
+        ("x > 0", "x > 0"),
+    ] {
+        assert_eq!(
+            spec::fmt::canonical_formula(written).as_deref(),
+            Some(want),
+            "{written}"
+        );
+    }
+    // A literal beyond f64 reads as inf, which prints as a name: kept as
+    // written by `format`.
+    assert_eq!(spec::fmt::canonical_formula("x > 1e999"), None);
+    // What the reports and `spec explain` show is unchanged (`Display`).
+    let tree = spec::formula::parse("time > 4 * best").expect("parses");
+    assert_eq!(tree.to_string(), "time > 4.0 * best");
+    assert_eq!(tree.written(), "time > 4 * best");
     let kept = "extends = \"b.toml\"\n\n[aggregate]\nworkload = \"median(studies\"\n";
     assert_eq!(
         spec::fmt::format(Path::new("c.toml"), kept).expect("TOML"),
@@ -220,7 +245,15 @@ fn a_formatted_spec_scores_as_the_original() {
             let path = entry.expect("entry").path();
             if path.is_file() {
                 let to = copy.path().join(dir).join(path.file_name().expect("name"));
-                std::fs::copy(&path, to).expect("copy");
+                // Out of canonical form, by hand: spaces around `=`, and
+                // numbers and spacing inside formulas changed.
+                let text = std::fs::read_to_string(&path).expect("read");
+                let text: String = (text.lines())
+                    .map(|l| l.replacen(" = ", "   =   ", 1) + "\n")
+                    .collect();
+                let text = (text.replace("4 * best", "4.0*best"))
+                    .replace("linspace(1, 4, 100)", "linspace(1.,4.0,1e2)");
+                std::fs::write(to, text).expect("copy");
             }
         }
     }

@@ -93,7 +93,7 @@ fn dropping_a_base_workload_in_a_child_suggests_unsetting_its_variant() {
         "{V05}[workloads]\nbase = [\"criteo1tb\", \"imagenet_resnet\", \"imagenet_vit\", \"librispeech_conformer\", \"librispeech_deepspeech\", \"ogbg\", \"wmt\"]\n"
     ));
     assert!(
-        e.starts_with("error: DIR/rulesets/v05_external.toml:15:65: `fastmri` is not a base workload, so it cannot be the base of `fastmri_tanh`\n"),
+        e.starts_with("error: DIR/rulesets/v05_external.toml:24:65: `fastmri` is not a base workload, so it cannot be the base of `fastmri_tanh`\n"),
         "{e}"
     );
     assert!(
