@@ -425,9 +425,10 @@ fn spec_diff_names_each_key_that_differs() {
         serde_json::Value::Null
     );
     assert_eq!(key("rules.steps[0]")["kind"], "formula");
+    // Formulas as `spec fmt` writes them: numbers as a person writes them.
     assert_eq!(
         key("rules.steps[0]")["b"],
-        "all := inf where time > 4.0 * best"
+        "all := inf where time > 4 * best"
     );
     // The budgets the two targets files give, read here from the files.
     let budget = |file: &str| -> f64 {
