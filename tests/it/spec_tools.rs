@@ -424,11 +424,25 @@ fn spec_diff_names_each_key_that_differs() {
         key("workloads.held_out.wmt_glu_tanh")["b"],
         serde_json::Value::Null
     );
+    // v0.6 keeps v0.5's second step (`all := …`, as `spec fmt` writes it:
+    // `4 * best`) and drops the two held-out steps around it: the steps
+    // are aligned, so the kept one is no change and each dropped one
+    // carries its index in A.
     assert_eq!(key("rules.steps[0]")["kind"], "formula");
-    // Formulas as `spec fmt` writes them: numbers as a person writes them.
     assert_eq!(
-        key("rules.steps[0]")["b"],
-        "all := inf where time > 4 * best"
+        key("rules.steps[0]")["a"],
+        "held_out := inf where not finite(base)"
+    );
+    assert_eq!(key("rules.steps[0]")["b"], serde_json::Value::Null);
+    assert_eq!(
+        key("rules.steps[2]")["a"],
+        "base := inf where not finite(held_out)"
+    );
+    assert_eq!(key("rules.steps[2]")["b"], serde_json::Value::Null);
+    let keys = doc["keys"].as_array().expect("keys");
+    assert!(
+        !keys.iter().any(|c| c["key"] == "rules.steps[1]"),
+        "the kept step is no change: {doc}"
     );
     // The budgets the two targets files give, read here from the files.
     let budget = |file: &str| -> f64 {
