@@ -223,6 +223,26 @@ pub fn ingest_detailed(
     Ok((ingested, problems))
 }
 
+/// Whether two specs read any tree alike: the same submissions, series,
+/// warnings and errors, except that a degenerate-tree problem (a missing
+/// `reference('…')`, a framework found nowhere) names its own spec's file.
+/// It compares everything of a spec the ingest reads: the `[columns]`, the
+/// `column('…')` columns, the frameworks, the references, and per workload
+/// with a target its metric column, goal and target value (the time check
+/// looks for the first evaluation reaching it). `compare` of two specs on
+/// one tree reads it once when this holds; a new read of the spec in the
+/// ingest belongs here too.
+pub fn reads_alike(a: &Spec, b: &Spec) -> bool {
+    let read = |(w, t): (&String, &WorkloadTarget)| {
+        (w.clone(), t.column.clone(), t.goal, t.target.to_bits())
+    };
+    a.columns == b.columns
+        && a.extra_columns == b.extra_columns
+        && a.frameworks == b.frameworks
+        && a.references == b.references
+        && a.targets.iter().map(read).eq(b.targets.iter().map(read))
+}
+
 /// The fewest trial files read at once: submissions are read in batches of
 /// at least this many files, so that the workers stay busy however small
 /// each submission is, and at most one batch's series is held at a time.
