@@ -104,6 +104,30 @@ pub fn read_and_score_keeping(
     Ok((leaderboard, warnings))
 }
 
+/// [`read_and_score`] under two specs that read alike
+/// ([`ingest::reads_alike`]; `spec_a`'s run reads): the tree is read once
+/// and each submission scored under both, with the same results and
+/// errors, in the same order, as reading it once per spec.
+pub fn read_once_score_both(
+    root: &Path,
+    (spec_a, spec_b): (&Spec, &Spec),
+    options: &Options,
+    progress: &dyn Progress,
+) -> Result<[(Leaderboard, Warnings); 2]> {
+    let (mut a, mut b) = (score::Scorer::new(spec_a), score::Scorer::new(spec_b));
+    let selection = &options.selection;
+    let (warnings, _) = ingest::ingest_each(root, spec_a, selection, progress, &mut |s| {
+        a.add(&s);
+        b.add(&s)
+    })?;
+    let scored = |scorer: score::Scorer, mut warnings: Warnings| -> Result<_> {
+        let leaderboard = scorer.finish(&mut warnings)?;
+        enforce_strict(&warnings, options.strict)?;
+        Ok((leaderboard, warnings))
+    };
+    Ok([scored(a, warnings.clone())?, scored(b, warnings)?])
+}
+
 /// Every kind of file a scoring run writes, in the order it writes them
 /// (and the manifest lists them): adding an output is one variant here and
 /// one arm in [`Output::render`]. The manifest itself comes last, from

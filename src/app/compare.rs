@@ -9,6 +9,7 @@ use crate::ingest::Progress;
 use crate::run;
 use crate::run::error::{CommandLineError, RunError};
 use crate::score::compare::Comparison;
+use crate::spec::Spec;
 
 /// One or two specs, one or two trees.
 #[derive(Debug, Clone, Default)]
@@ -47,11 +48,26 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress) -> Result<Comp
         .as_ref()
         .unwrap_or(&request.submissions);
     let pool = thread_pool(request.read.threads)?;
-    let (a, wa) =
-        pool.install(|| run::read_and_score(&request.submissions, &spec_a, &options, progress))?;
-    let (b, wb) = pool.install(|| run::read_and_score(tree_b, &spec_b, &options, progress))?;
+    let [(a, wa), (b, wb)] =
+        if *tree_b == request.submissions && reads_once(&spec_a, &spec_b, &options) {
+            let specs = (&spec_a, &spec_b);
+            pool.install(|| run::read_once_score_both(tree_b, specs, &options, progress))?
+        } else {
+            let tree_a = &request.submissions;
+            let a = pool.install(|| run::read_and_score(tree_a, &spec_a, &options, progress))?;
+            let b = pool.install(|| run::read_and_score(tree_b, &spec_b, &options, progress))?;
+            [a, b]
+        };
     Ok(Compared {
         comparison: crate::score::compare::compare(&a, &b),
         warnings: (wa, wb),
     })
+}
+
+/// Whether one read of the tree serves both specs: they read it alike, and
+/// no warning of the read can name a spec's file (a degenerate-tree problem
+/// does, and is a warning rather than an error only under `allow_empty`;
+/// as an error, spec A's comes first either way).
+fn reads_once(a: &Spec, b: &Spec, options: &run::Options) -> bool {
+    crate::ingest::reads_alike(a, b) && (a.path == b.path || !options.selection.allow_empty)
 }

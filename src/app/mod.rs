@@ -78,6 +78,7 @@ impl ReadRequest {
                 source: self.source,
                 allow_empty: self.allow_empty,
                 max_file_size: self.max_file_size,
+                digests: false,
             },
             strict: self.strict,
         }

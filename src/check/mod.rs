@@ -163,6 +163,8 @@ fn check_one(
         // A degenerate tree is findings here, not an error that hides them.
         allow_empty: true,
         max_file_size: None,
+        // Copies are found by digest, taken as each file is read.
+        digests: true,
     };
     let (ingested, problems) = match ingest::ingest_detailed(&scope.root, spec, &selection, &Silent)
     {

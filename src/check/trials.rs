@@ -6,38 +6,38 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{Code, Finding};
-use crate::ingest::{Submission, Trial, MEASUREMENTS};
+use crate::ingest::{Digest, Submission, Trial, MEASUREMENTS};
 use crate::spec::{Goal, Spec};
 
-/// Measurements files seen so far, by the SHA-256 of their bytes, to find
-/// copies in one look-up per file: files with the same digest are, short
-/// of a collision nobody has found, the same bytes, so only the first
-/// earlier one is read again, to compare byte for byte. (Keyed by length
-/// and CRC-32, which anyone can forge, N crafted files took N² reads.)
+/// Measurements files seen so far, by the SHA-256 of their bytes (taken as
+/// the read read them, [`Trial::digest`]), to find copies in one look-up
+/// per file: files with the same digest are, short of a collision nobody
+/// has found, the same bytes, so only such a pair is read again, to compare
+/// byte for byte. (Keyed by length and CRC-32, which anyone can forge, N
+/// crafted files took N² reads.)
 #[derive(Debug, Default)]
 pub struct Copies {
     /// Digest → the first file seen with it, and its canonical path.
-    seen: HashMap<[u8; 32], (PathBuf, Option<PathBuf>)>,
+    seen: HashMap<Digest, (PathBuf, Option<PathBuf>)>,
 }
 
 impl Copies {
-    /// Records `path`'s bytes; a finding when an earlier file has the same.
-    /// A file met twice (a path given twice, or a tree and a submission in
-    /// it) is no copy of itself.
-    fn add(&mut self, path: &Path, bytes: &[u8], out: &mut Vec<Finding>) {
-        use sha2::Digest;
-        let key: [u8; 32] = sha2::Sha256::digest(bytes).into();
-        let Some((first, canonical)) = self.seen.get(&key) else {
+    /// Records `path`'s digest; a finding when an earlier file has the
+    /// same bytes. A file met twice (a path given twice, or a tree and a
+    /// submission in it) is no copy of itself.
+    fn add(&mut self, path: &Path, digest: &Digest, out: &mut Vec<Finding>) {
+        let Some((first, canonical)) = self.seen.get(digest) else {
             let canonical = std::fs::canonicalize(path).ok();
-            self.seen.insert(key, (path.to_path_buf(), canonical));
+            self.seen.insert(*digest, (path.to_path_buf(), canonical));
             return;
         };
         let same_file = first == path
             || (canonical.is_some() && *canonical == std::fs::canonicalize(path).ok());
-        let max = bytes.len() as u64;
+        let max = crate::limits::DEFAULT_MAX_FILE_SIZE;
+        let read = |p: &Path, what| crate::limits::read_regular(p, max, what).ok();
         if !same_file
-            && crate::limits::read_regular(first, max, "its first reading")
-                .is_ok_and(|b| b == bytes)
+            && read(path, "--max-file-size")
+                .is_some_and(|b| read(first, "its first reading").is_some_and(|f| f == b))
         {
             out.push(Finding::new(
                 Code::DuplicateTrial,
@@ -58,22 +58,23 @@ pub fn trial_findings(
     out: &mut Vec<Finding>,
 ) {
     for t in &sub.trials {
-        // Raw-log trials have no file of their own: no line, no copy check.
-        let bytes = (t.path.file_name().and_then(|n| n.to_str()) == Some(MEASUREMENTS))
-            .then(|| {
-                let max = crate::limits::DEFAULT_MAX_FILE_SIZE;
-                crate::limits::read_regular(&t.path, max, "--max-file-size").ok()
-            })
-            .flatten();
-        let line = |row: usize| bytes.as_deref().and_then(|b| row_line(b, row));
+        // Raw-log trials have no file of their own: no line, no copy
+        // check. A trial file is read again only for a finding's line.
+        let csv = t.path.file_name().and_then(|n| n.to_str()) == Some(MEASUREMENTS);
+        let line = |row: usize| {
+            let max = crate::limits::DEFAULT_MAX_FILE_SIZE;
+            let bytes = crate::limits::read_regular(&t.path, max, "--max-file-size").ok()?;
+            row_line(&bytes, row)
+        };
+        let line = |row: usize| if csv { line(row) } else { None };
         // The time column's rules (never negative, backwards noted) are
         // judged once, by `ingest::check_times`: a trial read here passed
         // them, and one that failed is a run warning with its own code.
         if let Some(f) = budget_finding(t, spec, &line) {
             out.push(f);
         }
-        if let (Some(b), false) = (&bytes, t.series.is_empty()) {
-            copies.add(&t.path, b, out);
+        if let (Some(d), true, false) = (&t.digest, csv, t.series.is_empty()) {
+            copies.add(&t.path, d, out);
         }
     }
     for workload in spec.matrix_workloads() {

@@ -84,7 +84,16 @@ pub struct Trial {
     /// The file the series came from.
     pub path: PathBuf,
     pub series: Series,
+    /// The SHA-256 of a trial file's bytes, when the read was asked for it
+    /// ([`Selection::digests`]): `check` finds copies by it without reading
+    /// every file a second time. Never cached (a digest of the bytes read
+    /// now, not of a cache's).
+    #[serde(skip)]
+    pub digest: Option<Digest>,
 }
+
+/// A SHA-256 digest.
+pub type Digest = [u8; 32];
 
 /// One submission's trials, sorted by (workload, study, trial, run).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -112,6 +121,9 @@ pub struct Selection {
     /// Largest file read, in bytes (`--max-file-size`; default
     /// [`crate::limits::DEFAULT_MAX_FILE_SIZE`]).
     pub max_file_size: Option<u64>,
+    /// Keep each trial file's SHA-256 ([`Trial::digest`]), taken from the
+    /// bytes the read reads (`check`; scoring does not pay for it).
+    pub digests: bool,
 }
 
 /// Where a trial's evaluations come from.
@@ -170,8 +182,9 @@ impl Progress for Silent {
 #[derive(Default)]
 struct Read {
     /// A trial file's series (its trial name and path are the pending
-    /// item's: not repeated, as thousands of these are held until merged).
-    csv: Option<Series>,
+    /// item's: not repeated, as thousands of these are held until merged),
+    /// and its digest when asked for.
+    csv: Option<(Series, Option<Digest>)>,
     /// A workload folder's log trials: (trial name, file the series came
     /// from, series).
     trials: Vec<(String, PathBuf, Series)>,
@@ -221,6 +234,26 @@ pub fn ingest_detailed(
         warnings,
     };
     Ok((ingested, problems))
+}
+
+/// Whether two specs read any tree alike: the same submissions, series,
+/// warnings and errors, except that a degenerate-tree problem (a missing
+/// `reference('…')`, a framework found nowhere) names its own spec's file.
+/// It compares everything of a spec the ingest reads: the `[columns]`, the
+/// `column('…')` columns, the frameworks, the references, and per workload
+/// with a target its metric column, goal and target value (the time check
+/// looks for the first evaluation reaching it). `compare` of two specs on
+/// one tree reads it once when this holds; a new read of the spec in the
+/// ingest belongs here too.
+pub fn reads_alike(a: &Spec, b: &Spec) -> bool {
+    let read = |(w, t): (&String, &WorkloadTarget)| {
+        (w.clone(), t.column.clone(), t.goal, t.target.to_bits())
+    };
+    a.columns == b.columns
+        && a.extra_columns == b.extra_columns
+        && a.frameworks == b.frameworks
+        && a.references == b.references
+        && a.targets.iter().map(read).eq(b.targets.iter().map(read))
 }
 
 /// The fewest trial files read at once: submissions are read in batches of
@@ -444,7 +477,7 @@ impl Batch {
             .pending
             .par_iter()
             .map(|p| {
-                let r = read_pending(p, spec, selection.max_file_size());
+                let r = read_pending(p, spec, selection);
                 progress.advance();
                 r
             })
@@ -564,12 +597,16 @@ fn gather_one(
         s.problems.extend(r.errors.iter().cloned());
     }
     let csv = match (r.csv, &mut p.file) {
-        (Some(series), PendingFile::Csv { trial, path }) => {
-            Some((std::mem::take(trial), std::mem::take(path), series))
+        (Some((series, digest)), PendingFile::Csv { trial, path }) => {
+            Some((std::mem::take(trial), std::mem::take(path), series, digest))
         }
         _ => None,
     };
-    for (trial, path, series) in csv.into_iter().chain(r.trials) {
+    let logs = r
+        .trials
+        .into_iter()
+        .map(|(t, path, series)| (t, path, series, None));
+    for (trial, path, series, digest) in csv.into_iter().chain(logs) {
         seen_w_extra(seen, &p.folder.workload, &path, &series);
         trials.push(Trial {
             id: TrialId {
@@ -578,6 +615,7 @@ fn gather_one(
             },
             path,
             series,
+            digest,
         });
     }
     for e in r.errors {
@@ -601,12 +639,13 @@ fn seen_w_extra(seen: &mut Seen, workload: &str, path: &Path, series: &Series) {
     }
 }
 
-fn read_pending(p: &Pending, spec: &Spec, max_size: u64) -> Read {
+fn read_pending(p: &Pending, spec: &Spec, selection: &Selection) -> Read {
     let mut out = Read::default();
+    let max_size = selection.max_file_size();
     match &p.file {
-        PendingFile::Csv { path, .. } => match read_csv_trial(path, &p.target, spec, max_size) {
-            Ok((series, notes)) => {
-                out.csv = Some(series);
+        PendingFile::Csv { path, .. } => match read_csv_trial(path, &p.target, spec, selection) {
+            Ok((series, notes, digest)) => {
+                out.csv = Some((series, digest));
                 out.notes.extend(notes.into_iter().map(Warning::Trial));
             }
             Err(e) => out.errors.push(e),
@@ -751,9 +790,15 @@ fn read_csv_trial(
     path: &Path,
     target: &WorkloadTarget,
     spec: &Spec,
-    max_size: u64,
-) -> std::result::Result<(Series, Vec<TrialError>), TrialError> {
-    read_csv_columns(path, target, spec, &spec.extra_columns, max_size)
+    selection: &Selection,
+) -> std::result::Result<(Series, Vec<TrialError>, Option<Digest>), TrialError> {
+    let bytes = read_trial_file(path, selection.max_file_size())?;
+    let digest = selection.digests.then(|| {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(&bytes).into()
+    });
+    let (series, notes) = csv_trial(path, &bytes, target, spec, &spec.extra_columns)?;
+    Ok((series, notes, digest))
 }
 
 /// A trial file read as ingest reads it (the same rows, the same checks),
@@ -766,23 +811,39 @@ pub fn read_csv_columns(
     extra: &[String],
     max_size: u64,
 ) -> std::result::Result<(Series, Vec<TrialError>), TrialError> {
+    let bytes = read_trial_file(path, max_size)?;
+    csv_trial(path, &bytes, target, spec, extra)
+}
+
+/// A trial file's bytes. Only a regular file, and not a huge one: a FIFO
+/// would block the run, /dev/zero or a giant file exhaust memory.
+fn read_trial_file(path: &Path, max_size: u64) -> std::result::Result<Vec<u8>, TrialError> {
+    crate::limits::read_regular(path, max_size, "--max-file-size").map_err(|e| TrialError {
+        path: path.to_path_buf(),
+        line: None,
+        problem: match e.kind() {
+            std::io::ErrorKind::NotFound => TrialProblem::Missing,
+            _ => TrialProblem::Unreadable(e.to_string()),
+        },
+    })
+}
+
+/// A trial file's series from its bytes, its times judged by [`check_times`].
+fn csv_trial(
+    path: &Path,
+    bytes: &[u8],
+    target: &WorkloadTarget,
+    spec: &Spec,
+    extra: &[String],
+) -> std::result::Result<(Series, Vec<TrialError>), TrialError> {
     let err = |line, problem| TrialError {
         path: path.to_path_buf(),
         line,
         problem,
     };
-    // Only a regular file, and not a huge one: a FIFO would block the run,
-    // /dev/zero or a giant file exhaust memory.
-    let bytes =
-        crate::limits::read_regular(path, max_size, "--max-file-size").map_err(|e| {
-            match e.kind() {
-                std::io::ErrorKind::NotFound => err(None, TrialProblem::Missing),
-                _ => err(None, TrialProblem::Unreadable(e.to_string())),
-            }
-        })?;
-    let mut series = csv::read_series(&bytes, &spec.columns, &target.column, extra)
+    let mut series = csv::read_series(bytes, &spec.columns, &target.column, extra)
         .map_err(|(line, problem)| err(line, problem))?;
-    let at = |(row, problem)| err(csv::line_of_row(&bytes, row), problem);
+    let at = |(row, problem)| err(csv::line_of_row(bytes, row), problem);
     let notes = check_times(&mut series, &spec.columns.time, target).map_err(at)?;
     Ok((series, notes.into_iter().map(at).collect()))
 }

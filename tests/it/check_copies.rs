@@ -96,3 +96,46 @@ fn a_thousand_crc_twins_are_checked_at_once_and_are_no_copies() {
         "check of 1,000 CRC twins took {took:?}"
     );
 }
+
+/// `check` finds copies by the digest the read takes of the bytes it reads
+/// (no second read of every file): the read keeps each trial file's
+/// SHA-256 when asked, and only then; raw-log trials have none.
+#[test]
+fn the_read_keeps_each_trial_files_digest_when_asked() {
+    use algoperf_engine::ingest::{self, Selection, Silent};
+    use sha2::Digest as _;
+    let tree = Tree::new();
+    tree.submission("a", 100.0, 200.0)
+        .submission("b", 150.0, 250.0);
+    let (_, spec) = tree.spec();
+    let read = |digests| {
+        let selection = Selection {
+            digests,
+            ..Selection::default()
+        };
+        ingest::ingest(&tree.subs(), &spec, &selection, &Silent).expect("read")
+    };
+    let trials = |i: &ingest::Ingested| -> Vec<_> {
+        i.submissions
+            .iter()
+            .flat_map(|s| s.trials.clone())
+            .collect()
+    };
+    let with = trials(&read(true));
+    assert_eq!(with.len(), 4);
+    for t in &with {
+        let bytes = std::fs::read(&t.path).expect("trial file");
+        let want: [u8; 32] = sha2::Sha256::digest(&bytes).into();
+        assert_eq!(t.digest, Some(want), "{}", t.path.display());
+    }
+    assert!(trials(&read(false)).iter().all(|t| t.digest.is_none()));
+    // Two submissions' identical files are still found as copies.
+    tree.submission("c", 100.0, 200.0);
+    let report = check::check(&spec, &[tree.subs()], &check::Options::default());
+    let copies = report
+        .findings
+        .iter()
+        .filter(|f| f.code == check::Code::DuplicateTrial)
+        .count();
+    assert_eq!(copies, 2, "{:?}", report.findings);
+}

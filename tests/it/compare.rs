@@ -158,3 +158,163 @@ fn two_trees_differ_where_a_study_time_changed() {
     ])
     .expect("compare runs");
 }
+
+/// Counts the trial files a read reads (one `advance` each).
+#[derive(Default)]
+struct CountingReads(std::sync::atomic::AtomicU64);
+
+impl algoperf_engine::ingest::Progress for CountingReads {
+    fn start(&self, _: u64) {}
+    fn advance(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+    fn finish(&self) {}
+}
+
+/// A tree of two submissions, one study of two trials each, where the
+/// compatible pick (fewest evaluations) and the fastest pick differ: 8
+/// trial files. Returns it and spec A's folder.
+fn two_pick_tree() -> (fixtures::Tree, std::path::PathBuf) {
+    let t = fixtures::Tree::expecting(1, 2);
+    for (sub, scale) in [("x", 1.0), ("y", 1.5)] {
+        for folder in ["alpha_jax", "beta_pytorch"] {
+            let (miss, hit) = if folder == "alpha_jax" {
+                (3.0, 0.9)
+            } else {
+                (0.1, 0.6)
+            };
+            let s = scale;
+            t.trial(
+                sub,
+                "study_0",
+                folder,
+                "trial_1",
+                &[(50.0 * s, miss), (100.0 * s, hit)],
+            );
+            let rows = [(30.0 * s, miss), (60.0 * s, miss), (90.0 * s, hit)];
+            t.trial(sub, "study_0", folder, "trial_2", &rows);
+        }
+    }
+    let (path, _) = t.spec();
+    let dir = path.parent().expect("spec folder").to_path_buf();
+    (t, dir)
+}
+
+/// Trial files under a tree, counted by walking it here.
+fn trial_files(root: &std::path::Path) -> u64 {
+    let mut n = 0;
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name() == Some("eval_measurements.csv".as_ref()) {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+/// `compare` through the application layer, counting the files it reads.
+fn app_compare(
+    specs: &[&std::path::Path],
+    root: &std::path::Path,
+    allow_empty: bool,
+) -> (algoperf_engine::app::compare::Compared, u64) {
+    let request = algoperf_engine::app::compare::CompareRequest {
+        specs: specs.iter().map(|p| p.to_path_buf()).collect(),
+        submissions: root.to_path_buf(),
+        submissions_b: None,
+        read: algoperf_engine::app::ReadRequest {
+            allow_empty,
+            ..Default::default()
+        },
+    };
+    let reads = CountingReads::default();
+    let c = algoperf_engine::app::compare::compare(&request, &reads).expect("compare");
+    (c, reads.0.into_inner())
+}
+
+/// Each spec read and scored on its own, as `compare` did before reading
+/// once: the comparison and each side's warnings.
+fn read_apart(
+    specs: [&std::path::Path; 2],
+    root: &std::path::Path,
+    allow_empty: bool,
+) -> (
+    Comparison,
+    algoperf_engine::diagnostics::Warnings,
+    algoperf_engine::diagnostics::Warnings,
+) {
+    let mut o = Options::default();
+    o.selection.allow_empty = allow_empty;
+    let side = |p: &std::path::Path| {
+        let spec = spec::load(p).expect("spec");
+        run::read_and_score(root, &spec, &o, &Silent).expect("score")
+    };
+    let ((la, wa), (lb, wb)) = (side(specs[0]), side(specs[1]));
+    (compare(&la, &lb), wa, wb)
+}
+
+#[test]
+fn two_specs_that_read_alike_read_the_tree_once() {
+    let (t, dir) = two_pick_tree();
+    let a = dir.join("test.toml");
+    let b = dir.join("fastest.toml");
+    std::fs::write(&b, fixtures::ruleset_with(fixtures::FASTEST, false, 1, 2)).expect("write");
+    let (c, reads) = app_compare(&[&a, &b], &t.subs(), false);
+    let files = trial_files(&t.subs());
+    assert_eq!(files, 8);
+    assert_eq!(reads, files, "one read of every trial file");
+    let (want, wa, wb) = read_apart([&a, &b], &t.subs(), false);
+    assert!(!want.cells.is_empty(), "the two picks differ somewhere");
+    assert_eq!(c.comparison, want);
+    assert_eq!(c.warnings, (wa, wb));
+}
+
+#[test]
+fn two_specs_that_read_differently_read_the_tree_twice() {
+    let (t, dir) = two_pick_tree();
+    let a = dir.join("test.toml");
+    let b = dir.join("other_summary_time.toml");
+    let text = fixtures::ruleset(1, 2).replace(
+        "summary_time = \"accumulated_submission_time\"",
+        "summary_time = \"score\"",
+    );
+    assert!(text.contains("summary_time = \"score\""));
+    std::fs::write(&b, text).expect("write");
+    let (c, reads) = app_compare(&[&a, &b], &t.subs(), false);
+    assert_eq!(reads, 2 * trial_files(&t.subs()), "a read per spec");
+    let (want, wa, wb) = read_apart([&a, &b], &t.subs(), false);
+    assert_eq!(c.comparison, want);
+    assert_eq!(c.warnings, (wa, wb));
+}
+
+/// Under `allow_empty` a degenerate tree is a warning naming its spec's
+/// file: each side's names its own (the tree is read once per spec then).
+#[test]
+fn each_sides_warnings_name_its_own_spec() {
+    let (t, dir) = two_pick_tree();
+    // A `_tf` folder and a framework no folder has: a problem naming the spec.
+    t.trial("x", "study_0", "alpha_tf", "trial_1", &[(10.0, 0.5)]);
+    let text = fixtures::ruleset(1, 2).replace(
+        "frameworks = [\"jax\", \"pytorch\"]",
+        "frameworks = [\"jax\", \"pytorch\", \"flax\"]",
+    );
+    let (a, b) = (dir.join("a.toml"), dir.join("b.toml"));
+    std::fs::write(&a, &text).expect("write");
+    std::fs::write(&b, &text).expect("write");
+    let (c, reads) = app_compare(&[&a, &b], &t.subs(), true);
+    assert_eq!(reads, 2 * 8, "a read per spec");
+    let names = |w: &algoperf_engine::diagnostics::Warnings, p: &std::path::Path| {
+        format!("{w:?}").contains(&p.display().to_string())
+    };
+    let (wa, wb) = &c.warnings;
+    assert!(names(wa, &a) && !names(wa, &b), "{wa:?}");
+    assert!(names(wb, &b) && !names(wb, &a), "{wb:?}");
+    let (want, want_a, want_b) = read_apart([&a, &b], &t.subs(), true);
+    assert_eq!(c.comparison, want);
+    assert_eq!(c.warnings, (want_a, want_b));
+}

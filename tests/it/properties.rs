@@ -91,6 +91,7 @@ fn trial(workload: &str, study: usize, k: usize, raw: &RawTrial) -> Trial {
         },
         path: PathBuf::from("memory"),
         series,
+        digest: None,
     }
 }
 
