@@ -125,7 +125,7 @@ mod tests {
     #[test]
     fn strict_lists_each_fatal_warning() {
         let e = RunError::Strict {
-            warnings: vec![
+            warnings: [
                 Warning::ReferenceMissed {
                     workload: "ogbg".into(),
                 },
