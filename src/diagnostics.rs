@@ -2,8 +2,7 @@
 //! complaint hundreds of times, and the user needs one line per kind of
 //! problem with a count and a few examples, not a wall of text.
 
-use std::collections::BTreeMap;
-use std::fmt::{self, Write};
+use std::fmt;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -32,9 +31,10 @@ impl fmt::Display for Level {
 }
 
 /// One warning, one variant per kind of problem, with what locates it.
-/// Its text ([`Warning::kind`], [`Warning::location`], `Display`) and
-/// whether `--strict` makes it fatal ([`Warning::fatal_under_strict`]) are
-/// decided here and nowhere else.
+/// Its text ([`Warning::kind`], [`Warning::location`]) is decided here and
+/// nowhere else; every view of it (the run's summary on stderr, the JSON
+/// and HTML reports, `--strict`, `check`) renders its
+/// [`model::Diagnostic`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Warning {
     /// A name starting with `.` (not part of the layout).
@@ -285,35 +285,15 @@ impl Warning {
         }
     }
 
-    /// Whether `--strict` turns this warning into an error. The notes that
-    /// stay warnings are about what this spec does not score (a hidden or
-    /// stray entry, a workload without a target) or how a file is named,
-    /// never about data that was dropped.
+    /// Whether `--strict` turns this warning into an error: its code's
+    /// ([`codes::Code::fatal_under_strict`]).
     pub fn fatal_under_strict(&self) -> bool {
-        use Warning::*;
-        !matches!(
-            self,
-            HiddenEntry { .. }
-                | StrayFile { .. }
-                | NotAWorkloadFolder { .. }
-                | UnknownFramework { .. }
-                | NoTarget { .. }
-                | NotATrialFolder { .. }
-                | UnscoredWorkload { .. }
-                | LongSummaryName { .. }
-        )
+        self.code().fatal_under_strict()
     }
 
     /// (kind, location, fatal): the order and identity of warnings.
     fn key(&self) -> (String, String, bool) {
         (self.kind(), self.location(), self.fatal_under_strict())
-    }
-}
-
-/// `<location>: <kind>`, as `--strict` lists the warnings it fails on.
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location(), self.kind())
     }
 }
 
@@ -374,9 +354,6 @@ pub fn escape_controls_but<'a>(text: &'a str, keep: &[char]) -> std::borrow::Cow
     std::borrow::Cow::Owned(out)
 }
 
-/// How many example locations a grouped warning line shows.
-const EXAMPLES: usize = 3;
-
 impl Warnings {
     /// Records a warning (whether `--strict` makes it fatal is the
     /// warning's own [`Warning::fatal_under_strict`]).
@@ -407,52 +384,25 @@ impl Warnings {
         keyed.into_iter().map(|(_, w)| w).collect()
     }
 
-    /// The warnings `--strict` turns into errors.
-    pub fn fatal_under_strict(&self) -> Vec<&Warning> {
+    /// Every warning as a diagnostic, in [`Warnings::items`]' order: what
+    /// every view of a run's warnings renders.
+    pub fn diagnostics(&self) -> Vec<model::Diagnostic> {
         self.items()
             .into_iter()
-            .filter(|w| w.fatal_under_strict())
+            .map(model::Diagnostic::from)
             .collect()
     }
 
-    /// One line per distinct problem: `warning: <summary> (N×: a, b, c, …)`.
+    /// The warnings `--strict` turns into errors, as diagnostics.
+    pub fn fatal_under_strict(&self) -> Vec<model::Diagnostic> {
+        (self.diagnostics().into_iter())
+            .filter(|d| d.fatal_under_strict())
+            .collect()
+    }
+
+    /// The run's summary on stderr ([`model::terminal_summary`]).
     pub fn render(&self) -> String {
-        let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        let items = self.items();
-        let escaped: Vec<(String, String)> = items
-            .iter()
-            .map(|w| {
-                (
-                    escape_controls(&w.kind()).into_owned(),
-                    escape_controls(&w.location()).into_owned(),
-                )
-            })
-            .collect();
-        for (summary, location) in &escaped {
-            groups.entry(summary).or_default().push(location);
-        }
-        let mut out = String::new();
-        for (summary, locations) in &groups {
-            let n = locations.len();
-            let shown: Vec<&str> = locations.iter().take(EXAMPLES).copied().collect();
-            let more = if n > EXAMPLES { ", …" } else { "" };
-            if n == 1 {
-                let _ = writeln!(out, "warning: {summary} ({})", shown.join(", "));
-            } else {
-                let _ = writeln!(out, "warning: {summary} ({n}×: {}{more})", shown.join(", "));
-            }
-        }
-        if !groups.is_empty() {
-            let _ = writeln!(
-                out,
-                "{} warning{} of {} kind{}",
-                items.len(),
-                if items.len() == 1 { "" } else { "s" },
-                groups.len(),
-                if groups.len() == 1 { "" } else { "s" }
-            );
-        }
-        out
+        model::terminal_summary(&self.diagnostics())
     }
 }
 
@@ -729,13 +679,19 @@ mod tests {
         ]
     }
 
+    /// ... and its diagnostic says the same to every view: the kind as
+    /// its summary, the location as its example, `--strict`'s line.
     #[test]
     fn each_variant_has_its_kind_location_display_and_strictness() {
         for (w, kind, location, fatal) in table() {
             assert_eq!(w.kind(), kind, "{w:?}");
             assert_eq!(w.location(), location, "{w:?}");
-            assert_eq!(w.to_string(), format!("{location}: {kind}"), "{w:?}");
             assert_eq!(w.fatal_under_strict(), fatal, "{w:?}");
+            let d = model::Diagnostic::from(&w);
+            assert_eq!(d.summary(), kind, "{w:?}");
+            assert_eq!(d.example(), location, "{w:?}");
+            assert_eq!(d.strict_line(), format!("{location}: {kind}"), "{w:?}");
+            assert_eq!(d.fatal_under_strict(), fatal, "{w:?}");
         }
     }
 
@@ -822,8 +778,8 @@ mod tests {
         for w in &fatal {
             all.push(w.clone());
         }
-        let found: Vec<Warning> = all.fatal_under_strict().into_iter().cloned().collect();
-        assert_eq!(found, fatal);
+        let fatal: Vec<model::Diagnostic> = fatal.iter().map(model::Diagnostic::from).collect();
+        assert_eq!(all.fatal_under_strict(), fatal);
     }
 
     /// Warnings go into the results cache; a name that is not UTF-8 (the

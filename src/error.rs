@@ -124,7 +124,7 @@ impl Error {
                 let first = self.to_string();
                 let first = first.split('\n').next().unwrap_or_default().to_string();
                 std::iter::once(first)
-                    .chain(warnings.iter().map(|w| format!("  {w}")))
+                    .chain(warnings.iter().map(|d| format!("  {}", d.strict_line())))
                     .collect()
             }
             Error::Ingest(IngestError::Degenerate(problems)) if problems.len() > 1 => {

@@ -41,10 +41,7 @@ pub fn enforce_strict(warnings: &Warnings, strict: bool) -> Result<()> {
     if fatal.is_empty() {
         return Ok(());
     }
-    Err(RunError::Strict {
-        warnings: fatal.into_iter().cloned().collect(),
-    }
-    .into())
+    Err(RunError::Strict { warnings: fatal }.into())
 }
 
 /// Reads the submissions tree (see [`ingest::ingest`]).

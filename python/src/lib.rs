@@ -184,11 +184,13 @@ fn json<T: serde::Serialize>(doc: &T) -> PyResult<String> {
 /// The code (`too-few-studies`) names the warning category (`TooFewStudiesWarning`).
 type WarningRow = (String, String, String, bool);
 
+/// From each warning's diagnostic, as every other view of them.
 fn warning_rows(warnings: &Warnings) -> Vec<WarningRow> {
-    (warnings.items().into_iter())
-        .map(|w| {
-            let code = w.code().name().to_string();
-            (code, w.kind(), w.location(), w.fatal_under_strict())
+    (warnings.diagnostics().into_iter())
+        .map(|d| {
+            let code = d.code.name().to_string();
+            let fatal = d.fatal_under_strict();
+            (code, d.summary().to_string(), d.example(), fatal)
         })
         .collect()
 }

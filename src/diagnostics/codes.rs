@@ -110,8 +110,8 @@ impl Reporter {
 pub struct Entry {
     pub name: &'static str,
     /// In `check` (and for a spec), whether it fails; a run's warnings
-    /// fail the run only under `--strict`, as each warning's
-    /// `fatal_under_strict` says.
+    /// fail the run only under `--strict`, as [`Code::fatal_under_strict`]
+    /// says.
     pub severity: Severity,
     pub reporter: Reporter,
     /// One line: what the finding means.
@@ -373,6 +373,22 @@ impl Code {
 
     pub fn reporter(self) -> Reporter {
         self.entry().reporter
+    }
+
+    /// Whether `--strict` turns a run's warning of this code into an
+    /// error. The codes that stay notes are about what this spec does not
+    /// score (a hidden or stray entry, a workload without a target, a
+    /// framework it does not know, a workload it does not score) or how a
+    /// file is named, never about data that was dropped.
+    pub fn fatal_under_strict(self) -> bool {
+        !matches!(
+            self,
+            Code::StrayEntry
+                | Code::UnknownFramework
+                | Code::UnknownWorkload
+                | Code::ExtraWorkload
+                | Code::LongSummaryName
+        )
     }
 
     /// The code of this name, if there is one.

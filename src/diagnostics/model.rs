@@ -3,19 +3,18 @@
 //! perhaps a help line, whatever found it — a spec error or warning, a
 //! run's warning, a `check` finding — and is rendered by format: the
 //! terminal ([`Diagnostic::terminal`], one at a time, as a spec's problems
-//! are printed; or grouped by code, [`terminal_grouped`], as `check` prints
-//! its findings), JSON (its `Serialize`: `check` and `spec check`), GitHub
-//! Actions annotations ([`Diagnostic::github`], [`github_all`]).
+//! are printed; grouped by code, [`terminal_grouped`], as `check` prints
+//! its findings; or grouped by wording, [`terminal_summary`], as a run
+//! sums up its warnings on stderr, and [`Diagnostic::strict_line`], as
+//! `--strict` lists them), JSON (its `Serialize`: `check` and `spec
+//! check`; a run's document and HTML page list [`Diagnostic::summary`]
+//! and [`Diagnostic::example`]), GitHub Actions annotations
+//! ([`Diagnostic::github`], [`github_all`]).
 //!
 //! The types below this module convert into it here (a run's [`Warning`],
 //! the readers' [`TrialError`] and [`LogWarning`]); a spec error converts
 //! on its own side (`error::spec`, which this module does not import), and
 //! `check` builds its own findings as diagnostics.
-//!
-//! Not on the model (their texts are published and tested): a run's
-//! grouped warning summary on stderr ([`super::Warnings::render`]), the
-//! `warnings` entries of the leaderboard JSON and HTML page, and the
-//! `--strict` list.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -60,6 +59,16 @@ pub struct Diagnostic {
     /// (`expected a whole number`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// The wording every diagnostic of this kind shares, when the message
+    /// is not it: a trial's problem (`` `score` value `x` is not a
+    /// number``) groups under its kind (`eval_measurements.csv with a
+    /// non-numeric `score` value, trial skipped`). What a run's summary
+    /// groups by ([`Diagnostic::summary`]); the message either starts
+    /// with it and `: ` (the rest is this one's own) or is all this one's
+    /// own.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub group: Option<String>,
     /// The line the problem is on, for the terminal's excerpt (spec
     /// errors); the JSON has its line and column instead.
     #[serde(skip)]
@@ -101,6 +110,7 @@ impl Ord for Diagnostic {
         key(self)
             .cmp(&key(other))
             .then_with(|| rest(self).cmp(&rest(other)))
+            .then_with(|| self.group.cmp(&other.group))
     }
 }
 
@@ -131,8 +141,45 @@ impl Diagnostic {
             place,
             message,
             help: None,
+            group: None,
             snippet: None,
         }
+    }
+
+    /// What diagnostics of this kind share: its group, or its message.
+    pub fn summary(&self) -> &str {
+        self.group.as_deref().unwrap_or(&self.message)
+    }
+
+    /// Where this one is, and what is its own beyond its
+    /// [`Diagnostic::summary`]: its location (`s/a/notes.txt`), followed by
+    /// the rest of its message where that is more than the summary
+    /// (`…/eval_measurements.csv:3: `score` value `x` is not a number`).
+    /// The examples a run's summary lists under its wording.
+    pub fn example(&self) -> String {
+        let own = match &self.group {
+            None => "",
+            Some(group) => (self.message.strip_prefix(group.as_str()))
+                .and_then(|rest| rest.strip_prefix(": "))
+                .unwrap_or(&self.message),
+        };
+        match (self.location(), own) {
+            (at, "") => at,
+            (at, own) if at.is_empty() => own.to_string(),
+            (at, own) => format!("{at}: {own}"),
+        }
+    }
+
+    /// Whether `--strict` turns this (a run's warning) into an error: its
+    /// code's ([`Code::fatal_under_strict`]).
+    pub fn fatal_under_strict(&self) -> bool {
+        self.code.fatal_under_strict()
+    }
+
+    /// `example: summary`, as `--strict` lists the warnings it fails on
+    /// (not escaped here: the error printer escapes each line).
+    pub fn strict_line(&self) -> String {
+        format!("{}: {}", self.example(), self.summary())
     }
 
     /// `file:line:column` (as far as known), the place, or empty.
@@ -250,6 +297,51 @@ pub fn terminal_grouped<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic
     out
 }
 
+/// How many examples a line of [`terminal_summary`] shows.
+const EXAMPLES: usize = 3;
+
+/// A run's warnings on stderr, grouped by wording: one line per
+/// [`Diagnostic::summary`], `warning: <summary> (N×: a, b, c, …)` with the
+/// first three [`Diagnostic::example`]s (in the order given), then `N
+/// warnings of K kinds`. Escaped for a terminal: one line per group
+/// whatever a folder's name holds. Empty for no diagnostics.
+pub fn terminal_summary(diagnostics: &[Diagnostic]) -> String {
+    let escaped: Vec<(String, String)> = (diagnostics.iter())
+        .map(|d| {
+            (
+                escape_controls(d.summary()).into_owned(),
+                escape_controls(&d.example()).into_owned(),
+            )
+        })
+        .collect();
+    let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (summary, example) in &escaped {
+        groups.entry(summary).or_default().push(example);
+    }
+    let mut out = String::new();
+    for (summary, examples) in &groups {
+        let n = examples.len();
+        let shown = examples[..n.min(EXAMPLES)].join(", ");
+        if n == 1 {
+            let _ = writeln!(out, "warning: {summary} ({shown})");
+        } else {
+            let more = if n > EXAMPLES { ", …" } else { "" };
+            let _ = writeln!(out, "warning: {summary} ({n}×: {shown}{more})");
+        }
+    }
+    if !groups.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} warning{} of {} kind{}",
+            diagnostics.len(),
+            if diagnostics.len() == 1 { "" } else { "s" },
+            groups.len(),
+            if groups.len() == 1 { "" } else { "s" }
+        );
+    }
+    out
+}
+
 /// One workflow command a line.
 pub fn github_all<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> String {
     let mut out = String::new();
@@ -350,12 +442,17 @@ impl From<&LogWarning> for Diagnostic {
 impl From<&Warning> for Diagnostic {
     /// A run's warning: at its file (a trial's, a log line's, a walked
     /// entry's) or its place (`submission/workload`), its kind as the
-    /// message (a trial's or log line's problem, for those).
+    /// message (a trial's or log line's problem, for those, grouped under
+    /// the kind; a folder that cannot be listed adds why after it).
     fn from(w: &Warning) -> Self {
         use Warning::*;
+        let grouped = |d: Diagnostic| Diagnostic {
+            group: Some(w.kind()),
+            ..d
+        };
         match w {
-            Trial(e) => Diagnostic::from(e),
-            MalformedLogLine(l) => Diagnostic::from(l),
+            Trial(e) => grouped(Diagnostic::from(e)),
+            MalformedLogLine(l) => grouped(Diagnostic::from(l)),
             HiddenEntry { path }
             | NonUtf8Name { path }
             | SymlinkLoop { path }
@@ -364,9 +461,12 @@ impl From<&Warning> for Diagnostic {
             | StudyWithoutWorkloads { path }
             | NotATrialFolder { path }
             | NoRawLogs { path } => Diagnostic::new(w.code(), path, None, w.kind()),
-            UnreadableFolder { path, reason } => {
-                Diagnostic::new(w.code(), path, None, format!("{}: {reason}", w.kind()))
-            }
+            UnreadableFolder { path, reason } => grouped(Diagnostic::new(
+                w.code(),
+                path,
+                None,
+                format!("{}: {reason}", w.kind()),
+            )),
             _ => Diagnostic::at_place(w.code(), Some(w.location()), w.kind()),
         }
     }

@@ -4,15 +4,15 @@
 
 use std::path::PathBuf;
 
-use crate::diagnostics::Warning;
+use crate::diagnostics::model::Diagnostic;
 
 /// The command cannot do what was asked with these inputs: exit status 1.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// `--strict` and warnings it makes fatal: each listed as
-    /// `  <location>: <kind>`.
+    /// `  <location>: <kind>` ([`Diagnostic::strict_line`]).
     #[error("--strict: {} problem{}:\n{}", warnings.len(), if warnings.len() == 1 { "" } else { "s" }, strict_list(warnings))]
-    Strict { warnings: Vec<Warning> },
+    Strict { warnings: Vec<Diagnostic> },
     #[error("{}: no [held_out_sampling] table: nothing to draw", spec.display())]
     NoHeldoutSampling { spec: PathBuf },
     #[error("{}: output folder exists and is not empty", path.display())]
@@ -72,10 +72,10 @@ pub enum RunError {
 }
 
 /// `  <location>: <kind>` per warning, one a line.
-fn strict_list(warnings: &[Warning]) -> String {
+fn strict_list(warnings: &[Diagnostic]) -> String {
     warnings
         .iter()
-        .map(|w| format!("  {w}"))
+        .map(|d| format!("  {}", d.strict_line()))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -118,20 +118,24 @@ pub enum CommandLineError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::Warning;
 
     /// `--strict`'s error lists each fatal warning as `  <location>: <kind>`
     /// (which warnings are fatal: `diagnostics`' own tests).
     #[test]
     fn strict_lists_each_fatal_warning() {
         let e = RunError::Strict {
-            warnings: vec![
+            warnings: [
                 Warning::ReferenceMissed {
                     workload: "ogbg".into(),
                 },
                 Warning::NoRawLogs {
                     path: "s/a/st/wmt_jax".into(),
                 },
-            ],
+            ]
+            .iter()
+            .map(Diagnostic::from)
+            .collect(),
         };
         assert_eq!(
             e.to_string(),

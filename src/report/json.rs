@@ -214,12 +214,13 @@ pub struct WarningEntry {
     pub location: String,
 }
 
-/// The warnings of a run as document entries.
+/// The warnings of a run as document entries: each one's diagnostic's
+/// summary and example.
 pub fn warning_entries(warnings: &Warnings) -> Vec<WarningEntry> {
-    (warnings.items().iter())
-        .map(|w| WarningEntry {
-            summary: w.kind(),
-            location: w.location(),
+    (warnings.diagnostics().iter())
+        .map(|d| WarningEntry {
+            summary: d.summary().to_string(),
+            location: d.example(),
         })
         .collect()
 }

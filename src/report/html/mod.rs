@@ -644,14 +644,17 @@ fn profile_section(s: &mut String, page: &Page) {
     );
 }
 
+/// The run's warnings, grouped by wording (a diagnostic's summary) and by
+/// whether `--strict` fails on them, each group listing its examples.
 fn warnings_section(s: &mut String, warnings: &Warnings) {
     s.push_str("<section id=\"warnings\">\n<h2>Warnings</h2>\n");
-    let mut groups: BTreeMap<(String, bool), Vec<String>> = BTreeMap::new();
-    for w in warnings.items() {
+    let diagnostics = warnings.diagnostics();
+    let mut groups: BTreeMap<(&str, bool), Vec<String>> = BTreeMap::new();
+    for d in &diagnostics {
         groups
-            .entry((w.kind(), w.fatal_under_strict()))
+            .entry((d.summary(), d.fatal_under_strict()))
             .or_default()
-            .push(w.location());
+            .push(d.example());
     }
     if groups.is_empty() {
         s.push_str("<p>None.</p>\n</section>\n");
@@ -661,7 +664,7 @@ fn warnings_section(s: &mut String, warnings: &Warnings) {
         s,
         "<p>{} warnings of {} kinds. <em>warning</em>: an error under \
          <code>--strict</code>; <em>note</em>: nothing scored was lost.</p>\n<ul class=\"warn\">",
-        warnings.items().len(),
+        diagnostics.len(),
         groups.len()
     );
     for ((summary, fatal), locations) in &groups {
