@@ -47,7 +47,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::error::ScoreError;
-use super::{apply_rules_framed, workload_time, Leaderboard, Ruled, Rules};
+use super::{apply_rules_framed, Leaderboard, Ruled, Rules, WorkloadTimes};
 use crate::diagnostics::Warnings;
 use crate::error::Result;
 use crate::spec::Spec;
@@ -144,6 +144,17 @@ impl StudyTimes {
         }
     }
 
+    /// The spec's rules laid out once for these rows, columns and cells'
+    /// frameworks: what every resample is scored with.
+    pub fn rules(&self, spec: &Spec) -> Result<Rules<'_>> {
+        Rules::new(
+            spec,
+            &self.submissions,
+            &self.workloads,
+            Some(&self.frameworks),
+        )
+    }
+
     /// A submission's study folders over all its workloads, sorted.
     pub fn study_names(&self, row: usize) -> Vec<&str> {
         let names: BTreeSet<&str> = self.cells[row]
@@ -168,12 +179,7 @@ pub fn rescore(
     pick: &mut Pick,
     scratch: &mut Vec<f64>,
 ) -> Result<Vec<f64>> {
-    let rules = Rules::new(
-        spec,
-        &times.submissions,
-        &times.workloads,
-        Some(&times.frameworks),
-    )?;
+    let rules = times.rules(spec)?;
     rules.scores(spec, picked_times(spec, times, pick, scratch)?)
 }
 
@@ -187,6 +193,7 @@ fn picked_times(
 ) -> Result<DMatrix<f64>> {
     let (n, m) = (times.submissions.len(), times.workloads.len());
     let mut matrix = DMatrix::from_element(n, m, f64::NAN);
+    let mut workload_times = WorkloadTimes::new(spec, scratch);
     let mut all = Vec::new();
     let mut drawn = Vec::new();
     for r in 0..n {
@@ -204,7 +211,7 @@ fn picked_times(
             }
             let name = || format!("{}/{}", times.submissions[r], times.workloads[c]);
             let framework = times.frameworks[(r, c)];
-            matrix[(r, c)] = workload_time(spec, name, &drawn, framework, scratch)?;
+            matrix[(r, c)] = workload_times.time(name, &drawn, framework)?;
         }
     }
     Ok(matrix)
@@ -234,12 +241,7 @@ fn resample(
     bands: bool,
 ) -> Result<(Vec<Vec<f64>>, Option<RhoCounts>)> {
     check_options(options)?;
-    let rules = Rules::new(
-        spec,
-        &times.submissions,
-        &times.workloads,
-        Some(&times.frameworks),
-    )?;
+    let rules = times.rules(spec)?;
     let total = match options.method {
         Method::Jackknife => jackknife_count(times),
         Method::Bootstrap => options.resamples,
