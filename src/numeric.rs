@@ -109,24 +109,27 @@ fn total_key(x: f64) -> i64 {
 }
 
 /// The value at position `pos` of `v` (at most [`SMALL_MEDIAN`] values)
-/// sorted by `f64::total_cmp`: the one with at most `pos` values below it
-/// and more than `pos` at or below it. Values equal in that order have the
-/// same bits, so this is the value a selection puts at `pos`.
+/// sorted by `f64::total_cmp`: the values' order keys sorted by an
+/// odd–even transposition network (compare-exchanges without branches),
+/// the key at `pos` turned back into its value. Values equal in that order
+/// have the same bits, so this is the value a selection puts at `pos`.
 fn small_select(v: &[f64], pos: usize) -> f64 {
+    let n = v.len().min(SMALL_MEDIAN);
     let mut keys = [0i64; SMALL_MEDIAN];
     for (k, &x) in keys.iter_mut().zip(v) {
         *k = total_key(x);
     }
-    let keys = &keys[..v.len()];
-    for (i, &key) in keys.iter().enumerate() {
-        let below: usize = keys.iter().map(|&k| usize::from(k < key)).sum();
-        let at_or_below: usize = keys.iter().map(|&k| usize::from(k <= key)).sum();
-        if below <= pos && pos < at_or_below {
-            return v[i];
+    for round in 0..n {
+        let mut i = round % 2;
+        while i + 1 < n {
+            let (a, b) = (keys[i], keys[i + 1]);
+            keys[i] = a.min(b);
+            keys[i + 1] = a.max(b);
+            i += 2;
         }
     }
-    // Some value always holds `pos` (pos < v.len()).
-    f64::NAN
+    // The key map flips the low 63 bits of negatives: its own inverse.
+    f64::from_bits(total_key(f64::from_bits(keys[pos.min(n - 1)] as u64)) as u64)
 }
 
 /// `numpy.mean` (pairwise sum / n); NaN for no values.

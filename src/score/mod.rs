@@ -1365,6 +1365,21 @@ fn scores(
         .collect();
     let mut row = vec![0.0; base.len()];
     let mut scores = Vec::with_capacity(profile.nrows());
+    let (numerator, denominator) = match &spec.score.node {
+        Node::Div(a, d) if same_for_every_row(d) => {
+            let p = Profile {
+                rho: &rho,
+                taus,
+                axis: tau_axis,
+            };
+            let cx = Ctx {
+                profile: Some(&p),
+                ..Default::default()
+            };
+            (a.as_ref(), Some(eval(d, &cx, &mut scratch).map_err(fail)?))
+        }
+        node => (node, None),
+    };
     for r in 0..profile.nrows() {
         for (j, x) in rho.iter_mut().enumerate() {
             *x = profile[(r, j)];
@@ -1383,7 +1398,29 @@ fn scores(
             weights: &weights,
             ..Default::default()
         };
-        scores.push(eval(&spec.score.node, &cx, &mut scratch).map_err(fail)?);
+        let score = eval(numerator, &cx, &mut scratch).map_err(fail)?;
+        scores.push(match denominator {
+            Some(d) => score / d,
+            None => score,
+        });
     }
     Ok(scores)
+}
+
+/// Whether a score's denominator is made of numbers and the grid's bounds
+/// only (`tau_max - tau_min`): the same for every submission, so it is
+/// evaluated once, not once per submission (and cannot fail).
+fn same_for_every_row(d: &Node) -> bool {
+    !d.any(&|x| {
+        !matches!(
+            x,
+            Node::Const(_)
+                | Node::Var(Var::TauMin | Var::TauMax)
+                | Node::Neg(_)
+                | Node::Add(..)
+                | Node::Sub(..)
+                | Node::Mul(..)
+                | Node::Div(..)
+        )
+    })
 }

@@ -385,13 +385,25 @@ fn bootstrap_one<'s>(
     let studies = options.over != Over::Workloads;
     let mut pick = |_: usize, _: usize, all: &[f64], out: &mut Vec<f64>| {
         if studies {
-            let n = all.len() as u32;
-            out.extend((0..n).map(|_| all[rng.gen_range(0..n) as usize]));
+            draw_studies(&mut rng, all, out);
         } else {
             out.extend_from_slice(all);
         }
     };
     Ok((weighed, picked_times(weighed, times, &mut pick, scratch)?))
+}
+
+/// Draws as many study times from `all` as it holds, with replacement.
+/// A function of its own, so that the generator's state is known not to
+/// alias `out` and stays in registers through the loop (as a closure's
+/// capture it went through memory at every draw).
+#[inline(never)]
+fn draw_studies(rng: &mut ChaCha8Rng, all: &[f64], out: &mut Vec<f64>) {
+    let n = all.len() as u32;
+    out.reserve(all.len());
+    for _ in 0..n {
+        out.push(all[rng.gen_range(0..n) as usize]);
+    }
 }
 
 /// Draws the base workloads with replacement: a workload drawn m times
