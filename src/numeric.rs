@@ -79,7 +79,7 @@ pub fn median_in_place(v: &mut [f64]) -> f64 {
     let n = v.len();
     let upper = if n <= SMALL_MEDIAN && n % 2 == 1 {
         // A few values (a cell's studies, which `stability` reduces for
-        // every cell of every resample): found by counting, without the
+        // every cell of every resample): a sorting network without the
         // selection's branches.
         small_select(v, n / 2)
     } else {
@@ -97,39 +97,50 @@ pub fn median_in_place(v: &mut [f64]) -> f64 {
     }
 }
 
-/// Up to this many values (an odd count), [`median_in_place`] counts
-/// instead of selecting.
-const SMALL_MEDIAN: usize = 15;
+/// Up to this many values (an odd count), [`median_in_place`] sorts by a
+/// network instead of selecting.
+const SMALL_MEDIAN: usize = 9;
 
 /// `x`'s place in `f64::total_cmp`'s order, as an integer (the key
-/// `total_cmp` itself compares).
+/// `total_cmp` itself compares). The map flips the low 63 bits of a
+/// negative: it is its own inverse.
 fn total_key(x: f64) -> i64 {
     let bits = x.to_bits() as i64;
     bits ^ (((bits >> 63) as u64) >> 1) as i64
 }
 
 /// The value at position `pos` of `v` (at most [`SMALL_MEDIAN`] values)
-/// sorted by `f64::total_cmp`: the values' order keys sorted by an
-/// odd–even transposition network (compare-exchanges without branches),
-/// the key at `pos` turned back into its value. Values equal in that order
-/// have the same bits, so this is the value a selection puts at `pos`.
+/// sorted by `f64::total_cmp`. Values equal in that order have the same
+/// bits, so this is the value a selection puts at `pos`.
 fn small_select(v: &[f64], pos: usize) -> f64 {
-    let n = v.len().min(SMALL_MEDIAN);
-    let mut keys = [0i64; SMALL_MEDIAN];
+    match v.len() {
+        1 => v[0],
+        3 => network_select::<3>(v, pos),
+        5 => network_select::<5>(v, pos),
+        7 => network_select::<7>(v, pos),
+        _ => network_select::<SMALL_MEDIAN>(v, pos),
+    }
+}
+
+/// [`small_select`] of N values: their order keys sorted by an odd–even
+/// transposition network, which the compiler unrolls into compare-exchanges
+/// in registers, without branches; the key at `pos` turned back into its
+/// value. Fewer than N values are padded with the largest key.
+fn network_select<const N: usize>(v: &[f64], pos: usize) -> f64 {
+    let mut keys = [i64::MAX; N];
     for (k, &x) in keys.iter_mut().zip(v) {
         *k = total_key(x);
     }
-    for round in 0..n {
+    for round in 0..N {
         let mut i = round % 2;
-        while i + 1 < n {
+        while i + 1 < N {
             let (a, b) = (keys[i], keys[i + 1]);
             keys[i] = a.min(b);
             keys[i + 1] = a.max(b);
             i += 2;
         }
     }
-    // The key map flips the low 63 bits of negatives: its own inverse.
-    f64::from_bits(total_key(f64::from_bits(keys[pos.min(n - 1)] as u64)) as u64)
+    f64::from_bits(total_key(f64::from_bits(keys[pos.min(N - 1)] as u64)) as u64)
 }
 
 /// `numpy.mean` (pairwise sum / n); NaN for no values.
@@ -308,7 +319,7 @@ mod tests {
         let odd = [0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, 1.0, -1.0, 2.5];
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
         for _ in 0..20_000 {
-            let n = rng.gen_range(1..=SMALL_MEDIAN + 2);
+            let n = rng.gen_range(1..=SMALL_MEDIAN + 3);
             let v: Vec<f64> = (0..n)
                 .map(|_| match rng.gen_range(0..3) {
                     0 => odd[rng.gen_range(0..odd.len())],
@@ -320,6 +331,8 @@ mod tests {
             let counted = small_select(&v, n / 2);
             if n <= SMALL_MEDIAN {
                 assert_eq!(counted.to_bits(), expected.to_bits(), "{v:?}");
+                let other = network_select::<SMALL_MEDIAN>(&v, n / 2);
+                assert_eq!(other.to_bits(), expected.to_bits(), "{v:?}");
             }
             let mut sorted = v.clone();
             sorted.sort_by(f64::total_cmp);

@@ -762,8 +762,9 @@ impl<'a> Rules<'a> {
     ) -> crate::error::Result<(Vec<StepResult>, DMatrix<f64>)> {
         let mut matrix = matrix;
         let mut steps = Vec::with_capacity(spec.steps.len());
+        let mut buffers = StepBuffers::default();
         for (step, plan) in spec.steps.iter().zip(&self.steps) {
-            let (after, best) = apply_step(spec, &self.shape, step, plan, &matrix)?;
+            let (after, best) = apply_step(spec, &self.shape, step, plan, &matrix, &mut buffers)?;
             matrix = after;
             steps.push(StepResult {
                 step: step.clone(),
@@ -789,8 +790,9 @@ impl<'a> Rules<'a> {
         matrix: DMatrix<f64>,
     ) -> crate::error::Result<(Vec<f64>, DMatrix<f64>)> {
         let mut matrix = matrix;
+        let mut buffers = StepBuffers::default();
         for (step, plan) in spec.steps.iter().zip(&self.steps) {
-            matrix = apply_step(spec, &self.shape, step, plan, &matrix)?.0;
+            matrix = apply_step(spec, &self.shape, step, plan, &matrix, &mut buffers)?.0;
         }
         let mut quiet = Warnings::default();
         let (_, ratios) = ratios(spec, self, &matrix, &mut quiet)?;
@@ -998,6 +1000,7 @@ fn apply_step(
     step: &Step,
     plan: &StepPlan,
     before: &DMatrix<f64>,
+    buffers: &mut StepBuffers,
 ) -> crate::error::Result<(DMatrix<f64>, Vec<f64>)> {
     let best = column_best(before);
     let mut after = before.clone();
@@ -1008,10 +1011,23 @@ fn apply_step(
         }
     }
     match &plan.cellwise {
-        Some(formulas) => step_cellwise(shape, plan, formulas, before, &best, &mut after),
+        Some(formulas) => {
+            step_cellwise(shape, plan, formulas, (before, &best), &mut after, buffers)
+        }
         None => step_interpreted(spec, shape, step, plan, (before, &best), &mut after)?,
     }
     Ok((after, reported))
+}
+
+/// What [`step_cellwise`] works in, kept from step to step: per row, the
+/// condition, the value and whether the row is still open; buffers for
+/// subformulas.
+#[derive(Default)]
+struct StepBuffers {
+    holds: Vec<f64>,
+    values: Vec<f64>,
+    open: Vec<bool>,
+    spare: Vec<Vec<f64>>,
 }
 
 /// A step's cells through the interpreter, one by one: each is assigned
@@ -1062,19 +1078,26 @@ fn step_cellwise(
     shape: &Shape,
     plan: &StepPlan,
     (cond, value): &(Cellwise, Cellwise),
-    before: &DMatrix<f64>,
-    best: &[f64],
+    (before, best): (&DMatrix<f64>, &[f64]),
     after: &mut DMatrix<f64>,
+    buffers: &mut StepBuffers,
 ) {
     let n = before.nrows();
-    let (mut holds, mut values, mut spare) = (vec![0.0; n], vec![0.0; n], Vec::new());
-    let mut open = vec![true; n];
+    let StepBuffers {
+        holds,
+        values,
+        open,
+        spare,
+    } = buffers;
+    holds.resize(n, 0.0);
+    values.resize(n, 0.0);
+    open.resize(n, true);
     for &(c, ref choices) in &plan.targets {
         open.fill(true);
         for &variant in choices {
             let at = shape.column(before, best, c, variant);
-            cond.fill(&at, &mut holds, &mut spare);
-            value.fill(&at, &mut values, &mut spare);
+            cond.fill(&at, holds, spare);
+            value.fill(&at, values, spare);
             for r in 0..n {
                 if open[r] && holds[r] != 0.0 {
                     after[(r, c)] = values[r];
