@@ -166,6 +166,40 @@ impl StudyTimes {
     }
 }
 
+/// Every cell's study times in folder order, in one buffer, laid out once
+/// for all resamples (they were copied out of the cells' (folder, time)
+/// pairs at every resample).
+struct FlatTimes {
+    times: Vec<f64>,
+    /// Cell (r, c)'s times are `times[start[k]..start[k + 1]]`,
+    /// k = r · columns + c.
+    start: Vec<usize>,
+    columns: usize,
+}
+
+impl FlatTimes {
+    fn new(t: &StudyTimes) -> Self {
+        let mut start = vec![0];
+        let mut times = Vec::new();
+        for row in &t.cells {
+            for cell in row {
+                times.extend(cell.iter().map(|s| s.1));
+                start.push(times.len());
+            }
+        }
+        FlatTimes {
+            times,
+            start,
+            columns: t.workloads.len(),
+        }
+    }
+
+    fn cell(&self, r: usize, c: usize) -> &[f64] {
+        let k = r * self.columns + c;
+        &self.times[self.start[k]..self.start[k + 1]]
+    }
+}
+
 /// Chooses a cell's study times: (row, column, the cell's times in folder
 /// order, the buffer to fill).
 pub type Pick<'a> = dyn FnMut(usize, usize, &[f64], &mut Vec<f64>) + 'a;
@@ -180,32 +214,30 @@ pub fn rescore(
     scratch: &mut Vec<f64>,
 ) -> Result<Vec<f64>> {
     let rules = times.rules(spec)?;
-    rules.scores(spec, picked_times(spec, times, pick, scratch)?)
+    let flat = FlatTimes::new(times);
+    rules.scores(spec, picked_times(spec, (times, &flat), pick, scratch)?)
 }
 
 /// The workload-time matrix whose cell (r, c) has the study times `pick`
 /// puts in its buffer; NaN where it puts none.
 fn picked_times(
     spec: &Spec,
-    times: &StudyTimes,
+    (times, flat): (&StudyTimes, &FlatTimes),
     pick: &mut Pick,
     scratch: &mut Vec<f64>,
 ) -> Result<DMatrix<f64>> {
     let (n, m) = (times.submissions.len(), times.workloads.len());
     let mut matrix = DMatrix::from_element(n, m, f64::NAN);
     let mut workload_times = WorkloadTimes::new(spec, scratch);
-    let mut all = Vec::new();
     let mut drawn = Vec::new();
     for r in 0..n {
         for c in 0..m {
-            let cell = &times.cells[r][c];
-            if cell.is_empty() {
+            let all = flat.cell(r, c);
+            if all.is_empty() {
                 continue;
             }
-            all.clear();
-            all.extend(cell.iter().map(|s| s.1));
             drawn.clear();
-            pick(r, c, &all, &mut drawn);
+            pick(r, c, all, &mut drawn);
             if drawn.is_empty() {
                 continue;
             }
@@ -242,6 +274,7 @@ fn resample(
 ) -> Result<(Vec<Vec<f64>>, Option<RhoCounts>)> {
     check_options(options)?;
     let rules = times.rules(spec)?;
+    let flat = FlatTimes::new(times);
     let total = match options.method {
         Method::Jackknife => jackknife_count(times),
         Method::Bootstrap => options.resamples,
@@ -251,19 +284,22 @@ fn resample(
     let mut start = 0;
     while start < total {
         let end = (start + CHUNK).min(total);
-        let chunk: Vec<(Vec<f64>, DMatrix<f64>)> = (start..end)
+        let chunk: Vec<(Vec<f64>, Option<DMatrix<f64>>)> = (start..end)
             .into_par_iter()
             .map_init(
                 // A copy of the spec only where resamples weigh workloads.
                 || (None, Vec::new()),
                 |(own, scratch), i| {
-                    let (weighed, matrix) = resampled_times(spec, own, times, options, i, scratch)?;
-                    rules.scored(weighed, matrix)
+                    let (weighed, matrix) =
+                        resampled_times(spec, own, (times, &flat), options, i, scratch)?;
+                    // A profile is kept only for the bands.
+                    let (row_scores, profile) = rules.scored(weighed, matrix)?;
+                    Ok((row_scores, bands.then_some(profile)))
                 },
             )
             .collect::<Result<_>>()?;
         for (row_scores, profile) in chunk {
-            if let Some(c) = counts.as_mut() {
+            if let (Some(c), Some(profile)) = (counts.as_mut(), profile) {
                 c.add(&profile);
             }
             scores.push(row_scores);
@@ -285,8 +321,15 @@ pub fn resampled_leaderboard(
 ) -> Result<Ruled> {
     check_options(options)?;
     let mut own = None;
-    let (weighed, matrix) =
-        resampled_times(spec, &mut own, times, options, index, &mut Vec::new())?;
+    let flat = FlatTimes::new(times);
+    let (weighed, matrix) = resampled_times(
+        spec,
+        &mut own,
+        (times, &flat),
+        options,
+        index,
+        &mut Vec::new(),
+    )?;
     // Warnings were given once, for the point leaderboard.
     let mut quiet = Warnings::default();
     apply_rules_framed(
@@ -304,7 +347,7 @@ pub fn resampled_leaderboard(
 fn resampled_times<'s>(
     spec: &'s Spec,
     own: &'s mut Option<Spec>,
-    times: &StudyTimes,
+    times: (&StudyTimes, &FlatTimes),
     options: &Options,
     index: usize,
     scratch: &mut Vec<f64>,
@@ -342,7 +385,7 @@ fn jackknife_count(times: &StudyTimes) -> usize {
 /// k + 1 studies keeps all it has.
 fn jackknife_one(
     spec: &Spec,
-    times: &StudyTimes,
+    (times, flat): (&StudyTimes, &FlatTimes),
     k: usize,
     scratch: &mut Vec<f64>,
 ) -> Result<DMatrix<f64>> {
@@ -358,7 +401,7 @@ fn jackknife_one(
                 .map(|x| x.1),
         );
     };
-    picked_times(spec, times, &mut pick, scratch)
+    picked_times(spec, (times, flat), &mut pick, scratch)
 }
 
 /// Bootstrap resample `index`: its own ChaCha stream of the seed, so the
@@ -368,7 +411,7 @@ fn jackknife_one(
 fn bootstrap_one<'s>(
     spec: &'s Spec,
     own: &'s mut Option<Spec>,
-    (times, index): (&StudyTimes, u64),
+    (times, index): ((&StudyTimes, &FlatTimes), u64),
     options: &Options,
     scratch: &mut Vec<f64>,
 ) -> Result<(&'s Spec, DMatrix<f64>)> {
