@@ -6,7 +6,8 @@
 //! resampled leaderboard aggregates its studies with the spec's workload
 //! formula ([`super::workload_time`]) and then runs the spec's rule steps,
 //! profile and score unchanged ([`super::Rules::scores`], the rules laid
-//! out once for every resample).
+//! out once for every resample, their steps and ratio in column-wise
+//! form where the formulas allow).
 //!
 //! Statistics (the rules where the issue left a choice):
 //! - intervals are percentile intervals with the inverted-CDF quantile
