@@ -311,10 +311,10 @@ mod tests {
         assert!(median(&[1.0, f64::NAN]).is_nan());
     }
 
-    /// The median of a few values by counting is the selection's, bit for
+    /// The median of a few values by a sorting network is the selection's, bit for
     /// bit, with ±0, ±∞ and ties.
     #[test]
-    fn small_medians_count_what_selection_finds() {
+    fn small_medians_by_network_are_the_selections() {
         use rand::{Rng, SeedableRng};
         let odd = [0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, 1.0, -1.0, 2.5];
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
@@ -328,9 +328,9 @@ mod tests {
                 .collect();
             let mut selected = v.clone();
             let expected = *selected.select_nth_unstable_by(n / 2, f64::total_cmp).1;
-            let counted = small_select(&v, n / 2);
+            let networked = small_select(&v, n / 2);
             if n <= SMALL_MEDIAN {
-                assert_eq!(counted.to_bits(), expected.to_bits(), "{v:?}");
+                assert_eq!(networked.to_bits(), expected.to_bits(), "{v:?}");
                 let other = network_select::<SMALL_MEDIAN>(&v, n / 2);
                 assert_eq!(other.to_bits(), expected.to_bits(), "{v:?}");
             }
