@@ -3,10 +3,11 @@
 //! results to the bit: every step's matrix and best times, the ratios,
 //! denominators, profile and scores, on random matrices full of NaN, ±∞,
 //! ±0 and ties, for the published formulas and for formulas that use every
-//! form the column-wise evaluator knows.
+//! form the column-wise evaluator knows. Likewise `score::WorkloadTimes`,
+//! which calls a plain reduction of the studies without the interpreter.
 
 use algoperf_engine::diagnostics::Warnings;
-use algoperf_engine::score::{Ruled, Rules};
+use algoperf_engine::score::{workload_time, Ruled, Rules, WorkloadTimes};
 use algoperf_engine::spec::{self, Spec};
 use nalgebra::DMatrix;
 use rand::{Rng, SeedableRng};
@@ -20,14 +21,24 @@ const PUBLISHED_STEPS: &str = r#"steps = [
 
 /// The v0.5 external spec with other rule steps and ratio.
 fn spec_with(dir: &std::path::Path, steps: &[&str], ratio: &str) -> Spec {
+    spec_aggregating(dir, steps, ratio, "median(studies)")
+}
+
+/// [`spec_with`] and another workload formula.
+fn spec_aggregating(dir: &std::path::Path, steps: &[&str], ratio: &str, workload: &str) -> Spec {
     let root = env!("CARGO_MANIFEST_DIR");
     let text = std::fs::read_to_string(format!("{root}/rulesets/v05_external.toml"))
         .expect("the v0.5 spec");
     assert!(text.contains(PUBLISHED_STEPS) && text.contains("ratio = \"time / best\""));
+    assert!(text.contains("workload = \"median(studies)\""));
     let steps: Vec<String> = steps.iter().map(|s| format!("  {s:?},\n")).collect();
     let text = text
         .replace(PUBLISHED_STEPS, &format!("steps = [\n{}]", steps.concat()))
         .replace("ratio = \"time / best\"", &format!("ratio = {ratio:?}"))
+        .replace(
+            "workload = \"median(studies)\"",
+            &format!("workload = {workload:?}"),
+        )
         .replace(
             "\"../targets/algoperf_v05.toml\"",
             &format!("\"{root}/targets/algoperf_v05.toml\""),
@@ -163,4 +174,40 @@ fn formulas_with_a_reduction_stay_with_the_interpreter() {
         "base := inf where time > 2 * median(time over submissions)",
     ];
     agree(&steps, "time / best", (vec![true, false], true), 100);
+}
+
+/// Every reduction of the studies, through `WorkloadTimes` and through the
+/// interpreter: the same time to the bit, or the same error.
+#[test]
+fn workload_reductions_agree_with_the_interpreter() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let steps = ["all := inf where time > 4 * best"];
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    for formula in [
+        "median(studies)",
+        "mean(studies)",
+        "geomean(studies)",
+        "min(studies)",
+        "max(studies)",
+        "quantile(studies, 0.25)",
+        "if(count(studies where finite(time)) >= 3, median(studies), inf)",
+    ] {
+        let spec = spec_aggregating(dir.path(), &steps, "time / best", formula);
+        let mut scratch = Vec::new();
+        let mut fast = WorkloadTimes::new(&spec, &mut scratch);
+        for case in 0..2000 {
+            let n = rng.gen_range(0..12);
+            let studies: Vec<f64> = (0..n).map(|_| time(&mut rng)).collect();
+            let cell = || "s/w".to_string();
+            let a = fast.time(cell, &studies, 0.0);
+            let b = workload_time(&spec, cell, &studies, 0.0, &mut Vec::new());
+            match (a, b) {
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(a.to_bits(), b.to_bits(), "{formula}, {case}: {studies:?}")
+                }
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => panic!("{formula}, {case}: {a:?} against {b:?}"),
+            }
+        }
+    }
 }
