@@ -789,10 +789,20 @@ impl<'a> Rules<'a> {
         spec: &Spec,
         matrix: DMatrix<f64>,
     ) -> crate::error::Result<(Vec<f64>, DMatrix<f64>)> {
+        // Two matrices, before and after each step, swapped from step to
+        // step: the steps of [`Rules::steps`] without a new matrix each.
         let mut matrix = matrix;
-        let mut buffers = StepBuffers::default();
+        let mut after = matrix.clone();
+        let (mut best, mut buffers) = (Vec::new(), StepBuffers::default());
         for (step, plan) in spec.steps.iter().zip(&self.steps) {
-            matrix = apply_step(spec, &self.shape, step, plan, &matrix, &mut buffers)?.0;
+            column_best_into(&matrix, &mut best);
+            after.copy_from(&matrix);
+            let before = (&matrix, best.as_slice());
+            match &plan.cellwise {
+                Some(f) => step_cellwise(&self.shape, plan, f, before, &mut after, &mut buffers),
+                None => step_interpreted(spec, &self.shape, step, plan, before, &mut after)?,
+            }
+            std::mem::swap(&mut matrix, &mut after);
         }
         let mut quiet = Warnings::default();
         let (_, ratios) = ratios(spec, self, &matrix, &mut quiet)?;
@@ -986,9 +996,15 @@ fn reductions(nodes: &[&Node]) -> usize {
 
 /// Per column: the smallest time, NaN skipped (NaN when none).
 fn column_best(m: &DMatrix<f64>) -> Vec<f64> {
-    (0..m.ncols())
-        .map(|c| numeric::nanmin(m.column(c).iter().copied()))
-        .collect()
+    let mut best = Vec::with_capacity(m.ncols());
+    column_best_into(m, &mut best);
+    best
+}
+
+/// [`column_best`] into a buffer kept from call to call.
+fn column_best_into(m: &DMatrix<f64>, best: &mut Vec<f64>) {
+    best.clear();
+    best.extend((0..m.ncols()).map(|c| numeric::nanmin(m.column(c).iter().copied())));
 }
 
 /// One step: every cell of its target evaluated against the matrix before
