@@ -71,16 +71,22 @@ pub fn median(values: &[f64]) -> f64 {
 
 /// [`median`] of values the caller lets it reorder (a reduction's own
 /// buffer: `stability` takes a workload's median in every cell of every
-/// resample), without a copy: the same selection on the same values in
-/// the same order, so the same result to the bit.
+/// resample), without a copy, and the same result to the bit.
 pub fn median_in_place(v: &mut [f64]) -> f64 {
     if v.is_empty() || v.iter().any(|x| x.is_nan()) {
         return f64::NAN;
     }
     let n = v.len();
-    // Selection, not a full sort: the median of thousands of step-time
-    // ratios is on the summary's path.
-    let (_, &mut upper, _) = v.select_nth_unstable_by(n / 2, f64::total_cmp);
+    let upper = if n <= SMALL_MEDIAN && n % 2 == 1 {
+        // A few values (a cell's studies, which `stability` reduces for
+        // every cell of every resample): a sorting network without the
+        // selection's branches.
+        small_select(v, n / 2)
+    } else {
+        // Selection, not a full sort: the median of thousands of step-time
+        // ratios is on the summary's path.
+        *v.select_nth_unstable_by(n / 2, f64::total_cmp).1
+    };
     if n % 2 == 1 {
         upper
     } else {
@@ -89,6 +95,52 @@ pub fn median_in_place(v: &mut [f64]) -> f64 {
         let lower = v[..n / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
         (lower + upper) / 2.0
     }
+}
+
+/// Up to this many values (an odd count), [`median_in_place`] sorts by a
+/// network instead of selecting.
+const SMALL_MEDIAN: usize = 9;
+
+/// `x`'s place in `f64::total_cmp`'s order, as an integer (the key
+/// `total_cmp` itself compares). The map flips the low 63 bits of a
+/// negative: it is its own inverse.
+fn total_key(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+/// The value at position `pos` of `v` (at most [`SMALL_MEDIAN`] values)
+/// sorted by `f64::total_cmp`. Values equal in that order have the same
+/// bits, so this is the value a selection puts at `pos`.
+fn small_select(v: &[f64], pos: usize) -> f64 {
+    match v.len() {
+        1 => v[0],
+        3 => network_select::<3>(v, pos),
+        5 => network_select::<5>(v, pos),
+        7 => network_select::<7>(v, pos),
+        _ => network_select::<SMALL_MEDIAN>(v, pos),
+    }
+}
+
+/// [`small_select`] of N values: their order keys sorted by an odd–even
+/// transposition network, which the compiler unrolls into compare-exchanges
+/// in registers, without branches; the key at `pos` turned back into its
+/// value. Fewer than N values are padded with the largest key.
+fn network_select<const N: usize>(v: &[f64], pos: usize) -> f64 {
+    let mut keys = [i64::MAX; N];
+    for (k, &x) in keys.iter_mut().zip(v) {
+        *k = total_key(x);
+    }
+    for round in 0..N {
+        let mut i = round % 2;
+        while i + 1 < N {
+            let (a, b) = (keys[i], keys[i + 1]);
+            keys[i] = a.min(b);
+            keys[i + 1] = a.max(b);
+            i += 2;
+        }
+    }
+    f64::from_bits(total_key(f64::from_bits(keys[pos.min(N - 1)] as u64)) as u64)
 }
 
 /// `numpy.mean` (pairwise sum / n); NaN for no values.
@@ -257,6 +309,50 @@ mod tests {
         assert_eq!(median(&[1.0, f64::INFINITY]), f64::INFINITY);
         assert_eq!(median(&[3.0, 1.0, f64::INFINITY]), 3.0);
         assert!(median(&[1.0, f64::NAN]).is_nan());
+    }
+
+    /// The median of a few values by a sorting network is the selection's, bit for
+    /// bit, with ±0, ±∞ and ties.
+    #[test]
+    fn small_medians_by_network_are_the_selections() {
+        use rand::{Rng, SeedableRng};
+        let odd = [0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, 1.0, -1.0, 2.5];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        for _ in 0..20_000 {
+            let n = rng.gen_range(1..=SMALL_MEDIAN + 3);
+            let v: Vec<f64> = (0..n)
+                .map(|_| match rng.gen_range(0..3) {
+                    0 => odd[rng.gen_range(0..odd.len())],
+                    _ => f64::from(rng.gen_range(-20..20)) * 0.5,
+                })
+                .collect();
+            let mut selected = v.clone();
+            let expected = *selected.select_nth_unstable_by(n / 2, f64::total_cmp).1;
+            let networked = small_select(&v, n / 2);
+            if n <= SMALL_MEDIAN {
+                assert_eq!(networked.to_bits(), expected.to_bits(), "{v:?}");
+                let other = network_select::<SMALL_MEDIAN>(&v, n / 2);
+                assert_eq!(other.to_bits(), expected.to_bits(), "{v:?}");
+            }
+            let mut sorted = v.clone();
+            sorted.sort_by(f64::total_cmp);
+            let by_sort = if n % 2 == 1 {
+                sorted[n / 2]
+            } else {
+                (sorted[..n / 2]
+                    .iter()
+                    .copied()
+                    .fold(f64::NEG_INFINITY, f64::max)
+                    + sorted[n / 2])
+                    / 2.0
+            };
+            let mut w = v.clone();
+            assert_eq!(
+                median_in_place(&mut w).to_bits(),
+                by_sort.to_bits(),
+                "{v:?}"
+            );
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //!
 //! Pure computation on ingested trials and a spec: no file is touched here.
 
+mod cellwise;
 pub mod compare;
 pub use crate::error::score as error;
 pub mod explain;
@@ -23,8 +24,9 @@ use crate::spec::lang::check::Target;
 use crate::spec::lang::eval::{
     pick_index, select_row, Cells, Profile, Rows, TrialPoint, MIXED_FRAMEWORKS,
 };
-use crate::spec::lang::{eval, Ctx, EvalError, Node, Var};
+use crate::spec::lang::{eval, Ctx, EvalError, Form, Node, ReduceFn, Set, Var, FUNCTIONS};
 use crate::spec::{Spec, Step, WorkloadTarget};
+use cellwise::{Cellwise, Column};
 use error::ScoreError;
 
 /// A trial's result: the row the trial formula chose (`None`: no row
@@ -306,6 +308,66 @@ pub fn workload_time(
         ..Default::default()
     };
     eval(&spec.workload.node, &cx, scratch).map_err(|e| formula_error(spec, &cell(), e))
+}
+
+/// [`workload_time`] for many cells of one spec (`stability` aggregates
+/// every cell of every resample): where the workload formula is a plain
+/// reduction of the study times (`median(studies)`, `mean(studies)`, …),
+/// the reduction is called as the interpreter calls it — on the non-NaN
+/// times, with a NaN parameter — without the interpreter around it. Any
+/// other formula, and any error, go to [`workload_time`].
+pub struct WorkloadTimes<'a> {
+    spec: &'a Spec,
+    reduction: Option<ReduceFn>,
+    scratch: &'a mut Vec<f64>,
+}
+
+impl<'a> WorkloadTimes<'a> {
+    pub fn new(spec: &'a Spec, scratch: &'a mut Vec<f64>) -> Self {
+        let reduction = match &spec.workload.node {
+            Node::Reduce {
+                f,
+                set: Set::Studies,
+                arg,
+                param: None,
+                ..
+            } if matches!(arg.as_ref(), Node::Var(Var::StudyTime)) => {
+                match FUNCTIONS.get(*f).map(|d| d.form) {
+                    Some(Form::Reduce { f, .. }) => Some(f),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        WorkloadTimes {
+            spec,
+            reduction,
+            scratch,
+        }
+    }
+
+    /// The workload time of a cell whose studies took `studies` (see
+    /// [`workload_time`]).
+    pub fn time(
+        &mut self,
+        cell: impl FnOnce() -> String,
+        studies: &[f64],
+        framework: f64,
+    ) -> crate::error::Result<f64> {
+        if let Some(reduce) = self.reduction {
+            self.scratch.clear();
+            for &v in studies {
+                if !v.is_nan() {
+                    self.scratch.push(v);
+                }
+            }
+            if let Ok(v) = reduce(self.scratch, f64::NAN) {
+                return Ok(v);
+            }
+            self.scratch.clear();
+        }
+        workload_time(self.spec, cell, studies, framework, self.scratch)
+    }
 }
 
 /// A rule step's effect: the matrix after it, and which cells it changed.
@@ -614,21 +676,7 @@ pub fn apply_rules_framed(
     frameworks: Option<&DMatrix<f64>>,
     warnings: &mut Warnings,
 ) -> crate::error::Result<Ruled> {
-    let rules = Rules::new(spec, submissions, workloads, frameworks)?;
-    let (steps, matrix) = rules.steps(spec, matrix)?;
-    let (denominators, ratios) = ratios(spec, &rules.shape, &matrix, warnings)?;
-    let base = rules.shape.ratio_base.clone();
-    let profile = profile(spec, submissions, &base, &ratios)?;
-    let scores = scores(spec, &base, &ratios, &profile)?;
-    Ok(Ruled {
-        steps,
-        base,
-        denominators,
-        ratios,
-        tau: spec.tau.clone(),
-        profile,
-        scores,
-    })
+    Rules::new(spec, submissions, workloads, frameworks)?.ruled(spec, matrix, warnings)
 }
 
 /// [`apply_rules`] laid out once for a leaderboard's rows and columns: the
@@ -638,6 +686,8 @@ pub fn apply_rules_framed(
 pub struct Rules<'a> {
     shape: Shape<'a>,
     steps: Vec<StepPlan>,
+    /// The ratio formula in column-wise form, where it has one.
+    ratio: Option<Cellwise>,
 }
 
 impl<'a> Rules<'a> {
@@ -654,7 +704,53 @@ impl<'a> Rules<'a> {
             .iter()
             .map(|step| StepPlan::new(spec, &shape, step))
             .collect();
-        Ok(Rules { shape, steps })
+        let ratio = Cellwise::compile(&spec.ratio.node);
+        Ok(Rules {
+            shape,
+            steps,
+            ratio,
+        })
+    }
+
+    /// Which formulas run column-wise: per rule step, whether it does, and
+    /// whether the ratio does.
+    pub fn cellwise(&self) -> (Vec<bool>, bool) {
+        let steps = self.steps.iter().map(|p| p.cellwise.is_some()).collect();
+        (steps, self.ratio.is_some())
+    }
+
+    /// These rules with every formula left to the interpreter, cell by
+    /// cell: what the column-wise forms are checked against.
+    pub fn interpreted(mut self) -> Self {
+        for plan in &mut self.steps {
+            plan.cellwise = None;
+        }
+        self.ratio = None;
+        self
+    }
+
+    /// [`apply_rules_framed`] with these rules: every step's matrix, the
+    /// ratios, the profile and the scores of `matrix`.
+    pub fn ruled(
+        &self,
+        spec: &Spec,
+        matrix: DMatrix<f64>,
+        warnings: &mut Warnings,
+    ) -> crate::error::Result<Ruled> {
+        let (steps, matrix) = self.steps(spec, matrix)?;
+        let (denominators, ratios) = ratios(spec, self, &matrix, warnings)?;
+        let base = self.shape.ratio_base.clone();
+        let profile = profile(spec, self.shape.submissions, &base, &ratios)?;
+        let scores = scores(spec, &base, &ratios, &profile)?;
+        Ok(Ruled {
+            steps,
+            base,
+            denominators,
+            ratios,
+            tau: spec.tau.clone(),
+            profile,
+            scores,
+        })
     }
 
     /// §6.2–6.4: the ordered rule steps, each on the matrix the one before
@@ -666,8 +762,9 @@ impl<'a> Rules<'a> {
     ) -> crate::error::Result<(Vec<StepResult>, DMatrix<f64>)> {
         let mut matrix = matrix;
         let mut steps = Vec::with_capacity(spec.steps.len());
+        let mut buffers = StepBuffers::default();
         for (step, plan) in spec.steps.iter().zip(&self.steps) {
-            let (after, best) = apply_step(spec, &self.shape, step, plan, &matrix)?;
+            let (after, best) = apply_step(spec, &self.shape, step, plan, &matrix, &mut buffers)?;
             matrix = after;
             steps.push(StepResult {
                 step: step.clone(),
@@ -692,12 +789,23 @@ impl<'a> Rules<'a> {
         spec: &Spec,
         matrix: DMatrix<f64>,
     ) -> crate::error::Result<(Vec<f64>, DMatrix<f64>)> {
+        // Two matrices, before and after each step, swapped from step to
+        // step: the steps of [`Rules::steps`] without a new matrix each.
         let mut matrix = matrix;
+        let mut after = matrix.clone();
+        let (mut best, mut buffers) = (Vec::new(), StepBuffers::default());
         for (step, plan) in spec.steps.iter().zip(&self.steps) {
-            matrix = apply_step(spec, &self.shape, step, plan, &matrix)?.0;
+            column_best_into(&matrix, &mut best);
+            after.copy_from(&matrix);
+            let before = (&matrix, best.as_slice());
+            match &plan.cellwise {
+                Some(f) => step_cellwise(&self.shape, plan, f, before, &mut after, &mut buffers),
+                None => step_interpreted(spec, &self.shape, step, plan, before, &mut after)?,
+            }
+            std::mem::swap(&mut matrix, &mut after);
         }
         let mut quiet = Warnings::default();
-        let (_, ratios) = ratios(spec, &self.shape, &matrix, &mut quiet)?;
+        let (_, ratios) = ratios(spec, self, &matrix, &mut quiet)?;
         let base = &self.shape.ratio_base;
         let profile = profile(spec, self.shape.submissions, base, &ratios)?;
         Ok((scores(spec, base, &ratios, &profile)?, profile))
@@ -712,6 +820,8 @@ struct StepPlan {
     targets: Vec<(usize, Vec<Option<usize>>)>,
     uses_best: bool,
     reductions: usize,
+    /// The condition and the value in column-wise form, where both have one.
+    cellwise: Option<(Cellwise, Cellwise)>,
 }
 
 impl StepPlan {
@@ -729,6 +839,7 @@ impl StepPlan {
                 .collect(),
             uses_best: step.uses(Var::CellBest),
             reductions: reductions(&[&step.value, &step.cond]),
+            cellwise: Cellwise::compile(&step.cond).zip(Cellwise::compile(&step.value)),
         }
     }
 }
@@ -834,6 +945,28 @@ impl<'a> Shape<'a> {
         .with_cache(reductions)
     }
 
+    /// Column `c` of `m` as a column-wise formula reads it, `held_out`
+    /// being `variant` there.
+    fn column<'m>(
+        &'m self,
+        m: &'m DMatrix<f64>,
+        best: &'m [f64],
+        c: usize,
+        variant: Option<usize>,
+    ) -> Column<'m> {
+        Column {
+            m,
+            best,
+            base_of: &self.base_of,
+            budget: &self.budget,
+            step_hint: &self.step_hint,
+            target: &self.target,
+            references: &self.references,
+            c,
+            variant,
+        }
+    }
+
     /// The columns a step assigns to.
     fn targets(&self, spec: &Spec, target: &Target) -> Vec<usize> {
         (0..self.workloads.len())
@@ -863,9 +996,15 @@ fn reductions(nodes: &[&Node]) -> usize {
 
 /// Per column: the smallest time, NaN skipped (NaN when none).
 fn column_best(m: &DMatrix<f64>) -> Vec<f64> {
-    (0..m.ncols())
-        .map(|c| numeric::nanmin(m.column(c).iter().copied()))
-        .collect()
+    let mut best = Vec::with_capacity(m.ncols());
+    column_best_into(m, &mut best);
+    best
+}
+
+/// [`column_best`] into a buffer kept from call to call.
+fn column_best_into(m: &DMatrix<f64>, best: &mut Vec<f64>) {
+    best.clear();
+    best.extend((0..m.ncols()).map(|c| numeric::nanmin(m.column(c).iter().copied())));
 }
 
 /// One step: every cell of its target evaluated against the matrix before
@@ -877,19 +1016,51 @@ fn apply_step(
     step: &Step,
     plan: &StepPlan,
     before: &DMatrix<f64>,
+    buffers: &mut StepBuffers,
 ) -> crate::error::Result<(DMatrix<f64>, Vec<f64>)> {
-    let (n, m) = before.shape();
     let best = column_best(before);
-    let cells = shape.cells(before, &best, plan.reductions);
     let mut after = before.clone();
-    let mut reported = vec![f64::NAN; m];
+    let mut reported = vec![f64::NAN; before.ncols()];
+    if plan.uses_best {
+        for &(c, _) in &plan.targets {
+            reported[c] = best[c];
+        }
+    }
+    match &plan.cellwise {
+        Some(formulas) => {
+            step_cellwise(shape, plan, formulas, (before, &best), &mut after, buffers)
+        }
+        None => step_interpreted(spec, shape, step, plan, (before, &best), &mut after)?,
+    }
+    Ok((after, reported))
+}
+
+/// What [`step_cellwise`] works in, kept from step to step: per row, the
+/// condition, the value and whether the row is still open; buffers for
+/// subformulas.
+#[derive(Default)]
+struct StepBuffers {
+    holds: Vec<f64>,
+    values: Vec<f64>,
+    open: Vec<bool>,
+    spare: Vec<Vec<f64>>,
+}
+
+/// A step's cells through the interpreter, one by one: each is assigned
+/// the value of the first of its variants whose condition holds.
+fn step_interpreted(
+    spec: &Spec,
+    shape: &Shape,
+    step: &Step,
+    plan: &StepPlan,
+    (before, best): (&DMatrix<f64>, &[f64]),
+    after: &mut DMatrix<f64>,
+) -> crate::error::Result<()> {
+    let cells = shape.cells(before, best, plan.reductions);
     let mut scratch = Vec::new();
     for (c, choices) in &plan.targets {
         let c = *c;
-        if plan.uses_best {
-            reported[c] = best[c];
-        }
-        for r in 0..n {
+        for r in 0..before.nrows() {
             for &variant in choices {
                 let cx = Ctx {
                     cells: Some(&cells),
@@ -912,7 +1083,45 @@ fn apply_step(
             }
         }
     }
-    Ok((after, reported))
+    Ok(())
+}
+
+/// [`step_interpreted`] a column at a time: per target column and
+/// variant, the condition and the value on every row (they cannot fail
+/// and read nothing else), each row assigned from the first variant whose
+/// condition holds there.
+fn step_cellwise(
+    shape: &Shape,
+    plan: &StepPlan,
+    (cond, value): &(Cellwise, Cellwise),
+    (before, best): (&DMatrix<f64>, &[f64]),
+    after: &mut DMatrix<f64>,
+    buffers: &mut StepBuffers,
+) {
+    let n = before.nrows();
+    let StepBuffers {
+        holds,
+        values,
+        open,
+        spare,
+    } = buffers;
+    holds.resize(n, 0.0);
+    values.resize(n, 0.0);
+    open.resize(n, true);
+    for &(c, ref choices) in &plan.targets {
+        open.fill(true);
+        for &variant in choices {
+            let at = shape.column(before, best, c, variant);
+            cond.fill(&at, holds, spare);
+            value.fill(&at, values, spare);
+            for r in 0..n {
+                if open[r] && holds[r] != 0.0 {
+                    after[(r, c)] = values[r];
+                    open[r] = false;
+                }
+            }
+        }
+    }
 }
 
 /// §6.5–6.6: the ratio of every base cell after the steps, and each base
@@ -920,10 +1129,11 @@ fn apply_step(
 /// the whole column.
 fn ratios(
     spec: &Spec,
-    shape: &Shape,
+    rules: &Rules,
     matrix: &DMatrix<f64>,
     warnings: &mut Warnings,
 ) -> crate::error::Result<(Vec<f64>, DMatrix<f64>)> {
+    let shape = &rules.shape;
     let n = matrix.nrows();
     let (base, base_cols) = (&shape.ratio_base, &shape.ratio_cols);
     let best = column_best(matrix);
@@ -941,6 +1151,7 @@ fn ratios(
     };
     let uses_reference = node.any(&|x| matches!(x, Node::Reference(_)));
     let mut scratch = Vec::new();
+    let (mut column, mut spare) = (vec![0.0; n], Vec::new());
     let mut denominators = Vec::with_capacity(base_cols.len());
     let mut ratios = DMatrix::from_element(n, base_cols.len(), f64::NAN);
     for (k, &c) in base_cols.iter().enumerate() {
@@ -963,6 +1174,14 @@ fn ratios(
             });
         }
         denominators.push(den);
+        if let Some(cellwise) = &rules.ratio {
+            let at = shape.column(matrix, &best, c, variant);
+            cellwise.fill(&at, &mut column, &mut spare);
+            for (r, &q) in column.iter().enumerate() {
+                ratios[(r, k)] = settled_ratio(matrix[(r, c)], best[c], q);
+            }
+            continue;
+        }
         for r in 0..n {
             let t = matrix[(r, c)];
             let q = eval(node, &at(r), &mut scratch).map_err(fail)?;
@@ -1185,6 +1404,21 @@ fn scores(
         .collect();
     let mut row = vec![0.0; base.len()];
     let mut scores = Vec::with_capacity(profile.nrows());
+    let (numerator, denominator) = match &spec.score.node {
+        Node::Div(a, d) if same_for_every_row(d) => {
+            let p = Profile {
+                rho: &rho,
+                taus,
+                axis: tau_axis,
+            };
+            let cx = Ctx {
+                profile: Some(&p),
+                ..Default::default()
+            };
+            (a.as_ref(), Some(eval(d, &cx, &mut scratch).map_err(fail)?))
+        }
+        node => (node, None),
+    };
     for r in 0..profile.nrows() {
         for (j, x) in rho.iter_mut().enumerate() {
             *x = profile[(r, j)];
@@ -1203,7 +1437,29 @@ fn scores(
             weights: &weights,
             ..Default::default()
         };
-        scores.push(eval(&spec.score.node, &cx, &mut scratch).map_err(fail)?);
+        let score = eval(numerator, &cx, &mut scratch).map_err(fail)?;
+        scores.push(match denominator {
+            Some(d) => score / d,
+            None => score,
+        });
     }
     Ok(scores)
+}
+
+/// Whether a score's denominator is made of numbers and the grid's bounds
+/// only (`tau_max - tau_min`): the same for every submission, so it is
+/// evaluated once, not once per submission (and cannot fail).
+fn same_for_every_row(d: &Node) -> bool {
+    !d.any(&|x| {
+        !matches!(
+            x,
+            Node::Const(_)
+                | Node::Var(Var::TauMin | Var::TauMax)
+                | Node::Neg(_)
+                | Node::Add(..)
+                | Node::Sub(..)
+                | Node::Mul(..)
+                | Node::Div(..)
+        )
+    })
 }

@@ -6,7 +6,8 @@
 //! resampled leaderboard aggregates its studies with the spec's workload
 //! formula ([`super::workload_time`]) and then runs the spec's rule steps,
 //! profile and score unchanged ([`super::Rules::scores`], the rules laid
-//! out once for every resample).
+//! out once for every resample, their steps and ratio in column-wise
+//! form where the formulas allow).
 //!
 //! Statistics (the rules where the issue left a choice):
 //! - intervals are percentile intervals with the inverted-CDF quantile
@@ -47,7 +48,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::error::ScoreError;
-use super::{apply_rules_framed, workload_time, Leaderboard, Ruled, Rules};
+use super::{apply_rules_framed, Leaderboard, Ruled, Rules, WorkloadTimes};
 use crate::diagnostics::Warnings;
 use crate::error::Result;
 use crate::spec::Spec;
@@ -144,6 +145,17 @@ impl StudyTimes {
         }
     }
 
+    /// The spec's rules laid out once for these rows, columns and cells'
+    /// frameworks: what every resample is scored with.
+    pub fn rules(&self, spec: &Spec) -> Result<Rules<'_>> {
+        Rules::new(
+            spec,
+            &self.submissions,
+            &self.workloads,
+            Some(&self.frameworks),
+        )
+    }
+
     /// A submission's study folders over all its workloads, sorted.
     pub fn study_names(&self, row: usize) -> Vec<&str> {
         let names: BTreeSet<&str> = self.cells[row]
@@ -152,6 +164,40 @@ impl StudyTimes {
             .map(|(s, _)| s.as_str())
             .collect();
         names.into_iter().collect()
+    }
+}
+
+/// Every cell's study times in folder order, in one buffer, laid out once
+/// for all resamples (they were copied out of the cells' (folder, time)
+/// pairs at every resample).
+struct FlatTimes {
+    times: Vec<f64>,
+    /// Cell (r, c)'s times are `times[start[k]..start[k + 1]]`,
+    /// k = r · columns + c.
+    start: Vec<usize>,
+    columns: usize,
+}
+
+impl FlatTimes {
+    fn new(t: &StudyTimes) -> Self {
+        let mut start = vec![0];
+        let mut times = Vec::new();
+        for row in &t.cells {
+            for cell in row {
+                times.extend(cell.iter().map(|s| s.1));
+                start.push(times.len());
+            }
+        }
+        FlatTimes {
+            times,
+            start,
+            columns: t.workloads.len(),
+        }
+    }
+
+    fn cell(&self, r: usize, c: usize) -> &[f64] {
+        let k = r * self.columns + c;
+        &self.times[self.start[k]..self.start[k + 1]]
     }
 }
 
@@ -168,43 +214,37 @@ pub fn rescore(
     pick: &mut Pick,
     scratch: &mut Vec<f64>,
 ) -> Result<Vec<f64>> {
-    let rules = Rules::new(
-        spec,
-        &times.submissions,
-        &times.workloads,
-        Some(&times.frameworks),
-    )?;
-    rules.scores(spec, picked_times(spec, times, pick, scratch)?)
+    let rules = times.rules(spec)?;
+    let flat = FlatTimes::new(times);
+    rules.scores(spec, picked_times(spec, (times, &flat), pick, scratch)?)
 }
 
 /// The workload-time matrix whose cell (r, c) has the study times `pick`
 /// puts in its buffer; NaN where it puts none.
 fn picked_times(
     spec: &Spec,
-    times: &StudyTimes,
+    (times, flat): (&StudyTimes, &FlatTimes),
     pick: &mut Pick,
     scratch: &mut Vec<f64>,
 ) -> Result<DMatrix<f64>> {
     let (n, m) = (times.submissions.len(), times.workloads.len());
     let mut matrix = DMatrix::from_element(n, m, f64::NAN);
-    let mut all = Vec::new();
+    let mut workload_times = WorkloadTimes::new(spec, scratch);
     let mut drawn = Vec::new();
     for r in 0..n {
         for c in 0..m {
-            let cell = &times.cells[r][c];
-            if cell.is_empty() {
+            let all = flat.cell(r, c);
+            if all.is_empty() {
                 continue;
             }
-            all.clear();
-            all.extend(cell.iter().map(|s| s.1));
             drawn.clear();
-            pick(r, c, &all, &mut drawn);
+            pick(r, c, all, &mut drawn);
             if drawn.is_empty() {
                 continue;
             }
             let name = || format!("{}/{}", times.submissions[r], times.workloads[c]);
             let framework = times.frameworks[(r, c)];
-            matrix[(r, c)] = workload_time(spec, name, &drawn, framework, scratch)?;
+            matrix[(r, c)] = workload_times.time(name, &drawn, framework)?;
         }
     }
     Ok(matrix)
@@ -234,12 +274,8 @@ fn resample(
     bands: bool,
 ) -> Result<(Vec<Vec<f64>>, Option<RhoCounts>)> {
     check_options(options)?;
-    let rules = Rules::new(
-        spec,
-        &times.submissions,
-        &times.workloads,
-        Some(&times.frameworks),
-    )?;
+    let rules = times.rules(spec)?;
+    let flat = FlatTimes::new(times);
     let total = match options.method {
         Method::Jackknife => jackknife_count(times),
         Method::Bootstrap => options.resamples,
@@ -249,19 +285,22 @@ fn resample(
     let mut start = 0;
     while start < total {
         let end = (start + CHUNK).min(total);
-        let chunk: Vec<(Vec<f64>, DMatrix<f64>)> = (start..end)
+        let chunk: Vec<(Vec<f64>, Option<DMatrix<f64>>)> = (start..end)
             .into_par_iter()
             .map_init(
                 // A copy of the spec only where resamples weigh workloads.
                 || (None, Vec::new()),
                 |(own, scratch), i| {
-                    let (weighed, matrix) = resampled_times(spec, own, times, options, i, scratch)?;
-                    rules.scored(weighed, matrix)
+                    let (weighed, matrix) =
+                        resampled_times(spec, own, (times, &flat), options, i, scratch)?;
+                    // A profile is kept only for the bands.
+                    let (row_scores, profile) = rules.scored(weighed, matrix)?;
+                    Ok((row_scores, bands.then_some(profile)))
                 },
             )
             .collect::<Result<_>>()?;
         for (row_scores, profile) in chunk {
-            if let Some(c) = counts.as_mut() {
+            if let (Some(c), Some(profile)) = (counts.as_mut(), profile) {
                 c.add(&profile);
             }
             scores.push(row_scores);
@@ -283,8 +322,15 @@ pub fn resampled_leaderboard(
 ) -> Result<Ruled> {
     check_options(options)?;
     let mut own = None;
-    let (weighed, matrix) =
-        resampled_times(spec, &mut own, times, options, index, &mut Vec::new())?;
+    let flat = FlatTimes::new(times);
+    let (weighed, matrix) = resampled_times(
+        spec,
+        &mut own,
+        (times, &flat),
+        options,
+        index,
+        &mut Vec::new(),
+    )?;
     // Warnings were given once, for the point leaderboard.
     let mut quiet = Warnings::default();
     apply_rules_framed(
@@ -302,7 +348,7 @@ pub fn resampled_leaderboard(
 fn resampled_times<'s>(
     spec: &'s Spec,
     own: &'s mut Option<Spec>,
-    times: &StudyTimes,
+    times: (&StudyTimes, &FlatTimes),
     options: &Options,
     index: usize,
     scratch: &mut Vec<f64>,
@@ -340,7 +386,7 @@ fn jackknife_count(times: &StudyTimes) -> usize {
 /// k + 1 studies keeps all it has.
 fn jackknife_one(
     spec: &Spec,
-    times: &StudyTimes,
+    (times, flat): (&StudyTimes, &FlatTimes),
     k: usize,
     scratch: &mut Vec<f64>,
 ) -> Result<DMatrix<f64>> {
@@ -356,7 +402,7 @@ fn jackknife_one(
                 .map(|x| x.1),
         );
     };
-    picked_times(spec, times, &mut pick, scratch)
+    picked_times(spec, (times, flat), &mut pick, scratch)
 }
 
 /// Bootstrap resample `index`: its own ChaCha stream of the seed, so the
@@ -366,7 +412,7 @@ fn jackknife_one(
 fn bootstrap_one<'s>(
     spec: &'s Spec,
     own: &'s mut Option<Spec>,
-    (times, index): (&StudyTimes, u64),
+    (times, index): ((&StudyTimes, &FlatTimes), u64),
     options: &Options,
     scratch: &mut Vec<f64>,
 ) -> Result<(&'s Spec, DMatrix<f64>)> {
@@ -383,13 +429,25 @@ fn bootstrap_one<'s>(
     let studies = options.over != Over::Workloads;
     let mut pick = |_: usize, _: usize, all: &[f64], out: &mut Vec<f64>| {
         if studies {
-            let n = all.len() as u32;
-            out.extend((0..n).map(|_| all[rng.gen_range(0..n) as usize]));
+            draw_studies(&mut rng, all, out);
         } else {
             out.extend_from_slice(all);
         }
     };
     Ok((weighed, picked_times(weighed, times, &mut pick, scratch)?))
+}
+
+/// Draws as many study times from `all` as it holds, with replacement.
+/// A function of its own, so that the generator's state is known not to
+/// alias `out` and stays in registers through the loop (as a closure's
+/// capture it went through memory at every draw).
+#[inline(never)]
+fn draw_studies(rng: &mut ChaCha8Rng, all: &[f64], out: &mut Vec<f64>) {
+    let n = all.len() as u32;
+    out.reserve(all.len());
+    for _ in 0..n {
+        out.push(all[rng.gen_range(0..n) as usize]);
+    }
 }
 
 /// Draws the base workloads with replacement: a workload drawn m times

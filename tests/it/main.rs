@@ -45,6 +45,7 @@ mod rawlog_fast;
 mod rawlog_scoring;
 mod reports;
 mod rule_language;
+mod rules_cellwise;
 mod schemas;
 mod scoring_rules;
 mod shipped_specs;
