@@ -98,3 +98,27 @@ pub fn spec_variant(base: &str, from: &str, to: &str) -> (tempfile::TempDir, Pat
     std::fs::write(&path, text).expect("write");
     (dir, path)
 }
+
+/// A copy of a published ruleset with one replacement, loaded; returns the
+/// rendered error with the temporary folder replaced by SPEC / RULESETS.
+pub fn spec_error(ruleset: &str, from: &str, to: &str) -> String {
+    let (_dir, path) = spec_variant(ruleset, from, to);
+    let e = algoperf_engine::spec::load(&path).expect_err("must fail");
+    e.to_string()
+        .replace(&path.display().to_string(), "SPEC")
+        .replace(
+            &path.parent().expect("dir").display().to_string(),
+            "RULESETS",
+        )
+        // The targets path is shown normalised (`rulesets/../targets/…` as
+        // `targets/…`): the copy's root.
+        .replace(
+            &path
+                .parent()
+                .and_then(|d| d.parent())
+                .expect("root")
+                .display()
+                .to_string(),
+            "ROOT",
+        )
+}

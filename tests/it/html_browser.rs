@@ -135,21 +135,14 @@ fn screenshot_stats(path: &Path) -> (u32, u32, usize, f64) {
     (info.width, info.height, colours.len(), inked as f64 / total)
 }
 
-#[test]
-fn v05_page_in_chromium() {
-    let Some(data) = common::data_dir() else {
-        return;
-    };
-    let Some(browser) = chromium_or_skip() else {
-        return;
-    };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let page = dir.path().join("leaderboard.html");
-    let shot = dir.path().join("screenshot.png");
+/// The v0.5 page (with its submission info) written into `dir` by the
+/// engine's own CLI with `extra` flags; its path.
+fn v05_page(data: &std::path::Path, dir: &std::path::Path, extra: &[&str]) -> std::path::PathBuf {
+    let page = dir.join("leaderboard.html");
     let spec = common::repo("rulesets/v05_external.toml");
     let logs = data.join("logs/v05/external_tuning");
     let info = data.join("submission_info/algoperf_v05/external_tuning");
-    let argv: Vec<&std::ffi::OsStr> = vec![
+    let mut argv: Vec<&std::ffi::OsStr> = vec![
         "algoperf-engine".as_ref(),
         "--spec".as_ref(),
         spec.as_os_str(),
@@ -160,8 +153,23 @@ fn v05_page_in_chromium() {
         "--info-dir".as_ref(),
         info.as_os_str(),
     ];
+    argv.extend(extra.iter().map(std::ffi::OsStr::new));
     let cli = <algoperf_engine::cli::Cli as clap::Parser>::try_parse_from(argv).expect("args");
     algoperf_engine::cli::main_with(cli).expect("scoring with --html");
+    page
+}
+
+#[test]
+fn v05_page_in_chromium() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let Some(browser) = chromium_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = v05_page(&data, dir.path(), &[]);
+    let shot = dir.path().join("screenshot.png");
 
     let report = drive(
         &[
@@ -180,7 +188,8 @@ fn v05_page_in_chromium() {
     let dom = &report["dom"];
     assert_eq!(strings(&dom["matrix_rows"]), RANKED);
     assert_eq!(strings(&dom["legend"]), RANKED);
-    let v05 = algoperf_engine::spec::load(&spec).expect("spec");
+    let v05 =
+        algoperf_engine::spec::load(&common::repo("rulesets/v05_external.toml")).expect("spec");
     assert_eq!(strings(&dom["workloads"]), v05.matrix_workloads());
     assert_eq!(dom["leaderboard_rows"], 11);
     assert_eq!(dom["curves"], 11);
@@ -254,24 +263,7 @@ fn v05_page_fits_a_phone_and_a_laptop() {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    let page = dir.path().join("leaderboard.html");
-    let spec = common::repo("rulesets/v05_external.toml");
-    let logs = data.join("logs/v05/external_tuning");
-    let info = data.join("submission_info/algoperf_v05/external_tuning");
-    let argv: Vec<&std::ffi::OsStr> = vec![
-        "algoperf-engine".as_ref(),
-        "--spec".as_ref(),
-        spec.as_os_str(),
-        "--submissions".as_ref(),
-        logs.as_os_str(),
-        "--html".as_ref(),
-        page.as_os_str(),
-        "--info-dir".as_ref(),
-        info.as_os_str(),
-        "--curves".as_ref(),
-    ];
-    let cli = <algoperf_engine::cli::Cli as clap::Parser>::try_parse_from(argv).expect("args");
-    algoperf_engine::cli::main_with(cli).expect("scoring with --html --curves");
+    let page = v05_page(&data, dir.path(), &["--curves"]);
     for (width, height) in [(390u32, 844u32), (1280, 800)] {
         let shot = dir.path().join(format!("layout-{width}.png"));
         let (w, h) = (width.to_string(), height.to_string());

@@ -13,25 +13,7 @@ use fixtures::Tree;
 /// A copy of a published ruleset with one replacement, loaded; returns the
 /// rendered error with the temporary folder replaced by SPEC / RULESETS.
 fn error_in(ruleset: &str, from: &str, to: &str) -> String {
-    let (_dir, path) = common::spec_variant(ruleset, from, to);
-    let e = spec::load(&path).expect_err("must fail");
-    e.to_string()
-        .replace(&path.display().to_string(), "SPEC")
-        .replace(
-            &path.parent().expect("dir").display().to_string(),
-            "RULESETS",
-        )
-        // The targets path is shown normalised (`rulesets/../targets/…` as
-        // `targets/…`): the copy's root.
-        .replace(
-            &path
-                .parent()
-                .and_then(|d| d.parent())
-                .expect("root")
-                .display()
-                .to_string(),
-            "ROOT",
-        )
+    common::spec_error(ruleset, from, to)
 }
 
 fn error_of(from: &str, to: &str) -> String {
